@@ -1,0 +1,57 @@
+# Two commands matter: `make book` builds the HTML book, `make test` runs every test.
+# Both set up the .venv they need first. See README.md.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+TSTAMP  := $(VENV)/.test-installed
+JB_FLAGS := -W -n --keep-going
+
+.PHONY: book test serve clean lock bench lab setup test-setup browser
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+setup: $(STAMP)
+
+## Build the HTML book into _build/html (strict: any warning or failing cell fails).
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+
+$(TSTAMP): $(STAMP) requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+## Debian's chromium drives the browser tests (never a downloaded browser).
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium' and try again." >&2; exit 1; fi
+
+test-setup: $(TSTAMP) browser
+
+## Run every test: data, statistics, figures, the strict build and the browser.
+test: test-setup book
+	$(BIN)/python -m pytest
+
+## Preview the built book on http://127.0.0.1:8000
+serve: book
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+## Re-pin requirements*.txt from requirements*.in (needs the network).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-test.txt requirements-test.in
+
+## Measure build times, page weights and Lighthouse scores (writes bench/results.md).
+bench: test-setup
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf _build

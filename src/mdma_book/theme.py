@@ -1,0 +1,39 @@
+"""One plotly template for every figure in the book.
+
+Colours come from the Okabe–Ito palette, which stays distinguishable with the
+common colour-vision deficiencies; figures never rely on colour alone (bars
+also differ in pattern and carry text labels). The background is transparent
+and the grid a translucent grey so a figure reads on the light and the dark
+theme; the page script (``static/figures.js``) sets the font colour to match.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+#: Okabe & Ito (2008) colour-blind-safe colours.
+MDMA_COLOUR = "#0072B2"  # blue
+PLACEBO_COLOUR = "#E69F00"  # orange
+NEUTRAL_COLOUR = "#7f7f7f"
+
+ARM_STYLE = {
+    "MDMA-assisted therapy": {"color": MDMA_COLOUR, "pattern": ""},
+    "placebo with therapy": {"color": PLACEBO_COLOUR, "pattern": "/"},
+}
+
+GRID_COLOUR = "rgba(128,128,128,0.3)"
+
+BOOK_TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        colorway=[MDMA_COLOUR, PLACEBO_COLOUR, "#009E73", "#CC79A7", "#56B4E9", "#D55E00"],
+        xaxis={"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "linecolor": NEUTRAL_COLOUR},
+        yaxis={"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "linecolor": NEUTRAL_COLOUR},
+        hoverlabel={"font": {"size": 13}, "align": "left"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        margin={"l": 60, "r": 20, "t": 110, "b": 50},
+        height=460,
+    )
+)

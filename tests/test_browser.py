@@ -1,0 +1,114 @@
+"""The built book in a real browser (Debian's chromium via Playwright), fully offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import toc_pages
+
+pytestmark = pytest.mark.browser
+
+PLOTLY_JS = "_static/mdma/plotly-basic.min.js"
+
+
+def open_page(browser, url: str, width: int = 1280, color_scheme: str = "light"):
+    """Open ``url`` with every off-machine request blocked; return (page, report)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=color_scheme)
+    page = context.new_page()
+    report = {"console_errors": [], "page_errors": [], "external": [], "failed": [], "requested": []}
+
+    def route(route):
+        request_url = route.request.url
+        if request_url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            report["requested"].append(request_url)
+            route.continue_()
+        else:
+            report["external"].append(request_url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda msg: msg.type == "error" and report["console_errors"].append(msg.text))
+    page.on("pageerror", lambda error: report["page_errors"].append(str(error)))
+    page.on("response", lambda response: response.status >= 400 and report["failed"].append(response.url))
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, report
+
+
+def figure_count_in_source(built_html, page_path: str) -> int:
+    return (built_html / page_path).read_text(encoding="utf-8").count('class="mdma-plotly ')
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_page_loads_offline_without_errors(browser, site_url, built_html, page_path):
+    page, report = open_page(browser, f"{site_url}/{page_path}")
+    try:
+        assert report["external"] == [], "requests off the machine"
+        assert report["console_errors"] == [], "console errors"
+        assert report["page_errors"] == [], "uncaught page errors"
+        assert report["failed"] == [], "local requests that failed"
+        assert page.locator(".bd-header-announcement").inner_text().startswith("Health information")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_every_figure_is_drawn_and_plotly_loads_only_where_needed(browser, site_url, built_html, page_path):
+    expected = figure_count_in_source(built_html, page_path)
+    page, report = open_page(browser, f"{site_url}/{page_path}")
+    try:
+        loads_plotly = any(PLOTLY_JS in url for url in report["requested"])
+        if expected == 0:
+            assert not loads_plotly, "a page without figures loaded plotly.js"
+        else:
+            assert loads_plotly
+            page.wait_for_function(
+                "n => document.querySelectorAll('.mdma-plotly svg.main-svg').length >= n", arg=expected
+            )
+        drawn = page.locator(".js-plotly-plot:has(svg.main-svg)").count()
+        assert drawn == expected == page.locator(".plotly-graph-div").count()
+    finally:
+        page.context.close()
+
+
+def test_the_evidence_chapter_has_its_figure(built_html):
+    assert figure_count_in_source(built_html, "book/03-evidence.html") >= 1
+
+
+def _visible_bars(page) -> list[list[float]]:
+    return page.evaluate(
+        """() => {
+            const div = document.querySelector('.mdma-plotly');
+            return div._fullData.filter(t => t.visible === true).map(t => Array.from(t.y));
+        }"""
+    )
+
+
+def test_outcome_dropdown_changes_the_figure(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/03-evidence.html")
+    try:
+        page.wait_for_selector(".mdma-plotly svg.main-svg")
+        title = page.locator(".mdma-plotly .gtitle")
+        assert title.text_content().startswith("No longer met PTSD criteria")
+        before = _visible_bars(page)
+        page.locator(".mdma-plotly .updatemenu-header-group").click()
+        page.locator(".mdma-plotly .updatemenu-dropdown-button", has_text="Remission").click()
+        page.wait_for_function("() => document.querySelector('.mdma-plotly .gtitle').textContent.startsWith('Remission')")
+        after = _visible_bars(page)
+        assert after != before and len(after) == 2
+        # remission is the strictest outcome: every bar is lower than loss of diagnosis
+        assert all(a < b for arm_after, arm_before in zip(after, before) for a, b in zip(arm_after, arm_before))
+        assert report["page_errors"] == [] and report["external"] == []
+    finally:
+        page.context.close()
+
+
+def test_figure_follows_dark_mode(browser, site_url):
+    page, _ = open_page(browser, f"{site_url}/book/03-evidence.html", color_scheme="dark")
+    try:
+        page.wait_for_selector(".mdma-plotly svg.main-svg")
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        colour = page.evaluate("document.querySelector('.mdma-plotly').layout.font.color")
+        assert colour == "#e3e3e3"
+    finally:
+        page.context.close()

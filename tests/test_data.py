@@ -1,0 +1,75 @@
+"""The evidence loader accepts the book's data and rejects each kind of bad row clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mdma_book import evidence
+from mdma_book.citations import short_citation
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_book_data_validates_and_has_both_phase3_trials():
+    table = evidence.phase3_outcomes()
+    assert set(table["trial"]) == {"MAPP1", "MAPP2"}
+    assert set(table["outcome"]) == set(evidence.OUTCOMES)
+    # one MDMA and one placebo row for each trial and outcome
+    assert table.groupby(["trial", "outcome"]).size().eq(2).all()
+    assert table["retracted"].dtype == bool
+
+
+def test_good_fixture_loads():
+    table = evidence.phase3_outcomes(FIXTURES / "good_phase3.csv")
+    assert table["events"].tolist() == [14, 2]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "line", "column", "phrase"),
+    [
+        ("negative_events.csv", 3, "events", "0 or more"),
+        ("events_above_total.csv", 2, "events", "events above total"),
+        ("unknown_source_key.csv", 3, "source_key", "not in references.bib"),
+        ("missing_locator.csv", 3, "locator", "is empty"),
+        ("unknown_status.csv", 3, "status", "status not one of"),
+        ("events_not_a_number.csv", 3, "events", "cannot be read as a whole number"),
+        ("duplicate_row.csv", 3, "trial+arm+outcome+timepoint_weeks", "repeats another row"),
+    ],
+)
+def test_bad_row_is_rejected_naming_file_line_and_column(fixture, line, column, phrase):
+    path = FIXTURES / fixture
+    with pytest.raises(evidence.DataValidationError) as caught:
+        evidence.phase3_outcomes(path)
+    message = str(caught.value)
+    assert f"{path}, line {line}, column '{column}'" in message
+    assert phrase in message
+
+
+def test_missing_column_is_named():
+    path = FIXTURES / "missing_column.csv"
+    with pytest.raises(evidence.DataValidationError, match=r"column 'locator' is missing from the file"):
+        evidence.phase3_outcomes(path)
+
+
+def test_unreadable_file_names_the_file(tmp_path):
+    path = tmp_path / "absent.csv"
+    with pytest.raises(evidence.DataValidationError, match="absent.csv"):
+        evidence.phase3_outcomes(path)
+
+
+def test_every_source_key_in_data_exists_in_references_bib():
+    keys = evidence.bibliography_keys()
+    for csv in (ROOT / "data").glob("*.csv"):
+        import pandas as pd
+
+        used = set(pd.read_csv(csv)["source_key"])
+        assert used <= keys, f"{csv.name} cites keys missing from references.bib: {used - keys}"
+
+
+def test_short_citation_reads_the_bibliography():
+    assert short_citation("mitchell2021mapp1") == "Mitchell et al. 2021"
+    with pytest.raises(KeyError, match="nosuch"):
+        short_citation("nosuch")
