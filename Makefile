@@ -19,9 +19,18 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
+# The execution cache keys on each notebook's code only. When the package, the
+# data or the bibliography change, drop the cache and rebuild every page, so
+# figures and glued numbers are never stale.
+INPUTS_HASH = $(shell cat $$(find src data -type f -not -path '*/__pycache__/*' | LC_ALL=C sort) references.bib _config.yml | sha256sum | cut -c1-16)
+
 ## Build the HTML book into _build/html (strict: any warning or failing cell fails).
 book: $(STAMP)
+	@if [ "$$(cat _build/.inputs-hash 2>/dev/null)" != "$(INPUTS_HASH)" ]; then \
+		echo "package, data or bibliography changed: re-executing every chapter"; \
+		rm -rf _build/.jupyter_cache _build/.doctrees; fi
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@echo "$(INPUTS_HASH)" > _build/.inputs-hash
 
 $(TSTAMP): $(STAMP) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt

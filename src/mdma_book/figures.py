@@ -16,7 +16,8 @@ from mdma_book.theme import ARM_STYLE, BOOK_TEMPLATE
 
 
 def _outcome_title(outcome: str) -> str:
-    return f"{OUTCOMES[outcome]} at 18 weeks, Phase 3 PTSD trials (share of completers, 95% CI)"
+    # Short enough for a phone; the caption under the figure says the rest.
+    return f"{OUTCOMES[outcome]} at 18 weeks"
 
 
 def _hover_text(row: pd.Series) -> str:
@@ -63,7 +64,7 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
                     textposition="inside",
                     insidetextanchor="start",
                     textfont={"color": "white"},
-                    marker={"color": style["color"], "pattern": {"shape": style["pattern"], "fgcolor": "rgba(255,255,255,0.55)"}},
+                    marker={"color": style["color"], "pattern": {"shape": style["pattern"], "fillmode": "overlay", "fgcolor": "rgba(255,255,255,0.6)"}},
                     hovertext=[_hover_text(r) for r in rows.itertuples()],
                     hoverinfo="text",
                     visible=outcome == initial_outcome,
@@ -86,20 +87,21 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
     ]
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        title={"text": _outcome_title(initial_outcome), "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.98},
+        title={"text": _outcome_title(initial_outcome), "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.97},
         barmode="group",
         bargap=0.3,
         yaxis={"title": {"text": "Share of completers (%)"}, "range": [0, 100], "ticksuffix": "%"},
-        xaxis={"title": {"text": "Trial"}},
-        legend={"y": 1.02},
+        # Legend under the plot: above it, it would collide with the menu on a phone.
+        legend={"y": -0.12, "yanchor": "top", "x": 0, "xanchor": "left"},
+        margin={"t": 100, "b": 90},
         updatemenus=[
             {
                 "type": "dropdown",
                 "buttons": buttons,
                 "active": present.index(initial_outcome),
-                "x": 1,
-                "xanchor": "right",
-                "y": 1.13,
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.04,
                 "yanchor": "bottom",
                 "bgcolor": "white",
                 "font": {"color": "#222"},

@@ -1,12 +1,13 @@
 """Sphinx extension: serve plotly.js from the book, only on pages with a figure.
 
 * ``html-page-context``: a page whose body holds a figure container gets the
-  self-hosted plotly.js basic bundle and ``figures.js``, both deferred. Other
+  self-hosted plotly.js basic bundle and ``figures.js`` (both deferred) and
+  ``figures.css``. Other
   pages load neither.
 * ``html-page-context``: drop repeated ``<script>`` entries. Sphinx 7.4 adds the
   same inline script twice (fixed upstream in sphinx-doc/sphinx#13402), which
   makes every page throw "Identifier ... has already been declared".
-* ``build-finished``: copy the two files into ``_static/mdma/``. They are not put
+* ``build-finished``: copy these files into ``_static/mdma/``. They are not put
   on ``html_static_path`` because Jupyter Book would then add them to every page.
 """
 
@@ -22,12 +23,14 @@ from mdma_book.render import FIGURE_CLASS
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = "mdma/plotly-basic.min.js"
 FIGURES_JS = "mdma/figures.js"
+FIGURES_CSS = "mdma/figures.css"
 
 
 def _add_figure_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if FIGURE_CLASS in context.get("body", ""):
         app.add_js_file(PLOTLY_JS, loading_method="defer")
         app.add_js_file(FIGURES_JS, loading_method="defer")
+        app.add_css_file(FIGURES_CSS)
 
 
 def _dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:

@@ -1,0 +1,48 @@
+"""Screenshot every page of the built book: phone and desktop widths, light and dark.
+
+Usage: .venv/bin/python scripts/screenshots.py [OUT_DIR]   (default: shots/)
+Looking at what the book shows is part of reviewing a change; CI does not run this.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import CHROMIUM_ARGS, _QuietHandler, toc_pages  # noqa: E402
+
+SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
+
+
+def main(out: Path) -> None:
+    out.mkdir(exist_ok=True)
+    handler = functools.partial(_QuietHandler, directory=str(ROOT / "_build" / "html"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for page_path in toc_pages():
+            for size, (width, height) in SIZES.items():
+                for scheme in ("light", "dark"):
+                    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+                    page = context.new_page()
+                    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+                    page.goto(f"{base}/{page_path}", wait_until="networkidle")
+                    page.wait_for_timeout(300)
+                    name = f"{Path(page_path).stem}-{size}-{scheme}.png"
+                    page.screenshot(path=str(out / name), full_page=True)
+                    context.close()
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "shots")
