@@ -1,0 +1,219 @@
+"""Measure the book: build times, page weight on first visit, Lighthouse scores.
+
+Run with `make bench`; results go to bench/results.md and bench/results.json.
+These are measurements to record and compare, not pass/fail tests.
+
+- Build times: cold (no _build), warm with no change, and after editing one chapter's text,
+  each with the same strict flags as `make book`.
+- Page weight: every page of the book loaded in Debian's chromium with an empty cache;
+  bytes of every response, raw and gzip-compressed (as a static host serves them).
+- Lighthouse 12.2.3 (npm, pinned in bench/package.json) with Debian's chromium, desktop and
+  mobile presets, performance and accessibility, against the same gzip-serving local server.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import CHROMIUM_ARGS, toc_pages  # noqa: E402
+
+BENCH = ROOT / "bench"
+HTML = ROOT / "_build" / "html"
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+JB_FLAGS = ["-W", "-n", "--keep-going"]
+EDITED_CHAPTER = ROOT / "book" / "05-conclusion.md"
+LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
+BUDGET_FIGURE_PAGE_BYTES = 1_400_000
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files gzip-compressed when the client accepts it, as static hosts do.
+
+    The standard library's server never compresses, which would make every page look
+    several times heavier than it is when hosted; no maintained stdlib-compatible
+    alternative is in the project's dependencies, so the few lines are written here.
+    """
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path.split("?", 1)[0]))
+        if path.is_dir():
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+def serve(directory: Path):
+    handler = functools.partial(GzipHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def timed_build() -> float:
+    start = time.perf_counter()
+    subprocess.run([str(JUPYTER_BOOK), "build", str(ROOT), *JB_FLAGS], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def build_times() -> dict[str, float]:
+    shutil.rmtree(ROOT / "_build", ignore_errors=True)
+    times = {"cold": timed_build(), "warm_no_change": timed_build()}
+    original = EDITED_CHAPTER.read_text(encoding="utf-8")
+    try:
+        EDITED_CHAPTER.write_text(original + "\nA sentence added by the benchmark.\n", encoding="utf-8")
+        times["after_editing_one_chapter"] = timed_build()
+    finally:
+        EDITED_CHAPTER.write_text(original, encoding="utf-8")
+    timed_build()  # leave _build matching the sources
+    return times
+
+
+def page_weights(base: str) -> dict[str, dict]:
+    from playwright.sync_api import sync_playwright
+
+    weights = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for page_path in toc_pages():
+            context = browser.new_context()
+            page = context.new_page()
+            responses = []
+            page.on("response", responses.append)
+            page.goto(f"{base}/{page_path}", wait_until="networkidle")
+            raw = zipped = 0
+            for response in responses:
+                body = response.body()
+                raw += len(body)
+                zipped += len(gzip.compress(body, compresslevel=6))
+            weights[page_path] = {
+                "requests": len(responses),
+                "bytes": raw,
+                "gzip_bytes": zipped,
+                "loads_plotly": any("plotly-basic" in r.url for r in responses),
+            }
+            context.close()
+        browser.close()
+    return weights
+
+
+def lighthouse_scores(base: str) -> dict[str, dict]:
+    if not LIGHTHOUSE.exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=BENCH, check=True)
+    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+    scores = {}
+    for page_path in toc_pages():
+        scores[page_path] = {}
+        for form in ("desktop", "mobile"):
+            out = BENCH / "lighthouse" / f"{Path(page_path).stem}-{form}.json"
+            out.parent.mkdir(exist_ok=True)
+            command = [
+                str(LIGHTHOUSE), f"{base}/{page_path}", "--quiet", "--output=json", f"--output-path={out}",
+                "--only-categories=performance,accessibility", f"--chrome-flags={flags}",
+            ]
+            if form == "desktop":
+                command.append("--preset=desktop")
+            subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"})
+            report = json.loads(out.read_text())
+            scores[page_path][form] = {
+                name: round(category["score"] * 100) for name, category in report["categories"].items()
+            }
+            failing = [a["id"] for a in report["audits"].values()
+                       if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0]
+            scores[page_path][form]["failing_binary_audits"] = failing
+    return scores
+
+
+def write_report(results: dict) -> None:
+    (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    t = results["build_seconds"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {results['date']} on {results['machine']} with `make bench` (`scripts/bench.py`).",
+        "Re-run it after a change that touches the build, the theme or the figures, and commit the new results.",
+        "",
+        "## Build time (strict build, `-W -n --keep-going`)",
+        "",
+        "| run | seconds |",
+        "| --- | ---: |",
+        f"| cold: no `_build`, no execution cache | {t['cold']:.1f} |",
+        f"| warm: no change | {t['warm_no_change']:.1f} |",
+        f"| after editing one chapter's text | {t['after_editing_one_chapter']:.1f} |",
+        "",
+        "## Page weight on first visit (empty cache)",
+        "",
+        f"Budget: a page with figures at most {BUDGET_FIGURE_PAGE_BYTES / 1e6:.1f} MB (gzip).",
+        "",
+        "| page | requests | raw bytes | gzip bytes | plotly.js |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for page, w in results["page_weight"].items():
+        lines.append(f"| `{page}` | {w['requests']} | {w['bytes']:,} | {w['gzip_bytes']:,} | {'yes' if w['loads_plotly'] else 'no'} |")
+    lines += [
+        "",
+        "## Lighthouse 12.2.3 (performance / accessibility)",
+        "",
+        "Budget: desktop performance at least 95 and accessibility 100 on every page.",
+        "",
+        "| page | desktop | mobile | failing audits (desktop) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for page, s in results["lighthouse"].items():
+        d, m = s["desktop"], s["mobile"]
+        failing = ", ".join(d["failing_binary_audits"]) or "none"
+        lines.append(f"| `{page}` | {d['performance']} / {d['accessibility']} | {m['performance']} / {m['accessibility']} | {failing} |")
+    lines += [
+        "",
+        "## How to reproduce",
+        "",
+        "`make bench` (needs Node 20 and npm for Lighthouse, which it installs from `bench/package.json`,",
+        "and Debian's chromium, which `make test` installs). Pages are served gzip-compressed on",
+        "127.0.0.1 by the script itself, as a static host would serve them.",
+        "",
+    ]
+    (BENCH / "results.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    results = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "build_seconds": build_times(),
+    }
+    server, base = serve(HTML)
+    try:
+        results["page_weight"] = page_weights(base)
+        results["lighthouse"] = lighthouse_scores(base)
+    finally:
+        server.shutdown()
+    write_report(results)
+    print((BENCH / "results.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
