@@ -103,7 +103,7 @@ def page_weights(base: str) -> dict[str, dict]:
             context = browser.new_context()
             page = context.new_page()
             responses = []
-            page.on("response", responses.append)
+            page.on("response", lambda response: responses.append(response))
             page.goto(f"{base}/{page_path}", wait_until="networkidle")
             raw = zipped = 0
             for response in responses:

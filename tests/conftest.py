@@ -61,6 +61,30 @@ def browser():
         browser.close()
 
 
+def open_page(browser, url: str, width: int = 1280, color_scheme: str = "light"):
+    """Open ``url`` with every off-machine request blocked; return (page, report)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=color_scheme)
+    page = context.new_page()
+    report = {"console_errors": [], "page_errors": [], "external": [], "failed": [], "requested": []}
+
+    def route(route):
+        request_url = route.request.url
+        if request_url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            report["requested"].append(request_url)
+            route.continue_()
+        else:
+            report["external"].append(request_url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda msg: msg.type == "error" and report["console_errors"].append(msg.text))
+    page.on("pageerror", lambda error: report["page_errors"].append(str(error)))
+    page.on("response", lambda response: response.status >= 400 and report["failed"].append(response.url))
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, report
+
+
 def toc_pages() -> list[str]:
     """Every page of the book, as paths relative to the HTML root, from _toc.yml."""
     import yaml
