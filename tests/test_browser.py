@@ -88,3 +88,23 @@ def test_figure_follows_dark_mode(browser, site_url):
         assert colour == "#e3e3e3"
     finally:
         page.context.close()
+
+
+def test_theme_icons_are_drawn_without_fontawesome_js(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/index.html")
+    try:
+        assert not any("fontawesome.js" in url for url in report["requested"])
+        icon = page.locator(".fa-github").first
+        page.evaluate("document.fonts.ready")
+        family = icon.evaluate("el => getComputedStyle(el, '::before').fontFamily")
+        glyph = icon.evaluate("el => getComputedStyle(el, '::before').content")
+        assert "Font Awesome" in family and glyph not in ("none", "normal", '""')
+        assert icon.bounding_box()["width"] > 0
+    finally:
+        page.context.close()
+
+
+def test_bibliography_has_no_invalid_aria_roles(built_html):
+    html = (built_html / "book" / "references.html").read_text(encoding="utf-8")
+    assert 'class="citation-list"' in html
+    assert 'role="doc-biblioentry"' not in html and 'role="list" class="citation-list"' not in html

@@ -7,12 +7,21 @@
 * ``html-page-context``: drop repeated ``<script>`` entries. Sphinx 7.4 adds the
   same inline script twice (fixed upstream in sphinx-doc/sphinx#13402), which
   makes every page throw "Identifier ... has already been declared".
+* ``build-finished``: remove the theme's ``fontawesome.js`` tag from every page
+  (1.5 MB, over half of each page's weight). The script only swaps icon ``<i>``
+  tags for SVG; the theme's CSS already draws the same icons from its bundled
+  Font Awesome web fonts. The tag is hard-coded in the theme's template, so it
+  is removed from the written HTML rather than from ``script_files``.
+* ``html-page-context``: remove two ARIA roles docutils puts on bibliography
+  entries (``doc-biblioentry`` is deprecated, and ``role="list"`` lacks list
+  items), which cost the references page its accessibility score.
 * ``build-finished``: copy these files into ``_static/mdma/``. They are not put
   on ``html_static_path`` because Jupyter Book would then add them to every page.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -33,6 +42,10 @@ def _add_figure_scripts(app: Sphinx, pagename, templatename, context, doctree) -
         app.add_css_file(FIGURES_CSS)
 
 
+FONTAWESOME_TAG = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
+INVALID_ARIA = (' role="doc-biblioentry"', ' role="list" class="citation-list"')
+
+
 def _dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     scripts = context.get("script_files")
     if not scripts:
@@ -47,13 +60,27 @@ def _dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> No
     scripts[:] = unique
 
 
-def _copy_static(app: Sphinx, exception) -> None:
-    if exception is None and app.builder.format == "html":
-        copy_asset(str(STATIC), str(Path(app.outdir) / "_static" / "mdma"))
+def _fix_bibliography_aria(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    body = context.get("body", "")
+    if "citation-list" in body:
+        context["body"] = body.replace(INVALID_ARIA[0], "").replace(INVALID_ARIA[1], ' class="citation-list"')
+
+
+def _finish_html(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    copy_asset(str(STATIC), str(outdir / "_static" / "mdma"))
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        trimmed = FONTAWESOME_TAG.sub("", text)
+        if trimmed != text:
+            page.write_text(trimmed, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _add_figure_scripts)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
-    app.connect("build-finished", _copy_static)
+    app.connect("html-page-context", _fix_bibliography_aria)
+    app.connect("build-finished", _finish_html)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
