@@ -15,10 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_book_data_validates_and_has_both_phase3_trials():
     table = evidence.phase3_outcomes()
-    assert set(table["trial"]) == {"MAPP1", "MAPP2"}
-    assert set(table["outcome"]) == set(evidence.OUTCOMES)
+    assert set(table["study"]) == {"MAPP1", "MAPP2"}
+    assert set(table["outcome"]) == set(evidence.PTSD_OUTCOMES)
     # one MDMA and one placebo row for each trial and outcome
-    assert table.groupby(["trial", "outcome"]).size().eq(2).all()
+    assert table.groupby(["study", "outcome"]).size().eq(2).all()
     assert table["retracted"].dtype == bool
 
 
@@ -36,7 +36,9 @@ def test_good_fixture_loads():
         ("missing_locator.csv", 3, "locator", "is empty"),
         ("unknown_status.csv", 3, "status", "status not one of"),
         ("events_not_a_number.csv", 3, "events", "cannot be read as a whole number"),
-        ("duplicate_row.csv", 3, "trial+arm+outcome+timepoint_weeks", "repeats another row"),
+        ("duplicate_row.csv", 3, "study+arm+outcome+timepoint_weeks", "repeats another row"),
+        ("retracted_without_flag.csv", 3, "retracted", "retracted must be true exactly when the source is retracted"),
+        ("flag_without_retraction.csv", 3, "retracted", "retracted must be true exactly when the source is retracted"),
     ],
 )
 def test_bad_row_is_rejected_naming_file_line_and_column(fixture, line, column, phrase):
@@ -61,12 +63,32 @@ def test_unreadable_file_names_the_file(tmp_path):
 
 
 def test_every_source_key_in_data_exists_in_references_bib():
-    keys = evidence.bibliography_keys()
-    for csv in (ROOT / "data").glob("*.csv"):
-        import pandas as pd
+    import pandas as pd
 
-        used = set(pd.read_csv(csv)["source_key"])
+    keys = evidence.bibliography_keys()
+    for csv in sorted((ROOT / "data").glob("*.csv")):
+        table = pd.read_csv(csv, dtype=str)
+        used = set(table["source_key"].dropna()) if "source_key" in table else set()
+        if "source_keys" in table:
+            used |= {k for cell in table["source_keys"].dropna() for k in cell.split(";") if k}
+        assert used, f"{csv.name} names no source"
         assert used <= keys, f"{csv.name} cites keys missing from references.bib: {used - keys}"
+
+
+@pytest.mark.parametrize(
+    "loader",
+    [evidence.dichotomous_outcomes, evidence.continuous_outcomes, evidence.reported_values,
+     evidence.trials, evidence.claims, evidence.certainty],
+)
+def test_every_data_file_validates(loader):
+    assert len(loader()) > 0
+
+
+def test_retracted_sources_are_flagged_in_the_data():
+    values = evidence.reported_values()
+    pooled = values[values["source_key"] == "mithoefer2019pooled"]
+    assert len(pooled) > 0 and pooled["retracted"].all()
+    assert not values[values["source_key"] != "mithoefer2019pooled"]["retracted"].any()
 
 
 def test_short_citation_reads_the_bibliography():

@@ -20,7 +20,7 @@ def figure(phase3):
 
 
 def test_one_trace_per_arm_and_outcome(figure):
-    assert len(figure.data) == len(evidence.OUTCOMES) * len(evidence.ARMS)
+    assert len(figure.data) == len(evidence.PTSD_OUTCOMES) * len(evidence.ARMS)
 
 
 def test_initial_outcome_is_visible_and_others_hidden(figure):
@@ -32,12 +32,12 @@ def test_bar_heights_are_the_data_percentages(figure, phase3):
     mdma = next(t for t in figure.data if t.meta["outcome"] == "remission" and t.name.startswith("MDMA"))
     rows = phase3[(phase3.outcome == "remission") & (phase3.arm == "MDMA-assisted therapy")]
     assert list(mdma.y) == pytest.approx(list(rows.events / rows.total * 100))
-    assert list(mdma.x) == list(rows.trial)
+    assert list(mdma.x) == list(rows.study)
 
 
 def test_dropdown_switches_visibility_and_title(figure):
     menu = figure.layout.updatemenus[0]
-    assert [b.label for b in menu.buttons] == list(evidence.OUTCOMES.values())
+    assert [b.label for b in menu.buttons] == [evidence.OUTCOMES[o] for o in evidence.PTSD_OUTCOMES]
     for button in menu.buttons:
         visible, layout = button.args
         shown = {t.meta["outcome"] for t, v in zip(figure.data, visible["visible"], strict=True) if v}

@@ -1,14 +1,15 @@
 """Load the book's evidence tables and validate them against a schema.
 
-Every table is a tidy CSV in ``data/`` with one value per row, each carrying the
-key of its source in ``references.bib``, a locator (table, figure, page or
-abstract) and a status saying how the value was obtained. Validation uses
-pandera; a failure raises :class:`DataValidationError`, whose message names the
-file, the line and the column of every bad value.
+Every table is a tidy CSV in ``data/`` (described in ``data/README.md``) with one
+value per row, each carrying the key of its source in ``references.bib``, a
+locator (table, figure, page or abstract) and a status saying how the value was
+obtained. Validation uses pandera; a failure raises :class:`DataValidationError`,
+whose message names the file, the line and the column of every bad value.
 """
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,14 +27,23 @@ STATUSES = {
     "derived": "computed by arithmetic from reported values",
 }
 
-#: Outcomes of the Phase 3 trials, in the order the book shows them.
+#: Outcomes counted as events, in the order the book shows them.
 OUTCOMES = {
     "loss_of_diagnosis": "No longer met PTSD criteria",
     "response": "Response",
     "remission": "Remission",
+    "severe_adverse_event": "Severe adverse event",
 }
+#: The PTSD outcomes of the Phase 3 chart and the forest plot.
+PTSD_OUTCOMES = ("loss_of_diagnosis", "response", "remission")
 
 ARMS = ("MDMA-assisted therapy", "placebo with therapy")
+ROLES = ("mdma", "control")
+COMPARATOR_KINDS = ("inactive placebo", "low-dose MDMA")
+VERDICTS = ("supported", "overstated", "wrong", "unsupported", "source not found")
+CERTAINTY = ("high", "moderate", "low", "very low")
+#: Cross-reference labels of the book's pages a claim may point to.
+BOOK_SECTIONS = ("history", "mechanism", "evidence", "what-it-means", "conclusion", "references", "claims")
 
 
 class DataValidationError(ValueError):
@@ -41,9 +51,19 @@ class DataValidationError(ValueError):
 
 
 @lru_cache(maxsize=4)
+def _bibliography(bib_path: Path):
+    return parse_file(str(bib_path), "bibtex").entries
+
+
 def bibliography_keys(bib_path: Path | None = None) -> frozenset[str]:
     """Return the citation keys defined in ``references.bib``."""
-    return frozenset(parse_file(str(bib_path or bibliography_file()), "bibtex").entries)
+    return frozenset(_bibliography(bib_path or bibliography_file()))
+
+
+def retracted_keys(bib_path: Path | None = None) -> frozenset[str]:
+    """Return the keys of sources marked with a ``retraction`` field in ``references.bib``."""
+    entries = _bibliography(bib_path or bibliography_file())
+    return frozenset(key for key, entry in entries.items() if "retraction" in entry.fields)
 
 
 def _sourced_columns(bib_keys: frozenset[str]) -> dict[str, pa.Column]:
@@ -58,29 +78,152 @@ def _sourced_columns(bib_keys: frozenset[str]) -> dict[str, pa.Column]:
     }
 
 
-def phase3_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
-    """Schema of ``phase3_outcomes.csv``: one row per trial, arm and outcome."""
+def _retraction_check(retracted: frozenset[str]) -> pa.Check:
+    """Rows citing a retracted source must say so, and only those."""
+    return pa.Check(
+        lambda df: df["source_key"].isin(sorted(retracted)) == df["retracted"].eq("true"),
+        error="retracted must be true exactly when the source is retracted",
+        name="retraction_flag",
+    )
+
+
+def _arm_columns() -> dict[str, pa.Column]:
+    return {
+        "study": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "phase": pa.Column(int, pa.Check.isin([2, 3]), coerce=True),
+        "arm": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "role": pa.Column(str, pa.Check.isin(list(ROLES), error=f"role not one of {list(ROLES)}")),
+        "dose_mg": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True),
+    }
+
+
+def _events_check() -> pa.Check:
+    return pa.Check(lambda df: df["events"] <= df["total"], error="events above total", name="events_not_above_total")
+
+
+def dichotomous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``dichotomous_outcomes.csv``: people with an outcome, per trial arm."""
     return pa.DataFrameSchema(
         {
-            "trial": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "phase": pa.Column(int, pa.Check.isin([2, 3]), coerce=True),
-            "arm": pa.Column(str, pa.Check.isin(list(ARMS), error=f"arm not one of {list(ARMS)}")),
+            **_arm_columns(),
             "outcome": pa.Column(str, pa.Check.isin(list(OUTCOMES), error=f"outcome not one of {list(OUTCOMES)}")),
             "timepoint_weeks": pa.Column(float, pa.Check.gt(0), coerce=True),
             "events": pa.Column(int, pa.Check.ge(0, error="events must be 0 or more"), coerce=True),
             "total": pa.Column(int, pa.Check.gt(0, error="total must be above 0"), coerce=True),
             **_sourced_columns(bib_keys),
         },
+        checks=[_events_check()],
+        unique=["study", "arm", "outcome", "timepoint_weeks"],
+        strict=True,
+    )
+
+
+#: Kept for the first evidence slice's callers and fixtures.
+phase3_outcomes_schema = dichotomous_outcomes_schema
+
+
+def continuous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``continuous_outcomes.csv``: mean and SD of a scale, per trial arm."""
+    return pa.DataFrameSchema(
+        {
+            **_arm_columns(),
+            "measure": pa.Column(str, pa.Check.isin(["bdi_ii", "caps5"])),
+            "statistic": pa.Column(str, pa.Check.isin(["endpoint_mean", "baseline_mean", "change_mean"])),
+            "timepoint_weeks": pa.Column(float, pa.Check.ge(0), coerce=True),
+            "n": pa.Column(int, pa.Check.gt(0, error="n must be above 0"), coerce=True),
+            "mean": pa.Column(float, coerce=True),
+            "sd": pa.Column(float, pa.Check.gt(0, error="sd must be above 0"), nullable=True, coerce=True),
+            **_sourced_columns(bib_keys),
+        },
+        unique=["study", "arm", "measure", "statistic", "timepoint_weeks"],
+        strict=True,
+    )
+
+
+def reported_values_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``reported_values.csv``: single published numbers (effects, rates, counts)."""
+    return pa.DataFrameSchema(
+        {
+            "study": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "arm": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "measure": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$", error="measure must be snake_case")),
+            "value": pa.Column(float, coerce=True),
+            "ci_low": pa.Column(float, nullable=True, coerce=True),
+            "ci_high": pa.Column(float, nullable=True, coerce=True),
+            "unit": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "k_studies": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
+            "participants": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
+            **_sourced_columns(bib_keys),
+        },
         checks=[
             pa.Check(
-                lambda df: df["events"] <= df["total"],
-                error="events above total",
-                name="events_not_above_total",
-            ),
+                lambda df: (df["ci_low"].isna() | (df["ci_low"] <= df["value"]))
+                & (df["ci_high"].isna() | (df["value"] <= df["ci_high"])),
+                error="value outside its interval",
+                name="value_inside_interval",
+            )
         ],
-        unique=["trial", "arm", "outcome", "timepoint_weeks"],
+        unique=["study", "arm", "measure"],
         strict=True,
-        ordered=False,
+    )
+
+
+def trials_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``trials.csv``: one row per randomized trial, its design and comparator."""
+    return pa.DataFrameSchema(
+        {
+            "study": pa.Column(str, unique=True),
+            "phase": pa.Column(int, pa.Check.isin([2, 3]), coerce=True),
+            "year": pa.Column(int, pa.Check.in_range(1990, 2030), coerce=True),
+            "population": pa.Column(str),
+            "design": pa.Column(str),
+            "mdma_arms": pa.Column(str),
+            "comparator": pa.Column(str),
+            "comparator_kind": pa.Column(str, pa.Check.isin(list(COMPARATOR_KINDS))),
+            "dosing_sessions": pa.Column(int, pa.Check.in_range(1, 10), coerce=True),
+            "registration": pa.Column(str, pa.Check.str_matches(r"^NCT\d{8}$")),
+            **_sourced_columns(bib_keys),
+        },
+        strict=True,
+    )
+
+
+def _key_list_check(bib_keys: frozenset[str]) -> pa.Check:
+    return pa.Check(
+        lambda s: s.fillna("").map(lambda keys: all(k in bib_keys for k in keys.split(";") if k)),
+        error="a key in source_keys is not in references.bib",
+        element_wise=False,
+    )
+
+
+def claims_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``claims.csv``: the source article's claims, each with a verdict."""
+    return pa.DataFrameSchema(
+        {
+            "claim_id": pa.Column(str, pa.Check.str_matches(r"^[CR]\d{2}$"), unique=True),
+            "kind": pa.Column(str, pa.Check.isin(["claim", "reference"])),
+            "article_section": pa.Column(str),
+            "claim": pa.Column(str, pa.Check.str_length(min_value=10)),
+            "article_ref": pa.Column(str),
+            "verdict": pa.Column(str, pa.Check.isin(list(VERDICTS), error=f"verdict not one of {list(VERDICTS)}")),
+            "finding": pa.Column(str, pa.Check.str_length(min_value=10)),
+            "source_keys": pa.Column(str, _key_list_check(bib_keys), nullable=True),
+            "book_section": pa.Column(str, pa.Check.isin(list(BOOK_SECTIONS))),
+        },
+        strict=True,
+    )
+
+
+def certainty_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``certainty.csv``: the book's GRADE-style judgement per outcome."""
+    return pa.DataFrameSchema(
+        {
+            "outcome_id": pa.Column(str, unique=True),
+            "certainty": pa.Column(str, pa.Check.isin(list(CERTAINTY), error=f"certainty not one of {list(CERTAINTY)}")),
+            "reasons": pa.Column(str, pa.Check.str_length(min_value=10)),
+            "source_keys": pa.Column(str, _key_list_check(bib_keys)),
+        },
+        strict=True,
     )
 
 
@@ -88,7 +231,7 @@ def _describe_check(check: str) -> str | None:
     """Say what a pandera check name means for a contributor; None to skip it."""
     if check.startswith("coerce_dtype("):
         kind = check[len("coerce_dtype('") : -2]
-        return f"cannot be read as {'a whole number' if kind.startswith('int') else 'a number' if kind.startswith('float') else kind}"
+        return f"cannot be read as {'a whole number' if kind.lower().startswith('int') else 'a number' if kind.startswith('float') else kind}"
     if check.startswith("dtype("):
         return None  # repeats the coerce_dtype failure for the same cell
     if check == "not_nullable":
@@ -97,11 +240,17 @@ def _describe_check(check: str) -> str | None:
         return "is missing from the file"
     if check == "column_in_schema":
         return "is not a known column"
+    if check == "field_uniqueness":
+        return "repeats a value that must be unique"
     return check
 
 
 #: Row-wise checks and the column a failure is reported under.
-ROW_CHECK_COLUMNS = {"events above total": "events"}
+ROW_CHECK_COLUMNS = {
+    "events above total": "events",
+    "value outside its interval": "value",
+    "retracted must be true exactly when the source is retracted": "retracted",
+}
 
 
 def _describe_failures(path: Path, errors: SchemaErrors) -> str:
@@ -132,11 +281,18 @@ def _describe_failures(path: Path, errors: SchemaErrors) -> str:
 
 
 def load_table(path: Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
-    """Read one CSV and validate it, raising :class:`DataValidationError` on bad rows."""
+    """Read one CSV and validate it, raising :class:`DataValidationError` on bad rows.
+
+    Tables with ``source_key`` and ``retracted`` columns are also checked against
+    the ``retraction`` fields of ``references.bib``.
+    """
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except (OSError, pd.errors.ParserError) as error:
         raise DataValidationError(f"{path}: cannot be read as CSV: {error}") from error
+    if {"source_key", "retracted"} <= set(schema.columns) and {"source_key", "retracted"} <= set(frame.columns):
+        schema = copy.deepcopy(schema)
+        schema.checks = [*schema.checks, _retraction_check(retracted_keys())]
     try:
         frame = schema.validate(frame, lazy=True)
     except SchemaErrors as errors:
@@ -148,11 +304,51 @@ def load_table(path: Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
     return frame
 
 
-def phase3_outcomes(path: Path | None = None) -> pd.DataFrame:
-    """Return the Phase 3 outcome counts per trial, arm and outcome, validated.
+def _load(name: str, schema_factory, path: Path | None) -> pd.DataFrame:
+    return load_table(path or data_dir() / name, schema_factory(bibliography_keys()))
 
-    Columns: trial, phase, arm, outcome, timepoint_weeks, events, total,
-    source_key, locator, status, retracted, note.
-    """
-    path = path or data_dir() / "phase3_outcomes.csv"
-    return load_table(path, phase3_outcomes_schema(bibliography_keys()))
+
+def dichotomous_outcomes(path: Path | None = None) -> pd.DataFrame:
+    """People with each outcome per trial arm (``data/dichotomous_outcomes.csv``), validated."""
+    return _load("dichotomous_outcomes.csv", dichotomous_outcomes_schema, path)
+
+
+def phase3_outcomes(path: Path | None = None) -> pd.DataFrame:
+    """The Phase 3 PTSD outcomes per trial and arm (rows of ``dichotomous_outcomes.csv``)."""
+    table = dichotomous_outcomes(path)
+    return table[(table["phase"] == 3) & table["outcome"].isin(PTSD_OUTCOMES)].reset_index(drop=True)
+
+
+def continuous_outcomes(path: Path | None = None) -> pd.DataFrame:
+    """Means and SDs per trial arm (``data/continuous_outcomes.csv``), validated."""
+    return _load("continuous_outcomes.csv", continuous_outcomes_schema, path)
+
+
+def reported_values(path: Path | None = None) -> pd.DataFrame:
+    """Single published numbers (``data/reported_values.csv``), validated."""
+    return _load("reported_values.csv", reported_values_schema, path)
+
+
+def trials(path: Path | None = None) -> pd.DataFrame:
+    """The randomized trials, their designs and comparators (``data/trials.csv``), validated."""
+    return _load("trials.csv", trials_schema, path)
+
+
+def claims(path: Path | None = None) -> pd.DataFrame:
+    """The source article's claims with verdicts (``data/claims.csv``), validated."""
+    return _load("claims.csv", claims_schema, path)
+
+
+def certainty(path: Path | None = None) -> pd.DataFrame:
+    """Certainty of evidence per outcome (``data/certainty.csv``), validated."""
+    return _load("certainty.csv", certainty_schema, path)
+
+
+def reported(values: pd.DataFrame, study: str, measure: str, arm: str | None = None) -> pd.Series:
+    """Return the one row of ``reported_values`` for a study, measure (and arm); KeyError if absent."""
+    rows = values[(values["study"] == study) & (values["measure"] == measure)]
+    if arm is not None:
+        rows = rows[rows["arm"] == arm]
+    if len(rows) != 1:
+        raise KeyError(f"expected one reported value for {study!r} / {measure!r} / {arm!r}, found {len(rows)}")
+    return rows.iloc[0]

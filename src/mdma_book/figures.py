@@ -10,9 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mdma_book.citations import short_citation
-from mdma_book.evidence import ARMS, OUTCOMES, STATUSES
+from mdma_book.evidence import ARMS, OUTCOMES, PTSD_OUTCOMES, STATUSES
 from mdma_book.stats import add_proportions
-from mdma_book.theme import ARM_STYLE, BOOK_TEMPLATE
+from mdma_book.theme import BOOK_TEMPLATE, ROLE_STYLE
 
 
 def _outcome_title(outcome: str) -> str:
@@ -23,7 +23,7 @@ def _outcome_title(outcome: str) -> str:
 def _hover_text(row: pd.Series) -> str:
     status = "count derived from a reported percentage" if row.status == "derived" else STATUSES[row.status]
     return (
-        f"<b>{row.trial}: {row.arm}</b><br>"
+        f"<b>{row.study}: {row.arm}</b><br>"
         f"{OUTCOMES[row.outcome]}: {row.events} of {row.total} ({row.rate:.0f}%)<br>"
         f"95% CI {row.ci_low:.0f}–{row.ci_high:.0f}%<br>"
         f"Source: {short_citation(row.source_key)} ({status})"
@@ -38,19 +38,19 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
     n/N, the interval and the source. The dropdown (plotly ``updatemenus``)
     works in static HTML without a kernel.
     """
-    if initial_outcome not in OUTCOMES:
-        raise ValueError(f"unknown outcome {initial_outcome!r}; choose one of {list(OUTCOMES)}")
+    if initial_outcome not in PTSD_OUTCOMES:
+        raise ValueError(f"unknown outcome {initial_outcome!r}; choose one of {list(PTSD_OUTCOMES)}")
     table = add_proportions(outcomes)
-    present = [o for o in OUTCOMES if o in set(table["outcome"])]
+    present = [o for o in PTSD_OUTCOMES if o in set(table["outcome"])]
     fig = go.Figure()
     for outcome in present:
         for arm in ARMS:
             rows = table[(table["outcome"] == outcome) & (table["arm"] == arm)]
-            style = ARM_STYLE[arm]
+            style = ROLE_STYLE["mdma" if arm == ARMS[0] else "control"]
             fig.add_trace(
                 go.Bar(
                     name=arm[0].upper() + arm[1:],
-                    x=rows["trial"],
+                    x=rows["study"],
                     y=rows["rate"],
                     error_y={
                         "type": "data",

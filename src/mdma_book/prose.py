@@ -23,11 +23,11 @@ def phase3_numbers(outcomes: pd.DataFrame) -> dict[str, str]:
     """
     numbers = {}
     for row in add_proportions(outcomes).itertuples():
-        key = f"{row.trial.lower()}_{row.outcome}_{ARM_KEYS[row.arm]}"
+        key = f"{row.study.lower()}_{row.outcome}_{ARM_KEYS[row.arm]}"
         numbers[f"{key}_pct"] = f"{row.rate:.0f}%"
         numbers[f"{key}_n"] = f"{row.events} of {row.total}"
         numbers[f"{key}_ci"] = f"{row.ci_low:.0f}–{row.ci_high:.0f}%"
-        numbers[f"{row.trial.lower()}_{ARM_KEYS[row.arm]}_completers"] = str(row.total)
+        numbers[f"{row.study.lower()}_{ARM_KEYS[row.arm]}_completers"] = str(row.total)
     return numbers
 
 
@@ -36,7 +36,7 @@ def phase3_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     table = add_proportions(outcomes)
     return pd.DataFrame(
         {
-            "Trial": table["trial"],
+            "Trial": table["study"],
             "Outcome": table["outcome"].map(OUTCOMES),
             "Arm": table["arm"],
             "People": [f"{e} of {t}" for e, t in zip(table["events"], table["total"], strict=True)],

@@ -16,9 +16,10 @@ MDMA_COLOUR = "#0072B2"  # blue
 PLACEBO_COLOUR = "#E69F00"  # orange
 NEUTRAL_COLOUR = "#7f7f7f"
 
-ARM_STYLE = {
-    "MDMA-assisted therapy": {"color": MDMA_COLOUR, "pattern": ""},
-    "placebo with therapy": {"color": PLACEBO_COLOUR, "pattern": "/"},
+#: Style per arm role: MDMA arms solid blue, comparator arms hatched orange.
+ROLE_STYLE = {
+    "mdma": {"color": MDMA_COLOUR, "pattern": ""},
+    "control": {"color": PLACEBO_COLOUR, "pattern": "/"},
 }
 
 GRID_COLOUR = "rgba(128,128,128,0.3)"
