@@ -51,26 +51,45 @@ def test_the_evidence_chapter_has_its_figure(built_html):
     assert figure_count_in_source(built_html, "book/03-evidence.html") >= 1
 
 
-def _visible_bars(page) -> list[list[float]]:
+def _visible_y(page, index: int) -> list[list[float]]:
+    """The y values of the visible traces of the page's ``index``-th figure."""
     return page.evaluate(
-        """() => {
-            const div = document.querySelector('.mdma-plotly');
+        """i => {
+            const div = document.querySelectorAll('.mdma-plotly')[i];
             return div._fullData.filter(t => t.visible === true).map(t => Array.from(t.y));
-        }"""
+        }""",
+        index,
     )
+
+
+def _visible_x(page, index: int) -> list[list[float]]:
+    return page.evaluate(
+        """i => document.querySelectorAll('.mdma-plotly')[i]._fullData
+                 .filter(t => t.visible === true).map(t => Array.from(t.x))""",
+        index,
+    )
+
+
+def _choose(page, index: int, option: str) -> None:
+    """Open the dropdown of the ``index``-th figure and pick ``option``, as a reader would."""
+    figure = page.locator(".mdma-plotly").nth(index)
+    figure.locator(".updatemenu-header-group").click()
+    figure.locator(".updatemenu-dropdown-button", has_text=option).first.click()
+
+
+def _title(page, index: int) -> str:
+    return page.locator(".mdma-plotly").nth(index).locator(".gtitle").text_content()
 
 
 def test_outcome_dropdown_changes_the_figure(browser, site_url):
     page, report = open_page(browser, f"{site_url}/book/03-evidence.html")
     try:
         page.wait_for_selector(".mdma-plotly svg.main-svg")
-        title = page.locator(".mdma-plotly .gtitle")
-        assert title.text_content().startswith("No longer met PTSD criteria")
-        before = _visible_bars(page)
-        page.locator(".mdma-plotly .updatemenu-header-group").click()
-        page.locator(".mdma-plotly .updatemenu-dropdown-button", has_text="Remission").click()
+        assert _title(page, 0).startswith("No longer met PTSD criteria")
+        before = _visible_y(page, 0)
+        _choose(page, 0, "Remission")
         page.wait_for_function("() => document.querySelector('.mdma-plotly .gtitle').textContent.startsWith('Remission')")
-        after = _visible_bars(page)
+        after = _visible_y(page, 0)
         assert after != before and len(after) == 2
         # remission is the strictest outcome: every bar is lower than loss of diagnosis
         assert all(a < b for arm_after, arm_before in zip(after, before) for a, b in zip(arm_after, arm_before))

@@ -6,13 +6,15 @@ widget and the tests all call the same function.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from mdma_book.citations import short_citation
 from mdma_book.evidence import ARMS, OUTCOMES, PTSD_OUTCOMES, STATUSES
 from mdma_book.stats import add_proportions
-from mdma_book.theme import BOOK_TEMPLATE, ROLE_STYLE
+from mdma_book.theme import BOOK_TEMPLATE, MDMA_COLOUR, NEUTRAL_COLOUR, ROLE_STYLE
 
 
 def _outcome_title(outcome: str) -> str:
@@ -110,4 +112,258 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
         ],
         meta={"description": "Bar chart of Phase 3 outcome rates per arm with 95% confidence intervals."},
     )
+    return fig
+
+
+# --- Forest plots -------------------------------------------------------------
+
+FOREST_AXES = {
+    "risk_ratio": {"type": "log", "null": 1.0, "title": "Risk ratio (log scale)", "range": [-1.3, 1.9],
+                   "tickvals": [0.1, 0.3, 1, 3, 10, 30]},
+    "risk_difference": {"type": "linear", "null": 0.0, "title": "Risk difference", "range": [-0.8, 1.0],
+                        "tickvals": [-0.8, -0.4, 0, 0.4, 0.8]},
+    "hedges_g": {"type": "linear", "null": 0.0, "title": "Hedges' g (standardized mean difference)", "range": [-3.0, 2.0],
+                 "tickvals": [-3, -2, -1, 0, 1, 2]},
+}
+POOLED_COLOUR = "#8a8a8a"  # mid grey: visible on the light and the dark page
+
+
+def _forest_rows(table: pd.DataFrame):
+    """Yield (y, tick label, row or None) from top to bottom, with a header per subgroup."""
+    from mdma_book.synthesis import SUBGROUPS
+
+    y = 0
+    for phase, group in table[table["kind"] != "overall"].groupby("phase", sort=True):
+        name, comparator = SUBGROUPS[int(phase)].split(" (")
+        yield y, f"<b>{name}</b><br><i>vs {comparator.rstrip(')').removeprefix('comparator: ')}</i>", None
+        y -= 1
+        for _, row in group.iterrows():
+            label = row["label"] if row["kind"] == "study" else f"Subtotal (I² {row['i2_pct']:.0f}%)"
+            yield y, label, row
+            y -= 1
+    overall = table[table["kind"] == "overall"].iloc[0]
+    yield y, f"<b>All trials</b> (I² {overall['i2_pct']:.0f}%)", overall
+
+
+def _ratio_text(value: float, low: float, high: float) -> str:
+    """'1.42 (1.08 to 1.87)', with true minus signs."""
+    return f"{value:.2f} ({low:.2f} to {high:.2f})".replace("-", "\u2212")
+
+
+def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[go.Scatter], list, list]:
+    """Traces (squares with whiskers, diamonds), tick values and tick labels of one forest view."""
+    traces, tickvals, ticktext = [], [], []
+    study_rows = [(y, row) for y, _, row in _forest_rows(table) if row is not None and row["kind"] == "study"]
+    for y, label, _ in _forest_rows(table):
+        tickvals.append(y)
+        ticktext.append(label)
+    traces.append(go.Scatter(
+        x=[row["effect"] for _, row in study_rows], y=[y for y, _ in study_rows],
+        mode="markers+text", name="Trial (square size = weight)",
+        marker={"symbol": "square", "color": MDMA_COLOUR, "size": [7 + 2.2 * math.sqrt(row["weight_pct"]) for _, row in study_rows]},
+        error_x={"type": "data", "symmetric": False, "thickness": 1.5, "width": 0, "color": MDMA_COLOUR,
+                 "array": [row["ci_high"] - row["effect"] for _, row in study_rows],
+                 "arrayminus": [row["effect"] - row["ci_low"] for _, row in study_rows]},
+        text=[_ratio_text(row["effect"], row["ci_low"], row["ci_high"]) for _, row in study_rows],
+        textposition="top center", textfont={"size": 11},
+        hovertext=[
+            f"<b>{row['label']}</b><br>{row['detail']}<br>{MEASURE_NAMES[measure]} {_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
+            f"<br>Weight {row['weight_pct']:.0f}%<br>Source: {short_citation(row['source_key'])}"
+            for _, row in study_rows
+        ],
+        hoverinfo="text", cliponaxis=False, meta={"view": view},
+    ))
+    for y, _, row in _forest_rows(table):
+        if row is None or row["kind"] == "study":
+            continue
+        low, value, high = row["ci_low"], row["effect"], row["ci_high"]
+        traces.append(go.Scatter(
+            x=[low, value, high, value, low], y=[y, y + 0.28, y, y - 0.28, y], fill="toself", mode="lines+text",
+            fillcolor=POOLED_COLOUR, line={"color": POOLED_COLOUR, "width": 1}, name="Pooled (diamond = 95% CI)",
+            showlegend=row["kind"] == "overall", text=["", _ratio_text(value, low, high), "", "", ""],
+            textposition="top center", textfont={"size": 11},
+            hovertext=(f"<b>{row['label']}</b><br>{MEASURE_NAMES[measure]} {_ratio_text(value, low, high)}"
+                       f"<br>{int(row['k'])} trials, {int(row['participants'])} participants<br>I² {row['i2_pct']:.0f}%"
+                       f"<br>Method: {row['method']}"),
+            hoverinfo="text", meta={"view": view},
+        ))
+    return traces, tickvals, ticktext
+
+
+MEASURE_NAMES = {"risk_ratio": "RR", "risk_difference": "RD", "hedges_g": "g"}
+
+
+def _forest_layout(measure: str, favours_left: str, favours_right: str) -> dict:
+    axis = FOREST_AXES[measure]
+    null = axis["null"]
+    return {
+        "xaxis.type": axis["type"], "xaxis.range": axis["range"], "xaxis.title.text": axis["title"],
+        "xaxis.tickvals": axis["tickvals"], "xaxis.ticktext": [f"{v:g}".replace("-", "\u2212") for v in axis["tickvals"]],
+        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": null, "x1": null, "y0": 0, "y1": 1,
+                    "line": {"color": NEUTRAL_COLOUR, "width": 1.5}}],
+        "annotations": [
+            {"xref": "x", "yref": "paper", "x": math.log10(null) if axis["type"] == "log" else null, "y": 1.0,
+             "yanchor": "bottom", "xanchor": anchor, "text": text, "showarrow": False, "font": {"size": 12}}
+            for anchor, text in (("right", f"← favours {favours_left} "), ("left", f" favours {favours_right} →"))
+        ],
+    }
+
+
+def forest_plot(views: list[dict]) -> go.Figure:
+    """Cochrane-style forest plot; with several views, a dropdown switches between them.
+
+    Each view is a dict with ``label`` (menu text), ``table`` (from
+    :func:`mdma_book.synthesis.forest_table`), ``measure`` (``risk_ratio``,
+    ``risk_difference`` or ``hedges_g``) and ``favours`` (left, right) labels.
+    Squares are sized by weight, whiskers are 95% CIs, diamonds are pooled
+    estimates, the vertical line is no effect. Works in static HTML.
+    """
+    fig = go.Figure()
+    states = []
+    for index, view in enumerate(views):
+        traces, tickvals, ticktext = _forest_traces(view["table"], view["measure"], view["label"])
+        for trace in traces:
+            trace.visible = index == 0
+            fig.add_trace(trace)
+        layout = _forest_layout(view["measure"], *view["favours"])
+        layout.update({"yaxis.tickvals": tickvals, "yaxis.ticktext": ticktext, "yaxis.range": [min(tickvals) - 0.7, 0.7]})
+        states.append((view["label"], layout))
+    first_layout = states[0][1]
+    rows = max(len(s[1]["yaxis.tickvals"]) for s in states)
+    fig.update_layout(
+        template=BOOK_TEMPLATE, height=140 + 46 * rows, showlegend=False,
+        margin={"l": 150, "r": 20, "t": 90 if len(views) > 1 else 40, "b": 60},
+        yaxis={"showgrid": False, "zeroline": False, "tickfont": {"size": 12}},
+        xaxis={"zeroline": False},
+        meta={"description": "Forest plot of per-trial and pooled effects with 95% confidence intervals."},
+    )
+    _apply_dotted(fig, first_layout)
+    if len(views) > 1:
+        buttons = []
+        for index, (label, layout) in enumerate(states):
+            visible = [trace.meta["view"] == label for trace in fig.data]
+            buttons.append({"label": label, "method": "update", "args": [{"visible": visible}, layout]})
+        fig.update_layout(updatemenus=[{
+            "type": "dropdown", "buttons": buttons, "active": 0, "x": 1, "xanchor": "right",
+            "y": 1.0, "yanchor": "bottom", "pad": {"b": 30}, "bgcolor": "white", "font": {"color": "#222"},
+        }])
+    return fig
+
+
+def _apply_dotted(fig: go.Figure, layout: dict) -> None:
+    """Apply relayout-style keys ("xaxis.range") to a figure, as a button would."""
+    fig.update_layout({key.replace(".", "_"): value for key, value in layout.items()})
+
+
+# --- Absolute effects ---------------------------------------------------------
+
+def _icon_grid(count: int, x_offset: float) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Positions of 100 people in a 10 x 10 grid: the first ``count`` filled, the rest open."""
+    xs = [x_offset + i % 10 for i in range(100)]
+    ys = [9 - i // 10 for i in range(100)]
+    return xs[:count], ys[:count], xs[count:], ys[count:]
+
+
+def absolute_effects_chart(effects: list[dict]) -> go.Figure:
+    """Out of 100 people: how many improve with placebo- vs MDMA-assisted therapy.
+
+    ``effects`` are dicts from :func:`mdma_book.synthesis.absolute_effect`. Each
+    outcome is a view (dropdown); filled dots are people with the outcome, and
+    the title gives the interval and the number needed to treat.
+    """
+    fig = go.Figure()
+    titles = []
+    for index, effect in enumerate(effects):
+        view = effect["label"]
+        counts = {"control": round(effect["per100_control"]), "mdma": round(effect["per100_mdma"])}
+        for role, offset, name in (("control", 0, "Placebo-assisted therapy"), ("mdma", 12, "MDMA-assisted therapy")):
+            colour = ROLE_STYLE[role]["color"]
+            x_on, y_on, x_off, y_off = _icon_grid(counts[role], offset)
+            hover = f"{name}: {counts[role]} of 100 with the outcome"
+            fig.add_trace(go.Scatter(x=x_on, y=y_on, mode="markers", name=f"{name}: outcome",
+                                     marker={"size": 13, "color": colour, "symbol": "circle" if role == "mdma" else "square"},
+                                     hovertext=hover, hoverinfo="text", visible=index == 0, meta={"view": view}))
+            fig.add_trace(go.Scatter(x=x_off, y=y_off, mode="markers", name=f"{name}: no outcome",
+                                     marker={"size": 12, "color": NEUTRAL_COLOUR, "line": {"width": 1.2},
+                                             "symbol": "circle-open" if role == "mdma" else "square-open"},
+                                     hovertext=hover, hoverinfo="text", visible=index == 0, meta={"view": view}))
+        nnt = effect["nnt"].describe()
+        titles.append(
+            f"{view}: {counts['control']} vs {counts['mdma']} in 100 "
+            f"<br><sup>MDMA range {effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f}; "
+            f"number needed to treat {nnt}</sup>"
+        )
+    labels = [
+        {"x": 4.5, "y": 10.2, "text": "<b>Placebo-assisted</b><br>filled = improved", "showarrow": False, "yanchor": "bottom"},
+        {"x": 16.5, "y": 10.2, "text": "<b>MDMA-assisted</b><br>filled = improved", "showarrow": False, "yanchor": "bottom"},
+    ]
+    height, top = 480, 150
+    fig.update_layout(
+        template=BOOK_TEMPLATE, height=height, showlegend=False,
+        # Title below the menu: both sit in the top margin, placed in pixels.
+        title={"text": titles[0], "x": 0, "xanchor": "left", "yref": "container", "y": 1 - 58 / height,
+               "yanchor": "top", "font": {"size": 15}},
+        xaxis={"visible": False, "range": [-1, 22]}, yaxis={"visible": False, "range": [-1, 12.2]},
+        margin={"l": 10, "r": 10, "t": top, "b": 10}, annotations=labels,
+        meta={"description": "Two grids of 100 people showing how many had the outcome with each therapy."},
+    )
+    if len(effects) > 1:
+        buttons = [{"label": effect["label"], "method": "update",
+                    "args": [{"visible": [trace.meta["view"] == effect["label"] for trace in fig.data]}, {"title.text": title}]}
+                   for effect, title in zip(effects, titles, strict=True)]
+        plot_height = height - top - 10
+        fig.update_layout(updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "x": 0, "xanchor": "left",
+                                        "y": 1 + (top - 8) / plot_height, "yanchor": "top", "bgcolor": "white", "font": {"color": "#222"}}])
+    return fig
+
+
+# --- The four bodies of evidence, side by side but not on one scale -----------
+
+def evidence_comparison_chart(panels: dict) -> go.Figure:
+    """Four separate panels, each with its own population, design, outcome and axis.
+
+    ``panels`` comes from :func:`mdma_book.synthesis.evidence_comparison`. Nothing
+    is put on a shared axis: PTSD diagnosis rates, depression effect sizes,
+    an uncontrolled before/after change and antidepressant remission rates are
+    different quantities in different people.
+    """
+    from plotly.subplots import make_subplots
+
+    titles = [panel["title"] for panel in panels.values()]
+    fig = make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=0.12)
+    ptsd, depression, mdd, stard = panels.values()
+    for role in ("mdma", "control"):
+        rows = ptsd["rows"][ptsd["rows"]["role"] == role]
+        fig.add_trace(go.Bar(
+            y=rows["study"], x=rows["rate"], orientation="h", name=rows["arm"].iloc[0][0].upper() + rows["arm"].iloc[0][1:],
+            marker={"color": ROLE_STYLE[role]["color"], "pattern": {"shape": ROLE_STYLE[role]["pattern"], "fillmode": "overlay", "fgcolor": "rgba(255,255,255,0.6)"}},
+            error_x={"type": "data", "symmetric": False, "array": rows["ci_high"] - rows["rate"], "arrayminus": rows["rate"] - rows["ci_low"]},
+            text=[f"{v:.0f}%" for v in rows["rate"]], textposition="inside", insidetextanchor="start", textfont={"color": "white"},
+            hovertext=[f"{r.study}, {r.arm}: {r.events} of {r.total}" for r in rows.itertuples()], hoverinfo="text",
+        ), row=1, col=1)
+    g = depression["rows"]
+    fig.add_trace(go.Scatter(
+        x=g["effect"], y=g["label"], mode="markers", marker={"symbol": ["square"] * (len(g) - 1) + ["diamond"], "size": 11, "color": POOLED_COLOUR},
+        error_x={"type": "data", "symmetric": False, "array": g["ci_high"] - g["effect"], "arrayminus": g["effect"] - g["ci_low"]},
+        hovertext=[f"{label}: g {_ratio_text(e, lo, hi)}" for label, e, lo, hi in zip(g["label"], g["effect"], g["ci_low"], g["ci_high"], strict=True)],
+        hoverinfo="text", showlegend=False,
+    ), row=2, col=1)
+    fig.add_vline(x=0, line={"color": NEUTRAL_COLOUR, "width": 1.2}, row=2, col=1)
+    fig.add_trace(go.Bar(
+        y=mdd["rows"]["when"], x=mdd["rows"]["madrs"], orientation="h", marker={"color": MDMA_COLOUR}, showlegend=False,
+        text=[f"{v:.1f}" for v in mdd["rows"]["madrs"]], textposition="inside", textfont={"color": "white"},
+        hovertext=mdd["rows"]["hover"], hoverinfo="text",
+    ), row=3, col=1)
+    fig.add_trace(go.Bar(
+        y=stard["rows"]["step"], x=stard["rows"]["remission"], orientation="h", marker={"color": NEUTRAL_COLOUR}, showlegend=False,
+        text=[f"{v:.1f}%" for v in stard["rows"]["remission"]], textposition="outside", textangle=0, cliponaxis=False,
+        hovertext=stard["rows"]["hover"], hoverinfo="text",
+    ), row=4, col=1)
+    for row, panel in enumerate(panels.values(), start=1):
+        fig.update_xaxes(title_text=panel["axis"], row=row, col=1, **panel.get("xaxis", {}))
+        fig.update_yaxes(autorange="reversed", row=row, col=1)
+    fig.update_annotations(font={"size": 13})
+    fig.update_layout(template=BOOK_TEMPLATE, height=1250, barmode="group", margin={"l": 115, "r": 20, "t": 80, "b": 40},
+                      legend={"y": 1.04, "yanchor": "bottom"},
+                      meta={"description": "Four separate panels: PTSD trials, depression symptoms in PTSD trials, an open-label depression study, and STAR*D."})
     return fig

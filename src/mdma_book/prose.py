@@ -54,3 +54,110 @@ def glue_all(numbers: dict[str, object]) -> None:
 
     for name, value in numbers.items():
         glue(name, value, display=False)
+
+
+def _interval(estimate, digits: int = 2) -> str:
+    text = f"{estimate.value:.{digits}f} (95% CI {estimate.low:.{digits}f} to {estimate.high:.{digits}f})"
+    return text.replace("-", "\u2212")
+
+
+def _number(value: float) -> str:
+    """As the source printed it: whole numbers grouped by thousands, others as given."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+    return text.replace("-", "\u2212")
+
+
+def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
+    """Prose-ready numbers for chapter 3, all computed from data/.
+
+    Names: ``pooled_<outcome>_rr`` ("1.35 (95% CI 1.10 to 1.66)"), ``..._k``,
+    ``..._n``, ``abs_<outcome>_placebo`` / ``_mdma`` (per 100), ``nnt_<outcome>``;
+    ``g_depression`` and friends; and ``<study>_<measure>`` for reported values
+    the text quotes (see the body for the full list).
+    """
+    from mdma_book import stats, synthesis
+    from mdma_book.evidence import reported
+
+    numbers: dict[str, str] = {}
+    for effect in synthesis.absolute_effects(dichotomous):
+        key = effect["outcome"]
+        numbers[f"pooled_{key}_rr"] = _interval(effect["risk_ratio"])
+        numbers[f"pooled_{key}_k"] = str(effect["k"])
+        numbers[f"pooled_{key}_n"] = str(effect["participants"])
+        numbers[f"abs_{key}_placebo"] = f"{effect['per100_control']:.0f}"
+        numbers[f"abs_{key}_mdma"] = f"{effect['per100_mdma']:.0f}"
+        numbers[f"abs_{key}_mdma_range"] = f"{effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f}"
+        numbers[f"nnt_{key}"] = effect["nnt"].describe()
+    depression = synthesis.depression_effects(continuous)
+    pooled_g = stats.pool(depression["effect"], depression["variance"], "hedges_g")
+    numbers["g_depression"] = _interval(pooled_g.estimate)
+    numbers["g_depression_k"] = str(pooled_g.k)
+    numbers["g_depression_n"] = str(int(depression["participants"].sum()))
+    numbers["g_depression_i2"] = f"{pooled_g.i2:.0f}%"
+    for row in depression.itertuples():
+        numbers[f"g_{row.study.lower().replace(' ', '_').replace(chr(39), '')}"] = _interval(
+            stats.Estimate(row.effect, row.effect - 1.959963984540054 * row.variance ** 0.5, row.effect + 1.959963984540054 * row.variance ** 0.5))
+    baselines = continuous[(continuous["measure"] == "bdi_ii") & (continuous["statistic"] == "baseline_mean")]
+    for row in baselines.itertuples():
+        numbers[f"bdi_baseline_{row.study.lower().replace(' ', '_').replace(chr(39), '')}_{row.role}"] = _number(row.mean)
+    quoted = {
+        "kvam_n": ("Kvam 2025 (MDD)", "participants", None),
+        "kvam_madrs_change": ("Kvam 2025 (MDD)", "madrs_mean_change", None),
+        "kvam_sessions": ("Kvam 2025 (MDD)", "dosing_sessions", None),
+        "kvam_madrs_baseline": ("Kvam 2025 (MDD)", "madrs_baseline_mean", None),
+        "mapp_sessions": ("MAPP1", "experimental_sessions", "all"),
+        "mapp_session_hours": ("MAPP1", "experimental_session_hours", "all"),
+        "mapp_endpoint_weeks": ("MAPP1", "primary_endpoint_weeks", "all"),
+        "wolfgang_low": ("Wolfgang 2025 review", "no_longer_met_criteria_low_pct", None),
+        "wolfgang_high": ("Wolfgang 2025 review", "no_longer_met_criteria_high_pct", None),
+        "blinding_mdma": ("Phase 3 blinding", "guessed_arm_correctly_pct", "MDMA-assisted therapy"),
+        "blinding_placebo": ("Phase 3 blinding", "guessed_arm_correctly_pct", "placebo with therapy"),
+        "pooled2019_active": ("Phase 2 pooled analysis", "no_longer_met_criteria_pct", "active doses"),
+        "pooled2019_control": ("Phase 2 pooled analysis", "no_longer_met_criteria_pct", "control doses"),
+        "pooled2019_bdi": ("Phase 2 pooled analysis", "bdi2_mmrm_difference", "between groups"),
+        "cipriani_drugs": ("Cipriani 2018 network meta-analysis", "antidepressants", "all"),
+        "cipriani_trials": ("Cipriani 2018 network meta-analysis", "trials", "all"),
+        "cipriani_or_high": ("Cipriani 2018 network meta-analysis", "response_or", "amitriptyline vs placebo"),
+        "cipriani_or_low": ("Cipriani 2018 network meta-analysis", "response_or", "reboxetine vs placebo"),
+        "stard_cumulative": ("STAR*D", "cumulative_remission_pct", "all steps"),
+        "stard_level1_response": ("STAR*D level 1", "qids_response_pct", "citalopram"),
+        "stard_level1_remission": ("STAR*D level 1", "qids_remission_pct", "citalopram"),
+        "bahji_g": ("Bahji 2023 meta-analysis", "depression_hedges_g", "MDMA vs control"),
+        "sypres_response_rr": ("Living review (Sypres)", "response_rr", "MDMA vs control"),
+        "sypres_remission_rr": ("Living review (Sypres)", "remission_rr", "MDMA vs control"),
+        "sypres_depression_g": ("Living review (Sypres)", "depression_hedges_g", "MDMA vs control"),
+    }
+    for name, (study, measure, arm) in quoted.items():
+        row = reported(values, study, measure, arm)
+        has_ci = not (pd.isna(row["ci_low"]) or pd.isna(row["ci_high"]))
+        numbers[name] = _interval(stats.Estimate(row["value"], row["ci_low"], row["ci_high"])) if has_ci else _number(row["value"])
+    # Intervals printed to the precision of their source.
+    change = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
+    numbers["kvam_madrs_change"] = _interval(stats.Estimate(change["value"], change["ci_low"], change["ci_high"]), digits=1)
+    numbers["kvam_madrs_after"] = _number(round(reported(values, "Kvam 2025 (MDD)", "madrs_baseline_mean")["value"] + change["value"], 1))
+    numbers["cipriani_or_high"] = numbers["cipriani_or_high"].replace("95% CI", "95% credible interval")
+    numbers["stard_steps"] = str(int(((values["study"] == "STAR*D") & (values["measure"] == "qids_remission_pct")).sum()))
+    return numbers
+
+
+def trials_table(trials: pd.DataFrame) -> pd.DataFrame:
+    """The randomized trials as a reader-facing table."""
+    return pd.DataFrame({
+        "Trial": trials["study"], "Phase": trials["phase"], "Population": trials["population"],
+        "MDMA arm(s)": trials["mdma_arms"], "Comparator": trials["comparator"],
+        "Dosing sessions": trials["dosing_sessions"], "Registration": trials["registration"],
+    })
+
+
+def forest_numbers(views: list[dict]) -> pd.DataFrame:
+    """Every estimate of a forest plot as a table: the figure's text alternative."""
+    rows = []
+    for view in views:
+        for row in view["table"].itertuples():
+            rows.append({
+                "View": view["label"], "Row": row.label,
+                "Estimate (95% CI)": f"{row.effect:.2f} ({row.ci_low:.2f} to {row.ci_high:.2f})".replace("-", "\u2212"),
+                "Weight": "" if pd.isna(row.weight_pct) or row.kind == "overall" else f"{row.weight_pct:.0f}%",
+                "I²": "" if pd.isna(row.i2_pct) else f"{row.i2_pct:.0f}%",
+            })
+    return pd.DataFrame(rows)

@@ -15,6 +15,8 @@
 * ``html-page-context``: remove two ARIA roles docutils puts on bibliography
   entries (``doc-biblioentry`` is deprecated, and ``role="list"`` lacks list
   items), which cost the references page its accessibility score.
+* ``builder-inited``: write the data behind every figure as CSV into
+  ``book/_data/`` (see :mod:`mdma_book.downloads`) for the chapters' download links.
 * ``build-finished``: copy these files into ``_static/mdma/``. They are not put
   on ``html_static_path`` because Jupyter Book would then add them to every page.
 """
@@ -78,7 +80,14 @@ def _finish_html(app: Sphinx, exception) -> None:
             page.write_text(trimmed, encoding="utf-8")
 
 
+def _write_downloads(app: Sphinx) -> None:
+    from mdma_book import downloads  # the analysis stack is only needed for a build
+
+    downloads.write_all(Path(app.srcdir) / downloads.FOLDER)
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", _write_downloads)
     app.connect("html-page-context", _add_figure_scripts)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _fix_bibliography_aria)

@@ -7,6 +7,11 @@
 - Pooling: random effects with the Paule–Mandel estimate of tau² and
   Hartung–Knapp(-Sidik-Jonkman) intervals (``combine_effects(method_re="iterated",
   use_t=True)``), the method of the living review the book checks itself against.
+  With only two trials that interval uses a t distribution with one degree of
+  freedom and becomes uninformative (e.g. a risk ratio from 0.25 to 11 for two
+  trials that each favour MDMA), and tau² cannot be estimated; two trials are
+  therefore pooled as a common (fixed) effect with a normal interval, and every
+  pooled result says which method it used.
 - Number needed to treat from a risk difference, with the interval handled as
   Altman (1998) describes when it crosses zero.
 """
@@ -104,52 +109,66 @@ def hedges_g(mean_mdma, sd_mdma, n_mdma, mean_control, sd_control, n_control) ->
     return float(g[0]), float(variance[0])
 
 
+#: Fewest trials pooled by random effects; fewer are pooled as a common effect.
+MIN_TRIALS_RANDOM_EFFECTS = 3
+METHOD_RANDOM = "random effects (Paule–Mandel, Hartung–Knapp)"
+METHOD_COMMON = "common effect (inverse variance)"
+METHOD_SINGLE = "single trial"
+
+
 @dataclass(frozen=True)
 class Pooled:
-    """Random-effects pooled result of ``k`` trials."""
+    """Pooled result of ``k`` trials and the method that produced it."""
 
     estimate: Estimate
     k: int
     tau2: float
     i2: float  # percent, 0-100
     weights: np.ndarray  # percent, summing to 100
+    method: str
 
 
 def pool(effects, variances, measure: str, alpha: float = ALPHA) -> Pooled:
-    """Pool per-trial effects (log RR, RD or g) by random effects; return it on the natural scale.
+    """Pool per-trial effects (log RR, RD or g); return the result on the natural scale.
 
-    One trial is returned as it is (no heterogeneity to estimate).
+    Three or more trials: random effects (Paule–Mandel, Hartung–Knapp). Two: a
+    common effect (see the module docstring). One: the trial itself.
     """
     effects, variances = np.asarray(effects, float), np.asarray(variances, float)
     if len(effects) == 1:
         half = scipy_stats.norm.ppf(1 - alpha / 2) * math.sqrt(variances[0])
         value, low, high = _natural(measure, [effects[0], effects[0] - half, effects[0] + half])
-        return Pooled(Estimate(float(value), float(low), float(high)), 1, 0.0, 0.0, np.array([100.0]))
+        return Pooled(Estimate(float(value), float(low), float(high)), 1, 0.0, 0.0, np.array([100.0]), METHOD_SINGLE)
     result = combine_effects(effects, variances, method_re="iterated", use_t=True, alpha=alpha)
-    _, _, _, (low, high) = result.conf_int(alpha=alpha, use_t=True)
-    value, low, high = _natural(measure, [result.mean_effect_re, low, high])
     # statsmodels reports (Q - df) / Q unclipped; I² is conventionally floored at 0.
     i2 = max(0.0, float(result.i2)) * 100
-    return Pooled(Estimate(float(value), float(low), float(high)), len(effects), float(result.tau2), i2,
-                  np.asarray(result.weights_rel_re) * 100)
+    if len(effects) >= MIN_TRIALS_RANDOM_EFFECTS:
+        _, _, _, (low, high) = result.conf_int(alpha=alpha, use_t=True)
+        mean, weights, method, tau2 = result.mean_effect_re, result.weights_rel_re, METHOD_RANDOM, float(result.tau2)
+    else:
+        (low, high), _, _, _ = result.conf_int(alpha=alpha, use_t=False)
+        mean, weights, method, tau2 = result.mean_effect_fe, result.weights_rel_fe, METHOD_COMMON, float("nan")
+    value, low, high = _natural(measure, [mean, low, high])
+    return Pooled(Estimate(float(value), float(low), float(high)), len(effects), tau2, i2,
+                  np.asarray(weights) * 100, method)
 
 
 @dataclass(frozen=True)
 class NumberNeededToTreat:
-    """NNT with its interval; ``low``/``high`` are None where the interval reaches infinity."""
+    """NNT with its interval, as two bounds and whether the interval passes through infinity."""
 
     value: float
-    benefit_bound: float | None  # smallest plausible NNT (benefit)
-    harm_bound: float | None  # when the RD interval crosses zero: NNT for harm at the other end
+    benefit_bound: float  # NNT at the upper end of the risk difference (most benefit)
+    other_bound: float  # NNT at the lower end; an NNT for harm when the interval crosses zero
     crosses_zero: bool
 
     def describe(self) -> str:
-        """Plain words, e.g. '4 (3 to 9)' or '8 (4 to benefit ... infinity ... 25 to harm)'."""
+        """Plain words, rounded up as NNTs are: '5 (3 to 16)', or the benefit ... harm form."""
         value = math.ceil(self.value)
         if not self.crosses_zero:
-            return f"{value} ({math.ceil(self.benefit_bound)} to {math.ceil(self.harm_bound)})"
+            return f"{value} ({math.ceil(self.benefit_bound)} to {math.ceil(self.other_bound)})"
         return (f"{value} (interval runs from {math.ceil(self.benefit_bound)} to benefit, through no effect, "
-                f"to {math.ceil(self.harm_bound)} to harm)")
+                f"to {math.ceil(self.other_bound)} to harm)")
 
 
 def number_needed_to_treat(risk_difference: Estimate) -> NumberNeededToTreat:

@@ -1,0 +1,270 @@
+"""From evidence tables to the analyses the book shows.
+
+Forest-plot tables (per trial, per subgroup and overall), absolute effects and
+NNT, and the summary-of-findings table. Functions take the validated tables
+from :mod:`mdma_book.evidence` and return plain DataFrames; figures and prose
+read these, so a number is computed in one place only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from mdma_book import stats
+from mdma_book.citations import short_citation
+from mdma_book.evidence import OUTCOMES, reported
+
+#: Forest-plot subgroups, by trial phase, named for their comparator.
+SUBGROUPS = {
+    2: "Phase 2 (comparator: low-dose MDMA)",
+    3: "Phase 3 (comparator: inactive placebo)",
+}
+MEASURE_LABELS = {"risk_ratio": "Risk ratio", "risk_difference": "Risk difference", "hedges_g": "Hedges' g"}
+MEASURE_ABBREVIATIONS = {"risk_ratio": "RR", "risk_difference": "RD", "hedges_g": "g"}
+
+
+def comparisons(dichotomous: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """One MDMA-vs-control comparison per trial for ``outcome``.
+
+    Multi-arm Phase 2 trials contribute their highest MDMA dose against their
+    control arm, as the living review does (so the pooled results can be checked
+    against it); the other active arms are kept in the data but not pooled.
+    """
+    rows = []
+    table = dichotomous[dichotomous["outcome"] == outcome]
+    for study, arms in table.groupby("study", sort=False):
+        mdma = arms[arms["role"] == "mdma"].sort_values("dose_mg", ascending=False, na_position="first").iloc[0]
+        control = arms[arms["role"] == "control"].iloc[0]
+        rows.append({
+            "study": study, "phase": int(mdma["phase"]), "outcome": outcome,
+            "mdma_arm": mdma["arm"], "events_mdma": int(mdma["events"]), "total_mdma": int(mdma["total"]),
+            "control_arm": control["arm"], "events_control": int(control["events"]), "total_control": int(control["total"]),
+            "timepoint_weeks": mdma["timepoint_weeks"], "source_key": mdma["source_key"],
+            "status": "derived" if "derived" in {mdma["status"], control["status"]} else mdma["status"],
+        })
+    return pd.DataFrame(rows).sort_values(["phase", "study"], kind="stable").reset_index(drop=True)
+
+
+def _study_label(study: str, source_key: str) -> str:
+    return f"{study} ({short_citation(source_key).rsplit(' ', 1)[-1]})" if study.startswith("MAPP") else study
+
+
+def _pooled_row(kind: str, label: str, phase, pooled: stats.Pooled, participants: int) -> dict:
+    return {
+        "kind": kind, "label": label, "phase": phase, "effect": pooled.estimate.value,
+        "ci_low": pooled.estimate.low, "ci_high": pooled.estimate.high, "weight_pct": 100.0 if kind == "overall" else np.nan,
+        "k": pooled.k, "participants": participants, "i2_pct": pooled.i2, "tau2": pooled.tau2,
+        "method": pooled.method,
+    }
+
+
+def forest_table(effects: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Rows of a forest plot: each trial, each subgroup's pooled effect, and all trials.
+
+    ``effects`` has one row per trial with ``study``, ``phase``, ``effect``,
+    ``variance`` (log scale for risk ratios), ``participants``, ``detail`` (text
+    for hover) and ``source_key``. Weights are the random-effects weights of the
+    all-trials analysis, in percent.
+    """
+    overall = stats.pool(effects["effect"], effects["variance"], measure)
+    rows = []
+    for phase, group in effects.groupby("phase", sort=True):
+        for (_, trial), weight in zip(group.iterrows(), overall.weights[group.index], strict=True):
+            half = 1.959963984540054 * math.sqrt(trial["variance"])
+            bounds = np.array([trial["effect"], trial["effect"] - half, trial["effect"] + half])
+            value, low, high = np.exp(bounds) if measure == "risk_ratio" else bounds
+            rows.append({
+                "kind": "study", "label": _study_label(trial["study"], trial["source_key"]), "phase": phase,
+                "effect": value, "ci_low": low, "ci_high": high, "weight_pct": weight, "k": 1,
+                "participants": trial["participants"], "i2_pct": np.nan, "tau2": np.nan,
+                "detail": trial["detail"], "source_key": trial["source_key"], "status": trial.get("status", ""),
+            })
+        if effects["phase"].nunique() > 1 and len(group) > 1:
+            pooled = stats.pool(group["effect"], group["variance"], measure)
+            rows.append(_pooled_row("subgroup", f"Subtotal, Phase {phase}", phase, pooled, int(group["participants"].sum())))
+    rows.append(_pooled_row("overall", "All trials", None, overall, int(effects["participants"].sum())))
+    return pd.DataFrame(rows)
+
+
+def dichotomous_effects(dichotomous: pd.DataFrame, outcome: str, measure: str) -> pd.DataFrame:
+    """Per-trial effect (log RR or RD) and variance for ``outcome``, ready for :func:`forest_table`."""
+    table = comparisons(dichotomous, outcome)
+    pairs = [stats.two_group_effect(r.events_mdma, r.total_mdma, r.events_control, r.total_control, measure)
+             for r in table.itertuples()]
+    table["effect"], table["variance"] = zip(*pairs, strict=True)
+    table["participants"] = table["total_mdma"] + table["total_control"]
+    table["detail"] = [
+        f"{r.mdma_arm}: {r.events_mdma}/{r.total_mdma}<br>{r.control_arm}: {r.events_control}/{r.total_control}"
+        for r in table.itertuples()
+    ]
+    return table
+
+
+def depression_effects(continuous: pd.DataFrame) -> pd.DataFrame:
+    """Per-trial Hedges' g for BDI-II at the primary endpoint (negative favours MDMA)."""
+    endpoint = continuous[(continuous["measure"] == "bdi_ii") & (continuous["statistic"] == "endpoint_mean")]
+    rows = []
+    for study, arms in endpoint.groupby("study", sort=False):
+        mdma = arms[arms["role"] == "mdma"].sort_values("dose_mg", ascending=False, na_position="first").iloc[0]
+        control = arms[arms["role"] == "control"].iloc[0]
+        g, variance = stats.hedges_g(mdma["mean"], mdma["sd"], mdma["n"], control["mean"], control["sd"], control["n"])
+        rows.append({
+            "study": study, "phase": int(mdma["phase"]), "effect": g, "variance": variance,
+            "participants": int(mdma["n"] + control["n"]), "source_key": mdma["source_key"], "status": mdma["status"],
+            "detail": (f"{mdma['arm']}: mean {mdma['mean']:.1f} (SD {mdma['sd']:.1f}), n={int(mdma['n'])}<br>"
+                       f"{control['arm']}: mean {control['mean']:.1f} (SD {control['sd']:.1f}), n={int(control['n'])}"),
+        })
+    return pd.DataFrame(rows).sort_values(["phase", "study"], kind="stable").reset_index(drop=True)
+
+
+def assumed_control_risk(dichotomous: pd.DataFrame, outcome: str) -> float:
+    """Risk with placebo-assisted therapy: pooled Phase 3 placebo arms (events / people)."""
+    placebo = dichotomous[(dichotomous["outcome"] == outcome) & (dichotomous["phase"] == 3)
+                          & (dichotomous["role"] == "control")]
+    return placebo["events"].sum() / placebo["total"].sum()
+
+
+def absolute_effect(dichotomous: pd.DataFrame, outcome: str) -> dict:
+    """Out of 100 people: with placebo-assisted therapy vs MDMA-assisted therapy, and the NNT.
+
+    As in a Cochrane summary of findings: the assumed risk is the Phase 3 placebo
+    arms' risk; the risk with MDMA applies the pooled risk ratio of all trials
+    (with its interval) to it.
+    """
+    effects = dichotomous_effects(dichotomous, outcome, "risk_ratio")
+    pooled = stats.pool(effects["effect"], effects["variance"], "risk_ratio")
+    control = assumed_control_risk(dichotomous, outcome)
+    rr = pooled.estimate
+    treated = stats.Estimate(control * rr.value, control * rr.low, min(control * rr.high, 1.0))
+    difference = stats.Estimate(treated.value - control, treated.low - control, treated.high - control)
+    return {
+        "outcome": outcome, "label": OUTCOMES[outcome], "k": pooled.k,
+        "participants": int(effects["participants"].sum()), "risk_ratio": rr, "method": pooled.method,
+        "per100_control": 100 * control, "per100_mdma": 100 * treated.value,
+        "per100_mdma_low": 100 * treated.low, "per100_mdma_high": 100 * treated.high,
+        "risk_difference": difference, "nnt": stats.number_needed_to_treat(difference),
+    }
+
+
+def _fmt(estimate: stats.Estimate, digits: int = 2) -> str:
+    return f"{estimate.value:.{digits}f} ({estimate.low:.{digits}f} to {estimate.high:.{digits}f})"
+
+
+def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFrame:
+    """The summary-of-findings table: at most seven outcomes, generated from data.
+
+    Columns follow Cochrane's layout: outcome, relative effect, risk with
+    placebo-assisted therapy and with MDMA-assisted therapy (per 100), trials
+    and participants, certainty with its reasons.
+    """
+    grades = certainty.set_index("outcome_id")
+    rows = []
+    for outcome_id, outcome in (("ptsd_response", "response"), ("ptsd_remission", "remission"),
+                                ("ptsd_loss_of_diagnosis", "loss_of_diagnosis")):
+        a = absolute_effect(dichotomous, outcome)
+        weeks = comparisons(dichotomous, outcome)["timepoint_weeks"]
+        when = f"{weeks.min():.0f} weeks" if weeks.min() == weeks.max() else f"{weeks.min():.0f} to {weeks.max():.0f} weeks"
+        rows.append({
+            "Outcome": f"PTSD: {a['label'][0].lower() + a['label'][1:]} (CAPS; {when})",
+            "Relative effect (95% CI)": f"RR {_fmt(a['risk_ratio'])}",
+            "With placebo-assisted therapy": f"{a['per100_control']:.0f} per 100",
+            "With MDMA-assisted therapy (95% CI)": f"{a['per100_mdma']:.0f} per 100 ({a['per100_mdma_low']:.0f} to {a['per100_mdma_high']:.0f})",
+            "Trials (participants)": f"{a['k']} ({a['participants']})",
+            "id": outcome_id,
+        })
+    depression = depression_effects(continuous)
+    g = stats.pool(depression["effect"], depression["variance"], "hedges_g")
+    rows.append({
+        "Outcome": "Depression symptoms in PTSD trials (BDI-II, self-rated; 8 or 18 weeks)",
+        "Relative effect (95% CI)": f"Hedges' g {_fmt(g.estimate)}; below 0 favours MDMA",
+        "With placebo-assisted therapy": "not estimated",
+        "With MDMA-assisted therapy (95% CI)": "not estimated",
+        "Trials (participants)": f"{g.k} ({int(depression['participants'].sum())})",
+        "id": "depression_in_ptsd_trials",
+    })
+    madrs = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
+    people = reported(values, "Kvam 2025 (MDD)", "participants")
+    rows.append({
+        "Outcome": "Major depression: change in MADRS score (open-label, no control group)",
+        "Relative effect (95% CI)": f"No comparison group; mean change {madrs['value']:.1f} points ({madrs['ci_low']:.1f} to {madrs['ci_high']:.1f})",
+        "With placebo-assisted therapy": "no control group",
+        "With MDMA-assisted therapy (95% CI)": "not estimable",
+        "Trials (participants)": f"1 ({int(people['value'])})",
+        "id": "depression_mdd_open_label",
+    })
+    severe = comparisons(dichotomous, "severe_adverse_event").iloc[0]
+    rr = stats.effect_with_ci(severe["events_mdma"], severe["total_mdma"], severe["events_control"], severe["total_control"], "risk_ratio")
+    rows.append({
+        "Outcome": "Severe adverse events (MAPP2, whole study)",
+        "Relative effect (95% CI)": f"RR {_fmt(rr)}",
+        "With placebo-assisted therapy": f"{100 * severe['events_control'] / severe['total_control']:.0f} per 100",
+        "With MDMA-assisted therapy (95% CI)": f"{100 * severe['events_mdma'] / severe['total_mdma']:.0f} per 100",
+        "Trials (participants)": f"1 ({severe['total_mdma'] + severe['total_control']})",
+        "id": "severe_adverse_events",
+    })
+    table = pd.DataFrame(rows)
+    table["Certainty"] = [f"{grades.loc[i, 'certainty'].capitalize()}: {grades.loc[i, 'reasons']}" for i in table["id"]]
+    return table.drop(columns="id")
+
+
+def evidence_comparison(dichotomous, continuous, values) -> dict:
+    """Data for the four panels of the comparison figure, each with its own title and axis."""
+    ptsd = stats.add_proportions(
+        dichotomous[(dichotomous["outcome"] == "loss_of_diagnosis") & (dichotomous["phase"] == 3)]
+    )
+    depression = forest_table(depression_effects(continuous), "hedges_g")
+    depression = depression[depression["kind"] != "subgroup"].assign(
+        label=lambda t: t["label"].where(t["kind"] == "study", "Pooled")
+    )
+    baseline = reported(values, "Kvam 2025 (MDD)", "madrs_baseline_mean")
+    change = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
+    people = int(reported(values, "Kvam 2025 (MDD)", "participants")["value"])
+    after = baseline["value"] + change["value"]  # derived: baseline mean plus mean change
+    mdd = pd.DataFrame({
+        "when": ["Before", "After"], "madrs": [baseline["value"], after],
+        "hover": [f"Mean MADRS at baseline: {baseline['value']:.1f}",
+                  f"Baseline plus mean change ({change['value']:.1f}; 95% CI {change['ci_low']:.1f} to {change['ci_high']:.1f}): {after:.1f}"],
+    })
+    steps = values[(values["study"] == "STAR*D") & (values["measure"] == "qids_remission_pct")]
+    stard = pd.DataFrame({
+        "step": [f"Step {a.split()[-1]}" for a in steps["arm"]], "remission": steps["value"].to_numpy(),
+        "hover": [f"{a}: {v:.1f}% remitted (QIDS-SR16)" for a, v in zip(steps["arm"], steps["value"], strict=True)],
+    })
+    return {
+        "ptsd": {"title": "<b>PTSD</b> · two Phase 3 randomized trials<br>no longer met PTSD criteria", "axis": "% of completers (95% CI)",
+                 "rows": ptsd, "xaxis": {"range": [0, 100]}},
+        "depression_in_ptsd": {"title": "<b>Depression in PTSD trials</b><br>BDI-II symptoms, MDMA vs comparator", "axis": "Hedges' g (below 0 favours MDMA)",
+                               "rows": depression, "xaxis": {"range": [-3, 2]}},
+        "major_depression": {"title": f"<b>Major depression</b> · one open-label study<br>{people} people, no control group", "axis": "Mean MADRS (lower is better)",
+                             "rows": mdd, "xaxis": {"range": [0, 40]}},
+        "antidepressants": {"title": "<b>Antidepressants in major depression</b><br>STAR*D, remission at each treatment step", "axis": "% remitted (QIDS-SR16)",
+                            "rows": stard, "xaxis": {"range": [0, 100]}},
+    }
+
+
+def ptsd_forest_views(dichotomous: pd.DataFrame) -> list[dict]:
+    """The six views of the PTSD forest plot: three outcomes, each as RR and RD."""
+    return [
+        {
+            "label": f"{OUTCOMES[outcome].replace('No longer met PTSD criteria', 'Lost diagnosis')} ({MEASURE_ABBREVIATIONS[measure]})",
+            "outcome": outcome, "measure": measure,
+            "table": forest_table(dichotomous_effects(dichotomous, outcome, measure), measure),
+            "favours": ("comparator", "MDMA"),
+        }
+        for outcome in ("response", "remission", "loss_of_diagnosis")
+        for measure in ("risk_ratio", "risk_difference")
+    ]
+
+
+def depression_forest_view(continuous: pd.DataFrame) -> dict:
+    """The one view of the BDI-II forest plot (Hedges' g; below 0 favours MDMA)."""
+    return {"label": "Depression symptoms (BDI-II)", "measure": "hedges_g",
+            "table": forest_table(depression_effects(continuous), "hedges_g"), "favours": ("MDMA", "comparator")}
+
+
+def absolute_effects(dichotomous: pd.DataFrame) -> list[dict]:
+    """:func:`absolute_effect` for the three PTSD outcomes, in the book's order."""
+    return [absolute_effect(dichotomous, outcome) for outcome in ("response", "remission", "loss_of_diagnosis")]
