@@ -78,7 +78,11 @@ def _choose(page, index: int, option: str) -> None:
 
 
 def _title(page, index: int) -> str:
-    return page.locator(".mdma-plotly").nth(index).locator(".gtitle").text_content()
+    """The drawn title of the ``index``-th figure ('' if it has none)."""
+    return page.evaluate(
+        "i => { const t = document.querySelectorAll('.mdma-plotly')[i].querySelector('.gtitle'); return t ? t.textContent : ''; }",
+        index,
+    )
 
 
 def test_outcome_dropdown_changes_the_figure(browser, site_url):
@@ -127,3 +131,86 @@ def test_bibliography_has_no_invalid_aria_roles(built_html):
     html = (built_html / "book" / "references.html").read_text(encoding="utf-8")
     assert 'class="citation-list"' in html
     assert 'role="doc-biblioentry"' not in html and 'role="list" class="citation-list"' not in html
+
+
+def _figure_index(page, title_start: str) -> int:
+    """Index of the first figure whose dropdown currently shows a label starting with ``title_start``."""
+    labels = page.locator(".mdma-plotly").evaluate_all(
+        "divs => divs.map(d => (d.layout.updatemenus && d.layout.updatemenus.length) ? "
+        "d.layout.updatemenus[0].buttons[d.layout.updatemenus[0].active].label : '')"
+    )
+    return next(i for i, label in enumerate(labels) if label.startswith(title_start))
+
+
+def test_forest_plot_menu_switches_outcome_and_effect_measure(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/03-evidence.html")
+    try:
+        page.wait_for_function("() => document.querySelectorAll('.mdma-plotly svg.main-svg').length >= 5")
+        index = _figure_index(page, "Response (RR)")
+        axis_type = f"document.querySelectorAll('.mdma-plotly')[{index}]._fullLayout.xaxis.type"
+        assert page.evaluate(axis_type) == "log"
+        before = _visible_x(page, index)
+        _choose(page, index, "Remission (RD)")
+        page.wait_for_function(f"() => {axis_type} === 'linear'")
+        after = _visible_x(page, index)
+        assert after != before
+        # four trials report remission: 4 squares plus subtotal and total diamonds
+        assert len(after[0]) == 4
+        assert report["page_errors"] == []
+    finally:
+        page.context.close()
+
+
+def test_absolute_effects_menu_changes_the_people_shown(browser, site_url):
+    page, _ = open_page(browser, f"{site_url}/book/03-evidence.html")
+    try:
+        page.wait_for_function("() => document.querySelectorAll('.mdma-plotly svg.main-svg').length >= 5")
+        index = [i for i in range(page.locator(".mdma-plotly").count()) if "in 100" in _title(page, i)][0]
+        before = _title(page, index)
+        filled_before = len(_visible_x(page, index)[0])
+        _choose(page, index, "Remission")
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.mdma-plotly')[{index}].querySelector('.gtitle').textContent.startsWith('Remission')"
+        )
+        assert _title(page, index) != before
+        assert len(_visible_x(page, index)[0]) < filled_before  # fewer people remit than respond
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_every_download_link_serves_the_generated_table(browser, site_url, built_html, page_path):
+    import io
+
+    import pandas as pd
+
+    from mdma_book import downloads
+
+    page, _ = open_page(browser, f"{site_url}/{page_path}")
+    try:
+        links = page.locator("a.download").evaluate_all("as => as.map(a => a.href)")
+        expected = downloads.tables()
+        for href in links:
+            response = page.request.get(href)
+            assert response.status == 200, href
+            name = href.rsplit("/", 1)[-1]
+            served = pd.read_csv(io.BytesIO(response.body()))
+            assert len(served) == len(expected[name]) and list(served.columns) == list(expected[name].columns), name
+        if page_path.endswith("03-evidence.html"):
+            assert len(links) == 6
+    finally:
+        page.context.close()
+
+
+def test_claims_appendix_cites_sources_and_links_chapters(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/appendix-claims.html")
+    try:
+        citations = page.locator("a[href^='references.html#']")
+        chapters = page.locator("a[href$='03-evidence.html#evidence'], a[href*='03-evidence.html']")
+        assert citations.count() >= 20 and chapters.count() >= 3
+        from mdma_book import evidence
+
+        assert page.locator("em", has_text="Verdict:").count() == len(evidence.claims())
+        assert report["console_errors"] == []
+    finally:
+        page.context.close()

@@ -95,3 +95,15 @@ def test_short_citation_reads_the_bibliography():
     assert short_citation("mitchell2021mapp1") == "Mitchell et al. 2021"
     with pytest.raises(KeyError, match="nosuch"):
         short_citation("nosuch")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "column", "phrase"),
+    [("claim_unknown_verdict.csv", "verdict", "verdict not one of"),
+     ("claim_unknown_source.csv", "source_keys", "not in references.bib")],
+)
+def test_claims_file_rejects_bad_rows(fixture, column, phrase):
+    path = FIXTURES / fixture
+    with pytest.raises(evidence.DataValidationError) as caught:
+        evidence.claims(path)
+    assert f"{path}, line 2, column '{column}'" in str(caught.value) and phrase in str(caught.value)

@@ -48,12 +48,19 @@ def phase3_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     ).sort_values(["Outcome", "Trial"], kind="stable").reset_index(drop=True)
 
 
+def html_table(table: pd.DataFrame):
+    """A table as HTML without the row index and without pandas' cell truncation."""
+    from IPython.display import HTML
+
+    return HTML(table.to_html(index=False, border=0, classes=["table", "mdma-table"], escape=True))
+
+
 def glue_all(numbers: dict[str, object]) -> None:
-    """Glue every value under its name, without displaying it."""
+    """Glue every value under its name, without displaying it; tables as HTML."""
     from myst_nb import glue  # imported here: only chapters need myst-nb
 
     for name, value in numbers.items():
-        glue(name, value, display=False)
+        glue(name, html_table(value) if isinstance(value, pd.DataFrame) else value, display=False)
 
 
 def _interval(estimate, digits: int = 2) -> str:
@@ -161,3 +168,49 @@ def forest_numbers(views: list[dict]) -> pd.DataFrame:
                 "I²": "" if pd.isna(row.i2_pct) else f"{row.i2_pct:.0f}%",
             })
     return pd.DataFrame(rows)
+
+
+VERDICT_MARKS = {
+    "supported": "✔ supported", "overstated": "▲ overstated", "wrong": "✘ wrong",
+    "unsupported": "? unsupported", "source not found": "∅ source not found",
+}
+
+
+def claims_markdown(claims: pd.DataFrame) -> str:
+    """The claims appendix as MyST Markdown: one entry per claim, citations as {cite:p} roles.
+
+    Displayed as a Markdown output (``nb_render_markdown_format: myst``), so the
+    citations resolve against the book's bibliography like any other.
+    """
+    parts = []
+    for kind, heading in (("claim", "Claims"), ("reference", "References")):
+        parts.append(f"## The article's {heading.lower()}\n")
+        for row in claims[claims["kind"] == kind].itertuples():
+            keys = ",".join(k for k in str(row.source_keys or "").split(";") if k and k != "nan")
+            cite = f" {{cite:p}}`{keys}`" if keys else ""
+            ref = "" if row.article_ref in ("none", "") else f" (article's reference {row.article_ref})"
+            parts.append(
+                f"(claim-{row.claim_id.lower()})=\n**{row.claim_id}. {row.claim}**\n\n"
+                f"*Verdict: {VERDICT_MARKS[row.verdict]}.* Section of the article: {row.article_section}{ref}.\n"
+                f"{row.finding}{cite} More in {{ref}}`{row.book_section}`.\n"
+            )
+    return "\n".join(parts)
+
+
+def claims_summary(claims: pd.DataFrame) -> pd.DataFrame:
+    """How many claims and references got each verdict."""
+    counts = claims.groupby(["verdict", "kind"]).size().unstack(fill_value=0)
+    counts = counts.reindex(list(VERDICT_MARKS), fill_value=0).reindex(columns=["claim", "reference"], fill_value=0)
+    return pd.DataFrame({"Verdict": [VERDICT_MARKS[v] for v in counts.index],
+                         "Claims": counts["claim"].to_numpy(), "References": counts["reference"].to_numpy()})
+
+
+def protocol_numbers(values: pd.DataFrame) -> dict[str, str]:
+    """Numbers about the Phase 3 protocol that several chapters quote (from reported_values.csv)."""
+    from mdma_book.evidence import reported
+
+    return {
+        "mapp_sessions": _number(reported(values, "MAPP1", "experimental_sessions", "all")["value"]),
+        "mapp_session_hours": _number(reported(values, "MAPP1", "experimental_session_hours", "all")["value"]),
+        "mapp_endpoint_weeks": _number(reported(values, "MAPP1", "primary_endpoint_weeks", "all")["value"]),
+    }

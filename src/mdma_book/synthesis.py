@@ -206,7 +206,9 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
         "id": "severe_adverse_events",
     })
     table = pd.DataFrame(rows)
-    table["Certainty"] = [f"{grades.loc[i, 'certainty'].capitalize()}: {grades.loc[i, 'reasons']}" for i in table["id"]]
+    symbols = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯"}
+    table["Certainty"] = [f"{symbols[grades.loc[i, 'certainty']]} {grades.loc[i, 'certainty'].capitalize()}" for i in table["id"]]
+    table["Why"] = [grades.loc[i, "reasons"] for i in table["id"]]
     return table.drop(columns="id")
 
 

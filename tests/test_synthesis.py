@@ -1,0 +1,65 @@
+"""Analyses built from data: forest rows, absolute effects, summary of findings, downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mdma_book import downloads, evidence, synthesis
+
+
+@pytest.fixture(scope="module")
+def dichotomous():
+    return evidence.dichotomous_outcomes()
+
+
+def test_multi_arm_trials_contribute_their_highest_dose(dichotomous):
+    table = synthesis.comparisons(dichotomous, "response").set_index("study")
+    assert table.loc["Mithoefer 2018", "mdma_arm"] == "MDMA 125 mg"
+    assert table.loc["Ot'alora 2018", "control_arm"].startswith("MDMA 40 mg")
+    assert (table.loc["MAPP1", "events_mdma"], table.loc["MAPP1", "total_mdma"]) == (37, 42)
+
+
+def test_forest_table_has_trials_subgroups_and_a_total(dichotomous):
+    table = synthesis.forest_table(synthesis.dichotomous_effects(dichotomous, "response", "risk_ratio"), "risk_ratio")
+    assert list(table["kind"]).count("subgroup") == 2 and table["kind"].iloc[-1] == "overall"
+    assert table.loc[table["kind"] == "study", "weight_pct"].sum() == pytest.approx(100)
+    assert (table["ci_low"] <= table["effect"]).all() and (table["effect"] <= table["ci_high"]).all()
+    assert set(table.loc[table["kind"] == "study", "phase"]) == {2, 3}
+
+
+def test_an_outcome_reported_by_one_phase_has_no_subtotals(dichotomous):
+    table = synthesis.forest_table(synthesis.dichotomous_effects(dichotomous, "loss_of_diagnosis", "risk_ratio"), "risk_ratio")
+    assert list(table["kind"]) == ["study", "study", "overall"]
+
+
+def test_absolute_effect_applies_the_pooled_ratio_to_the_placebo_risk(dichotomous):
+    effect = synthesis.absolute_effect(dichotomous, "remission")
+    control = (2 + 9) / (37 + 42)  # Phase 3 placebo arms
+    assert effect["per100_control"] == pytest.approx(100 * control)
+    assert effect["per100_mdma"] == pytest.approx(100 * control * effect["risk_ratio"].value)
+    assert effect["nnt"].value == pytest.approx(1 / (control * (effect["risk_ratio"].value - 1)))
+
+
+def test_summary_of_findings_has_at_most_seven_graded_outcomes(dichotomous):
+    table = synthesis.summary_of_findings(dichotomous, evidence.continuous_outcomes(),
+                                          evidence.reported_values(), evidence.certainty())
+    assert 1 <= len(table) <= 7
+    assert table["Certainty"].str.contains("High|Moderate|Low|Very low").all()
+    assert table["Why"].str.len().gt(10).all()
+
+
+def test_downloads_are_the_tables_behind_the_figures(tmp_path):
+    written = downloads.write_all(tmp_path)
+    assert {p.name for p in written} == set(downloads.tables())
+    forest = pd.read_csv(tmp_path / "forest-ptsd-outcomes.csv")
+    assert set(forest["view"]) == {v["label"] for v in synthesis.ptsd_forest_views(evidence.dichotomous_outcomes())}
+    overall = forest[(forest["view"] == "Response (RR)") & (forest["kind"] == "overall")].iloc[0]
+    assert (round(overall["effect"], 2), round(overall["ci_low"], 2), round(overall["ci_high"], 2)) == (1.35, 1.10, 1.66)
+
+
+def test_downloads_are_rewritten_only_when_they_change(tmp_path):
+    path = downloads.write_all(tmp_path)[0]
+    stamp = path.stat().st_mtime_ns
+    downloads.write_all(tmp_path)
+    assert path.stat().st_mtime_ns == stamp
