@@ -48,6 +48,11 @@ test-setup: $(TSTAMP) browser
 test: test-setup book
 	$(BIN)/python -m pytest
 
+## Open the chapters as live notebooks in JupyterLab (jupytext opens the .md files as notebooks).
+lab: $(STAMP)
+	install -D -m 644 binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(BIN)/jupyter lab --notebook-dir=. book/03-evidence.md
+
 ## Preview the built book on http://127.0.0.1:8000
 serve: book
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000

@@ -56,8 +56,15 @@ def html_table(table: pd.DataFrame):
 
 
 def glue_all(numbers: dict[str, object]) -> None:
-    """Glue every value under its name, without displaying it; tables as HTML."""
-    from myst_nb import glue  # imported here: only chapters need myst-nb
+    """Glue every value under its name, without displaying it; tables as HTML.
+
+    Outside the book's environment (e.g. Colab without myst-nb) there is no book
+    to paste into, so this does nothing.
+    """
+    try:
+        from myst_nb import glue
+    except ImportError:
+        return
 
     for name, value in numbers.items():
         glue(name, html_table(value) if isinstance(value, pd.DataFrame) else value, display=False)

@@ -17,6 +17,10 @@
   items), which cost the references page its accessibility score.
 * ``builder-inited``: write the data behind every figure as CSV into
   ``book/_data/`` (see :mod:`mdma_book.downloads`) for the chapters' download links.
+* ``html-page-context``: point the theme's Colab button at the chapter's published
+  notebook (the theme would link the ``.md`` file, which Colab cannot open).
+* ``build-finished``: publish every chapter as ``_sources/<page>.ipynb`` (see
+  :mod:`mdma_book.notebooks`), replacing the theme's copy of the executed notebook.
 * ``build-finished``: copy these files into ``_static/mdma/``. They are not put
   on ``html_static_path`` because Jupyter Book would then add them to every page.
 """
@@ -86,7 +90,40 @@ def _write_downloads(app: Sphinx) -> None:
     downloads.write_all(Path(app.srcdir) / downloads.FOLDER)
 
 
+def _repository(app: Sphinx) -> tuple[str, str]:
+    """(repository URL, "org/repo") from the book's one repository setting."""
+    url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    return url, "/".join(url.split("github.com/")[-1].split("/")[:2])
+
+
+def _colab_links_to_published_notebook(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    _, org_repo = _repository(app)
+    branch = app.config.mdma_notebooks_branch
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []):
+            if button.get("text") == "Colab":
+                button["url"] = f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/_sources/{pagename}.ipynb"
+
+
+def _notebook_pages(app: Sphinx) -> list[str]:
+    return [name for name, meta in app.env.metadata.items() if "kernelspec" in meta]
+
+
+def _publish_notebooks(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from mdma_book import notebooks
+
+    url, _ = _repository(app)
+    for pagename in _notebook_pages(app):
+        notebooks.publish(Path(app.env.doc2path(pagename)), Path(app.outdir) / "_sources" / f"{pagename}.ipynb", url)
+
+
 def setup(app: Sphinx) -> dict:
+    # The branch of the repository the built site is published from (Colab opens notebooks there).
+    app.add_config_value("mdma_notebooks_branch", "gh-pages", "html")
+    app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
+    app.connect("build-finished", _publish_notebooks)
     app.connect("builder-inited", _write_downloads)
     app.connect("html-page-context", _add_figure_scripts)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
