@@ -358,7 +358,7 @@ COMPONENT_STYLE = {
     "medication": {"name": "Antidepressant taken daily", "colour": ORANGE, "pattern": "-"},
     "dosing": {"name": "Dosing session", "colour": BLUE, "symbol": "diamond"},
     "endpoint": {"name": "Primary endpoint", "colour": VERMILLION, "symbol": "star"},
-    "milestone": {"name": "Week 8 (see hover)", "colour": ORANGE, "symbol": "circle-open"},
+    "milestone": {"name": "", "colour": ORANGE, "symbol": "circle-open"},  # named by its row's label
 }
 COURSE_ROW = {"MAPP1": 1.0, "MAPP2": 1.0, "STAR*D level 1": 0.0}
 
@@ -394,7 +394,7 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
         visible = row.course == initial_course or row.course not in therapy_courses
         legend_key = (row.course, row.component)
         common = {
-            "name": style["name"] if style else row.label, "hovertext": [_course_hover(row)], "hoverinfo": "text",
+            "name": (style or {}).get("name") or row.label, "hovertext": [_course_hover(row)], "hoverinfo": "text",
             "visible": visible, "legendgroup": row.component, "showlegend": bool(style) and legend_key not in shown_in_legend,
             "meta": {"course": row.course, "component": row.component},
         }

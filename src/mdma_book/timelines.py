@@ -124,8 +124,10 @@ def history_table(events: pd.DataFrame) -> pd.DataFrame:
 def course_numbers(course: pd.DataFrame) -> dict[str, str]:
     """Prose-ready session counts per course, e.g. ``mapp1_integration_sessions`` -> ``"9"``.
 
-    Keys: ``<course>_<component>_sessions`` (summed over the course) and
-    ``<course>_endpoint_week``, with the course in lower case.
+    Keys: ``<course>_<component>_sessions`` (summed over the course),
+    ``<course>_<component>_end_week`` (the last week a block reaches) and, for
+    a one-off point such as the endpoint, ``<course>_<component>_week``; the
+    course is in lower case with spaces and ``*`` dropped (``stard_level_1``).
     """
     numbers = {}
     for name, rows in course.groupby("course"):
@@ -133,7 +135,8 @@ def course_numbers(course: pd.DataFrame) -> dict[str, str]:
         for component, parts in rows.groupby("component"):
             if parts["sessions"].notna().any():
                 numbers[f"{key}_{component}_sessions"] = f"{parts['sessions'].sum():.0f}"
-        endpoint = rows[rows["component"] == "endpoint"]["start_week"]
-        if len(endpoint):
-            numbers[f"{key}_endpoint_week"] = f"{endpoint.iloc[0]:.0f}"
+            if parts["end_week"].notna().any():
+                numbers[f"{key}_{component}_end_week"] = f"{parts['end_week'].max():g}"
+            elif len(parts) == 1:
+                numbers[f"{key}_{component}_week"] = f"{parts['start_week'].iloc[0]:g}"
     return numbers
