@@ -91,6 +91,7 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
     one pathway and dim the rest.
     """
     position = {row.node_id: (row.x, row.y) for row in nodes.itertuples()}
+    labels = dict(zip(nodes["node_id"], nodes["label"], strict=True))
     half_size = {row.node_id: _box_half_size(row.label) for row in nodes.itertuples()}
     fig = go.Figure()
     for edge in edges.itertuples():
@@ -100,8 +101,7 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
         points = [begin, (begin + finish) / 2, finish]
         style = EVIDENCE_STYLE[edge.evidence]
         hover = (
-            f"<b>{nodes.set_index('node_id').at[edge.from_node, 'label']} → "
-            f"{nodes.set_index('node_id').at[edge.to_node, 'label']}</b><br>{_wrap(edge.explanation, 48)}<br>"
+            f"<b>{labels[edge.from_node]} → {labels[edge.to_node]}</b><br>{_wrap(edge.explanation, 48)}<br>"
             f"Evidence: {EVIDENCE[edge.evidence]}<br>{_source_line(edge.source_key, edge.status)}"
         )
         fig.add_trace(
@@ -209,7 +209,9 @@ def concentration_figure(
 ) -> go.Figure:
     """Modelled plasma MDMA (ng/mL) over 24 h, with bands for how long effects and sessions last.
 
-    A slider picks the first dose (mg) when there is more than one; a dropdown
+    The default choices follow MAPP1's protocol: first doses of 80 and 120 mg
+    (with 100 mg between them), and a supplemental dose of half the first
+    1.5 to 2.5 h later. A slider picks the first dose (mg) when there is more than one; a dropdown
     picks no booster or a booster of ``booster_fraction`` times the first dose
     at one of ``booster_times_h`` (h after the first dose). The lower panel
     shows the mean duration (± SD) of the felt effects of one dose, with a
@@ -227,7 +229,7 @@ def concentration_figure(
     curves = {(d, b): _curve(model, d, b, booster_fraction) for d in first_doses_mg for b in options}
     y_top = max(c.max() for c in curves.values()) * 1.15
 
-    def template(d: float, b: float | None) -> str:
+    def hover_template(d: float, b: float | None) -> str:
         return f"%{{x:.1f}} h: %{{y:.0f}} ng/mL<extra>{_regimen_name(d, b, booster_fraction)}</extra>"
 
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
@@ -235,7 +237,7 @@ def concentration_figure(
         fig.add_trace(
             go.Scatter(
                 x=times, y=curves[(dose, b)], mode="lines", line={"color": BLUE, "width": 3},
-                hovertemplate=template(dose, b), visible=b == initial_booster_h, showlegend=False,
+                hovertemplate=hover_template(dose, b), visible=b == initial_booster_h, showlegend=False,
                 meta={"role": "curve", "booster_h": b},
             ),
             row=1, col=1,
@@ -279,7 +281,7 @@ def concentration_figure(
          f"Mean duration of the felt effects of one dose in laboratory studies: {durations.single_mean_h:g} ± {durations.single_sd_h:g} h (SD)"
          f"<br>Source: {short_citation(durations.single_source)}"),
         ("booster", durations.booster_mean_h, durations.booster_sd_h, ORANGE, "/", f"With a booster* ({durations.booster_mean_h:g} ± {durations.booster_sd_h:g} h)",
-         f"One study (120 mg, then 60 mg at 2 h): {durations.booster_mean_h:g} ± {durations.booster_sd_h:g} h with the booster,"
+         f"One laboratory study: {durations.booster_mean_h:g} ± {durations.booster_sd_h:g} h with a booster,"
          f"<br>{durations.booster_single_mean_h:g} ± {durations.booster_single_sd_h:g} h without. *Read in a secondary summary only"
          f"<br>Source: {short_citation(durations.booster_source)}"),
     ]
@@ -330,7 +332,7 @@ def concentration_figure(
                 "steps": [
                     {
                         "label": f"{d:g} mg", "method": "restyle",
-                        "args": [{"y": [curves[(d, b)] for b in options], "hovertemplate": [template(d, b) for b in options]}, curve_traces],
+                        "args": [{"y": [curves[(d, b)] for b in options], "hovertemplate": [hover_template(d, b) for b in options]}, curve_traces],
                     }
                     for d in first_doses_mg
                 ],

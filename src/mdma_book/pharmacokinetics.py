@@ -87,14 +87,16 @@ def pharmacokinetic_values(path: Path | None = None) -> pd.DataFrame:
 
 
 def reported(table: pd.DataFrame, study: str, measure: str, regimen: str = "single dose", dose_mg: float | None = None) -> pd.Series:
-    """Return the one row of ``table`` for this study, regimen, dose and measure.
+    """Return the one row of ``table`` for this study, regimen and measure (and dose, if given).
 
-    Raises ``KeyError`` naming what was asked for when there is no such row.
+    Raises ``KeyError`` naming what was asked for when there is no such row, or
+    more than one (give the dose to choose between doses).
     """
     rows = table[(table["study"] == study) & (table["measure"] == measure) & (table["regimen"] == regimen)]
-    rows = rows[rows["dose_mg"].isna()] if dose_mg is None else rows[rows["dose_mg"] == dose_mg]
+    if dose_mg is not None:
+        rows = rows[rows["dose_mg"] == dose_mg]
     if len(rows) != 1:
-        raise KeyError(f"no single reported {measure} for {study}, {regimen}, dose {dose_mg} mg")
+        raise KeyError(f"no single reported {measure} for {study}, {regimen}" + ("" if dose_mg is None else f", {dose_mg:g} mg"))
     return rows.iloc[0]
 
 
@@ -233,11 +235,11 @@ def effect_durations(table: pd.DataFrame) -> EffectDurations:
         single_mean_h=float(reported(table, single, "effect_duration_mean")["value"]),
         single_sd_h=float(reported(table, single, "effect_duration_sd")["value"]),
         single_source=reported(table, single, "effect_duration_mean")["source_key"],
-        booster_mean_h=float(reported(table, booster, "effect_duration_mean", "with booster", 120)["value"]),
-        booster_sd_h=float(reported(table, booster, "effect_duration_sd", "with booster", 120)["value"]),
-        booster_single_mean_h=float(reported(table, booster, "effect_duration_mean", "single dose", 120)["value"]),
-        booster_single_sd_h=float(reported(table, booster, "effect_duration_sd", "single dose", 120)["value"]),
-        booster_source=reported(table, booster, "effect_duration_mean", "with booster", 120)["source_key"],
+        booster_mean_h=float(reported(table, booster, "effect_duration_mean", "with booster")["value"]),
+        booster_sd_h=float(reported(table, booster, "effect_duration_sd", "with booster")["value"]),
+        booster_single_mean_h=float(reported(table, booster, "effect_duration_mean")["value"]),
+        booster_single_sd_h=float(reported(table, booster, "effect_duration_sd")["value"]),
+        booster_source=reported(table, booster, "effect_duration_mean", "with booster")["source_key"],
         session_h=float(session["value"]),
         session_source=session["source_key"],
     )

@@ -105,7 +105,8 @@ def treatment_course(path: Path | None = None) -> pd.DataFrame:
 
 def readable_date(date: str, end_date: object = None, short: bool = False) -> str:
     """``"1985-07-01"`` -> ``"1 July 1985"`` (``"1 Jul 1985"`` if ``short``); a year stays a year; a span reads ``"1977–1985"``."""
-    text = date if len(date) == 4 else pd.Timestamp(date).strftime("%-d %b %Y" if short else "%-d %B %Y")
+    day = pd.Timestamp(date)
+    text = date if len(date) == 4 else f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
     return f"{text}–{end_date}" if isinstance(end_date, str) else text
 
 
