@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 from functools import lru_cache
 from pathlib import Path
 
+import latexcodec  # noqa: F401  (registers the "ulatex" codec; a pybtex dependency)
 from pybtex.database import parse_file
 
 from mdma_book.paths import bibliography_file
@@ -28,6 +30,8 @@ def short_citation(key: str, bib_path: Path | None = None) -> str:
     if not people:
         name = entry.fields.get("author", entry.fields.get("title", key)).strip("{}")
     else:
-        last = " ".join(people[0].last_names).replace("{", "").replace("}", "")
+        last = " ".join(people[0].last_names)
         name = last + (" et al." if len(people) > 2 else f" and {' '.join(people[1].last_names)}" if len(people) == 2 else "")
+    # Names keep their LaTeX accents in the .bib file ("Benzenh{\"o}fer"); readers see "Benzenhöfer".
+    name = codecs.decode(name, "ulatex").replace("{", "").replace("}", "")
     return f"{name} {entry.fields.get('year', 'n.d.')}".strip()

@@ -220,4 +220,6 @@ def protocol_numbers(values: pd.DataFrame) -> dict[str, str]:
         "mapp_sessions": _number(reported(values, "MAPP1", "experimental_sessions", "all")["value"]),
         "mapp_session_hours": _number(reported(values, "MAPP1", "experimental_session_hours", "all")["value"]),
         "mapp_endpoint_weeks": _number(reported(values, "MAPP1", "primary_endpoint_weeks", "all")["value"]),
+        "mapp_supplement_earliest_hours": _number(reported(values, "MAPP1", "supplement_time_earliest_hours", "all")["value"]),
+        "mapp_supplement_latest_hours": _number(reported(values, "MAPP1", "supplement_time_latest_hours", "all")["value"]),
     }

@@ -1,0 +1,520 @@
+"""Figure builders for the explainer chapters: how MDMA acts and what treatment involves.
+
+Pure functions from validated data (or the fitted model) to plotly figures:
+the mechanism diagram (chapter 2), the concentration model (chapter 2), the
+treatment-course timeline (chapter 4) and the history timeline (chapter 1).
+They use only scatter and bar traces, shapes, annotations, buttons and
+sliders, which the book's self-hosted plotly.js basic bundle can draw, and
+every control works in static HTML without a kernel.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from mdma_book.citations import short_citation
+from mdma_book.evidence import STATUSES
+from mdma_book.mechanism import EVIDENCE, PATHWAYS, in_pathway
+from mdma_book.pharmacokinetics import SIMULATED_HOURS, EffectDurations, OneCompartmentModel
+from mdma_book.theme import BOOK_TEMPLATE, NEUTRAL_COLOUR
+from mdma_book.timelines import CATEGORIES, COURSES, TIMINGS, readable_date
+
+BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION = BOOK_TEMPLATE.layout.colorway  # Okabe–Ito
+
+#: Menus keep plotly's white background, so their text is dark in both page themes.
+MENU_STYLE = {"bgcolor": "white", "bordercolor": NEUTRAL_COLOUR, "font": {"color": "#222", "size": 13}}
+DIMMED = 0.15
+
+
+def _wrap(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
+
+
+def _source_line(source_key: str, status: str) -> str:
+    return f"Source: {short_citation(source_key)} ({STATUSES[status].split(' (')[0]})"
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+# --- Mechanism diagram -------------------------------------------------------
+
+#: Evidence kinds drawn with colour, line dash and a glyph, so colour is never the only cue.
+EVIDENCE_STYLE = {
+    "human trial": {"colour": BLUE, "dash": "solid", "glyph": "●"},
+    "human lab study": {"colour": GREEN, "dash": "dash", "glyph": "■"},
+    "cell or animal study": {"colour": PURPLE, "dash": "dashdot", "glyph": "◆"},
+    "hypothesis": {"colour": NEUTRAL_COLOUR, "dash": "dot", "glyph": "?"},
+}
+LABEL_WIDTH = 13  # characters per line inside a box: four boxes fit across a phone
+#: Rough size of one character and one line of box text, in data units at phone width.
+CHAR_WIDTH, LINE_HEIGHT, BOX_PAD = 0.062, 0.17, 0.07
+
+
+def _box_half_size(label: str) -> tuple[float, float]:
+    lines = textwrap.wrap(f"● {label}", LABEL_WIDTH, break_long_words=False)
+    return max(map(len, lines)) * CHAR_WIDTH / 2 + BOX_PAD, len(lines) * LINE_HEIGHT / 2 + BOX_PAD
+
+
+def _clip_to_box(start: tuple[float, float], end: tuple[float, float], half: tuple[float, float]) -> float:
+    """Fraction of the way from ``start`` to ``end`` at which the line enters the box around ``end``."""
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    fractions = [half[0] / abs(dx) if dx else np.inf, half[1] / abs(dy) if dy else np.inf]
+    return 1 - min(fractions)
+
+
+def _node_hover(row) -> str:
+    return (
+        f"<b>{row.label}</b><br>{_wrap(row.explanation, 48)}<br>"
+        f"Evidence: {EVIDENCE[row.evidence]}<br>{_source_line(row.source_key, row.status)}"
+    )
+
+
+def _pathway_title(pathway: str | None) -> str:
+    return "How MDMA acts: all pathways" if pathway is None else f"How MDMA acts: {PATHWAYS[pathway].lower()} pathway"
+
+
+def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
+    """Flow diagram of how MDMA is thought to act, from the drug to trial outcomes and side effects.
+
+    ``nodes`` and ``edges`` come from :func:`mdma_book.mechanism.mechanism_graph`.
+    Each node is a box (an annotation) at its (x, y); each edge is a line with
+    an arrowhead and a hover point. Colour, line dash and a glyph show the kind
+    of evidence; hover gives the explanation and the source. Buttons highlight
+    one pathway and dim the rest.
+    """
+    position = {row.node_id: (row.x, row.y) for row in nodes.itertuples()}
+    labels = dict(zip(nodes["node_id"], nodes["label"], strict=True))
+    half_size = {row.node_id: _box_half_size(row.label) for row in nodes.itertuples()}
+    fig = go.Figure()
+    for edge in edges.itertuples():
+        start, end = position[edge.from_node], position[edge.to_node]
+        begin = 1 - _clip_to_box(end, start, half_size[edge.from_node])
+        finish = _clip_to_box(start, end, half_size[edge.to_node])
+        points = [begin, (begin + finish) / 2, finish]
+        style = EVIDENCE_STYLE[edge.evidence]
+        hover = (
+            f"<b>{labels[edge.from_node]} → {labels[edge.to_node]}</b><br>{_wrap(edge.explanation, 48)}<br>"
+            f"Evidence: {EVIDENCE[edge.evidence]}<br>{_source_line(edge.source_key, edge.status)}"
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[start[0] + f * (end[0] - start[0]) for f in points],
+                y=[start[1] + f * (end[1] - start[1]) for f in points],
+                mode="lines+markers",
+                line={"color": style["colour"], "dash": style["dash"], "width": 1.6},
+                marker={"size": [0, 9, 11], "symbol": ["circle", "circle", "arrow"], "angleref": "previous", "color": style["colour"]},
+                hovertext=[hover] * 3,
+                hoverinfo="text",
+                showlegend=False,
+                meta={"edge": f"{edge.from_node}->{edge.to_node}", "pathways": edge.pathways if isinstance(edge.pathways, str) else ""},
+            )
+        )
+    edge_count = len(fig.data)
+    for kind, style in EVIDENCE_STYLE.items():  # legend only: what colour, dash and glyph mean
+        fig.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="lines", name=f"{style['glyph']} {EVIDENCE[kind].split(',')[0]}",
+                line={"color": style["colour"], "dash": style["dash"], "width": 2}, hoverinfo="skip",
+            )
+        )
+    annotations = []
+    for row in nodes.itertuples():
+        style = EVIDENCE_STYLE[row.evidence]
+        annotations.append(
+            {
+                "x": row.x, "y": row.y, "xref": "x", "yref": "y", "showarrow": False,
+                "text": _wrap(f"{style['glyph']} {row.label}", LABEL_WIDTH),
+                "font": {"size": 10.5}, "align": "center",
+                "bgcolor": _rgba(style["colour"], 0.18), "bordercolor": style["colour"], "borderwidth": 1.5, "borderpad": 3,
+                "hovertext": _node_hover(row), "opacity": 1,
+                "name": row.node_id,
+            }
+        )
+
+    def highlight(pathway: str | None) -> dict:
+        def opacity(pathways) -> float:
+            return 1.0 if pathway is None or in_pathway(pathways, pathway) else DIMMED
+
+        return {
+            "label": "All" if pathway is None else PATHWAYS[pathway],
+            "method": "update",
+            "args": [
+                {"opacity": [opacity(edge.pathways) for edge in edges.itertuples()]},
+                {
+                    "title.text": _pathway_title(pathway),
+                    **{f"annotations[{i}].opacity": opacity(row.pathways) for i, row in enumerate(nodes.itertuples())},
+                },
+                list(range(edge_count)),
+            ],
+        }
+
+    x_low, x_high = nodes["x"].min() - 0.6, nodes["x"].max() + 0.65
+    fig.update_layout(
+        template=BOOK_TEMPLATE,
+        title={"text": _pathway_title(None), "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.985},
+        annotations=annotations,
+        xaxis={"visible": False, "range": [x_low, x_high], "fixedrange": True},
+        yaxis={"visible": False, "range": [nodes["y"].max() + 0.55, nodes["y"].min() - 0.5], "fixedrange": True},
+        height=740,
+        margin={"l": 4, "r": 4, "t": 96, "b": 70},
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0, "xanchor": "left", "itemclick": False, "itemdoubleclick": False, "font": {"size": 12}},
+        updatemenus=[
+            {
+                "type": "buttons", "direction": "right", "buttons": [highlight(None)] + [highlight(p) for p in PATHWAYS],
+                "x": 0, "xanchor": "left", "y": 1.045, "yanchor": "bottom", "pad": {"r": 4, "t": 0},
+                "showactive": True, "active": 0, **MENU_STYLE,
+            }
+        ],
+        meta={"description": "Flow diagram of how MDMA is thought to act, from the drug through transporters and messengers to felt effects, therapy, trial outcomes and side effects."},
+    )
+    return fig
+
+
+# --- Concentration model -----------------------------------------------------
+
+CURVE_STEP_H = 0.1
+
+
+def _regimen_name(first_dose_mg: float, booster_time_h: float | None, booster_fraction: float) -> str:
+    if booster_time_h is None:
+        return f"{first_dose_mg:g} mg, no booster"
+    return f"{first_dose_mg:g} mg + {first_dose_mg * booster_fraction:g} mg at {booster_time_h:g} h"
+
+
+def _curve(model: OneCompartmentModel, first_dose_mg: float, booster_time_h: float | None, booster_fraction: float) -> np.ndarray:
+    doses = [(0.0, first_dose_mg)]
+    if booster_time_h is not None:
+        doses.append((booster_time_h, first_dose_mg * booster_fraction))
+    return model.concentration_ng_ml(np.arange(0, SIMULATED_HOURS + CURVE_STEP_H / 2, CURVE_STEP_H), doses)
+
+
+def concentration_figure(
+    model: OneCompartmentModel,
+    durations: EffectDurations,
+    measured_peaks: pd.DataFrame,
+    first_doses_mg: tuple[float, ...] = (80, 100, 120),
+    booster_times_h: tuple[float, ...] = (1.5, 2, 2.5),
+    booster_fraction: float = 0.5,
+    initial_dose_mg: float | None = None,
+    initial_booster_h: float | None = None,
+) -> go.Figure:
+    """Modelled plasma MDMA (ng/mL) over 24 h, with bands for how long effects and sessions last.
+
+    The default choices follow MAPP1's protocol: first doses of 80 and 120 mg
+    (with 100 mg between them), and a supplemental dose of half the first
+    1.5 to 2.5 h later. A slider picks the first dose (mg) when there is more than one; a dropdown
+    picks no booster or a booster of ``booster_fraction`` times the first dose
+    at one of ``booster_times_h`` (h after the first dose). The lower panel
+    shows the mean duration (± SD) of the felt effects of one dose, with a
+    booster when one is chosen, and the length of a trial session, each with
+    its source. ``measured_peaks`` (columns dose_mg, tmax_h, cmax_ng_ml,
+    source_key) are drawn as reference points. A teaching model of
+    concentration; it gives no dosing advice.
+    """
+    first_doses_mg = tuple(first_doses_mg)
+    dose = initial_dose_mg if initial_dose_mg is not None else first_doses_mg[-1]
+    options = [None, *booster_times_h]
+    if dose not in first_doses_mg or initial_booster_h not in options:
+        raise ValueError(f"initial choices must be among the doses {first_doses_mg} and booster times {booster_times_h}")
+    times = np.arange(0, SIMULATED_HOURS + CURVE_STEP_H / 2, CURVE_STEP_H)
+    curves = {(d, b): _curve(model, d, b, booster_fraction) for d in first_doses_mg for b in options}
+    y_top = max(c.max() for c in curves.values()) * 1.15
+
+    def hover_template(d: float, b: float | None) -> str:
+        return f"%{{x:.1f}} h: %{{y:.0f}} ng/mL<extra>{_regimen_name(d, b, booster_fraction)}</extra>"
+
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
+    for b in options:
+        fig.add_trace(
+            go.Scatter(
+                x=times, y=curves[(dose, b)], mode="lines", line={"color": BLUE, "width": 3},
+                hovertemplate=hover_template(dose, b), visible=b == initial_booster_h, showlegend=False,
+                meta={"role": "curve", "booster_h": b},
+            ),
+            row=1, col=1,
+        )
+    curve_traces = list(range(len(options)))
+    for b in booster_times_h:
+        fig.add_trace(
+            go.Scatter(
+                x=[b], y=[0], mode="markers+text", text=["booster"], textposition="top right", cliponaxis=False,
+                marker={"symbol": "triangle-up", "size": 13, "color": VERMILLION},
+                hovertemplate=f"Booster at {b:g} h ({booster_fraction:.0%} of the first dose)<extra></extra>",
+                visible=b == initial_booster_h, showlegend=False, meta={"role": "booster_marker", "booster_h": b},
+            ),
+            row=1, col=1,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[0], y=[0], mode="markers", cliponaxis=False,
+            marker={"symbol": "triangle-up", "size": 13, "color": BLUE}, hovertemplate="First dose at 0 h<extra></extra>",
+            showlegend=False, meta={"role": "first_dose"},
+        ),
+        row=1, col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=measured_peaks["tmax_h"], y=measured_peaks["cmax_ng_ml"], mode="markers+text",
+            text=[f"{d:g} mg, measured" for d in measured_peaks["dose_mg"]], textposition="middle right", cliponaxis=False,
+            marker={"symbol": "x-thin", "size": 11, "line": {"width": 2.5, "color": VERMILLION}},
+            hovertext=[
+                f"Measured mean peak after {d:g} mg: {c:g} ng/mL at {t:g} h<br>Source: {short_citation(k)}"
+                for d, c, t, k in zip(measured_peaks["dose_mg"], measured_peaks["cmax_ng_ml"], measured_peaks["tmax_h"], measured_peaks["source_key"], strict=True)
+            ],
+            hoverinfo="text", showlegend=False, meta={"role": "measured"},
+        ),
+        row=1, col=1,
+    )
+    bands = [
+        ("session", durations.session_h, 0.0, NEUTRAL_COLOUR, "", f"Trial session ({durations.session_h:g} h)",
+         f"Each experimental session was scheduled for about {durations.session_h:g} hours<br>Source: {short_citation(durations.session_source)}"),
+        ("single", durations.single_mean_h, durations.single_sd_h, BLUE, "", f"Felt effects, one dose ({durations.single_mean_h:g} ± {durations.single_sd_h:g} h)",
+         f"Mean duration of the felt effects of one dose in laboratory studies: {durations.single_mean_h:g} ± {durations.single_sd_h:g} h (SD)"
+         f"<br>Source: {short_citation(durations.single_source)}"),
+        ("booster", durations.booster_mean_h, durations.booster_sd_h, ORANGE, "/", f"With a booster* ({durations.booster_mean_h:g} ± {durations.booster_sd_h:g} h)",
+         f"One laboratory study: {durations.booster_mean_h:g} ± {durations.booster_sd_h:g} h with a booster,"
+         f"<br>{durations.booster_single_mean_h:g} ± {durations.booster_single_sd_h:g} h without. *Read in a secondary summary only"
+         f"<br>Source: {short_citation(durations.booster_source)}"),
+    ]
+    band_rows = ["booster", "single", "session"]  # bottom to top
+    band_notes = []
+    for name, length, sd, colour, pattern, label, hover in bands:
+        fig.add_trace(
+            go.Bar(
+                x=[length], base=[0], y=[band_rows.index(name)], orientation="h", width=0.6,
+                marker={"color": colour, "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "rgba(255,255,255,0.6)"}},
+                error_x={"type": "data", "array": [sd], "visible": sd > 0, "thickness": 1.5, "width": 5, "color": colour},
+                hovertext=[hover], hoverinfo="text", showlegend=False,
+                visible=name != "booster" or initial_booster_h is not None, meta={"role": f"band_{name}"},
+            ),
+            row=2, col=1,
+        )
+        band_notes.append(
+            {
+                "x": length + sd + 0.4, "y": band_rows.index(name), "xref": "x2", "yref": "y2", "text": label,
+                "showarrow": False, "xanchor": "left", "font": {"size": 12},
+                "visible": name != "booster" or initial_booster_h is not None, "name": f"band_{name}",
+            }
+        )
+    booster_note = next(i for i, note in enumerate(band_notes) if note["name"] == "band_booster")
+
+    def show_booster(b: float | None) -> dict:
+        visible = []
+        for trace in fig.data:
+            role, at = trace.meta["role"], trace.meta.get("booster_h")
+            visible.append(at == b if role in {"curve", "booster_marker"} else b is not None if role == "band_booster" else True)
+        return {
+            "label": "No booster" if b is None else f"Half dose at {b:g} h" if booster_fraction == 0.5 else f"Booster at {b:g} h",
+            "method": "update",
+            "args": [{"visible": visible}, {f"annotations[{booster_note}].visible": b is not None}],
+        }
+
+    menus = []
+    if booster_times_h:
+        menus.append({"type": "dropdown", "buttons": [show_booster(b) for b in options], "active": options.index(initial_booster_h),
+                      "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom", "showactive": True, **MENU_STYLE})
+    sliders = []
+    if len(first_doses_mg) > 1:
+        sliders.append(
+            {
+                "active": first_doses_mg.index(dose),
+                "currentvalue": {"prefix": "First dose: ", "font": {"size": 13}},
+                "pad": {"t": 72, "b": 0}, "x": 0.02, "len": 0.96,
+                "steps": [
+                    {
+                        "label": f"{d:g} mg", "method": "restyle",
+                        "args": [{"y": [curves[(d, b)] for b in options], "hovertemplate": [hover_template(d, b) for b in options]}, curve_traces],
+                    }
+                    for d in first_doses_mg
+                ],
+            }
+        )
+    fig.update_layout(
+        template=BOOK_TEMPLATE,
+        title={"text": "Modelled MDMA in the blood over 24 hours", "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.98},
+        height=660, margin={"l": 62, "r": 14, "t": 104, "b": 170 if sliders else 60}, bargap=0.3,
+        annotations=band_notes, updatemenus=menus, sliders=sliders, showlegend=False, hovermode="closest",
+        meta={"description": "Line chart of modelled plasma MDMA concentration over 24 hours, with bars for how long the felt effects and a trial session last."},
+    )
+    fig.update_yaxes(title_text="Plasma MDMA (ng/mL)", range=[0, y_top], fixedrange=True, row=1, col=1)
+    fig.update_yaxes(visible=False, range=[-0.6, 2.6], fixedrange=True, row=2, col=1)
+    fig.update_xaxes(range=[-0.3, SIMULATED_HOURS], dtick=4, fixedrange=True)
+    fig.update_xaxes(title_text="Hours after the first dose", row=2, col=1)
+    return fig
+
+
+# --- Treatment-course timeline -------------------------------------------------
+
+COMPONENT_STYLE = {
+    "preparation": {"name": "Preparation sessions", "colour": SKY, "pattern": "."},
+    "integration": {"name": "Integration sessions", "colour": GREEN, "pattern": "/"},
+    "medication": {"name": "Antidepressant taken daily", "colour": ORANGE, "pattern": "-"},
+    "dosing": {"name": "Dosing session", "colour": BLUE, "symbol": "diamond"},
+    "endpoint": {"name": "Primary endpoint", "colour": VERMILLION, "symbol": "star"},
+    "milestone": {"name": "", "colour": ORANGE, "symbol": "circle-open"},  # named by its row's label
+}
+COURSE_ROW = {"MAPP1": 1.0, "MAPP2": 1.0, "STAR*D level 1": 0.0}
+
+
+def _course_hover(row) -> str:
+    sessions = f"{row.sessions:.0f} session{'s' if row.sessions > 1 else ''}" if pd.notna(row.sessions) else ""
+    hours = f", about {row.hours_each:g} hours" if pd.notna(row.hours_each) else ""
+    when = f"weeks {row.start_week:g}–{row.end_week:g}" if pd.notna(row.end_week) else f"week {row.start_week:g}"
+    lines = [f"<b>{row.label}</b> ({row.course}, {when})", _wrap(row.description, 50)]
+    if sessions:
+        lines.append(sessions + hours)
+    lines += [_wrap(TIMINGS[row.timing].capitalize(), 50), _source_line(row.source_key, row.status)]
+    return "<br>".join(lines)
+
+
+def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1") -> go.Figure:
+    """Timeline in weeks of an MDMA-assisted therapy course beside a daily antidepressant course.
+
+    ``course`` comes from :func:`mdma_book.timelines.treatment_course`. A
+    dropdown switches the upper row between the MAPP1 and MAPP2 protocols;
+    the lower row is STAR*D's first step (citalopram). Hover tells what
+    happens in each part, whether its timing is reported or approximate, and
+    the source.
+    """
+    therapy_courses = [c for c in COURSES if c != "STAR*D level 1" and c in set(course["course"])]
+    if initial_course not in therapy_courses:
+        raise ValueError(f"unknown course {initial_course!r}; choose one of {therapy_courses}")
+    fig = go.Figure()
+    shown_in_legend = set()
+    for row in course.itertuples():
+        style = COMPONENT_STYLE.get(row.component)
+        y = COURSE_ROW[row.course]
+        visible = row.course == initial_course or row.course not in therapy_courses
+        legend_key = (row.course, row.component)
+        common = {
+            "name": (style or {}).get("name") or row.label, "hovertext": [_course_hover(row)], "hoverinfo": "text",
+            "visible": visible, "legendgroup": row.component, "showlegend": bool(style) and legend_key not in shown_in_legend,
+            "meta": {"course": row.course, "component": row.component},
+        }
+        shown_in_legend.add(legend_key)
+        if row.component == "treatment_period":
+            fig.add_trace(go.Scatter(
+                x=[row.start_week, row.end_week], y=[y + 0.42] * 2, mode="lines+text", text=["", f"{row.label}, about {row.end_week:g} weeks"],
+                textposition="top left", line={"color": NEUTRAL_COLOUR, "width": 2}, **{**common, "showlegend": False},
+            ))
+        elif "pattern" in style:
+            fig.add_trace(go.Bar(
+                x=[row.end_week - row.start_week], base=[row.start_week], y=[y], orientation="h", width=0.42,
+                marker={"color": _rgba(style["colour"], 0.55), "line": {"color": style["colour"], "width": 1.5},
+                        "pattern": {"shape": style["pattern"], "fgcolor": style["colour"]}},
+                **common,
+            ))
+        else:
+            fig.add_trace(go.Scatter(
+                x=[row.start_week], y=[y], mode="markers",
+                marker={"symbol": style["symbol"], "size": 18, "color": style["colour"], "line": {"width": 1.5, "color": style["colour"]}},
+                **common,
+            ))
+    labels = {c: COURSES[c] for c in COURSES}
+    row_labels = [
+        {"x": -0.4, "y": 1.42, "xref": "x", "yref": "y", "text": f"<b>{labels[initial_course]}</b>", "showarrow": False, "xanchor": "left", "yanchor": "bottom", "font": {"size": 13}},
+        {"x": -0.4, "y": 0.3, "xref": "x", "yref": "y", "text": f"<b>{labels['STAR*D level 1']}</b>", "showarrow": False, "xanchor": "left", "yanchor": "bottom", "font": {"size": 13}},
+    ]
+    buttons = [
+        {
+            "label": name, "method": "update",
+            "args": [
+                {"visible": [t.meta["course"] == name or t.meta["course"] not in therapy_courses for t in fig.data]},
+                {"annotations[0].text": f"<b>{labels[name]}</b>"},
+            ],
+        }
+        for name in therapy_courses
+    ]
+    fig.update_layout(
+        template=BOOK_TEMPLATE,
+        title={"text": "A course of treatment, week by week", "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.97},
+        annotations=row_labels, barmode="overlay", height=520, hovermode="closest",
+        margin={"l": 12, "r": 12, "t": 100, "b": 190},
+        xaxis={"title": {"text": "Weeks from the start of treatment"}, "range": [-0.5, 20], "dtick": 2, "fixedrange": True},
+        yaxis={"visible": False, "range": [-0.45, 2.05], "fixedrange": True},
+        legend={"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0, "xanchor": "left", "itemclick": False, "itemdoubleclick": False},
+        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": therapy_courses.index(initial_course),
+                      "x": 0, "xanchor": "left", "y": 1.04, "yanchor": "bottom", "showactive": True, **MENU_STYLE}],
+        meta={"description": "Timeline in weeks comparing a course of MDMA-assisted therapy in the trials with a course of a daily antidepressant."},
+    )
+    return fig
+
+
+# --- History timeline ------------------------------------------------------------
+
+CATEGORY_STYLE = {
+    "research": {"colour": BLUE, "symbol": "circle"},
+    "therapy": {"colour": GREEN, "symbol": "triangle-up"},
+    "us_regulation": {"colour": VERMILLION, "symbol": "square"},
+    "other_regulator": {"colour": ORANGE, "symbol": "diamond"},
+}
+LONG_GAP_YEARS = 10
+GAP_SPACE = 0.8  # extra rows of space where years pass without an event
+
+
+def history_timeline(events: pd.DataFrame) -> go.Figure:
+    """Vertical timeline of MDMA's history and regulation, one row per event.
+
+    ``events`` comes from :func:`mdma_book.timelines.history_events` (in date
+    order). Rows are evenly spaced rather than to scale; where more than
+    ten years pass between events, the gap is widened and labelled. Marker
+    shape and colour give the kind of event; hover gives what happened and
+    the source.
+    """
+    years = events["date"].str[:4].astype(int).tolist()
+    y, position = [], 0.0
+    gaps = []
+    for i, year in enumerate(years):
+        if i and year - years[i - 1] > LONG_GAP_YEARS:
+            gaps.append((position - 1 + (1 + GAP_SPACE) / 2, year - years[i - 1]))
+            position += GAP_SPACE
+        y.append(position)
+        position += 1
+    events = events.assign(row=y)
+    fig = go.Figure()
+    spine = [v for start, end in zip(y, y[1:]) if end - start < 1.5 for v in (start, end, None)]
+    fig.add_trace(go.Scatter(x=[0] * len(spine), y=spine, mode="lines", line={"color": NEUTRAL_COLOUR, "width": 2}, hoverinfo="skip", showlegend=False))
+    dotted = [v for start, end in zip(y, y[1:]) if end - start >= 1.5 for v in (start, end, None)]
+    fig.add_trace(go.Scatter(x=[0] * len(dotted), y=dotted, mode="lines", line={"color": NEUTRAL_COLOUR, "width": 2, "dash": "dot"}, hoverinfo="skip", showlegend=False))
+    for category, style in CATEGORY_STYLE.items():
+        rows = events[events["category"] == category]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[0] * len(rows), y=rows["row"], mode="markers+text", name=CATEGORIES[category],
+                text=[f"<b>{readable_date(e.date, e.end_date, short=True)}</b>  {e.label}" for e in rows.itertuples()],
+                textposition="middle right", cliponaxis=False,
+                marker={"symbol": style["symbol"], "size": 13, "color": style["colour"], "line": {"width": 1, "color": style["colour"]}},
+                hovertext=[
+                    f"<b>{readable_date(e.date, e.end_date)}: {e.label}</b><br>{_wrap(e.description, 50)}<br>{_source_line(e.source_key, e.status)}"
+                    for e in rows.itertuples()
+                ],
+                hoverinfo="text", meta={"category": category},
+            )
+        )
+    notes = [
+        {"x": 0.06, "y": at, "xref": "x", "yref": "y", "text": f"<i>{span} years pass</i>", "showarrow": False,
+         "xanchor": "left", "font": {"size": 11, "color": NEUTRAL_COLOUR}}
+        for at, span in gaps
+    ]
+    fig.update_layout(
+        template=BOOK_TEMPLATE,
+        title={"text": "MDMA from patent to regulators' decisions", "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.985},
+        annotations=notes, height=int(34 * position) + 150, hovermode="closest",
+        margin={"l": 14, "r": 8, "t": 50, "b": 80},
+        xaxis={"visible": False, "range": [-0.1, 1], "fixedrange": True},
+        yaxis={"visible": False, "range": [position - 0.4, -0.6], "fixedrange": True},
+        legend={"orientation": "h", "y": 0, "yanchor": "top", "x": 0, "xanchor": "left", "itemclick": False, "itemdoubleclick": False},
+        meta={"description": "Vertical timeline of MDMA's history and regulation from 1912 to 2025, not to scale."},
+    )
+    return fig

@@ -1,0 +1,305 @@
+"""A teaching model of MDMA plasma concentration, fitted to cited human data.
+
+``data/pharmacokinetics.csv`` holds one reported value per row (peak
+concentration, time to peak, half-life, how long the felt effects lasted, the
+length of a trial session), each with its source. The model is the textbook
+one-compartment model with first-order absorption, fitted to the mean values
+Mas et al. (1999) report for a single 125 mg dose.
+
+What the model leaves out: MDMA's kinetics are non-linear (it inhibits the
+liver enzyme CYP2D6 that breaks it down), so concentrations do not scale in
+proportion to dose; doses are simply added (superposition); there is no
+variation between people, no metabolites, no food effect. It describes
+concentration only, not effect, and it is not a dosing tool.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from scipy.optimize import brentq
+
+from mdma_book.evidence import ROW_CHECK_COLUMNS, _sourced_columns, bibliography_keys, load_table
+from mdma_book.paths import data_dir
+
+#: Every measure the file may hold, with the unit it must be given in.
+MEASURES = {
+    "cmax": "ng/mL",
+    "tmax": "h",
+    "half_life": "h",
+    "effect_duration_mean": "h",
+    "effect_duration_sd": "h",
+    "effect_duration_min": "h",
+    "effect_duration_max": "h",
+    "session_length": "h",
+}
+REGIMENS = ("single dose", "with booster", "session")
+
+#: Inputs the teaching model accepts; outside them it refuses rather than guesses.
+MAX_DOSE_MG = 200.0
+SIMULATED_HOURS = 24.0
+
+UNIT_CHECK = "unit does not match the measure"
+ROW_CHECK_COLUMNS[UNIT_CHECK] = "unit"  # report a failing row once, under its unit
+
+#: The study and dose the model is fitted to.
+FIT_STUDY, FIT_DOSE_MG = "Mas 1999", 125.0
+
+
+def pharmacokinetics_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``pharmacokinetics.csv``: one reported value per row."""
+    return pa.DataFrameSchema(
+        {
+            "study": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "regimen": pa.Column(str, pa.Check.isin(list(REGIMENS), error=f"regimen not one of {list(REGIMENS)}")),
+            "dose_mg": pa.Column(float, pa.Check.gt(0, error="dose_mg must be above 0"), nullable=True, coerce=True),
+            "measure": pa.Column(str, pa.Check.isin(list(MEASURES), error=f"measure not one of {sorted(MEASURES)}")),
+            "value": pa.Column(float, pa.Check.gt(0, error="value must be above 0"), coerce=True),
+            "unit": pa.Column(str),
+            **_sourced_columns(bib_keys),
+        },
+        checks=[
+            pa.Check(
+                lambda df: df["unit"] == df["measure"].map(MEASURES).fillna(df["unit"]),
+                error=UNIT_CHECK,
+                name="unit_matches_measure",
+            ),
+        ],
+        unique=["study", "regimen", "dose_mg", "measure"],
+        strict=True,
+        ordered=False,
+    )
+
+
+def pharmacokinetic_values(path: Path | None = None) -> pd.DataFrame:
+    """Return the reported pharmacokinetic and duration values, validated.
+
+    Columns: study, regimen, dose_mg, measure, value, unit, source_key,
+    locator, status, retracted, note.
+    """
+    path = path or data_dir() / "pharmacokinetics.csv"
+    return load_table(path, pharmacokinetics_schema(bibliography_keys()))
+
+
+def reported(table: pd.DataFrame, study: str, measure: str, regimen: str = "single dose", dose_mg: float | None = None) -> pd.Series:
+    """Return the one row of ``table`` for this study, regimen and measure (and dose, if given).
+
+    Raises ``KeyError`` naming what was asked for when there is no such row, or
+    more than one (give the dose to choose between doses).
+    """
+    rows = table[(table["study"] == study) & (table["measure"] == measure) & (table["regimen"] == regimen)]
+    if dose_mg is not None:
+        rows = rows[rows["dose_mg"] == dose_mg]
+    if len(rows) != 1:
+        raise KeyError(f"no single reported {measure} for {study}, {regimen}" + ("" if dose_mg is None else f", {dose_mg:g} mg"))
+    return rows.iloc[0]
+
+
+@dataclass(frozen=True)
+class OneCompartmentModel:
+    """One-compartment model with first-order oral absorption and elimination.
+
+    ``absorption_rate_per_h`` (ka) and ``elimination_rate_per_h`` (ke) are in
+    1/h; ``volume_over_f_l`` is the apparent volume of distribution divided by
+    the fraction absorbed, in litres.
+    """
+
+    absorption_rate_per_h: float
+    elimination_rate_per_h: float
+    volume_over_f_l: float
+
+    @property
+    def half_life_h(self) -> float:
+        """Elimination half-life in hours."""
+        return math.log(2) / self.elimination_rate_per_h
+
+    @property
+    def tmax_h(self) -> float:
+        """Time of the peak after a single dose, in hours."""
+        ka, ke = self.absorption_rate_per_h, self.elimination_rate_per_h
+        return 1 / ka if math.isclose(ka, ke) else math.log(ka / ke) / (ka - ke)
+
+    def concentration_ng_ml(self, times_h: np.ndarray, doses: list[tuple[float, float]]) -> np.ndarray:
+        """Plasma concentration (ng/mL) at ``times_h`` after ``doses``, a list of (time in h, dose in mg).
+
+        Doses add up (superposition); before a dose is taken it contributes nothing.
+        """
+        ka, ke, volume = self.absorption_rate_per_h, self.elimination_rate_per_h, self.volume_over_f_l
+        times_h = np.asarray(times_h, dtype=float)
+        total = np.zeros_like(times_h)
+        for dose_time_h, dose_mg in doses:
+            t = np.clip(times_h - dose_time_h, 0, None)
+            scale = 1000 * dose_mg / volume  # mg/L -> ng/mL
+            if math.isclose(ka, ke):
+                total += scale * ka * t * np.exp(-ke * t)  # the limit of the formula below as ka -> ke
+            else:
+                total += scale * ka / (ka - ke) * (np.exp(-ke * t) - np.exp(-ka * t))
+        return total
+
+
+def fit_to_reported_peak(cmax_ng_ml: float, tmax_h: float, half_life_h: float, dose_mg: float) -> OneCompartmentModel:
+    """Fit the model to a reported mean peak (ng/mL), time to peak (h) and half-life (h) after one dose (mg).
+
+    ke comes from the half-life. ka is the root of tmax = ln(ka/ke) / (ka - ke),
+    found with :func:`scipy.optimize.brentq`; that equation has a second root
+    with ka and ke swapped, and the absorption-faster-than-elimination root is
+    the one that fits a peak at 2.4 h and a half-life of 8.6 h. The volume term
+    then makes the peak equal ``cmax_ng_ml``.
+    """
+    ke = math.log(2) / half_life_h
+    if not 0 < tmax_h < 1 / ke:
+        raise ValueError(f"a peak at {tmax_h} h cannot follow from a {half_life_h} h half-life")
+
+    def peak_time_error(ka: float) -> float:
+        return math.log(ka / ke) / (ka - ke) - tmax_h
+
+    ka = brentq(peak_time_error, ke * (1 + 1e-9), 1000 * ke)
+    unit_volume = OneCompartmentModel(ka, ke, 1.0)
+    volume = unit_volume.concentration_ng_ml(np.array([tmax_h]), [(0.0, dose_mg)])[0] / cmax_ng_ml
+    return OneCompartmentModel(float(ka), ke, float(volume))
+
+
+def fitted_model(table: pd.DataFrame) -> OneCompartmentModel:
+    """The model fitted to Mas et al. (1999), 125 mg, read from ``table``."""
+
+    def value(measure: str) -> float:
+        return float(reported(table, FIT_STUDY, measure, dose_mg=FIT_DOSE_MG)["value"])
+
+    return fit_to_reported_peak(value("cmax"), value("tmax"), value("half_life"), FIT_DOSE_MG)
+
+
+def check_regimen(first_dose_mg: float, booster_dose_mg: float = 0.0, booster_time_h: float | None = None,
+                  half_life_h: float | None = None, absorption_rate_per_h: float | None = None) -> None:
+    """Raise ``ValueError`` with a plain message if the inputs are impossible for the model.
+
+    Doses in mg, times in hours after the first dose, half-life in hours,
+    absorption rate in 1/h; ``None`` leaves a value unchecked.
+    """
+    values = {
+        "first dose": first_dose_mg, "booster dose": booster_dose_mg, "booster time": booster_time_h,
+        "half-life": half_life_h, "absorption rate": absorption_rate_per_h,
+    }
+    for name, value in values.items():
+        if value is not None and not math.isfinite(value):
+            raise ValueError(f"the {name} must be a number")
+    if not 0 < first_dose_mg <= MAX_DOSE_MG:
+        raise ValueError(f"the first dose must be above 0 and at most {MAX_DOSE_MG:.0f} mg, the range this teaching model covers")
+    if not 0 <= booster_dose_mg <= MAX_DOSE_MG:
+        raise ValueError(f"the booster dose must be between 0 and {MAX_DOSE_MG:.0f} mg (0 means no booster)")
+    if booster_dose_mg > 0 and booster_time_h is None:
+        raise ValueError("a booster dose needs a time")
+    if booster_time_h is not None and not 0 < booster_time_h < SIMULATED_HOURS:
+        raise ValueError(f"the booster must come after the first dose and within {SIMULATED_HOURS:.0f} h of it")
+    if half_life_h is not None and half_life_h <= 0:
+        raise ValueError("the half-life must be above 0 h")
+    if absorption_rate_per_h is not None and absorption_rate_per_h <= 0:
+        raise ValueError("the absorption rate must be above 0 per hour")
+
+
+def regimen_doses(first_dose_mg: float, booster_dose_mg: float = 0.0, booster_time_h: float | None = None) -> list[tuple[float, float]]:
+    """The (time in h, dose in mg) list of a first dose at 0 h and an optional booster, checked first."""
+    check_regimen(first_dose_mg, booster_dose_mg, booster_time_h)
+    doses = [(0.0, first_dose_mg)]
+    if booster_dose_mg > 0:
+        doses.append((booster_time_h, booster_dose_mg))
+    return doses
+
+
+@dataclass(frozen=True)
+class EffectDurations:
+    """How long the felt effects lasted and how long a session was, in hours, with their sources."""
+
+    single_mean_h: float
+    single_sd_h: float
+    single_source: str
+    booster_mean_h: float
+    booster_sd_h: float
+    booster_single_mean_h: float
+    booster_single_sd_h: float
+    booster_source: str
+    session_h: float
+    session_source: str
+
+
+def effect_durations(table: pd.DataFrame) -> EffectDurations:
+    """Read the durations the concentration figure draws as bands from ``table``."""
+    single = "Vizeli and Liechti 2017"
+    booster = "Basel booster study 2026"
+    session = reported(table, "MAPP1", "session_length", regimen="session")
+    return EffectDurations(
+        single_mean_h=float(reported(table, single, "effect_duration_mean")["value"]),
+        single_sd_h=float(reported(table, single, "effect_duration_sd")["value"]),
+        single_source=reported(table, single, "effect_duration_mean")["source_key"],
+        booster_mean_h=float(reported(table, booster, "effect_duration_mean", "with booster")["value"]),
+        booster_sd_h=float(reported(table, booster, "effect_duration_sd", "with booster")["value"]),
+        booster_single_mean_h=float(reported(table, booster, "effect_duration_mean")["value"]),
+        booster_single_sd_h=float(reported(table, booster, "effect_duration_sd")["value"]),
+        booster_source=reported(table, booster, "effect_duration_mean", "with booster")["source_key"],
+        session_h=float(session["value"]),
+        session_source=session["source_key"],
+    )
+
+
+def measured_peaks(table: pd.DataFrame, study: str = FIT_STUDY) -> pd.DataFrame:
+    """Reported mean peaks of one study as columns dose_mg, tmax_h, cmax_ng_ml, source_key (one row per dose)."""
+    rows = table[(table["study"] == study) & table["measure"].isin(["cmax", "tmax"])]
+    wide = rows.pivot(index="dose_mg", columns="measure", values="value").dropna()
+    keys = rows.groupby("dose_mg")["source_key"].first()
+    return pd.DataFrame(
+        {"dose_mg": wide.index, "tmax_h": wide["tmax"].to_numpy(), "cmax_ng_ml": wide["cmax"].to_numpy(), "source_key": keys[wide.index].to_numpy()}
+    ).reset_index(drop=True)
+
+
+def prose_numbers(table: pd.DataFrame) -> dict[str, str]:
+    """Prose-ready strings for chapter 2, computed from ``table`` and the fitted model.
+
+    Keys: the reported values the model is fitted to (``pk_fit_dose``,
+    ``pk_cmax``, ``pk_tmax``, ``pk_half_life``), the fitted parameters
+    (``pk_ka``, ``pk_ke``, ``pk_volume``), the lower-dose check
+    (``pk_low_dose``, ``pk_low_measured``, ``pk_low_predicted``,
+    ``pk_low_overshoot``), the durations (``effect_single``,
+    ``effect_single_range``, ``effect_booster``, ``effect_booster_single``,
+    ``session_hours``) and the modelled level, as a share of the peak, when
+    the felt effects of one dose end on average (``pk_share_at_effect_end``)
+    and when a session ends (``pk_share_at_session_end``).
+    """
+    model = fitted_model(table)
+    durations = effect_durations(table)
+
+    def value(measure: str, dose_mg: float = FIT_DOSE_MG, study: str = FIT_STUDY) -> float:
+        return float(reported(table, study, measure, dose_mg=dose_mg)["value"])
+
+    low_dose = min(d for d in measured_peaks(table)["dose_mg"] if d != FIT_DOSE_MG)
+    predicted_low = model.concentration_ng_ml(np.array([model.tmax_h]), [(0.0, low_dose)])[0]
+    peak = model.concentration_ng_ml(np.array([model.tmax_h]), [(0.0, 1.0)])[0]
+
+    def share_of_peak(hours: float) -> str:
+        return f"{model.concentration_ng_ml(np.array([hours]), [(0.0, 1.0)])[0] / peak:.0%}"
+
+    single_min = float(reported(table, "Vizeli and Liechti 2017", "effect_duration_min")["value"])
+    single_max = float(reported(table, "Vizeli and Liechti 2017", "effect_duration_max")["value"])
+    return {
+        "pk_fit_dose": f"{FIT_DOSE_MG:g} mg",
+        "pk_cmax": f"{value('cmax'):g} ng/mL",
+        "pk_tmax": f"{value('tmax'):g} hours",
+        "pk_half_life": f"{value('half_life'):g} hours",
+        "pk_ka": f"{model.absorption_rate_per_h:.2f} per hour",
+        "pk_ke": f"{model.elimination_rate_per_h:.3f} per hour",
+        "pk_volume": f"{model.volume_over_f_l:.0f} litres",
+        "pk_low_dose": f"{low_dose:g} mg",
+        "pk_low_measured": f"{value('cmax', low_dose):g} ng/mL",
+        "pk_low_predicted": f"{predicted_low:.0f} ng/mL",
+        "pk_low_overshoot": f"{predicted_low / value('cmax', low_dose) - 1:.0%}",
+        "effect_single": f"{durations.single_mean_h:g} ± {durations.single_sd_h:g} hours",
+        "effect_single_range": f"{single_min:g} to {single_max:g} hours",
+        "effect_booster": f"{durations.booster_mean_h:g} ± {durations.booster_sd_h:g} hours",
+        "effect_booster_single": f"{durations.booster_single_mean_h:g} ± {durations.booster_single_sd_h:g} hours",
+        "session_hours": f"{durations.session_h:g}",
+        "pk_share_at_effect_end": share_of_peak(durations.single_mean_h),
+        "pk_share_at_session_end": share_of_peak(durations.session_h),
+    }

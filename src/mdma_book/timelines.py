@@ -1,0 +1,143 @@
+"""Timelines: MDMA's history and regulation, and what a course of treatment involved.
+
+``data/history_events.csv`` holds one dated event per row and
+``data/treatment_course.csv`` one part of a treatment course per row (a block
+of sessions, a dosing session, an endpoint), each with its source.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from mdma_book.citations import short_citation
+from mdma_book.evidence import ROW_CHECK_COLUMNS, _sourced_columns, bibliography_keys, load_table
+from mdma_book.paths import data_dir
+
+#: Kinds of history event, with how the figure names them.
+CATEGORIES = {
+    "research": "Research",
+    "therapy": "Use in therapy",
+    "us_regulation": "US regulation",
+    "other_regulator": "Australian regulation",
+}
+
+#: Courses of treatment, in the order the figure offers them.
+COURSES = {
+    "MAPP1": "MDMA-assisted therapy as in MAPP1",
+    "MAPP2": "MDMA-assisted therapy as in MAPP2",
+    "STAR*D level 1": "Daily antidepressant as in STAR*D level 1",
+}
+COMPONENTS = ("preparation", "dosing", "integration", "treatment_period", "endpoint", "medication", "milestone")
+TIMINGS = {"reported": "timing as reported", "approximate": "timing approximate: placed by this book from the reported spacing"}
+
+DATE_PATTERN = r"^\d{4}(-\d{2}-\d{2})?$"  # a year, or a full date
+END_CHECK = "end before start"
+ROW_CHECK_COLUMNS[END_CHECK] = "end_week"
+
+
+def history_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``history_events.csv``: one event per row, dated YYYY or YYYY-MM-DD."""
+    return pa.DataFrameSchema(
+        {
+            "date": pa.Column(str, pa.Check.str_matches(DATE_PATTERN, error="date must be YYYY or YYYY-MM-DD")),
+            "end_date": pa.Column(str, pa.Check.str_matches(DATE_PATTERN, error="end_date must be YYYY or YYYY-MM-DD"), nullable=True),
+            "category": pa.Column(str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")),
+            "label": pa.Column(str, pa.Check.str_length(min_value=1, max_value=40)),
+            "description": pa.Column(str, pa.Check.str_length(min_value=1)),
+            **_sourced_columns(bib_keys),
+        },
+        unique=["date", "label"],
+        strict=True,
+        ordered=False,
+    )
+
+
+def course_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``treatment_course.csv``: one block, session or milestone per row, in weeks from baseline."""
+    return pa.DataFrameSchema(
+        {
+            "course": pa.Column(str, pa.Check.isin(list(COURSES), error=f"course not one of {list(COURSES)}")),
+            "component": pa.Column(str, pa.Check.isin(list(COMPONENTS), error=f"component not one of {list(COMPONENTS)}")),
+            "label": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "start_week": pa.Column(float, pa.Check.ge(0, error="start_week must be 0 or more"), coerce=True),
+            "end_week": pa.Column(float, nullable=True, coerce=True),
+            "sessions": pa.Column(float, pa.Check.gt(0, error="sessions must be above 0"), nullable=True, coerce=True),
+            "hours_each": pa.Column(float, pa.Check.gt(0, error="hours_each must be above 0"), nullable=True, coerce=True),
+            "timing": pa.Column(str, pa.Check.isin(list(TIMINGS), error=f"timing not one of {list(TIMINGS)}")),
+            "description": pa.Column(str, pa.Check.str_length(min_value=1)),
+            **_sourced_columns(bib_keys),
+        },
+        checks=[pa.Check(lambda df: ~(df["end_week"] < df["start_week"]), error=END_CHECK, name="end_not_before_start")],
+        unique=["course", "component", "start_week"],
+        strict=True,
+        ordered=False,
+    )
+
+
+def _sortable(date: str) -> str:
+    # An event known only to the year is listed after the dated events of that year.
+    return date if len(date) > 4 else f"{date}-12-31~"
+
+
+def history_events(path: Path | None = None) -> pd.DataFrame:
+    """Return the history and regulation events, validated, in date order.
+
+    Columns: date, end_date, category, label, description, source_key,
+    locator, status, retracted, note.
+    """
+    path = path or data_dir() / "history_events.csv"
+    table = load_table(path, history_schema(bibliography_keys()))
+    return table.sort_values("date", key=lambda dates: dates.map(_sortable), kind="stable").reset_index(drop=True)
+
+
+def treatment_course(path: Path | None = None) -> pd.DataFrame:
+    """Return the parts of each treatment course, validated.
+
+    Columns: course, component, label, start_week, end_week, sessions,
+    hours_each, timing, description, source_key, locator, status, retracted, note.
+    """
+    path = path or data_dir() / "treatment_course.csv"
+    return load_table(path, course_schema(bibliography_keys()))
+
+
+def readable_date(date: str, end_date: object = None, short: bool = False) -> str:
+    """``"1985-07-01"`` -> ``"1 July 1985"`` (``"1 Jul 1985"`` if ``short``); a year stays a year; a span reads ``"1977–1985"``."""
+    day = pd.Timestamp(date)
+    text = date if len(date) == 4 else f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
+    return f"{text}–{end_date}" if isinstance(end_date, str) else text
+
+
+def history_table(events: pd.DataFrame) -> pd.DataFrame:
+    """The history timeline as a plain table: the figure's text alternative."""
+    return pd.DataFrame(
+        {
+            "Date": [readable_date(e.date, e.end_date) for e in events.itertuples()],
+            "Event": events["label"],
+            "What happened": events["description"],
+            "Source": [f"{short_citation(key)} ({status})" for key, status in zip(events["source_key"], events["status"], strict=True)],
+        }
+    )
+
+
+def course_numbers(course: pd.DataFrame) -> dict[str, str]:
+    """Prose-ready session counts per course, e.g. ``mapp1_integration_sessions`` -> ``"9"``.
+
+    Keys: ``<course>_<component>_sessions`` (summed over the course),
+    ``<course>_<component>_end_week`` (the last week a block reaches) and, for
+    a one-off point such as the endpoint, ``<course>_<component>_week``; the
+    course is in lower case with spaces and ``*`` dropped (``stard_level_1``).
+    """
+    numbers = {}
+    for name, rows in course.groupby("course"):
+        key = name.lower().replace("*", "").replace(" ", "_")
+        for component, parts in rows.groupby("component"):
+            if parts["sessions"].notna().any():
+                numbers[f"{key}_{component}_sessions"] = f"{parts['sessions'].sum():.0f}"
+            if parts["end_week"].notna().any():
+                numbers[f"{key}_{component}_end_week"] = f"{parts['end_week'].max():g}"
+            elif len(parts) == 1:
+                numbers[f"{key}_{component}_week"] = f"{parts['start_week'].iloc[0]:g}"
+    return numbers

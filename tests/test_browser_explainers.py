@@ -1,0 +1,133 @@
+"""The new figures' controls work in the built HTML, in Debian's chromium, with no kernel and offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import open_page
+
+pytestmark = pytest.mark.browser
+
+MECHANISM, CONCENTRATION = 0, 1  # order of the figures in chapter 2
+
+
+def _figure(page, index: int):
+    page.wait_for_function("n => document.querySelectorAll('.mdma-plotly svg.main-svg').length > n", arg=index)
+    return page.locator(".mdma-plotly").nth(index)
+
+
+def _eval(page, index: int, script: str):
+    """Run ``script`` (a function of the plot div) on figure ``index``."""
+    return page.evaluate(f"i => ({script})(document.querySelectorAll('.mdma-plotly')[i])", index)
+
+
+@pytest.fixture
+def chapter2(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/02-mechanism.html")
+    yield page, report
+    assert report["external"] == [] and report["page_errors"] == [] and report["console_errors"] == []
+    page.context.close()
+
+
+def test_pathway_buttons_highlight_one_pathway_and_dim_the_rest(chapter2):
+    page, _ = chapter2
+    figure = _figure(page, MECHANISM)
+    opacities = "d => [d.layout.annotations.map(a => a.opacity), d._fullData.filter(t => t.meta).map(t => t.opacity)]"
+    nodes_before, edges_before = _eval(page, MECHANISM, opacities)
+    assert set(nodes_before) == {1} and set(edges_before) == {1}
+    figure.locator(".updatemenu-button", has_text="Side effects").click()
+    page.wait_for_function("() => document.querySelector('.mdma-plotly .gtitle').textContent.includes('side effects')")
+    nodes_after, edges_after = _eval(page, MECHANISM, opacities)
+    assert 1 in nodes_after and min(nodes_after) < 1
+    assert 1 in edges_after and min(edges_after) < 1
+    dimmed = _eval(page, MECHANISM, "d => d.layout.annotations.filter(a => a.opacity < 1).map(a => a.name)")
+    assert "oxytocin" in dimmed and "heart_rate" not in dimmed
+    figure.locator(".updatemenu-button", has_text="All").click()
+    page.wait_for_function("() => document.querySelector('.mdma-plotly .gtitle').textContent.includes('all pathways')")
+    assert set(_eval(page, MECHANISM, opacities)[0]) == {1}
+
+
+def test_node_hover_shows_explanation_evidence_and_source(chapter2):
+    page, _ = chapter2
+    figure = _figure(page, MECHANISM)
+    figure.locator(".annotation-text-g", has_text="amygdala").first.hover()
+    hover = page.locator(".hoverlayer").first
+    page.wait_for_function("() => document.querySelector('.hoverlayer').textContent.includes('Source')")
+    text = hover.text_content()
+    assert "healthy volunteers" in text and "Carhart-Harris" in text
+
+
+def _visible_curve(page):
+    return _eval(page, CONCENTRATION, "d => d._fullData.filter(t => t.visible === true && t.meta && t.meta.role === 'curve').map(t => [t.meta.booster_h, Math.max(...Array.from(t.y))])")
+
+
+def test_dose_slider_changes_the_drawn_curve(chapter2):
+    page, _ = chapter2
+    figure = _figure(page, CONCENTRATION)
+    [[booster, peak_120]] = _visible_curve(page)
+    assert booster is None
+    figure.locator(".slider-rail-touch-rect").click(position={"x": 3, "y": 3})  # the left end: 80 mg
+    page.wait_for_function("() => document.querySelectorAll('.mdma-plotly')[1].textContent.includes('First dose: 80 mg')")
+    page.wait_for_function(
+        "peak => Math.max(...Array.from(document.querySelectorAll('.mdma-plotly')[1]._fullData[0].y)) < peak", arg=peak_120
+    )
+    [[_, peak_80]] = _visible_curve(page)
+    assert peak_80 == pytest.approx(peak_120 * 80 / 120, rel=0.01)
+
+
+def test_booster_menu_adds_a_booster_and_its_duration_band(chapter2):
+    page, _ = chapter2
+    figure = _figure(page, CONCENTRATION)
+    band = "d => d.data.find(t => t.meta.role === 'band_booster').visible"
+    assert _eval(page, CONCENTRATION, band) is False
+    [[_, peak_without]] = _visible_curve(page)
+    figure.locator(".updatemenu-header-group").click()
+    figure.locator(".updatemenu-dropdown-button", has_text="Half dose at 2 h").click()
+    page.wait_for_function("() => document.querySelectorAll('.mdma-plotly')[1].textContent.includes('With a booster')")
+    [[booster, peak_with]] = _visible_curve(page)
+    assert booster == 2 and peak_with > peak_without
+    assert _eval(page, CONCENTRATION, band) is True
+
+
+def test_live_panel_is_code_with_a_note_not_a_dead_widget(chapter2):
+    page, report = chapter2
+    assert page.locator(".cell.tag_skip-execution").count() == 1
+    assert "SimulatorPanel()" in page.locator(".cell.tag_skip-execution").inner_text()
+    assert page.locator(".cell.tag_skip-execution .cell_output").count() == 0
+    assert "needs a running Python kernel" in page.locator(".admonition.note").inner_text()
+    assert page.locator(".jupyter-widgets, script[type='application/vnd.jupyter.widget-state+json']").count() == 0
+    assert not any("require" in url or "html-manager" in url for url in report["requested"])
+
+
+def test_course_menu_switches_between_mapp1_and_mapp2(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/04-what-it-means.html")
+    try:
+        figure = _figure(page, 0)
+        courses = "d => [...new Set(d.data.filter(t => t.visible !== false).map(t => t.meta.course))].sort()"
+        assert _eval(page, 0, courses) == ["MAPP1", "STAR*D level 1"]
+        figure.locator(".updatemenu-header-group").click()
+        figure.locator(".updatemenu-dropdown-button", has_text="MAPP2").click()
+        page.wait_for_function("() => document.querySelector('.mdma-plotly').textContent.includes('as in MAPP2')")
+        assert _eval(page, 0, courses) == ["MAPP2", "STAR*D level 1"]
+        assert report["external"] == [] and report["page_errors"] == []
+    finally:
+        page.context.close()
+
+
+def test_history_timeline_hover_gives_the_source(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/01-history.html")
+    try:
+        figure = _figure(page, 0)
+        # Plotly hovers the nearest marker, so move the mouse onto the marker in the label's row.
+        text = figure.locator(".textpoint", has_text="Schedule I made final")
+        text.scroll_into_view_if_needed()
+        label = text.bounding_box()
+        row_y = label["y"] + label["height"] / 2
+        markers = [box for box in (p.bounding_box() for p in figure.locator(".scatterlayer .point").all()) if box]
+        marker = min(markers, key=lambda box: abs(box["y"] + box["height"] / 2 - row_y))
+        page.mouse.move(marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
+        page.wait_for_function("() => document.querySelector('.hoverlayer').textContent.includes('Source')")
+        assert "Drug Enforcement Administration" in page.locator(".hoverlayer").text_content()
+        assert report["external"] == [] and report["page_errors"] == []
+    finally:
+        page.context.close()
