@@ -214,3 +214,30 @@ def test_claims_appendix_cites_sources_and_links_chapters(browser, site_url):
         assert report["console_errors"] == []
     finally:
         page.context.close()
+
+
+LIVE_PANELS = {
+    "book/01-history.html": ["HistoryPanel()"],
+    "book/02-mechanism.html": ["MechanismPanel()", "SimulatorPanel()"],
+    "book/03-evidence.html": ["Phase3Panel()", "ForestPanel()", "AbsoluteEffectsPanel()", "DepressionPanel()"],
+    "book/04-what-it-means.html": ["CoursePanel()"],
+}
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_live_panels_are_code_with_a_note_never_dead_widgets(browser, site_url, page_path):
+    page, report = open_page(browser, f"{site_url}/{page_path}")
+    try:
+        cells = page.locator(".cell.tag_skip-execution")
+        expected = LIVE_PANELS.get(page_path, [])
+        assert cells.count() == len(expected)
+        for index, panel in enumerate(expected):
+            cell = cells.nth(index)
+            assert panel in cell.inner_text()
+            assert cell.locator(".cell_output").count() == 0
+            note = cell.locator("xpath=preceding-sibling::*[1]")
+            assert "needs a running Python kernel" in note.inner_text()
+        assert page.locator(".jupyter-widgets, script[type='application/vnd.jupyter.widget-state+json']").count() == 0
+        assert not any("require" in url or "html-manager" in url for url in report["requested"])
+    finally:
+        page.context.close()

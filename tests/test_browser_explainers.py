@@ -89,16 +89,6 @@ def test_booster_menu_adds_a_booster_and_its_duration_band(chapter2):
     assert _eval(page, CONCENTRATION, band) is True
 
 
-def test_live_panel_is_code_with_a_note_not_a_dead_widget(chapter2):
-    page, report = chapter2
-    assert page.locator(".cell.tag_skip-execution").count() == 1
-    assert "SimulatorPanel()" in page.locator(".cell.tag_skip-execution").inner_text()
-    assert page.locator(".cell.tag_skip-execution .cell_output").count() == 0
-    assert "needs a running Python kernel" in page.locator(".admonition.note").inner_text()
-    assert page.locator(".jupyter-widgets, script[type='application/vnd.jupyter.widget-state+json']").count() == 0
-    assert not any("require" in url or "html-manager" in url for url in report["requested"])
-
-
 def test_course_menu_switches_between_mapp1_and_mapp2(browser, site_url):
     page, report = open_page(browser, f"{site_url}/book/04-what-it-means.html")
     try:

@@ -57,3 +57,88 @@ def test_no_booster_when_its_dose_is_zero_even_with_an_odd_time(panel):
     panel.booster_time.value = -3  # ignored: there is no booster
     assert panel.message.value == ""
     assert not panel.figure.layout.updatemenus
+
+
+# --- The other live panels: each changes its figure, and refuses impossible values ---------
+
+import pytest  # noqa: E402
+
+from mdma_book import mechanism as mechanism_module  # noqa: E402
+from mdma_book import widgets as live  # noqa: E402
+
+
+def _data(panel) -> list:
+    return panel.figure.to_plotly_json()["data"]
+
+
+def test_every_interactive_figure_has_a_live_panel_that_draws():
+    for panel_class in (live.Phase3Panel, live.ForestPanel, live.AbsoluteEffectsPanel, live.DepressionPanel,
+                        live.MechanismPanel, live.CoursePanel, live.HistoryPanel, live.SimulatorPanel):
+        panel = panel_class()
+        assert panel.figure is not None and panel.message.value == "", panel_class.__name__
+        assert panel.output.outputs, panel_class.__name__
+
+
+def test_phase3_panel_outcome_changes_the_bars():
+    panel = live.Phase3Panel()
+    before = [t["y"] for t in _data(panel) if t["visible"] is True]
+    panel.outcome.value = "remission"
+    assert [t["y"] for t in _data(panel) if t["visible"] is True] != before
+
+
+def test_forest_panel_leaving_out_trials_repools():
+    panel = live.ForestPanel()
+    assert len(_data(panel)[0]["x"]) == 5
+    panel.trials.value = ("MAPP1", "MAPP2")
+    assert len(_data(panel)[0]["x"]) == 2
+    panel.measure.value = "risk_difference"
+    assert panel.figure.layout.xaxis.type == "linear"
+
+
+@pytest.mark.parametrize("trials", [(), ("Oehen 2013",)])
+def test_forest_panel_refuses_a_choice_with_nothing_to_pool(trials):
+    panel = live.ForestPanel()
+    panel.outcome.value = "remission"  # Oehen 2013 reports no remission
+    last = panel.figure
+    panel.trials.value = trials
+    assert "Not drawn" in panel.message.value and panel.figure is last
+
+
+def test_absolute_panel_refuses_an_impossible_risk_and_keeps_the_chart():
+    panel = live.AbsoluteEffectsPanel()
+    last = panel.figure
+    for impossible in (150, -5, 0):
+        panel.placebo_per_100.value = impossible
+        assert "must be above 0 and below 100" in panel.message.value
+        assert panel.figure is last
+    panel.placebo_per_100.value = 30
+    assert panel.message.value == "" and panel.figure is not last
+    assert panel.figure.layout.title.text.startswith("Response: 30 vs")
+
+
+def test_depression_panel_needs_a_trial():
+    panel = live.DepressionPanel()
+    panel.trials.value = ("MAPP1",)
+    assert len(_data(panel)[0]["x"]) == 1
+    panel.trials.value = ()
+    assert "choose at least one trial" in panel.message.value
+
+
+def test_mechanism_panel_dims_what_is_outside_the_pathway():
+    panel = live.MechanismPanel()
+    assert {t["opacity"] for t in _data(panel) if "opacity" in t} <= {1.0}
+    panel.pathway.value = next(iter(mechanism_module.PATHWAYS))
+    assert min(t.get("opacity", 1.0) for t in _data(panel)) < 1.0
+
+
+def test_course_and_history_panels_change_their_figures():
+    course = live.CoursePanel()
+    before = [t.get("visible") for t in _data(course)]
+    course.protocol.value = "MAPP2"
+    assert [t.get("visible") for t in _data(course)] != before
+    history = live.HistoryPanel()
+    shown = sum(len(t.get("x") or []) for t in _data(history))
+    history.kinds.value = history.kinds.options[:1]
+    assert sum(len(t.get("x") or []) for t in _data(history)) < shown
+    history.kinds.value = ()
+    assert "choose at least one kind" in history.message.value

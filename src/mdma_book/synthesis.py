@@ -127,16 +127,17 @@ def assumed_control_risk(dichotomous: pd.DataFrame, outcome: str) -> float:
     return placebo["events"].sum() / placebo["total"].sum()
 
 
-def absolute_effect(dichotomous: pd.DataFrame, outcome: str) -> dict:
+def absolute_effect(dichotomous: pd.DataFrame, outcome: str, control_risk: float | None = None) -> dict:
     """Out of 100 people: with placebo-assisted therapy vs MDMA-assisted therapy, and the NNT.
 
     As in a Cochrane summary of findings: the assumed risk is the Phase 3 placebo
     arms' risk; the risk with MDMA applies the pooled risk ratio of all trials
-    (with its interval) to it.
+    (with its interval) to it. ``control_risk`` (a fraction) replaces the
+    trial-based risk with placebo, for a reader exploring other settings.
     """
     effects = dichotomous_effects(dichotomous, outcome, "risk_ratio")
     pooled = stats.pool(effects["effect"], effects["variance"], "risk_ratio")
-    control = assumed_control_risk(dichotomous, outcome)
+    control = assumed_control_risk(dichotomous, outcome) if control_risk is None else control_risk
     rr = pooled.estimate
     treated = stats.Estimate(control * rr.value, control * rr.low, min(control * rr.high, 1.0))
     difference = stats.Estimate(treated.value - control, treated.low - control, treated.high - control)

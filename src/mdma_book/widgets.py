@@ -1,10 +1,16 @@
-"""A live panel over the concentration model, with more knobs than the static chart.
+"""Live "Try it" panels: ipywidgets controls over the book's own figure builders.
 
-It needs a running Jupyter kernel: in the static book the chapter shows the
-code and says so, rather than leaving controls that cannot respond. The panel
-draws with the same model and figure builder as the static chart. An
-impossible input (a negative dose, a booster before the first dose, a zero
-half-life...) shows a message and leaves the last valid chart in place.
+They need a running Jupyter kernel: in the static book each chapter shows the
+panel's code with a note saying so, rather than leaving controls that cannot
+respond. Every panel draws with the same functions as the static figure. An
+impossible input (no trial chosen, a risk above 100 per 100, a negative dose, a
+booster before the first dose...) shows a message and leaves the last valid
+chart in place.
+
+Each panel has ``controls`` (the widgets a teacher changes), ``figure`` (the
+chart last drawn), ``message`` (why an input was refused) and ``widget`` (what
+a notebook displays). Setting a control's ``value`` from Python redraws, as a
+click would.
 """
 
 from __future__ import annotations
@@ -17,9 +23,51 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from mdma_book import evidence, figures, mechanism, synthesis, timelines
 from mdma_book import pharmacokinetics as pk
-from mdma_book.explainer_figures import concentration_figure
+from mdma_book.explainer_figures import concentration_figure, mechanism_diagram, treatment_course_figure
+from mdma_book.explainer_figures import history_timeline as explainer_timeline
 from mdma_book.render import PLOTLY_MIME_TYPE
+
+
+class FigurePanel:
+    """Base of the live panels: subclasses set ``controls`` and implement ``build_figure``."""
+
+    note = ""
+
+    def _start(self, controls: list[widgets.Widget]) -> None:
+        self.controls = controls
+        self.message = widgets.HTML()
+        self.output = widgets.Output()
+        self.figure: go.Figure | None = None
+        for control in self.controls:
+            control.observe(self._update, names="value")
+        self._update()
+        header = [widgets.HTML(self.note)] if self.note else []
+        self.widget = widgets.VBox([*header, widgets.VBox(self.controls), self.message, self.output])
+
+    def build_figure(self) -> go.Figure:
+        """The chart for the current control values; raises ``ValueError`` if they are impossible."""
+        raise NotImplementedError
+
+    def _update(self, change: dict | None = None) -> None:
+        try:
+            figure = self.build_figure()
+        except ValueError as error:
+            self.message.value = (
+                f'<p style="color:#D55E00"><b>Not drawn:</b> {html.escape(str(error))}. '
+                "The chart below still shows the last valid values.</p>"
+            )
+            return
+        self.figure = figure
+        self.message.value = ""
+        # Set the output directly (not `with self.output:`) so the panel also works, and can be tested, without a kernel.
+        self.output.outputs = (
+            {"output_type": "display_data", "data": {PLOTLY_MIME_TYPE: json.loads(figure.to_json()), "text/plain": "Chart"}, "metadata": {}},
+        )
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
 
 NOTE = (
     "<b>A teaching model of blood concentration, not a dosing tool.</b> "
@@ -27,7 +75,7 @@ NOTE = (
 )
 
 
-class SimulatorPanel:
+class SimulatorPanel(FigurePanel):
     """Text boxes for the first dose (mg), a booster (mg, h), half-life (h) and absorption rate (1/h) over the model.
 
     ``table`` is :func:`mdma_book.pharmacokinetics.pharmacokinetic_values` (read
@@ -48,17 +96,8 @@ class SimulatorPanel:
         self.absorption_rate = widgets.FloatText(
             value=round(self._fitted.absorption_rate_per_h, 3), description="Absorption rate (per h)", style=style
         )
-        self.message = widgets.HTML()
-        self.output = widgets.Output()
-        self.figure: go.Figure | None = None
-        for control in self.controls:
-            control.observe(self._update, names="value")
-        self._update()
-        self.widget = widgets.VBox([widgets.HTML(NOTE), widgets.VBox(self.controls), self.message, self.output])
-
-    @property
-    def controls(self) -> list[widgets.FloatText]:
-        return [self.first_dose, self.booster_dose, self.booster_time, self.half_life, self.absorption_rate]
+        self.note = NOTE
+        self._start([self.first_dose, self.booster_dose, self.booster_time, self.half_life, self.absorption_rate])
 
     def build_figure(self) -> go.Figure:
         """The chart for the current inputs; raises ``ValueError`` if they are impossible."""
@@ -76,21 +115,144 @@ class SimulatorPanel:
             booster_fraction=booster / first, initial_dose_mg=first, initial_booster_h=at if has_booster else None,
         )
 
-    def _update(self, change: dict | None = None) -> None:
-        try:
-            figure = self.build_figure()
-        except ValueError as error:
-            self.message.value = (
-                f'<p style="color:#D55E00"><b>Not drawn:</b> {html.escape(str(error))}. '
-                "The chart below still shows the last valid values.</p>"
-            )
-            return
-        self.figure = figure
-        self.message.value = ""
-        # Set the output directly (not `with self.output:`) so the panel also works, and can be tested, without a kernel.
-        self.output.outputs = (
-            {"output_type": "display_data", "data": {PLOTLY_MIME_TYPE: json.loads(figure.to_json()), "text/plain": "Concentration chart"}, "metadata": {}},
-        )
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+PTSD_OUTCOME_CHOICES = [(evidence.OUTCOMES[o], o) for o in evidence.PTSD_OUTCOMES]
+
+
+class Phase3Panel(FigurePanel):
+    """The Phase 3 outcome chart (Figure 3.1) with an outcome menu."""
+
+    def __init__(self, dichotomous: pd.DataFrame | None = None):
+        table = evidence.dichotomous_outcomes() if dichotomous is None else dichotomous
+        self._phase3 = table[(table["phase"] == 3) & table["outcome"].isin(evidence.PTSD_OUTCOMES)]
+        self.outcome = widgets.Dropdown(options=PTSD_OUTCOME_CHOICES, value="loss_of_diagnosis", description="Outcome")
+        self._start([self.outcome])
+
+    def build_figure(self) -> go.Figure:
+        return figures.phase3_outcome_rates(self._phase3, initial_outcome=self.outcome.value)
+
+
+class ForestPanel(FigurePanel):
+    """The PTSD forest plot (Figure 3.2) with outcome, effect measure and the trials to pool.
+
+    Leaving trials out shows how much the pooled result rests on any one of them.
+    """
+
+    note = "Untick trials to see how the pooled result changes without them."
+
+    def __init__(self, dichotomous: pd.DataFrame | None = None):
+        self._data = evidence.dichotomous_outcomes() if dichotomous is None else dichotomous
+        studies = list(dict.fromkeys(self._data.sort_values(["phase", "study"])["study"]))
+        self.outcome = widgets.Dropdown(options=PTSD_OUTCOME_CHOICES, value="response", description="Outcome")
+        self.measure = widgets.ToggleButtons(
+            options=[("Risk ratio", "risk_ratio"), ("Risk difference", "risk_difference")], value="risk_ratio", description="Measure"
+        )
+        self.trials = widgets.SelectMultiple(options=studies, value=tuple(studies), description="Trials", rows=len(studies))
+        self._start([self.outcome, self.measure, self.trials])
+
+    def build_figure(self) -> go.Figure:
+        chosen = self._data[self._data["study"].isin(self.trials.value) & (self._data["outcome"] == self.outcome.value)]
+        if chosen.empty:
+            raise ValueError(f"none of the chosen trials reports {evidence.OUTCOMES[self.outcome.value].lower()}; choose at least one that does")
+        measure = self.measure.value
+        view = {"label": evidence.OUTCOMES[self.outcome.value], "measure": measure, "favours": ("comparator", "MDMA"),
+                "table": synthesis.forest_table(synthesis.dichotomous_effects(chosen, self.outcome.value, measure), measure)}
+        return figures.forest_plot([view])
+
+
+class AbsoluteEffectsPanel(FigurePanel):
+    """Out of 100 people (Figure 3.3), with the risk under placebo-assisted therapy as a knob.
+
+    The pooled risk ratio stays as estimated; changing the assumed risk with
+    placebo shows how the number needed to treat depends on it.
+    """
+
+    note = "Change the risk with placebo-assisted therapy to see how the absolute benefit and the NNT depend on it."
+
+    def __init__(self, dichotomous: pd.DataFrame | None = None):
+        self._data = evidence.dichotomous_outcomes() if dichotomous is None else dichotomous
+        self.outcome = widgets.Dropdown(options=PTSD_OUTCOME_CHOICES, value="response", description="Outcome")
+        start = round(100 * synthesis.assumed_control_risk(self._data, "response"), 1)
+        self.placebo_per_100 = widgets.FloatText(value=start, description="With placebo (per 100)", style={"description_width": "12em"})
+        self._last_outcome = self.outcome.value
+        self._start([self.outcome, self.placebo_per_100])
+
+    def build_figure(self) -> go.Figure:
+        if self.outcome.value != self._last_outcome:  # a new outcome starts from its own trial-based risk
+            self._last_outcome = self.outcome.value
+            self.placebo_per_100.value = round(100 * synthesis.assumed_control_risk(self._data, self.outcome.value), 1)
+        risk = self.placebo_per_100.value
+        if not 0 < risk < 100:
+            raise ValueError(f"the risk with placebo must be above 0 and below 100 per 100, not {risk:g}")
+        effect = synthesis.absolute_effect(self._data, self.outcome.value, control_risk=risk / 100)
+        if effect["risk_difference"].value <= 0:
+            raise ValueError("with this risk the pooled ratio gives no benefit to count")
+        return figures.absolute_effects_chart([effect])
+
+
+class DepressionPanel(FigurePanel):
+    """The BDI-II forest plot (Figure 3.4) with the trials to pool."""
+
+    def __init__(self, continuous: pd.DataFrame | None = None):
+        self._data = evidence.continuous_outcomes() if continuous is None else continuous
+        endpoint = self._data[(self._data["measure"] == "bdi_ii") & (self._data["statistic"] == "endpoint_mean")]
+        studies = list(dict.fromkeys(endpoint.sort_values(["phase", "study"])["study"]))
+        self.trials = widgets.SelectMultiple(options=studies, value=tuple(studies), description="Trials", rows=len(studies))
+        self._start([self.trials])
+
+    def build_figure(self) -> go.Figure:
+        if not self.trials.value:
+            raise ValueError("choose at least one trial")
+        chosen = self._data[self._data["study"].isin(self.trials.value)]
+        view = synthesis.depression_forest_view(chosen)
+        return figures.forest_plot([view])
+
+
+class MechanismPanel(FigurePanel):
+    """The mechanism diagram (Figure 2.1) with the pathway to highlight."""
+
+    def __init__(self, nodes: pd.DataFrame | None = None, edges: pd.DataFrame | None = None):
+        if nodes is None or edges is None:
+            nodes, edges = mechanism.mechanism_graph()
+        self._nodes, self._edges = nodes, edges
+        self.pathway = widgets.Dropdown(options=[("All", None)] + [(label, key) for key, label in mechanism.PATHWAYS.items()],
+                                        value=None, description="Pathway")
+        self._start([self.pathway])
+
+    def build_figure(self) -> go.Figure:
+        figure = mechanism_diagram(self._nodes, self._edges)
+        menu = figure.layout.updatemenus[0]
+        index = [None, *mechanism.PATHWAYS].index(self.pathway.value)
+        restyle, relayout, trace_indices = menu.buttons[index].args
+        # Apply the button's own update, so the live view is exactly what a click shows.
+        figure.plotly_update(restyle_data=restyle, relayout_data=relayout, trace_indexes=trace_indices)
+        figure.layout.updatemenus[0].active = index
+        return figure
+
+
+class CoursePanel(FigurePanel):
+    """The treatment-course timeline (Figure 4.1) with the trial protocol to show."""
+
+    def __init__(self, course: pd.DataFrame | None = None):
+        self._course = timelines.treatment_course() if course is None else course
+        protocols = [c for c in dict.fromkeys(self._course["course"]) if c.startswith("MAPP")]
+        self.protocol = widgets.ToggleButtons(options=protocols, value=protocols[0], description="Protocol")
+        self._start([self.protocol])
+
+    def build_figure(self) -> go.Figure:
+        return treatment_course_figure(self._course, initial_course=self.protocol.value)
+
+
+class HistoryPanel(FigurePanel):
+    """The history timeline (Figure 1.1) with the kinds of event to show."""
+
+    def __init__(self, events: pd.DataFrame | None = None):
+        self._events = timelines.history_events() if events is None else events
+        kinds = list(dict.fromkeys(self._events["category"]))
+        self.kinds = widgets.SelectMultiple(options=kinds, value=tuple(kinds), description="Events", rows=len(kinds))
+        self._start([self.kinds])
+
+    def build_figure(self) -> go.Figure:
+        if not self.kinds.value:
+            raise ValueError("choose at least one kind of event")
+        return explainer_timeline(self._events[self._events["category"].isin(self.kinds.value)])
