@@ -64,3 +64,31 @@ def test_raising_cell_fails_the_build(tmp_path):
     result = _build(_book_copy(tmp_path, cell))
     assert result.returncode != 0
     assert "this cell is broken on purpose" in result.stdout + result.stderr
+
+
+def test_bibliography_list_uses_author_year_labels(built_html):
+    import re
+
+    html = (built_html / "book" / "references.html").read_text(encoding="utf-8")
+    listing = html[html.index('class="citation-list"'):]
+    listing = listing[: listing.index("</section>")] if "</section>" in listing else listing
+    text = re.sub(r"<[^>]+>", "", listing)
+    labels = re.findall(r"\[([^\[\]]+?, (?:\d{4}[a-z]?|n\.d\.))\]", text)
+    assert len(labels) >= 40
+    assert "Mitchell et al., 2021" in labels and "Vizeli and Liechti, 2017" in labels
+    assert len(set(labels)) == len(labels), "two bibliography entries share a label"
+
+
+def test_author_year_labels_get_suffixes_when_they_clash():
+    from pybtex.database import parse_string
+
+    from mdma_book.bibstyle import AuthorYearLabelStyle
+
+    bib = parse_string(
+        "@article{a, author={Kirkpatrick, M. and Lee, R. and Wardle, M.}, year={2014}, title={One}}"
+        "@article{b, author={Kirkpatrick, M. and Jacob, S. and de Wit, H.}, year={2014}, title={Two}}"
+        "@misc{c, author={{Reuters}}, year={2024}, title={Three}}",
+        "bibtex",
+    )
+    labels = list(AuthorYearLabelStyle().format_labels(bib.entries.values()))
+    assert labels == ["Kirkpatrick et al., 2014a", "Kirkpatrick et al., 2014b", "Reuters, 2024"]

@@ -15,6 +15,7 @@
 * ``html-page-context``: remove two ARIA roles docutils puts on bibliography
   entries (``doc-biblioentry`` is deprecated, and ``role="list"`` lacks list
   items), which cost the references page its accessibility score.
+* registers the ``authoryear`` bibliography style (:mod:`mdma_book.bibstyle`).
 * ``builder-inited``: write the data behind every figure as CSV into
   ``book/_data/`` (see :mod:`mdma_book.downloads`) for the chapters' download links.
 * ``html-page-context``: point the theme's Colab button at the chapter's published
@@ -120,6 +121,9 @@ def _publish_notebooks(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    from mdma_book import bibstyle
+
+    bibstyle.register()
     # The branch of the repository the built site is published from (Colab opens notebooks there).
     app.add_config_value("mdma_notebooks_branch", "gh-pages", "html")
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
