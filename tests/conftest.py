@@ -82,7 +82,18 @@ def open_page(browser, url: str, width: int = 1280, color_scheme: str = "light")
     page.on("response", lambda response: response.status >= 400 and report["failed"].append(response.url))
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
+    scroll_through_figures(page)
     return page, report
+
+
+def scroll_through_figures(page) -> None:
+    """Bring every figure into view, as a reader scrolling down would: figures draw when near the viewport."""
+    figures = page.locator(".mdma-plotly")
+    for index in range(figures.count()):
+        figures.nth(index).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "i => document.querySelectorAll('.mdma-plotly')[i].querySelector('svg.main-svg')", arg=index
+        )
 
 
 def toc_pages() -> list[str]:

@@ -118,9 +118,6 @@ def dichotomous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     )
 
 
-#: Kept for the first evidence slice's callers and fixtures.
-phase3_outcomes_schema = dichotomous_outcomes_schema
-
 
 def continuous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``continuous_outcomes.csv``: mean and SD of a scale, per trial arm."""

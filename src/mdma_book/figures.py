@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from mdma_book.citations import short_citation
 from mdma_book.evidence import ARMS, OUTCOMES, PTSD_OUTCOMES, STATUSES
 from mdma_book.stats import add_proportions
+from mdma_book.synthesis import MEASURE_ABBREVIATIONS
 from mdma_book.theme import BOOK_TEMPLATE, MDMA_COLOUR, NEUTRAL_COLOUR, ROLE_STYLE
 
 
@@ -167,7 +168,7 @@ def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[g
         text=[_ratio_text(row["effect"], row["ci_low"], row["ci_high"]) for _, row in study_rows],
         textposition="top center", textfont={"size": 11},
         hovertext=[
-            f"<b>{row['label']}</b><br>{row['detail']}<br>{MEASURE_NAMES[measure]} {_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
+            f"<b>{row['label']}</b><br>{row['detail']}<br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
             f"<br>Weight {row['weight_pct']:.0f}%<br>Source: {short_citation(row['source_key'])}"
             for _, row in study_rows
         ],
@@ -182,15 +183,12 @@ def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[g
             fillcolor=POOLED_COLOUR, line={"color": POOLED_COLOUR, "width": 1}, name="Pooled (diamond = 95% CI)",
             showlegend=row["kind"] == "overall", text=["", _ratio_text(value, low, high), "", "", ""],
             textposition="top center", textfont={"size": 11},
-            hovertext=(f"<b>{row['label']}</b><br>{MEASURE_NAMES[measure]} {_ratio_text(value, low, high)}"
+            hovertext=(f"<b>{row['label']}</b><br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(value, low, high)}"
                        f"<br>{int(row['k'])} trials, {int(row['participants'])} participants<br>I² {row['i2_pct']:.0f}%"
                        f"<br>Method: {row['method']}"),
             hoverinfo="text", meta={"view": view},
         ))
     return traces, tickvals, ticktext
-
-
-MEASURE_NAMES = {"risk_ratio": "RR", "risk_difference": "RD", "hedges_g": "g"}
 
 
 def _forest_layout(measure: str, favours_left: str, favours_right: str) -> dict:
@@ -251,7 +249,7 @@ def forest_plot(views: list[dict]) -> go.Figure:
 
 
 def _apply_dotted(fig: go.Figure, layout: dict) -> None:
-    """Apply relayout-style keys ("xaxis.range") to a figure, as a button would."""
+    """Apply relayout-style keys ("xaxis.range") to a figure, as its menu button would."""
     fig.update_layout({key.replace(".", "_"): value for key, value in layout.items()})
 
 

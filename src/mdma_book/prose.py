@@ -110,7 +110,7 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
     numbers["g_depression_i2"] = f"{pooled_g.i2:.0f}%"
     for row in depression.itertuples():
         numbers[f"g_{row.study.lower().replace(' ', '_').replace(chr(39), '')}"] = _interval(
-            stats.Estimate(row.effect, row.effect - 1.959963984540054 * row.variance ** 0.5, row.effect + 1.959963984540054 * row.variance ** 0.5))
+            stats.interval(row.effect, row.variance, "hedges_g"))
     baselines = continuous[(continuous["measure"] == "bdi_ii") & (continuous["statistic"] == "baseline_mean")]
     for row in baselines.itertuples():
         numbers[f"bdi_baseline_{row.study.lower().replace(' ', '_').replace(chr(39), '')}_{row.role}"] = _number(row.mean)

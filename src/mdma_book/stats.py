@@ -91,13 +91,18 @@ def _natural(measure: str, values):
     return np.exp(values) if measure == "risk_ratio" else np.asarray(values)
 
 
+def interval(effect: float, variance: float, measure: str, alpha: float = ALPHA) -> Estimate:
+    """A trial's effect with its normal (Wald) interval, back on the natural scale (RR from log RR)."""
+    half = scipy_stats.norm.ppf(1 - alpha / 2) * math.sqrt(variance)
+    value, low, high = _natural(measure, [effect, effect - half, effect + half])
+    return Estimate(float(value), float(low), float(high))
+
+
 def effect_with_ci(events_mdma: int, total_mdma: int, events_control: int, total_control: int,
                    measure: str, alpha: float = ALPHA) -> Estimate:
     """Risk ratio or risk difference of one trial with its Wald interval (log scale for RR)."""
     effect, variance = two_group_effect(events_mdma, total_mdma, events_control, total_control, measure)
-    half = scipy_stats.norm.ppf(1 - alpha / 2) * math.sqrt(variance)
-    value, low, high = _natural(measure, [effect, effect - half, effect + half])
-    return Estimate(float(value), float(low), float(high))
+    return interval(effect, variance, measure, alpha)
 
 
 def hedges_g(mean_mdma, sd_mdma, n_mdma, mean_control, sd_control, n_control) -> tuple[float, float]:
@@ -136,9 +141,7 @@ def pool(effects, variances, measure: str, alpha: float = ALPHA) -> Pooled:
     """
     effects, variances = np.asarray(effects, float), np.asarray(variances, float)
     if len(effects) == 1:
-        half = scipy_stats.norm.ppf(1 - alpha / 2) * math.sqrt(variances[0])
-        value, low, high = _natural(measure, [effects[0], effects[0] - half, effects[0] + half])
-        return Pooled(Estimate(float(value), float(low), float(high)), 1, 0.0, 0.0, np.array([100.0]), METHOD_SINGLE)
+        return Pooled(interval(effects[0], variances[0], measure, alpha), 1, 0.0, 0.0, np.array([100.0]), METHOD_SINGLE)
     result = combine_effects(effects, variances, method_re="iterated", use_t=True, alpha=alpha)
     # statsmodels reports (Q - df) / Q unclipped; I² is conventionally floored at 0.
     i2 = max(0.0, float(result.i2)) * 100

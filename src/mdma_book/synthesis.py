@@ -8,8 +8,6 @@ read these, so a number is computed in one place only.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -73,12 +71,10 @@ def forest_table(effects: pd.DataFrame, measure: str) -> pd.DataFrame:
     rows = []
     for phase, group in effects.groupby("phase", sort=True):
         for (_, trial), weight in zip(group.iterrows(), overall.weights[group.index], strict=True):
-            half = 1.959963984540054 * math.sqrt(trial["variance"])
-            bounds = np.array([trial["effect"], trial["effect"] - half, trial["effect"] + half])
-            value, low, high = np.exp(bounds) if measure == "risk_ratio" else bounds
+            estimate = stats.interval(trial["effect"], trial["variance"], measure)
             rows.append({
                 "kind": "study", "label": _study_label(trial["study"], trial["source_key"]), "phase": phase,
-                "effect": value, "ci_low": low, "ci_high": high, "weight_pct": weight, "k": 1,
+                "effect": estimate.value, "ci_low": estimate.low, "ci_high": estimate.high, "weight_pct": weight, "k": 1,
                 "participants": trial["participants"], "i2_pct": np.nan, "tau2": np.nan,
                 "detail": trial["detail"], "source_key": trial["source_key"], "status": trial.get("status", ""),
             })
