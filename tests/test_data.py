@@ -107,3 +107,9 @@ def test_claims_file_rejects_bad_rows(fixture, column, phrase):
     with pytest.raises(evidence.DataValidationError) as caught:
         evidence.claims(path)
     assert f"{path}, line 2, column '{column}'" in str(caught.value) and phrase in str(caught.value)
+
+
+def test_a_row_with_an_extra_field_names_the_file_and_line():
+    path = FIXTURES / "extra_field.csv"
+    with pytest.raises(evidence.DataValidationError, match=r"extra_field\.csv: cannot be read as CSV: .*line 3"):
+        evidence.phase3_outcomes(path)

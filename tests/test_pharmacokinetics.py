@@ -67,8 +67,10 @@ def test_equal_absorption_and_elimination_rates_do_not_divide_by_zero():
     [
         ({"first_dose_mg": -10}, "first dose must be above 0"),
         ({"first_dose_mg": 0}, "first dose must be above 0"),
-        ({"first_dose_mg": 500}, "range this teaching model covers"),
-        ({"first_dose_mg": 100, "booster_dose_mg": -5, "booster_time_h": 2}, "booster dose must be between 0"),
+        ({"first_dose_mg": 500}, "the dose this teaching model is fitted to"),
+        ({"first_dose_mg": 150}, "kinetics are non-linear above it"),
+        ({"first_dose_mg": 100, "booster_dose_mg": -5, "booster_time_h": 2}, "booster must be between 0"),
+        ({"first_dose_mg": 100, "booster_dose_mg": 80, "booster_time_h": 2}, "half the first dose"),
         ({"first_dose_mg": 100, "booster_dose_mg": 50, "booster_time_h": -1}, "after the first dose"),
         ({"first_dose_mg": 100, "booster_dose_mg": 50, "booster_time_h": 0}, "after the first dose"),
         ({"first_dose_mg": 100, "booster_dose_mg": 50}, "needs a time"),

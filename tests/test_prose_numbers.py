@@ -26,7 +26,8 @@ REMOVE = [
     re.compile(r"\]\([^)]*\)"),  # link targets
     re.compile(r"^\([\w-]+\)=$", re.M),  # labels
 ]
-NUMBER = re.compile(r"(?<![\w\-./*'])(\d+(?:[.,]\d+)*%?)(?![\w\-/])")
+# A number, with an optional sign; not part of a name such as CAPS-5, MAPP1 or NCT04077437.
+NUMBER = re.compile(r"(?<![\w./*'])(?<![A-Za-z]-)([\u2212-]?\d+(?:[.,]\d+)*%?)(?![\w/])")
 
 
 def prose_of(path) -> str:
@@ -40,7 +41,7 @@ def hand_typed_numbers(text: str) -> list[str]:
     found = []
     for match in NUMBER.finditer(text):
         number, before, after = match.group(1), text[: match.start()], text[match.end():]
-        if re.fullmatch(r"(19|20)\d\d", number):
+        if re.fullmatch(r"(19|20)\d\d", number) and not re.match(r"\s*%", after):
             continue  # a year
         if number == "100" and re.search(r"\b(?:per|of|in)\s+$", before):
             continue  # a unit ("per 100 people"), not a result
@@ -65,6 +66,12 @@ def test_chapter_states_no_statistic_by_hand(chapter):
 def test_the_check_catches_a_typed_statistic():
     found = hand_typed_numbers("In MAPP1, 67% no longer met criteria, and 12 people took part.")
     assert len(found) == 2 and "67%" in found[0] and "12 people" in found[1]
+
+
+def test_the_check_catches_ranges_and_signed_numbers():
+    assert len(hand_typed_numbers("between 67-71% of people")) == 2
+    assert len(hand_typed_numbers("a change of -19.3 and g \u22120.66")) == 2
+    assert hand_typed_numbers("CAPS-5 and BDI-II in MAPP1 (NCT04077437)") == []
 
 
 def test_the_check_allows_years_dates_labels_and_glue():

@@ -104,14 +104,17 @@ def test_hedges_g_and_its_pooling_reproduce_the_living_review():
     assert 0 <= pooled.i2 <= 100
 
 
-def test_two_trials_are_pooled_as_a_common_effect_by_inverse_variance():
-    effects, variances = [0.7, 0.4], [0.07, 0.03]
+def test_two_trials_use_random_effects_with_a_normal_interval():
+    # Two trials that disagree: tau² > 0, so the interval is wider than a common-effect one.
+    effects, variances = [0.7, 0.1], [0.01, 0.01]
     pooled = stats.pool(effects, variances, "risk_difference")
-    weights = [1 / v for v in variances]
-    mean = sum(w * e for w, e in zip(weights, effects)) / sum(weights)
-    assert pooled.method == stats.METHOD_COMMON
-    assert pooled.estimate.value == pytest.approx(mean)
-    assert pooled.estimate.high - mean == pytest.approx(Z / math.sqrt(sum(weights)))
+    assert pooled.method == stats.METHOD_RANDOM_NORMAL
+    assert pooled.tau2 > 0
+    common_half = Z / math.sqrt(sum(1 / v for v in variances))
+    assert pooled.estimate.high - pooled.estimate.value > common_half
+    # and the random-effects interval is the normal one: mean ± z * sqrt(1 / sum(1 / (v + tau²)))
+    half = Z / math.sqrt(sum(1 / (v + pooled.tau2) for v in variances))
+    assert pooled.estimate.high - pooled.estimate.value == pytest.approx(half, rel=1e-6)
 
 
 def test_i2_is_floored_at_zero_when_trials_agree_more_than_chance():
@@ -130,7 +133,13 @@ def test_nnt_interval_crossing_zero_runs_through_infinity_to_harm():
     nnt = stats.number_needed_to_treat(stats.Estimate(0.10, -0.05, 0.25))
     assert nnt.crosses_zero
     assert (nnt.benefit_bound, nnt.other_bound) == pytest.approx((4, 20))
-    assert "4 to benefit" in nnt.describe() and "20 to harm" in nnt.describe()
+    assert nnt.describe() == "10 (95% CI from 4 to benefit, through ∞, to 20 to harm)"
+
+
+def test_nnt_when_the_risk_difference_interval_touches_zero():
+    nnt = stats.number_needed_to_treat(stats.Estimate(0.10, 0.0, 0.25))
+    assert nnt.crosses_zero and math.isinf(nnt.other_bound)
+    assert nnt.describe() == "10 (95% CI from 4 to benefit, through ∞, to ∞)"
 
 
 def test_nnt_needs_a_benefit():

@@ -33,12 +33,19 @@ def test_an_outcome_reported_by_one_phase_has_no_subtotals(dichotomous):
     assert list(table["kind"]) == ["study", "study", "overall"]
 
 
-def test_absolute_effect_applies_the_pooled_ratio_to_the_placebo_risk(dichotomous):
+def test_absolute_effect_applies_the_phase3_ratio_to_the_placebo_risk(dichotomous):
     effect = synthesis.absolute_effect(dichotomous, "remission")
     control = (2 + 9) / (37 + 42)  # Phase 3 placebo arms
+    assert effect["k"] == 2 and effect["participants"] == 42 + 37 + 52 + 42
     assert effect["per100_control"] == pytest.approx(100 * control)
     assert effect["per100_mdma"] == pytest.approx(100 * control * effect["risk_ratio"].value)
     assert effect["nnt"].value == pytest.approx(1 / (control * (effect["risk_ratio"].value - 1)))
+    assert effect["per100_mdma_low"] <= effect["per100_mdma"] <= effect["per100_mdma_high"] <= 100
+
+
+def test_absolute_effect_refuses_a_risk_the_ratio_would_push_past_100(dichotomous):
+    with pytest.raises(ValueError, match="more than 100 per 100"):
+        synthesis.absolute_effect(dichotomous, "response", control_risk=0.95)
 
 
 def test_summary_of_findings_has_at_most_seven_graded_outcomes(dichotomous):

@@ -19,7 +19,9 @@ def panel():
         ("first_dose", -10, "first dose must be above 0"),
         ("booster_time", -1, "booster must come after the first dose"),
         ("booster_time", 0, "booster must come after the first dose"),
-        ("booster_dose", -20, "booster dose must be between 0"),
+        ("booster_dose", -20, "booster must be between 0"),
+        ("booster_dose", 100, "half the first dose"),
+        ("first_dose", 200, "fitted to"),
         ("half_life", 0, "half-life must be above 0"),
         ("absorption_rate", -0.5, "absorption rate must be above 0"),
     ],
@@ -37,6 +39,7 @@ def test_a_valid_value_redraws_and_clears_the_message(panel):
     panel.first_dose.value = -1
     assert panel.message.value
     before = panel.figure.to_plotly_json()
+    panel.booster_dose.value = 50
     panel.first_dose.value = 100
     assert panel.message.value == ""
     assert panel.figure.to_plotly_json() != before

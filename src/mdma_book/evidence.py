@@ -284,7 +284,8 @@ def load_table(path: Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
     the ``retraction`` fields of ``references.bib``.
     """
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        # index_col=False: a row with an extra field is an error, never a silent index column.
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], index_col=False)
     except (OSError, pd.errors.ParserError) as error:
         raise DataValidationError(f"{path}: cannot be read as CSV: {error}") from error
     if {"source_key", "retracted"} <= set(schema.columns) and {"source_key", "retracted"} <= set(frame.columns):

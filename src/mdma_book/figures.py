@@ -288,7 +288,7 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
         nnt = effect["nnt"].describe()
         titles.append(
             f"{view}: {counts['control']} vs {counts['mdma']} in 100 "
-            f"<br><sup>MDMA range {effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f}; "
+            f"<br><sup>With MDMA 95% CI {effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f}; "
             f"number needed to treat {nnt}</sup>"
         )
     labels = [

@@ -41,7 +41,9 @@ MEASURES = {
 REGIMENS = ("single dose", "with booster", "session")
 
 #: Inputs the teaching model accepts; outside them it refuses rather than guesses.
-MAX_DOSE_MG = 200.0
+# The model is fitted to one 125 mg dose; MDMA's kinetics are non-linear, so the teaching
+# model refuses larger doses rather than extrapolate (and never becomes a dose planner).
+MAX_DOSE_MG = 125.0
 SIMULATED_HOURS = 24.0
 
 UNIT_CHECK = "unit does not match the measure"
@@ -188,9 +190,10 @@ def check_regimen(first_dose_mg: float, booster_dose_mg: float = 0.0, booster_ti
         if value is not None and not math.isfinite(value):
             raise ValueError(f"the {name} must be a number")
     if not 0 < first_dose_mg <= MAX_DOSE_MG:
-        raise ValueError(f"the first dose must be above 0 and at most {MAX_DOSE_MG:.0f} mg, the range this teaching model covers")
-    if not 0 <= booster_dose_mg <= MAX_DOSE_MG:
-        raise ValueError(f"the booster dose must be between 0 and {MAX_DOSE_MG:.0f} mg (0 means no booster)")
+        raise ValueError(f"the first dose must be above 0 and at most {MAX_DOSE_MG:.0f} mg, the dose this teaching model is fitted to; "
+                         "kinetics are non-linear above it")
+    if not 0 <= booster_dose_mg <= first_dose_mg / 2:
+        raise ValueError("the booster must be between 0 (none) and half the first dose, the supplement the trials gave")
     if booster_dose_mg > 0 and booster_time_h is None:
         raise ValueError("a booster dose needs a time")
     if booster_time_h is not None and not 0 < booster_time_h < SIMULATED_HOURS:
@@ -199,15 +202,6 @@ def check_regimen(first_dose_mg: float, booster_dose_mg: float = 0.0, booster_ti
         raise ValueError("the half-life must be above 0 h")
     if absorption_rate_per_h is not None and absorption_rate_per_h <= 0:
         raise ValueError("the absorption rate must be above 0 per hour")
-
-
-def regimen_doses(first_dose_mg: float, booster_dose_mg: float = 0.0, booster_time_h: float | None = None) -> list[tuple[float, float]]:
-    """The (time in h, dose in mg) list of a first dose at 0 h and an optional booster, checked first."""
-    check_regimen(first_dose_mg, booster_dose_mg, booster_time_h)
-    doses = [(0.0, first_dose_mg)]
-    if booster_dose_mg > 0:
-        doses.append((booster_time_h, booster_dose_mg))
-    return doses
 
 
 @dataclass(frozen=True)

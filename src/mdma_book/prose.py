@@ -84,8 +84,9 @@ def _number(value: float) -> str:
 def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
     """Prose-ready numbers for chapter 3, all computed from data/.
 
-    Names: ``pooled_<outcome>_rr`` ("1.35 (95% CI 1.10 to 1.66)"), ``..._k``,
-    ``..._n``, ``abs_<outcome>_placebo`` / ``_mdma`` (per 100), ``nnt_<outcome>``;
+    Names: ``forest_<outcome>_rr`` ("1.35 (95% CI 1.10 to 1.66)", all trials),
+    ``..._k``, ``..._n``; ``abs_<outcome>_placebo`` / ``_mdma`` (per 100, Phase 3),
+    ``nnt_<outcome>``;
     ``g_depression`` and friends; and ``<study>_<measure>`` for reported values
     the text quotes (see the body for the full list).
     """
@@ -93,11 +94,16 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
     from mdma_book.evidence import reported
 
     numbers: dict[str, str] = {}
+    for view in synthesis.ptsd_forest_views(dichotomous):
+        if view["measure"] != "risk_ratio":
+            continue
+        overall = view["table"].iloc[-1]
+        key = f"forest_{view['outcome']}"
+        numbers[f"{key}_rr"] = _interval(stats.Estimate(overall["effect"], overall["ci_low"], overall["ci_high"]))
+        numbers[f"{key}_k"] = str(int(overall["k"]))
+        numbers[f"{key}_n"] = str(int(overall["participants"]))
     for effect in synthesis.absolute_effects(dichotomous):
         key = effect["outcome"]
-        numbers[f"pooled_{key}_rr"] = _interval(effect["risk_ratio"])
-        numbers[f"pooled_{key}_k"] = str(effect["k"])
-        numbers[f"pooled_{key}_n"] = str(effect["participants"])
         numbers[f"abs_{key}_placebo"] = f"{effect['per100_control']:.0f}"
         numbers[f"abs_{key}_mdma"] = f"{effect['per100_mdma']:.0f}"
         numbers[f"abs_{key}_mdma_range"] = f"{effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f}"
@@ -116,12 +122,8 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
         numbers[f"bdi_baseline_{row.study.lower().replace(' ', '_').replace(chr(39), '')}_{row.role}"] = _number(row.mean)
     quoted = {
         "kvam_n": ("Kvam 2025 (MDD)", "participants", None),
-        "kvam_madrs_change": ("Kvam 2025 (MDD)", "madrs_mean_change", None),
         "kvam_sessions": ("Kvam 2025 (MDD)", "dosing_sessions", None),
         "kvam_madrs_baseline": ("Kvam 2025 (MDD)", "madrs_baseline_mean", None),
-        "mapp_sessions": ("MAPP1", "experimental_sessions", "all"),
-        "mapp_session_hours": ("MAPP1", "experimental_session_hours", "all"),
-        "mapp_endpoint_weeks": ("MAPP1", "primary_endpoint_weeks", "all"),
         "wolfgang_low": ("Wolfgang 2025 review", "no_longer_met_criteria_low_pct", None),
         "wolfgang_high": ("Wolfgang 2025 review", "no_longer_met_criteria_high_pct", None),
         "blinding_mdma": ("Phase 3 blinding", "guessed_arm_correctly_pct", "MDMA-assisted therapy"),
@@ -222,4 +224,13 @@ def protocol_numbers(values: pd.DataFrame) -> dict[str, str]:
         "mapp_endpoint_weeks": _number(reported(values, "MAPP1", "primary_endpoint_weeks", "all")["value"]),
         "mapp_supplement_earliest_hours": _number(reported(values, "MAPP1", "supplement_time_earliest_hours", "all")["value"]),
         "mapp_supplement_latest_hours": _number(reported(values, "MAPP1", "supplement_time_latest_hours", "all")["value"]),
+    }
+
+
+def trial_counts(trials: pd.DataFrame) -> dict[str, str]:
+    """How many randomized trials there are, in all and per phase (from trials.csv)."""
+    return {
+        "n_trials": str(len(trials)),
+        "n_phase2_trials": str(int((trials["phase"] == 2).sum())),
+        "n_phase3_trials": str(int((trials["phase"] == 3).sum())),
     }

@@ -9,8 +9,9 @@
   use_t=True)``), the method of the living review the book checks itself against.
   With only two trials that interval uses a t distribution with one degree of
   freedom and becomes uninformative (e.g. a risk ratio from 0.25 to 11 for two
-  trials that each favour MDMA), and tau² cannot be estimated; two trials are
-  therefore pooled as a common (fixed) effect with a normal interval, and every
+  trials that each favour MDMA). Two trials are therefore pooled by the same
+  random-effects model with a normal interval: tau² is still estimated (very
+  imprecisely), so disagreement between the two widens the interval. Every
   pooled result says which method it used.
 - Number needed to treat from a risk difference, with the interval handled as
   Altman (1998) describes when it crosses zero.
@@ -117,7 +118,7 @@ def hedges_g(mean_mdma, sd_mdma, n_mdma, mean_control, sd_control, n_control) ->
 #: Fewest trials pooled by random effects; fewer are pooled as a common effect.
 MIN_TRIALS_RANDOM_EFFECTS = 3
 METHOD_RANDOM = "random effects (Paule–Mandel, Hartung–Knapp)"
-METHOD_COMMON = "common effect (inverse variance)"
+METHOD_RANDOM_NORMAL = "random effects (Paule–Mandel, normal interval: Hartung–Knapp needs three or more trials)"
 METHOD_SINGLE = "single trial"
 
 
@@ -136,8 +137,9 @@ class Pooled:
 def pool(effects, variances, measure: str, alpha: float = ALPHA) -> Pooled:
     """Pool per-trial effects (log RR, RD or g); return the result on the natural scale.
 
-    Three or more trials: random effects (Paule–Mandel, Hartung–Knapp). Two: a
-    common effect (see the module docstring). One: the trial itself.
+    Three or more trials: random effects (Paule–Mandel, Hartung–Knapp). Two: the
+    same random-effects estimate with a normal interval (see the module
+    docstring). One: the trial itself.
     """
     effects, variances = np.asarray(effects, float), np.asarray(variances, float)
     if len(effects) == 1:
@@ -149,8 +151,8 @@ def pool(effects, variances, measure: str, alpha: float = ALPHA) -> Pooled:
         _, _, _, (low, high) = result.conf_int(alpha=alpha, use_t=True)
         mean, weights, method, tau2 = result.mean_effect_re, result.weights_rel_re, METHOD_RANDOM, float(result.tau2)
     else:
-        (low, high), _, _, _ = result.conf_int(alpha=alpha, use_t=False)
-        mean, weights, method, tau2 = result.mean_effect_fe, result.weights_rel_fe, METHOD_COMMON, float("nan")
+        _, (low, high), _, _ = result.conf_int(alpha=alpha, use_t=False)
+        mean, weights, method, tau2 = result.mean_effect_re, result.weights_rel_re, METHOD_RANDOM_NORMAL, float(result.tau2)
     value, low, high = _natural(measure, [mean, low, high])
     return Pooled(Estimate(float(value), float(low), float(high)), len(effects), tau2, i2,
                   np.asarray(weights) * 100, method)
@@ -162,29 +164,30 @@ class NumberNeededToTreat:
 
     value: float
     benefit_bound: float  # NNT at the upper end of the risk difference (most benefit)
-    other_bound: float  # NNT at the lower end; an NNT for harm when the interval crosses zero
+    other_bound: float  # NNT at the lower end; for harm when the interval reaches no effect (inf at exactly 0)
     crosses_zero: bool
 
     def describe(self) -> str:
-        """Plain words, rounded up as NNTs are: '5 (3 to 16)', or the benefit ... harm form."""
-        value = math.ceil(self.value)
+        """Plain words, rounded up as NNTs are: '5 (3 to 16)', or Altman's benefit-to-harm form."""
+        value, benefit = math.ceil(self.value), math.ceil(self.benefit_bound)
         if not self.crosses_zero:
-            return f"{value} ({math.ceil(self.benefit_bound)} to {math.ceil(self.other_bound)})"
-        return (f"{value} (interval runs from {math.ceil(self.benefit_bound)} to benefit, through no effect, "
-                f"to {math.ceil(self.other_bound)} to harm)")
+            return f"{value} ({benefit} to {math.ceil(self.other_bound)})"
+        harm = "∞" if math.isinf(self.other_bound) else f"{math.ceil(self.other_bound)} to harm"
+        return f"{value} (95% CI from {benefit} to benefit, through ∞, to {harm})"
 
 
 def number_needed_to_treat(risk_difference: Estimate) -> NumberNeededToTreat:
     """NNT = 1 / RD, with the interval inverted as Altman (BMJ 1998;317:1309) describes.
 
-    When the RD interval excludes zero, the NNT interval is (1/high, 1/low). When it
-    crosses zero, the NNT interval is not contiguous: it runs from 1/high (benefit)
-    through infinity to 1/|low| people treated for one to be harmed. No library
-    computes this; it is two lines of arithmetic, tested against hand values.
+    When the RD interval lies above zero, the NNT interval is (1/high, 1/low). When
+    it reaches or crosses zero, the NNT interval is not contiguous: it runs from
+    1/high (benefit) through infinity to 1/|low| people treated for one to be
+    harmed. No library computes this; it is a few lines of arithmetic, tested
+    against hand values.
     """
     rd = risk_difference
     if rd.value <= 0:
         raise ValueError("an NNT for benefit needs a positive risk difference")
     if rd.low > 0:
         return NumberNeededToTreat(1 / rd.value, 1 / rd.high, 1 / rd.low, False)
-    return NumberNeededToTreat(1 / rd.value, 1 / rd.high, 1 / abs(rd.low), True)
+    return NumberNeededToTreat(1 / rd.value, 1 / rd.high, math.inf if rd.low == 0 else 1 / abs(rd.low), True)

@@ -20,8 +20,15 @@ SUBGROUPS = {
     2: "Phase 2 (comparator: low-dose MDMA)",
     3: "Phase 3 (comparator: inactive placebo)",
 }
-MEASURE_LABELS = {"risk_ratio": "Risk ratio", "risk_difference": "Risk difference", "hedges_g": "Hedges' g"}
 MEASURE_ABBREVIATIONS = {"risk_ratio": "RR", "risk_difference": "RD", "hedges_g": "g"}
+
+
+STATUS_STRENGTH = {"verified": 0, "secondary": 1, "derived": 2}
+
+
+def _weakest_status(*statuses: str) -> str:
+    """A comparison is only as well sourced as its least well sourced arm."""
+    return max(statuses, key=STATUS_STRENGTH.__getitem__)
 
 
 def comparisons(dichotomous: pd.DataFrame, outcome: str) -> pd.DataFrame:
@@ -41,7 +48,7 @@ def comparisons(dichotomous: pd.DataFrame, outcome: str) -> pd.DataFrame:
             "mdma_arm": mdma["arm"], "events_mdma": int(mdma["events"]), "total_mdma": int(mdma["total"]),
             "control_arm": control["arm"], "events_control": int(control["events"]), "total_control": int(control["total"]),
             "timepoint_weeks": mdma["timepoint_weeks"], "source_key": mdma["source_key"],
-            "status": "derived" if "derived" in {mdma["status"], control["status"]} else mdma["status"],
+            "status": _weakest_status(mdma["status"], control["status"]),
         })
     return pd.DataFrame(rows).sort_values(["phase", "study"], kind="stable").reset_index(drop=True)
 
@@ -126,16 +133,21 @@ def assumed_control_risk(dichotomous: pd.DataFrame, outcome: str) -> float:
 def absolute_effect(dichotomous: pd.DataFrame, outcome: str, control_risk: float | None = None) -> dict:
     """Out of 100 people: with placebo-assisted therapy vs MDMA-assisted therapy, and the NNT.
 
-    As in a Cochrane summary of findings: the assumed risk is the Phase 3 placebo
-    arms' risk; the risk with MDMA applies the pooled risk ratio of all trials
-    (with its interval) to it. ``control_risk`` (a fraction) replaces the
-    trial-based risk with placebo, for a reader exploring other settings.
+    As in a Cochrane summary of findings, against placebo-assisted therapy: the
+    assumed risk is the Phase 3 placebo arms' risk, and the risk with MDMA
+    applies the pooled risk ratio of the Phase 3 trials (the comparison with an
+    inactive placebo) to it. ``control_risk`` (a fraction) replaces the trial
+    risk with placebo, for a reader exploring other settings; a risk the ratio
+    would push above 100 per 100 is refused.
     """
-    effects = dichotomous_effects(dichotomous, outcome, "risk_ratio")
+    phase3 = dichotomous[dichotomous["phase"] == 3]
+    effects = dichotomous_effects(phase3, outcome, "risk_ratio")
     pooled = stats.pool(effects["effect"], effects["variance"], "risk_ratio")
     control = assumed_control_risk(dichotomous, outcome) if control_risk is None else control_risk
     rr = pooled.estimate
-    treated = stats.Estimate(control * rr.value, control * rr.low, min(control * rr.high, 1.0))
+    if control * rr.value >= 1:
+        raise ValueError(f"with {100 * control:g} per 100 under placebo, the pooled risk ratio would give more than 100 per 100")
+    treated = stats.Estimate(control * rr.value, min(control * rr.low, 1.0), min(control * rr.high, 1.0))
     difference = stats.Estimate(treated.value - control, treated.low - control, treated.high - control)
     return {
         "outcome": outcome, "label": OUTCOMES[outcome], "k": pooled.k,
@@ -155,14 +167,15 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
 
     Columns follow Cochrane's layout: outcome, relative effect, risk with
     placebo-assisted therapy and with MDMA-assisted therapy (per 100), trials
-    and participants, certainty with its reasons.
+    and participants, certainty with its reasons. Dichotomous PTSD outcomes are
+    the Phase 3 comparisons with placebo-assisted therapy (see :func:`absolute_effect`).
     """
     grades = certainty.set_index("outcome_id")
     rows = []
     for outcome_id, outcome in (("ptsd_response", "response"), ("ptsd_remission", "remission"),
                                 ("ptsd_loss_of_diagnosis", "loss_of_diagnosis")):
         a = absolute_effect(dichotomous, outcome)
-        weeks = comparisons(dichotomous, outcome)["timepoint_weeks"]
+        weeks = comparisons(dichotomous[dichotomous["phase"] == 3], outcome)["timepoint_weeks"]
         when = f"{weeks.min():.0f} weeks" if weeks.min() == weeks.max() else f"{weeks.min():.0f} to {weeks.max():.0f} weeks"
         rows.append({
             "Outcome": f"PTSD: {a['label'][0].lower() + a['label'][1:]} (CAPS; {when})",

@@ -184,7 +184,7 @@ class AbsoluteEffectsPanel(FigurePanel):
         risk = self.placebo_per_100.value
         if not 0 < risk < 100:
             raise ValueError(f"the risk with placebo must be above 0 and below 100 per 100, not {risk:g}")
-        effect = synthesis.absolute_effect(self._data, self.outcome.value, control_risk=risk / 100)
+        effect = synthesis.absolute_effect(self._data, self.outcome.value, control_risk=risk / 100)  # may refuse
         if effect["risk_difference"].value <= 0:
             raise ValueError("with this risk the pooled ratio gives no benefit to count")
         return figures.absolute_effects_chart([effect])
