@@ -47,6 +47,47 @@ def test_pathway_buttons_highlight_one_pathway_and_dim_the_rest(chapter2):
     assert set(_eval(page, MECHANISM, opacities)[0]) == {1}
 
 
+#: For each edge of the mechanism diagram, how far (px) its two ends are from the border of their boxes:
+#: > 0 short of the box, < 0 inside it. An end moved off its point by a pixel standoff is moved here too.
+EDGE_END_GAPS = """d => {
+  const size = d._fullLayout._size, svg = d.querySelector('svg.main-svg').getBoundingClientRect();
+  const boxes = {};
+  d.querySelectorAll('.annotation').forEach(g => {
+    const r = g.querySelector('.bg').getBoundingClientRect(), half = d._fullLayout.annotations[+g.dataset.index].borderwidth / 2;
+    boxes[d._fullLayout.annotations[+g.dataset.index].name] =
+      {l: r.left - svg.left - half, r: r.right - svg.left + half, t: r.top - svg.top - half, b: r.bottom - svg.top + half};
+  });
+  const gap = (p, b) => {
+    const dx = Math.max(b.l - p[0], 0, p[0] - b.r), dy = Math.max(b.t - p[1], 0, p[1] - b.b);
+    return dx || dy ? Math.hypot(dx, dy) : -Math.min(p[0] - b.l, b.r - p[0], p[1] - b.t, b.b - p[1]);
+  };
+  return d._fullData.filter(t => t.meta && t.meta.edge).map(t => {
+    const point = i => [size.l + d._fullLayout.xaxis.c2p(t.x[i]), size.t + d._fullLayout.yaxis.c2p(t.y[i])];
+    const standoff = i => (Array.isArray(t.marker.standoff) ? t.marker.standoff[i] : t.marker.standoff) || 0;
+    const hover = point(t.marker.size.indexOf(9));
+    const end = i => {
+      const p = point(i), length = Math.hypot(p[0] - hover[0], p[1] - hover[1]), s = standoff(i);
+      return [p[0] - s * (p[0] - hover[0]) / length, p[1] - s * (p[1] - hover[1]) / length];
+    };
+    const [from, to] = t.meta.edge.split('->'), first = t.x.includes(null) ? 1 : 0;
+    return [t.meta.edge, gap(end(first), boxes[from]), gap(end(t.x.length - 1), boxes[to])];
+  });
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_mechanism_arrows_meet_their_boxes_on_a_phone_and_a_desktop(browser, site_url, width):
+    page, report = open_page(browser, f"{site_url}/book/02-mechanism.html", width=width)
+    try:
+        _figure(page, MECHANISM)
+        ends = _eval(page, MECHANISM, EDGE_END_GAPS)
+        assert ends
+        assert [end for end in ends if not all(abs(gap) <= 2 for gap in end[1:])] == []
+        assert report["page_errors"] == []
+    finally:
+        page.context.close()
+
+
 def test_node_hover_shows_explanation_evidence_and_source(chapter2):
     page, _ = chapter2
     figure = _figure(page, MECHANISM)
