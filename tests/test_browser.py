@@ -170,7 +170,7 @@ def test_absolute_effects_menu_changes_the_people_shown(browser, site_url):
         filled_before = len(_visible_x(page, index)[0])
         _choose(page, index, "Remission")
         page.wait_for_function(
-            f"() => document.querySelectorAll('.mdma-plotly')[{index}].querySelector('.gtitle').textContent.startsWith('Remission')"
+            f"() => document.querySelectorAll('.mdma-plotly')[{index}].querySelector('.gtitle').textContent.startsWith('PTSD remission')"
         )
         assert _title(page, index) != before
         assert len(_visible_x(page, index)[0]) < filled_before  # fewer people remit than respond

@@ -116,7 +116,7 @@ def test_absolute_panel_refuses_an_impossible_risk_and_keeps_the_chart():
         assert panel.figure is last
     panel.placebo_per_100.value = 30
     assert panel.message.value == "" and panel.figure is not last
-    assert panel.figure.layout.title.text.startswith("Response: 30 vs")
+    assert panel.figure.layout.title.text.startswith("PTSD response: 30 vs")
 
 
 def test_depression_panel_needs_a_trial():

@@ -286,8 +286,9 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
                                              "symbol": "circle-open" if role == "mdma" else "square-open"},
                                      hovertext=hover, hoverinfo="text", visible=index == 0, meta={"view": view}))
         nnt = effect["nnt"].describe()
+        outcome_name = view if "PTSD" in view else f"PTSD {view.lower()}"  # never read as a depression outcome
         titles.append(
-            f"{view}: {counts['control']} vs {counts['mdma']} in 100 "
+            f"{outcome_name}: {counts['control']} vs {counts['mdma']} in 100 "
             f"<br><sup>With MDMA 95% CI {effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f}; "
             f"number needed to treat {nnt}</sup>"
         )
