@@ -117,9 +117,12 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
     for row in depression.itertuples():
         numbers[f"g_{row.study.lower().replace(' ', '_').replace(chr(39), '')}"] = _interval(
             stats.interval(row.effect, row.variance, "hedges_g"))
-    baselines = continuous[(continuous["measure"] == "bdi_ii") & (continuous["statistic"] == "baseline_mean")]
-    for row in baselines.itertuples():
-        numbers[f"bdi_baseline_{row.study.lower().replace(' ', '_').replace(chr(39), '')}_{row.role}"] = _number(row.mean)
+    bdi = continuous[continuous["measure"] == "bdi_ii"]
+    for statistic, prefix in (("baseline_mean", "bdi_baseline"), ("change_mean", "bdi_change")):
+        rows = bdi[bdi["statistic"] == statistic].sort_values("dose_mg", ascending=False, na_position="first")
+        for row in rows.drop_duplicates(["study", "role"]).itertuples():  # highest MDMA dose, as pooled
+            # Scale scores are printed with their one decimal (e.g. "−11.0").
+            numbers[f"{prefix}_{row.study.lower().replace(' ', '_').replace(chr(39), '')}_{row.role}"] = f"{row.mean:.1f}".replace("-", "\u2212")
     quoted = {
         "kvam_n": ("Kvam 2025 (MDD)", "participants", None),
         "kvam_sessions": ("Kvam 2025 (MDD)", "dosing_sessions", None),
