@@ -92,7 +92,7 @@ def test_retracted_sources_are_flagged_in_the_data():
 
 
 def test_short_citation_reads_the_bibliography():
-    assert short_citation("mitchell2021mapp1") == "Mitchell et al. 2021"
+    assert short_citation("mitchell2021mapp1") == "Mitchell et al., 2021"
     with pytest.raises(KeyError, match="nosuch"):
         short_citation("nosuch")
 

@@ -47,7 +47,7 @@ def test_dropdown_switches_visibility_and_title(figure):
 
 def test_hover_gives_counts_interval_and_source(figure):
     hover = next(t for t in figure.data if t.meta["outcome"] == "remission").hovertext[0]
-    assert "14 of 42" in hover and "95% CI" in hover and "Mitchell et al. 2021" in hover
+    assert "14 of 42" in hover and "95% CI" in hover and "Mitchell et al., 2021" in hover
 
 
 def test_unknown_outcome_is_refused(phase3):

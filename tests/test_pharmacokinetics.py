@@ -26,7 +26,7 @@ def model(table):
 
 
 def reported_value(table, measure, dose_mg=125.0):
-    return float(pk.reported(table, "Mas 1999", measure, dose_mg=dose_mg)["value"])
+    return float(pk.reported_pk(table, "Mas 1999", measure, dose_mg=dose_mg)["value"])
 
 
 def test_model_reproduces_the_reported_peak_time_to_peak_and_half_life(table, model):

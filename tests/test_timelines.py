@@ -30,7 +30,7 @@ def test_history_has_every_milestone_in_order_each_with_a_source(events):
 def test_history_table_reads_dates_and_sources(events):
     table = timelines.history_table(events)
     row = table[table["Event"] == "Schedule I made final"].iloc[0]
-    assert row["Date"] == "23 March 1988" and row["Source"].startswith("Drug Enforcement Administration 1988")
+    assert row["Date"] == "23 March 1988" and row["Source"].startswith("Drug Enforcement Administration, 1988")
     assert "1977–1985" in set(table["Date"])
 
 

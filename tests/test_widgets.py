@@ -145,3 +145,11 @@ def test_course_and_history_panels_change_their_figures():
     assert sum(len(t.get("x") or []) for t in _data(history)) < shown
     history.kinds.value = ()
     assert "choose at least one kind" in history.message.value
+
+
+def test_absolute_panel_starts_each_outcome_from_its_own_placebo_risk():
+    panel = live.AbsoluteEffectsPanel()
+    panel.placebo_per_100.value = 30
+    panel.outcome.value = "remission"
+    assert panel.placebo_per_100.value == pytest.approx(100 * (2 + 9) / (37 + 42), abs=0.05)
+    assert panel.message.value == "" and panel.figure.layout.title.text.startswith("PTSD remission: 14 vs")

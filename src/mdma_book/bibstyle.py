@@ -15,24 +15,7 @@ from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 
-
-def _surname(person) -> str:
-    return " ".join(person.rich_last_names and [str(n) for n in person.rich_last_names] or person.last_names)
-
-
-def author_year(entry) -> str:
-    """'Mitchell et al., 2021', 'Vizeli and Liechti, 2017', 'Reuters, 2024' (no suffix)."""
-    people = entry.persons.get("author", [])
-    if not people:
-        name = entry.fields.get("title", entry.key)
-    elif len(people) == 1:
-        name = _surname(people[0])
-    elif len(people) == 2:
-        name = f"{_surname(people[0])} and {_surname(people[1])}"
-    else:
-        name = f"{_surname(people[0])} et al."
-    name = name.replace("{", "").replace("}", "")
-    return f"{name}, {entry.fields.get('year', 'n.d.')}"
+from mdma_book.citations import author_year
 
 
 class AuthorYearLabelStyle(BaseLabelStyle):

@@ -10,15 +10,14 @@ whose message names the file, the line and the column of every bad value.
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
-from pybtex.database import parse_file
 
-from mdma_book.paths import bibliography_file, data_dir
+from mdma_book.citations import bibliography_entries
+from mdma_book.paths import data_dir
 
 #: How a value reached the data file.
 STATUSES = {
@@ -50,19 +49,14 @@ class DataValidationError(ValueError):
     """A data file broke its schema; the message lists file, line and column."""
 
 
-@lru_cache(maxsize=4)
-def _bibliography(bib_path: Path):
-    return parse_file(str(bib_path), "bibtex").entries
-
-
 def bibliography_keys(bib_path: Path | None = None) -> frozenset[str]:
     """Return the citation keys defined in ``references.bib``."""
-    return frozenset(_bibliography(bib_path or bibliography_file()))
+    return frozenset(bibliography_entries(bib_path))
 
 
 def retracted_keys(bib_path: Path | None = None) -> frozenset[str]:
     """Return the keys of sources marked with a ``retraction`` field in ``references.bib``."""
-    entries = _bibliography(bib_path or bibliography_file())
+    entries = bibliography_entries(bib_path)
     return frozenset(key for key, entry in entries.items() if "retraction" in entry.fields)
 
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from mdma_book.citations import short_citation
 from mdma_book.evidence import ARMS, OUTCOMES, PTSD_OUTCOMES, STATUSES
 from mdma_book.stats import add_proportions
-from mdma_book.synthesis import MEASURE_ABBREVIATIONS
+from mdma_book.synthesis import MEASURE_ABBREVIATIONS, SUBGROUPS
 from mdma_book.theme import BOOK_TEMPLATE, MDMA_COLOUR, NEUTRAL_COLOUR, ROLE_STYLE
 
 
@@ -131,8 +131,6 @@ POOLED_COLOUR = "#8a8a8a"  # mid grey: visible on the light and the dark page
 
 def _forest_rows(table: pd.DataFrame):
     """Yield (y, tick label, row or None) from top to bottom, with a header per subgroup."""
-    from mdma_book.synthesis import SUBGROUPS
-
     y = 0
     for phase, group in table[table["kind"] != "overall"].groupby("phase", sort=True):
         name, comparator = SUBGROUPS[int(phase)].split(" (")

@@ -88,7 +88,7 @@ def pharmacokinetic_values(path: Path | None = None) -> pd.DataFrame:
     return load_table(path, pharmacokinetics_schema(bibliography_keys()))
 
 
-def reported(table: pd.DataFrame, study: str, measure: str, regimen: str = "single dose", dose_mg: float | None = None) -> pd.Series:
+def reported_pk(table: pd.DataFrame, study: str, measure: str, regimen: str = "single dose", dose_mg: float | None = None) -> pd.Series:
     """Return the one row of ``table`` for this study, regimen and measure (and dose, if given).
 
     Raises ``KeyError`` naming what was asked for when there is no such row, or
@@ -170,7 +170,7 @@ def fitted_model(table: pd.DataFrame) -> OneCompartmentModel:
     """The model fitted to Mas et al. (1999), 125 mg, read from ``table``."""
 
     def value(measure: str) -> float:
-        return float(reported(table, FIT_STUDY, measure, dose_mg=FIT_DOSE_MG)["value"])
+        return float(reported_pk(table, FIT_STUDY, measure, dose_mg=FIT_DOSE_MG)["value"])
 
     return fit_to_reported_peak(value("cmax"), value("tmax"), value("half_life"), FIT_DOSE_MG)
 
@@ -224,16 +224,16 @@ def effect_durations(table: pd.DataFrame) -> EffectDurations:
     """Read the durations the concentration figure draws as bands from ``table``."""
     single = "Vizeli and Liechti 2017"
     booster = "Basel booster study 2026"
-    session = reported(table, "MAPP1", "session_length", regimen="session")
+    session = reported_pk(table, "MAPP1", "session_length", regimen="session")
     return EffectDurations(
-        single_mean_h=float(reported(table, single, "effect_duration_mean")["value"]),
-        single_sd_h=float(reported(table, single, "effect_duration_sd")["value"]),
-        single_source=reported(table, single, "effect_duration_mean")["source_key"],
-        booster_mean_h=float(reported(table, booster, "effect_duration_mean", "with booster")["value"]),
-        booster_sd_h=float(reported(table, booster, "effect_duration_sd", "with booster")["value"]),
-        booster_single_mean_h=float(reported(table, booster, "effect_duration_mean")["value"]),
-        booster_single_sd_h=float(reported(table, booster, "effect_duration_sd")["value"]),
-        booster_source=reported(table, booster, "effect_duration_mean", "with booster")["source_key"],
+        single_mean_h=float(reported_pk(table, single, "effect_duration_mean")["value"]),
+        single_sd_h=float(reported_pk(table, single, "effect_duration_sd")["value"]),
+        single_source=reported_pk(table, single, "effect_duration_mean")["source_key"],
+        booster_mean_h=float(reported_pk(table, booster, "effect_duration_mean", "with booster")["value"]),
+        booster_sd_h=float(reported_pk(table, booster, "effect_duration_sd", "with booster")["value"]),
+        booster_single_mean_h=float(reported_pk(table, booster, "effect_duration_mean")["value"]),
+        booster_single_sd_h=float(reported_pk(table, booster, "effect_duration_sd")["value"]),
+        booster_source=reported_pk(table, booster, "effect_duration_mean", "with booster")["source_key"],
         session_h=float(session["value"]),
         session_source=session["source_key"],
     )
@@ -266,7 +266,7 @@ def prose_numbers(table: pd.DataFrame) -> dict[str, str]:
     durations = effect_durations(table)
 
     def value(measure: str, dose_mg: float = FIT_DOSE_MG, study: str = FIT_STUDY) -> float:
-        return float(reported(table, study, measure, dose_mg=dose_mg)["value"])
+        return float(reported_pk(table, study, measure, dose_mg=dose_mg)["value"])
 
     low_dose = min(d for d in measured_peaks(table)["dose_mg"] if d != FIT_DOSE_MG)
     predicted_low = model.concentration_ng_ml(np.array([model.tmax_h]), [(0.0, low_dose)])[0]
@@ -275,8 +275,8 @@ def prose_numbers(table: pd.DataFrame) -> dict[str, str]:
     def share_of_peak(hours: float) -> str:
         return f"{model.concentration_ng_ml(np.array([hours]), [(0.0, 1.0)])[0] / peak:.0%}"
 
-    single_min = float(reported(table, "Vizeli and Liechti 2017", "effect_duration_min")["value"])
-    single_max = float(reported(table, "Vizeli and Liechti 2017", "effect_duration_max")["value"])
+    single_min = float(reported_pk(table, "Vizeli and Liechti 2017", "effect_duration_min")["value"])
+    single_max = float(reported_pk(table, "Vizeli and Liechti 2017", "effect_duration_max")["value"])
     return {
         "pk_fit_dose": f"{FIT_DOSE_MG:g} mg",
         "pk_cmax": f"{value('cmax'):g} ng/mL",

@@ -17,17 +17,14 @@ ARM_KEYS = {"MDMA-assisted therapy": "mdma", "placebo with therapy": "placebo"}
 def phase3_numbers(outcomes: pd.DataFrame) -> dict[str, str]:
     """Return prose-ready strings for every Phase 3 trial, outcome and arm.
 
-    Keys look like ``mapp1_remission_mdma_pct`` ("33%"),
-    ``mapp1_remission_mdma_n`` ("14 of 42") and ``mapp1_remission_mdma_ci``
-    ("21–48%"), plus ``mapp1_mdma_completers`` ("42").
+    Keys look like ``mapp1_remission_mdma_pct`` ("33%") and
+    ``mapp1_remission_mdma_n`` ("14 of 42").
     """
     numbers = {}
     for row in add_proportions(outcomes).itertuples():
         key = f"{row.study.lower()}_{row.outcome}_{ARM_KEYS[row.arm]}"
         numbers[f"{key}_pct"] = f"{row.rate:.0f}%"
         numbers[f"{key}_n"] = f"{row.events} of {row.total}"
-        numbers[f"{key}_ci"] = f"{row.ci_low:.0f}–{row.ci_high:.0f}%"
-        numbers[f"{row.study.lower()}_{ARM_KEYS[row.arm]}_completers"] = str(row.total)
     return numbers
 
 

@@ -54,7 +54,7 @@ def comparisons(dichotomous: pd.DataFrame, outcome: str) -> pd.DataFrame:
 
 
 def _study_label(study: str, source_key: str) -> str:
-    return f"{study} ({short_citation(source_key).rsplit(' ', 1)[-1]})" if study.startswith("MAPP") else study
+    return f"{study} ({short_citation(source_key).rsplit(', ', 1)[-1]})" if study.startswith("MAPP") else study
 
 
 def _pooled_row(kind: str, label: str, phase, pooled: stats.Pooled, participants: int) -> dict:

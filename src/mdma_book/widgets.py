@@ -174,13 +174,14 @@ class AbsoluteEffectsPanel(FigurePanel):
         self.outcome = widgets.Dropdown(options=PTSD_OUTCOME_CHOICES, value="response", description="Outcome")
         start = round(100 * synthesis.assumed_control_risk(self._data, "response"), 1)
         self.placebo_per_100 = widgets.FloatText(value=start, description="With placebo (per 100)", style={"description_width": "12em"})
-        self._last_outcome = self.outcome.value
+        # A new outcome starts from its own trial-based risk; observed before the redraw is wired.
+        self.outcome.observe(self._reset_placebo_risk, names="value")
         self._start([self.outcome, self.placebo_per_100])
 
+    def _reset_placebo_risk(self, change: dict) -> None:
+        self.placebo_per_100.value = round(100 * synthesis.assumed_control_risk(self._data, change["new"]), 1)
+
     def build_figure(self) -> go.Figure:
-        if self.outcome.value != self._last_outcome:  # a new outcome starts from its own trial-based risk
-            self._last_outcome = self.outcome.value
-            self.placebo_per_100.value = round(100 * synthesis.assumed_control_risk(self._data, self.outcome.value), 1)
         risk = self.placebo_per_100.value
         if not 0 < risk < 100:
             raise ValueError(f"the risk with placebo must be above 0 and below 100 per 100, not {risk:g}")
