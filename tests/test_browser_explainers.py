@@ -99,34 +99,28 @@ def test_node_hover_shows_explanation_evidence_and_source(chapter2):
 
 
 def _visible_curve(page):
-    return _eval(page, CONCENTRATION, "d => d._fullData.filter(t => t.visible === true && t.meta && t.meta.role === 'curve').map(t => [t.meta.booster_h, Math.max(...Array.from(t.y))])")
+    return _eval(page, CONCENTRATION, "d => d._fullData.filter(t => t.visible === true && t.meta && t.meta.role === 'curve').map(t => [t.meta.regimen, Math.max(...Array.from(t.y))])")
 
 
-def test_dose_slider_changes_the_drawn_curve(chapter2):
+def test_concentration_figure_offers_no_dose_control(chapter2):
     page, _ = chapter2
     figure = _figure(page, CONCENTRATION)
-    [[booster, peak_120]] = _visible_curve(page)
-    assert booster is None
-    figure.locator(".slider-rail-touch-rect").click(position={"x": 3, "y": 3})  # the left end: 80 mg
-    page.wait_for_function("() => document.querySelectorAll('.mdma-plotly')[1].textContent.includes('First dose: 80 mg')")
-    page.wait_for_function(
-        "peak => Math.max(...Array.from(document.querySelectorAll('.mdma-plotly')[1]._fullData[0].y)) < peak", arg=peak_120
-    )
-    [[_, peak_80]] = _visible_curve(page)
-    assert peak_80 == pytest.approx(peak_120 * 80 / 120, rel=0.01)
+    assert figure.locator(".slider-rail-touch-rect").count() == 0
+    assert "Linear teaching model" in figure.text_content()
 
 
-def test_booster_menu_adds_a_booster_and_its_duration_band(chapter2):
+def test_regimen_menu_switches_to_a_trial_regimen_and_its_supplement_band(chapter2):
     page, _ = chapter2
     figure = _figure(page, CONCENTRATION)
     band = "d => d.data.find(t => t.meta.role === 'band_booster').visible"
     assert _eval(page, CONCENTRATION, band) is False
-    [[_, peak_without]] = _visible_curve(page)
+    [[regimen, peak_single]] = _visible_curve(page)
+    assert regimen == "mas1999_single_125"
     figure.locator(".updatemenu-header-group").click()
-    figure.locator(".updatemenu-dropdown-button", has_text="Half dose at 2 h").click()
-    page.wait_for_function("() => document.querySelectorAll('.mdma-plotly')[1].textContent.includes('With a booster')")
-    [[booster, peak_with]] = _visible_curve(page)
-    assert booster == 2 and peak_with > peak_without
+    figure.locator(".updatemenu-dropdown-button", has_text="sessions 2–3").click()
+    page.wait_for_function("() => document.querySelectorAll('.mdma-plotly')[1].textContent.includes('With a supplement')")
+    [[regimen, peak_trial]] = _visible_curve(page)
+    assert regimen == "mapp_later_sessions" and peak_trial > peak_single
     assert _eval(page, CONCENTRATION, band) is True
 
 

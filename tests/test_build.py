@@ -92,3 +92,36 @@ def test_author_year_labels_get_suffixes_when_they_clash():
     )
     labels = list(AuthorYearLabelStyle().format_labels(bib.entries.values()))
     assert labels == ["Kirkpatrick et al., 2014a", "Kirkpatrick et al., 2014b", "Reuters, 2024"]
+
+
+def _figure_specs(html_path: Path) -> list[dict]:
+    """The plotly figures stored as JSON in a built page."""
+    import json
+    import re
+
+    text = html_path.read_text()
+    return [json.loads(spec.replace("<\\/", "</")) for spec in re.findall(r'<script type="application/json" id="fig-[^"]+-spec">(.*?)</script>', text, re.S)]
+
+
+def test_no_control_in_the_built_book_offers_an_arbitrary_dose(built_html):
+    """Every figure control that mentions a dose names one of the studied regimens; no slider steps through doses."""
+    import re
+
+    from mdma_book import pharmacokinetics as pk
+
+    named = set(pk.dosing_regimens()["label"])
+    dose = re.compile(r"\d\s*mg\b", re.I)
+    seen_regimen_menu = False
+    for page in toc_pages():
+        for spec in _figure_specs(built_html / page):
+            layout = spec["layout"]
+            for slider in layout.get("sliders", []):
+                labels = [step.get("label", "") for step in slider.get("steps", [])]
+                assert not any(dose.search(label) for label in labels), f"{page}: a slider steps through doses: {labels}"
+            for menu in layout.get("updatemenus", []):
+                for button in menu.get("buttons", []):
+                    label = button.get("label", "")
+                    if dose.search(label):
+                        assert label in named, f"{page}: control offers a dose that is not a studied regimen: {label!r}"
+                        seen_regimen_menu = True
+    assert seen_regimen_menu, "the concentration figure's regimen menu was not found in the built book"

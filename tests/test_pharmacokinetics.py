@@ -65,23 +65,47 @@ def test_equal_absorption_and_elimination_rates_do_not_divide_by_zero():
 @pytest.mark.parametrize(
     ("inputs", "phrase"),
     [
-        ({"first_dose_mg": -10}, "first dose must be above 0"),
-        ({"first_dose_mg": 0}, "first dose must be above 0"),
-        ({"first_dose_mg": 500}, "the dose this teaching model is fitted to"),
-        ({"first_dose_mg": 150}, "kinetics are non-linear above it"),
-        ({"first_dose_mg": 100, "booster_dose_mg": -5, "booster_time_h": 2}, "booster must be between 0"),
-        ({"first_dose_mg": 100, "booster_dose_mg": 80, "booster_time_h": 2}, "half the first dose"),
-        ({"first_dose_mg": 100, "booster_dose_mg": 50, "booster_time_h": -1}, "after the first dose"),
-        ({"first_dose_mg": 100, "booster_dose_mg": 50, "booster_time_h": 0}, "after the first dose"),
-        ({"first_dose_mg": 100, "booster_dose_mg": 50}, "needs a time"),
-        ({"first_dose_mg": 100, "half_life_h": 0}, "half-life must be above 0"),
-        ({"first_dose_mg": 100, "absorption_rate_per_h": -1}, "absorption rate must be above 0"),
-        ({"first_dose_mg": float("nan")}, "must be a number"),
+        ({"half_life_h": 0, "absorption_rate_per_h": 1}, "half-life must be above 0"),
+        ({"half_life_h": 8, "absorption_rate_per_h": -1}, "absorption rate must be above 0"),
+        ({"half_life_h": float("nan"), "absorption_rate_per_h": 1}, "must be a number"),
+        ({"half_life_h": 8, "absorption_rate_per_h": float("inf")}, "must be a number"),
     ],
 )
-def test_impossible_inputs_are_refused_with_a_plain_message(inputs, phrase):
+def test_impossible_model_knobs_are_refused_with_a_plain_message(inputs, phrase):
     with pytest.raises(ValueError, match=phrase):
-        pk.check_regimen(**inputs)
+        pk.check_model_inputs(**inputs)
+
+
+def test_regimens_are_the_named_ones_studies_used():
+    regimens = pk.regimen_doses(pk.dosing_regimens())
+    assert {label for label, _ in regimens.values()} == {
+        "Mas 1999: single 125 mg, as measured",
+        "MAPP1/2 session 1: 80 mg then 40 mg",
+        "MAPP1/2 sessions 2–3: 120 then 60 mg",
+    }
+    for _, doses in regimens.values():
+        assert doses[0][0] == 0
+        if len(doses) == 2:  # the trials' supplement was half the first dose
+            assert doses[1][1] == doses[0][1] / 2 and doses[1][0] > 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "phrase"),
+    [
+        ("mas1999_single_125,\"Mas 1999: single 125 mg, as measured\",1,0,", "mas1999_single_125,\"Mas 1999: single 125 mg, as measured\",1,2,",
+         "time_h", "the first dose is at 0 h"),
+        ("1,0,80,", "1,0,-80,", "dose_mg", "dose_mg must be above 0"),
+        ("2,1.5,40,", "3,1.5,40,", "dose_order", "dose_order must be 1"),
+    ],
+)
+def test_a_bad_regimen_row_is_named(tmp_path, old, new, column, phrase):
+    original = (pk.data_dir() / "dosing_regimens.csv").read_text()
+    assert old in original
+    bad = tmp_path / "dosing_regimens.csv"
+    bad.write_text(original.replace(old, new, 1))
+    with pytest.raises(evidence.DataValidationError) as caught:
+        pk.dosing_regimens(bad)
+    assert f"column '{column}'" in str(caught.value) and phrase in str(caught.value) and str(bad) in str(caught.value)
 
 
 def test_unit_that_does_not_match_the_measure_is_named(tmp_path):
@@ -110,41 +134,51 @@ def test_prose_numbers_show_the_non_linearity_check(table):
 
 
 @pytest.fixture(scope="module")
-def figure(table, model):
-    return explainer_figures.concentration_figure(model, pk.effect_durations(table), pk.measured_peaks(table))
+def regimens():
+    return pk.regimen_doses(pk.dosing_regimens())
+
+
+@pytest.fixture(scope="module")
+def figure(table, model, regimens):
+    return explainer_figures.concentration_figure(model, pk.effect_durations(table), pk.measured_peaks(table), regimens)
 
 
 def _curves(figure):
     return [t for t in figure.data if t.meta["role"] == "curve"]
 
 
-def test_slider_offers_three_first_doses_and_restyles_every_curve(figure, model):
-    slider = figure.layout.sliders[0]
-    assert [step.label for step in slider.steps] == ["80 mg", "100 mg", "120 mg"]
-    low = slider.steps[0]
-    restyle, indices = low.args
-    assert list(indices) == [i for i, t in enumerate(figure.data) if t.meta["role"] == "curve"]
-    expected = model.concentration_ng_ml(np.arange(0, 24.05, 0.1), [(0.0, 80.0)])
-    assert np.asarray(restyle["y"][0]) == pytest.approx(expected)
+def test_no_control_sets_a_dose(figure, regimens):
+    assert not figure.layout.sliders
+    [menu] = figure.layout.updatemenus
+    assert [b.label for b in menu.buttons] == [label for label, _ in regimens.values()]
 
 
-def test_booster_menu_shows_one_curve_and_the_booster_band_only_with_a_booster(figure):
-    menu = figure.layout.updatemenus[0]
-    assert [b.label for b in menu.buttons] == ["No booster", "Half dose at 1.5 h", "Half dose at 2 h", "Half dose at 2.5 h"]
+def test_regimen_menu_shows_one_curve_and_the_supplement_band_only_with_a_supplement(figure, regimens):
+    [menu] = figure.layout.updatemenus
     band = next(i for i, t in enumerate(figure.data) if t.meta["role"] == "band_booster")
-    for button in menu.buttons:
+    for button, (rid, (_, doses)) in zip(menu.buttons, regimens.items(), strict=True):
         visible = button.args[0]["visible"]
-        shown_curves = [t.meta["booster_h"] for t, v in zip(figure.data, visible, strict=True) if v and t.meta["role"] == "curve"]
-        assert len(shown_curves) == 1
-        assert visible[band] == (button.label != "No booster")
-    assert [t.visible for t in _curves(figure)] == [True, False, False, False]
+        shown = [t.meta["regimen"] for t, v in zip(figure.data, visible, strict=True) if v and t.meta["role"] == "curve"]
+        assert shown == [rid]
+        assert visible[band] == (len(doses) > 1)
+    assert [t.visible for t in _curves(figure)] == [True, False, False]
 
 
-def test_booster_raises_the_curve_after_it_is_taken(figure):
-    none, at_2h = _curves(figure)[0], _curves(figure)[2]
-    x = np.asarray(none.x)
-    assert np.asarray(at_2h.y)[x < 2] == pytest.approx(np.asarray(none.y)[x < 2])
-    assert (np.asarray(at_2h.y)[x > 2.5] > np.asarray(none.y)[x > 2.5]).all()
+def test_each_curve_is_the_model_for_its_regimen(figure, model, regimens):
+    for curve in _curves(figure):
+        _, doses = regimens[curve.meta["regimen"]]
+        assert np.asarray(curve.y) == pytest.approx(model.concentration_ng_ml(np.asarray(curve.x), doses))
+
+
+def test_the_chart_itself_warns_that_the_linear_model_understates_repeated_doses(figure):
+    warning = next(a for a in figure.layout.annotations if a.name == "linear_model_warning")
+    assert "Linear teaching model" in warning.text and "likely too low" in warning.text
+
+
+def test_the_model_misses_the_lower_measured_dose_on_the_chart(figure, table):
+    ring = next(t for t in figure.data if t.meta["role"] == "model_at_lower_dose")
+    measured_low = pk.measured_peaks(table).query("dose_mg < 125")["cmax_ng_ml"].iloc[0]
+    assert ring.y[0] > measured_low and "too high at a lower dose" in ring.hovertext[0]
 
 
 def test_the_secondary_booster_value_is_labelled_as_such(figure):

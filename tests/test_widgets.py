@@ -16,14 +16,10 @@ def panel():
 @pytest.mark.parametrize(
     ("control", "value", "phrase"),
     [
-        ("first_dose", -10, "first dose must be above 0"),
-        ("booster_time", -1, "booster must come after the first dose"),
-        ("booster_time", 0, "booster must come after the first dose"),
-        ("booster_dose", -20, "booster must be between 0"),
-        ("booster_dose", 100, "half the first dose"),
-        ("first_dose", 200, "fitted to"),
         ("half_life", 0, "half-life must be above 0"),
+        ("half_life", -3, "half-life must be above 0"),
         ("absorption_rate", -0.5, "absorption rate must be above 0"),
+        ("absorption_rate", float("nan"), "must be a number"),
     ],
 )
 def test_impossible_value_shows_a_message_and_keeps_the_last_figure(panel, control, value, phrase):
@@ -35,31 +31,38 @@ def test_impossible_value_shows_a_message_and_keeps_the_last_figure(panel, contr
     assert panel.output.outputs == outputs_before
 
 
+def test_the_panel_has_no_dose_input(panel):
+    import ipywidgets as widgets
+
+    numeric = [c for c in panel.controls if isinstance(c, widgets.FloatText)]
+    assert [c.description for c in numeric] == ["Half-life (h)", "Absorption rate (per h)"]
+    assert all("dose" not in c.description.lower() for c in numeric)
+    assert [label for label, _ in panel.regimen.options][0].startswith("Mas 1999")
+
+
 def test_a_valid_value_redraws_and_clears_the_message(panel):
-    panel.first_dose.value = -1
+    panel.half_life.value = -1
     assert panel.message.value
     before = panel.figure.to_plotly_json()
-    panel.booster_dose.value = 50
-    panel.first_dose.value = 100
+    panel.half_life.value = 6
     assert panel.message.value == ""
     assert panel.figure.to_plotly_json() != before
     assert PLOTLY_MIME_TYPE in panel.output.outputs[0]["data"]
 
 
 def test_the_panel_uses_the_same_model_as_the_static_figure(panel):
-    # Defaults: the fitted model, 120 mg and a 60 mg booster at 2 h, so the booster curve is shown.
     shown = [t for t in panel.figure.data if t.visible is not False and t.meta["role"] == "curve"]
-    assert len(shown) == 1 and shown[0].meta["booster_h"] == 2
+    assert len(shown) == 1 and shown[0].meta["regimen"] == "mas1999_single_125"
     panel.half_life.value = 4
     faster = [t for t in panel.figure.data if t.visible is not False and t.meta["role"] == "curve"][0]
     assert faster.y[-1] < shown[0].y[-1]  # a shorter half-life leaves less at 24 h
 
 
-def test_no_booster_when_its_dose_is_zero_even_with_an_odd_time(panel):
-    panel.booster_dose.value = 0
-    panel.booster_time.value = -3  # ignored: there is no booster
-    assert panel.message.value == ""
-    assert not panel.figure.layout.updatemenus
+def test_choosing_a_trial_regimen_draws_its_supplement(panel):
+    panel.regimen.value = "mapp_later_sessions"
+    markers = [t for t in panel.figure.data if t.meta["role"] == "dose_marker"]
+    assert [(t.x[0], t.text[0]) for t in markers] == [(0, "120 mg"), (1.5, "+60 mg")]
+    assert not panel.figure.layout.updatemenus  # one regimen at a time in the live panel
 
 
 # --- The other live panels: each changes its figure, and refuses impossible values ---------

@@ -10,7 +10,9 @@ What the model leaves out: MDMA's kinetics are non-linear (it inhibits the
 liver enzyme CYP2D6 that breaks it down), so concentrations do not scale in
 proportion to dose; doses are simply added (superposition); there is no
 variation between people, no metabolites, no food effect. It describes
-concentration only, not effect, and it is not a dosing tool.
+concentration only, not effect, and it is not a dosing tool: it draws only the
+named regimens in ``data/dosing_regimens.csv`` (the laboratory dose it is
+fitted to and the doses the Phase 3 trials gave), never a dose a reader picks.
 """
 
 from __future__ import annotations
@@ -40,14 +42,14 @@ MEASURES = {
 }
 REGIMENS = ("single dose", "with booster", "session")
 
-#: Inputs the teaching model accepts; outside them it refuses rather than guesses.
-# The model is fitted to one 125 mg dose; MDMA's kinetics are non-linear, so the teaching
-# model refuses larger doses rather than extrapolate (and never becomes a dose planner).
-MAX_DOSE_MG = 125.0
 SIMULATED_HOURS = 24.0
 
 UNIT_CHECK = "unit does not match the measure"
 ROW_CHECK_COLUMNS[UNIT_CHECK] = "unit"  # report a failing row once, under its unit
+FIRST_DOSE_CHECK = "the first dose is at 0 h and a supplement after it"
+ONE_LABEL_CHECK = "one label per regimen"
+ROW_CHECK_COLUMNS[FIRST_DOSE_CHECK] = "time_h"
+ROW_CHECK_COLUMNS[ONE_LABEL_CHECK] = "label"
 
 #: The study and dose the model is fitted to.
 FIT_STUDY, FIT_DOSE_MG = "Mas 1999", 125.0
@@ -175,33 +177,59 @@ def fitted_model(table: pd.DataFrame) -> OneCompartmentModel:
     return fit_to_reported_peak(value("cmax"), value("tmax"), value("half_life"), FIT_DOSE_MG)
 
 
-def check_regimen(first_dose_mg: float, booster_dose_mg: float = 0.0, booster_time_h: float | None = None,
-                  half_life_h: float | None = None, absorption_rate_per_h: float | None = None) -> None:
-    """Raise ``ValueError`` with a plain message if the inputs are impossible for the model.
+def check_model_inputs(half_life_h: float, absorption_rate_per_h: float) -> None:
+    """Raise ``ValueError`` with a plain message if the live panel's teaching knobs are impossible.
 
-    Doses in mg, times in hours after the first dose, half-life in hours,
-    absorption rate in 1/h; ``None`` leaves a value unchecked.
+    Half-life in hours, absorption rate in 1/h. Doses are never an input: the
+    model draws only the named regimens of ``data/dosing_regimens.csv``.
     """
-    values = {
-        "first dose": first_dose_mg, "booster dose": booster_dose_mg, "booster time": booster_time_h,
-        "half-life": half_life_h, "absorption rate": absorption_rate_per_h,
-    }
-    for name, value in values.items():
-        if value is not None and not math.isfinite(value):
+    for name, value in {"half-life": half_life_h, "absorption rate": absorption_rate_per_h}.items():
+        if value is None or not math.isfinite(value):
             raise ValueError(f"the {name} must be a number")
-    if not 0 < first_dose_mg <= MAX_DOSE_MG:
-        raise ValueError(f"the first dose must be above 0 and at most {MAX_DOSE_MG:.0f} mg, the dose this teaching model is fitted to; "
-                         "kinetics are non-linear above it")
-    if not 0 <= booster_dose_mg <= first_dose_mg / 2:
-        raise ValueError("the booster must be between 0 (none) and half the first dose, the supplement the trials gave")
-    if booster_dose_mg > 0 and booster_time_h is None:
-        raise ValueError("a booster dose needs a time")
-    if booster_time_h is not None and not 0 < booster_time_h < SIMULATED_HOURS:
-        raise ValueError(f"the booster must come after the first dose and within {SIMULATED_HOURS:.0f} h of it")
-    if half_life_h is not None and half_life_h <= 0:
+    if half_life_h <= 0:
         raise ValueError("the half-life must be above 0 h")
-    if absorption_rate_per_h is not None and absorption_rate_per_h <= 0:
+    if absorption_rate_per_h <= 0:
         raise ValueError("the absorption rate must be above 0 per hour")
+
+
+def dosing_regimens_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``dosing_regimens.csv``: the named regimens the concentration figure draws, one dose per row."""
+    return pa.DataFrameSchema(
+        {
+            "regimen": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$", error="regimen must be snake_case")),
+            "label": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "dose_order": pa.Column(int, pa.Check.isin([1, 2], error="dose_order must be 1 (first dose) or 2 (supplement)"), coerce=True),
+            "time_h": pa.Column(float, pa.Check.in_range(0, SIMULATED_HOURS, error=f"time_h must be between 0 and {SIMULATED_HOURS:g}"), coerce=True),
+            "dose_mg": pa.Column(float, pa.Check.gt(0, error="dose_mg must be above 0"), coerce=True),
+            **_sourced_columns(bib_keys),
+        },
+        checks=[
+            pa.Check(lambda df: (df["dose_order"] == 1) == (df["time_h"] == 0), error=FIRST_DOSE_CHECK,
+                     name="first_dose_at_zero"),
+            pa.Check(lambda df: df.groupby("regimen")["label"].transform("nunique") == 1, error=ONE_LABEL_CHECK, name="one_label"),
+        ],
+        unique=["regimen", "dose_order"],
+        strict=True,
+    )
+
+
+def dosing_regimens(path: Path | None = None) -> pd.DataFrame:
+    """Return the named regimens the concentration figure may draw, validated.
+
+    Columns: regimen, label, dose_order, time_h, dose_mg and the shared source
+    columns. Each regimen has a first dose at 0 h and at most one supplement.
+    """
+    path = path or data_dir() / "dosing_regimens.csv"
+    return load_table(path, dosing_regimens_schema(bibliography_keys()))
+
+
+def regimen_doses(regimens: pd.DataFrame) -> dict[str, tuple[str, list[tuple[float, float]]]]:
+    """Map each regimen id to (its label, its doses as (time in h, dose in mg)), in file order."""
+    result: dict[str, tuple[str, list[tuple[float, float]]]] = {}
+    for regimen, rows in regimens.sort_values("dose_order").groupby("regimen", sort=False):
+        result[regimen] = (rows["label"].iloc[0], list(zip(rows["time_h"].astype(float), rows["dose_mg"].astype(float), strict=True)))
+    order = list(dict.fromkeys(regimens["regimen"]))
+    return {regimen: result[regimen] for regimen in order}
 
 
 @dataclass(frozen=True)

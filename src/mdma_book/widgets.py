@@ -3,8 +3,8 @@
 They need a running Jupyter kernel: in the static book each chapter shows the
 panel's code with a note saying so, rather than leaving controls that cannot
 respond. Every panel draws with the same functions as the static figure. An
-impossible input (no trial chosen, a risk above 100 per 100, a negative dose, a
-booster before the first dose...) shows a message and leaves the last valid
+impossible input (no trial chosen, a risk above 100 per 100, a negative
+half-life...) shows a message and leaves the last valid
 chart in place.
 
 Each panel has ``controls`` (the widgets a teacher changes), ``figure`` (the
@@ -71,49 +71,48 @@ class FigurePanel:
 
 NOTE = (
     "<b>A teaching model of blood concentration, not a dosing tool.</b> "
-    "Change a value and press Enter or leave the box; the model is described in the chapter."
+    "The menu offers only the regimens studies used; no box sets a dose. Half-life and absorption rate "
+    "are there to explore the model: change one and press Enter or leave the box."
 )
 
 
 class SimulatorPanel(FigurePanel):
-    """Text boxes for the first dose (mg), a booster (mg, h), half-life (h) and absorption rate (1/h) over the model.
+    """A menu of the studies' named regimens, and the model's half-life (h) and absorption rate (1/h) as teaching knobs.
 
-    ``table`` is :func:`mdma_book.pharmacokinetics.pharmacokinetic_values` (read
-    from ``data/`` when omitted). ``figure`` is the chart last drawn; ``message``
-    says why an input was refused. Display the panel in a notebook cell.
+    ``table`` is :func:`mdma_book.pharmacokinetics.pharmacokinetic_values` and
+    ``regimens`` :func:`mdma_book.pharmacokinetics.dosing_regimens` (both read
+    from ``data/`` when omitted). There is deliberately no dose input: the
+    regimens are those of ``data/dosing_regimens.csv``. ``figure`` is the chart
+    last drawn; ``message`` says why an input was refused.
     """
 
-    def __init__(self, table: pd.DataFrame | None = None):
+    def __init__(self, table: pd.DataFrame | None = None, regimens: pd.DataFrame | None = None):
         table = pk.pharmacokinetic_values() if table is None else table
+        self._regimens = pk.regimen_doses(pk.dosing_regimens() if regimens is None else regimens)
         self._fitted = pk.fitted_model(table)
         self._durations = pk.effect_durations(table)
         self._peaks = pk.measured_peaks(table)
         style = {"description_width": "11em"}
-        self.first_dose = widgets.FloatText(value=120, description="First dose (mg)", style=style)
-        self.booster_dose = widgets.FloatText(value=60, description="Booster dose (mg, 0 = none)", style=style)
-        self.booster_time = widgets.FloatText(value=2, description="Booster at (h after first)", style=style)
+        self.regimen = widgets.Dropdown(
+            options=[(label, rid) for rid, (label, _) in self._regimens.items()], description="Regimen studied", style=style
+        )
         self.half_life = widgets.FloatText(value=round(self._fitted.half_life_h, 2), description="Half-life (h)", style=style)
         self.absorption_rate = widgets.FloatText(
             value=round(self._fitted.absorption_rate_per_h, 3), description="Absorption rate (per h)", style=style
         )
         self.note = NOTE
-        self._start([self.first_dose, self.booster_dose, self.booster_time, self.half_life, self.absorption_rate])
+        self._start([self.regimen, self.half_life, self.absorption_rate])
 
     def build_figure(self) -> go.Figure:
-        """The chart for the current inputs; raises ``ValueError`` if they are impossible."""
-        first, booster, at = self.first_dose.value, self.booster_dose.value, self.booster_time.value
-        has_booster = booster > 0
-        pk.check_regimen(first, booster, at if has_booster else None, self.half_life.value, self.absorption_rate.value)
+        """The chart for the chosen regimen and model knobs; raises ``ValueError`` if a knob is impossible."""
+        pk.check_model_inputs(self.half_life.value, self.absorption_rate.value)
         model = pk.OneCompartmentModel(
             absorption_rate_per_h=self.absorption_rate.value,
             elimination_rate_per_h=math.log(2) / self.half_life.value,
             volume_over_f_l=self._fitted.volume_over_f_l,
         )
-        return concentration_figure(
-            model, self._durations, self._peaks,
-            first_doses_mg=(first,), booster_times_h=(at,) if has_booster else (),
-            booster_fraction=booster / first, initial_dose_mg=first, initial_booster_h=at if has_booster else None,
-        )
+        chosen = self.regimen.value
+        return concentration_figure(model, self._durations, self._peaks, {chosen: self._regimens[chosen]})
 
 
 PTSD_OUTCOME_CHOICES = [(evidence.OUTCOMES[o], o) for o in evidence.PTSD_OUTCOMES]
