@@ -36,7 +36,7 @@ BENCH = ROOT / "bench"
 HTML = ROOT / "_build" / "html"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 JB_FLAGS = ["-W", "-n", "--keep-going"]
-EDITED_CHAPTER = ROOT / "book" / "05-conclusion.md"
+EDITED_CHAPTER = ROOT / "book" / "07-conclusion.md"
 LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
 BUDGET_FIGURE_PAGE_BYTES = 1_400_000
 

@@ -125,7 +125,7 @@ def test_regimen_menu_switches_to_a_trial_regimen_and_its_supplement_band(chapte
 
 
 def test_course_menu_switches_between_mapp1_and_mapp2(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/book/04-what-it-means.html")
+    page, report = open_page(browser, f"{site_url}/book/06-what-it-means.html")
     try:
         figure = _figure(page, 0)
         courses = "d => [...new Set(d.data.filter(t => t.visible !== false).map(t => t.meta.course))].sort()"

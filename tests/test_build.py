@@ -29,8 +29,10 @@ def _book_copy(tmp_path: Path, chapter_text: str) -> Path:
     """A two-page copy of the book whose second page is ``chapter_text``."""
     book = tmp_path / "book-copy"
     (book / "book").mkdir(parents=True)
-    for name in ("_config.yml", "references.bib"):
-        shutil.copy(ROOT / name, book / name)
+    shutil.copy(ROOT / "references.bib", book / "references.bib")
+    # The copy's one chapter states no evidence, so it carries no "evidence last checked" date.
+    config = (ROOT / "_config.yml").read_text().replace("  config:\n", "  config:\n    mdma_undated_pages: [book/broken, book/references]\n", 1)
+    (book / "_config.yml").write_text(config)
     shutil.copy(ROOT / "book" / "references.md", book / "book" / "references.md")
     (book / "_toc.yml").write_text("format: jb-book\nroot: book/references\nchapters:\n  - file: book/broken\n")
     header = (ROOT / "book" / "03-evidence.md").read_text().split("---\n")[1]
@@ -79,19 +81,22 @@ def test_bibliography_list_uses_author_year_labels(built_html):
     assert len(set(labels)) == len(labels), "two bibliography entries share a label"
 
 
-def test_author_year_labels_get_suffixes_when_they_clash():
-    from pybtex.database import parse_string
-
+def test_author_year_labels_get_suffixes_when_they_clash_and_agree_everywhere():
     from mdma_book.bibstyle import AuthorYearLabelStyle
+    from mdma_book.citations import bibliography_entries, citation_label
 
-    bib = parse_string(
-        "@article{a, author={Kirkpatrick, M. and Lee, R. and Wardle, M.}, year={2014}, title={One}}"
-        "@article{b, author={Kirkpatrick, M. and Jacob, S. and de Wit, H.}, year={2014}, title={Two}}"
-        "@misc{c, author={{Reuters}}, year={2024}, title={Three}}",
-        "bibtex",
-    )
-    labels = list(AuthorYearLabelStyle().format_labels(bib.entries.values()))
-    assert labels == ["Kirkpatrick et al., 2014a", "Kirkpatrick et al., 2014b", "Reuters, 2024"]
+    entries = bibliography_entries()
+    pair = [entries["hysek2012carvedilol"], entries["hysek2012duloxetine"]]
+    labels = list(AuthorYearLabelStyle().format_labels(pair))
+    assert sorted(labels) == ["Hysek et al., 2012a", "Hysek et al., 2012b"]
+    # The list, the text and the figures' hover text use one label per source.
+    assert labels == [citation_label("hysek2012carvedilol"), citation_label("hysek2012duloxetine")]
+    assert citation_label("mitchell2021mapp1") == "Mitchell et al., 2021"
+
+
+def test_in_text_citations_use_the_same_disambiguated_labels(built_html):
+    text = (built_html / "book" / "02-mechanism.html").read_text()
+    assert "Hysek et al., 2012b" in text
 
 
 def _figure_specs(html_path: Path) -> list[dict]:

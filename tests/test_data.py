@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mdma_book import evidence
+from mdma_book import currency, evidence, harms, pharmacokinetics
 from mdma_book.citations import short_citation
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -67,6 +67,8 @@ def test_every_source_key_in_data_exists_in_references_bib():
 
     keys = evidence.bibliography_keys()
     for csv in sorted((ROOT / "data").glob("*.csv")):
+        if csv.name == "evidence_checked.csv":
+            continue  # dates on which pages were checked: book metadata, not facts from a source
         table = pd.read_csv(csv, dtype=str)
         used = set(table["source_key"].dropna()) if "source_key" in table else set()
         if "source_keys" in table:
@@ -78,7 +80,8 @@ def test_every_source_key_in_data_exists_in_references_bib():
 @pytest.mark.parametrize(
     "loader",
     [evidence.dichotomous_outcomes, evidence.continuous_outcomes, evidence.reported_values,
-     evidence.trials, evidence.claims, evidence.certainty],
+     evidence.trials, evidence.claims, evidence.certainty, harms.harms, currency.access, currency.changelog,
+     currency.evidence_checked, pharmacokinetics.dosing_regimens],
 )
 def test_every_data_file_validates(loader):
     assert len(loader()) > 0

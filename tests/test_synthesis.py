@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import ROOT
 from mdma_book import downloads, evidence, synthesis
 
 
@@ -48,12 +49,57 @@ def test_absolute_effect_refuses_a_risk_the_ratio_would_push_past_100(dichotomou
         synthesis.absolute_effect(dichotomous, "response", control_risk=0.95)
 
 
-def test_summary_of_findings_has_at_most_seven_graded_outcomes(dichotomous):
-    table = synthesis.summary_of_findings(dichotomous, evidence.continuous_outcomes(),
-                                          evidence.reported_values(), evidence.certainty())
-    assert 1 <= len(table) <= 7
-    assert table["Certainty"].str.contains("High|Moderate|Low|Very low").all()
-    assert table["Why"].str.len().gt(10).all()
+@pytest.fixture(scope="module")
+def benefits(dichotomous):
+    return synthesis.summary_of_findings(dichotomous, evidence.continuous_outcomes(), evidence.reported_values(), evidence.certainty())
+
+
+@pytest.fixture(scope="module")
+def harms_table(dichotomous):
+    return synthesis.harms_summary_of_findings(dichotomous, evidence.reported_values(), evidence.certainty())
+
+
+def test_each_summary_of_findings_panel_has_at_most_seven_graded_outcomes(benefits, harms_table):
+    for table in (benefits, harms_table):
+        assert 1 <= len(table) <= 7
+        assert table["Certainty"].str.contains("High|Moderate|Low|Very low|Not graded").all()
+        assert table["Why"].str.len().gt(10).all()
+        assert table["What the certainty means"].str.len().gt(10).all()
+
+
+def test_benefits_lead_with_the_primary_outcome_ptsd_severity(benefits):
+    first = benefits.iloc[0]
+    assert first["Outcome"].startswith("PTSD severity") and "primary outcome" in first["Outcome"]
+    assert "-0.71 (-0.95 to -0.47)" in first["Relative effect (95% CI)"]
+
+
+def test_harms_panel_has_the_harm_outcomes_and_durability(harms_table):
+    outcomes = " | ".join(harms_table["Outcome"])
+    for phrase in ("Any adverse event", "Serious adverse events", "Severe adverse events", "Suicidal", "beyond week"):
+        assert phrase in outcomes
+    severe = harms_table[harms_table["Outcome"].str.startswith("Severe")].iloc[0]
+    assert severe["Relative effect (95% CI)"] == "RR 2.41 (0.49 to 11.85)" and severe["Certainty"].endswith("Very low")
+    assert harms_table.iloc[-1]["Certainty"] == "— Not graded"
+
+
+def test_summary_of_findings_agrees_with_the_forest_plot_and_the_prose(dichotomous, benefits):
+    from mdma_book import prose
+
+    numbers = prose.evidence_numbers(dichotomous, evidence.continuous_outcomes(), evidence.reported_values())
+    response = benefits[benefits["Outcome"].str.startswith("PTSD: response")].iloc[0]
+    assert response["Relative effect (95% CI)"] == "RR " + numbers["phase3_response_rr"].replace(" (95% CI ", " (")
+    depression = benefits[benefits["Outcome"].str.startswith("Depression")].iloc[0]
+    assert numbers["g_depression"].replace("\u2212", "-").replace(" (95% CI ", " (") in depression["Relative effect (95% CI)"]
+    assert f"{numbers['abs_response_placebo']} per 100" == response["With placebo-assisted therapy"]
+
+
+def test_certainty_cannot_drift_from_its_downgrades(tmp_path):
+    original = (ROOT / "data" / "certainty.csv").read_text()
+    bad = tmp_path / "certainty.csv"
+    bad.write_text(original.replace("-1,0,0,-1,-1,very low", "-1,0,0,-1,-1,low", 1))
+    with pytest.raises(evidence.DataValidationError) as caught:
+        evidence.certainty(bad)
+    assert f"{bad}, line 5, column 'certainty': certainty does not follow" in str(caught.value)
 
 
 def test_downloads_are_the_tables_behind_the_figures(tmp_path):

@@ -41,7 +41,7 @@ def test_course_counts_are_the_verified_ones(course):
         assert numbers[f"{trial}_dosing_sessions"] == "3"
         assert numbers[f"{trial}_integration_sessions"] == "9"
         assert numbers[f"{trial}_endpoint_week"] == "18"
-    assert numbers["mapp2_treatment_period_end_week"] == "12"
+    assert numbers["mapp2_treatment_period_weeks"] == "12"  # after the preparatory sessions
     assert numbers["stard_level_1_medication_end_week"] == "14"
     mapp1_dosing = course[(course.course == "MAPP1") & (course.component == "dosing")]
     assert mapp1_dosing["hours_each"].eq(8).all()
@@ -87,4 +87,4 @@ def test_history_figure_has_one_marker_per_event_and_marks_long_gaps(events):
     markers = [t for t in figure.data if t.meta]
     assert sum(len(t.x) for t in markers) == len(events)
     assert {t.meta["category"] for t in markers} == set(events["category"])
-    assert [a.text for a in figure.layout.annotations] == ["<i>63 years pass</i>", "<i>29 years pass</i>"]
+    assert [a.text for a in figure.layout.annotations] == ["<i>63 years pass</i>", "<i>23 years pass</i>"]  # 1914-1977; 1988 to the first randomized trial, 2011

@@ -8,36 +8,44 @@ that uses it (``bibtex_default_style: authoryear`` in ``_config.yml``).
 
 from __future__ import annotations
 
-from collections import Counter
-from string import ascii_lowercase
-
+from pybtex.database import Entry
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 
-from mdma_book.citations import author_year
+from mdma_book.citations import citation_label
 
 
 class AuthorYearLabelStyle(BaseLabelStyle):
-    """Labels like 'Kirkpatrick et al., 2014a' and '... 2014b' when two would clash."""
+    """Labels like 'Kirkpatrick et al., 2014a' and '... 2014b' when two would clash.
+
+    The suffixes are assigned over the whole of ``references.bib``
+    (:func:`mdma_book.citations.citation_label`), so a source has the same label
+    in the list, in the text and in the figures' hover text.
+    """
 
     def format_labels(self, sorted_entries):
-        entries = list(sorted_entries)
-        plain = [author_year(entry) for entry in entries]
-        clashes = Counter(plain)
-        seen: Counter = Counter()
-        for label in plain:
-            if clashes[label] > 1:
-                yield f"{label}{ascii_lowercase[seen[label]]}"
-                seen[label] += 1
-            else:
-                yield label
+        for entry in sorted_entries:
+            yield citation_label(entry.key)
 
 
 class AuthorYearStyle(PlainStyle):
-    """pybtex's plain formatting (sorted by author, year, title) with author–year labels."""
+    """pybtex's plain formatting (sorted by author, year, title) with author–year labels.
+
+    The ``note`` field of ``references.bib`` holds contributors' verification notes
+    (where a detail was read, what could not be checked); readers see instead a
+    retraction, from the ``retraction`` field, and nothing else from the notes.
+    """
 
     default_label_style = "authoryear"
+
+    def format_entry(self, label, entry, bib_data=None):
+        fields = {name: value for name, value in entry.fields.items() if name != "note"}
+        if "retraction" in entry.fields:
+            fields["note"] = f"RETRACTED: {entry.fields['retraction']}"
+        shown = Entry(entry.type, fields=fields, persons=entry.persons)
+        shown.key = entry.key
+        return super().format_entry(label, shown, bib_data=bib_data)
 
 
 def register() -> None:

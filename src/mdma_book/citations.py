@@ -27,10 +27,15 @@ def bibliography_entries(bib_path: Path | None = None):
 
 
 def author_year(entry) -> str:
-    """'Mitchell et al., 2021', 'Vizeli and Liechti, 2017', 'Reuters, 2024' for a pybtex entry."""
+    """'Mitchell et al., 2021', 'Vizeli and Liechti, 2017', 'Reuters, 2024' for a pybtex entry.
+
+    An entry whose authors were not seen can give a ``shorthand`` field to use instead of its title.
+    """
     people = entry.persons.get("author", [])
     surnames = [" ".join(person.last_names) for person in people]
-    if not surnames:
+    if "shorthand" in entry.fields:  # a source whose authors were not seen names itself briefly
+        name = entry.fields["shorthand"]
+    elif not surnames:
         name = entry.fields.get("title", entry.key)
     elif len(surnames) == 1:
         name = surnames[0]
@@ -43,12 +48,40 @@ def author_year(entry) -> str:
     return f"{name}, {entry.fields.get('year', 'n.d.')}"
 
 
-def short_citation(key: str, bib_path: Path | None = None) -> str:
-    """Return e.g. ``"Mitchell et al., 2021"`` for a citation key.
+@lru_cache(maxsize=4)
+def _labels(bib_path: Path) -> dict[str, str]:
+    from collections import defaultdict
+    from string import ascii_lowercase
 
-    Raises ``KeyError`` naming the key when ``references.bib`` lacks it.
+    from pybtex.style.sorting.author_year_title import SortingStyle
+
+    entries = _parse(bib_path)
+    groups = defaultdict(list)
+    for entry in entries.values():
+        groups[author_year(entry)].append(entry)
+    labels = {}
+    for plain, group in groups.items():
+        if len(group) == 1:
+            labels[group[0].key] = plain
+            continue
+        # The same order as the bibliography list sorts them (author, year, title), so "a" comes first there too.
+        for suffix, entry in zip(ascii_lowercase, SortingStyle().sort(group)):
+            labels[entry.key] = f"{plain}{suffix}"
+    return labels
+
+
+def citation_label(key: str, bib_path: Path | None = None) -> str:
+    """The book's label for a source: 'Mitchell et al., 2021', or 'Hysek et al., 2012b' where two would read alike.
+
+    One label everywhere: in the text, the bibliography list, figure hover text
+    and source lines. Raises ``KeyError`` naming the key when ``references.bib`` lacks it.
     """
-    entries = bibliography_entries(bib_path)
-    if key not in entries:
+    labels = _labels(bib_path or bibliography_file())
+    if key not in labels:
         raise KeyError(f"citation key {key!r} is not in references.bib")
-    return author_year(entries[key])
+    return labels[key]
+
+
+def short_citation(key: str, bib_path: Path | None = None) -> str:
+    """Return the label readers see for a citation key, e.g. ``"Mitchell et al., 2021"`` (see :func:`citation_label`)."""
+    return citation_label(key, bib_path)

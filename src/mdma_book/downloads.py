@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mdma_book import evidence, stats, synthesis
+from mdma_book import harms, evidence, stats, synthesis
 
 FOLDER = Path("book") / "_data"
 
@@ -57,6 +57,8 @@ def tables() -> dict[str, pd.DataFrame]:
         "absolute-effects.csv": _absolute_csv(synthesis.absolute_effects(dichotomous)),
         "evidence-comparison.csv": _comparison_csv(synthesis.evidence_comparison(dichotomous, continuous, values)),
         "summary-of-findings.csv": synthesis.summary_of_findings(dichotomous, continuous, values, certainty),
+        "summary-of-findings-harms.csv": synthesis.harms_summary_of_findings(dichotomous, values, certainty),
+        "harms.csv": harms.harms(),
         "claims-checked.csv": evidence.claims(),
     }
 

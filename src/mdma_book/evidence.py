@@ -41,8 +41,17 @@ ROLES = ("mdma", "control")
 COMPARATOR_KINDS = ("inactive placebo", "low-dose MDMA")
 VERDICTS = ("supported", "overstated", "wrong", "unsupported", "source not found")
 CERTAINTY = ("high", "moderate", "low", "very low")
+#: Where GRADE starts before downgrading: randomized trials high, other designs low.
+CERTAINTY_START = {"randomized": "high", "non-randomized": "low"}
+#: The five GRADE domains an outcome can be downgraded for (0, -1 serious, -2 very serious).
+GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+CERTAINTY_RULE = "certainty does not follow from its start and downgrades"
+#: The kinds of evidence a statement can rest on, as the book labels them to readers.
+EVIDENCE_KINDS = (
+    "trial", "systematic review", "laboratory study", "case series", "regulator", "sponsor", "preprint", "journalism",
+)
 #: Cross-reference labels of the book's pages a claim may point to.
-BOOK_SECTIONS = ("history", "mechanism", "evidence", "what-it-means", "conclusion", "references", "claims")
+BOOK_SECTIONS = ("history", "mechanism", "evidence", "harms", "what-it-means", "conclusion", "references", "claims")
 
 
 class DataValidationError(ValueError):
@@ -205,15 +214,42 @@ def claims_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     )
 
 
+def graded_certainty(start: str, downgrades: int) -> str:
+    """GRADE's arithmetic: start high (randomized) or low (other designs), go down one level per downgrade, stop at very low.
+
+    ``start`` ``"none"`` means there is no evidence to grade: "not graded".
+    """
+    if start == "none":
+        return "not graded"
+    level = CERTAINTY.index(CERTAINTY_START[start]) + downgrades  # CERTAINTY runs from high to very low
+    return CERTAINTY[min(level, len(CERTAINTY) - 1)]
+
+
 def certainty_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
-    """Schema of ``certainty.csv``: the book's GRADE-style judgement per outcome."""
+    """Schema of ``certainty.csv``: the book's GRADE judgement per outcome, domain by domain.
+
+    The certainty must equal what the start and the downgrades give (see
+    :func:`graded_certainty`), so a rating cannot drift from its reasons.
+    """
+    downgrade = pa.Check.isin([0, -1, -2], error="a downgrade is 0, -1 (serious) or -2 (very serious)")
     return pa.DataFrameSchema(
         {
             "outcome_id": pa.Column(str, unique=True),
-            "certainty": pa.Column(str, pa.Check.isin(list(CERTAINTY), error=f"certainty not one of {list(CERTAINTY)}")),
+            "start": pa.Column(str, pa.Check.isin([*CERTAINTY_START, "none"], error="start not one of randomized, non-randomized, none")),
+            **{domain: pa.Column(int, downgrade, coerce=True) for domain in GRADE_DOMAINS},
+            "certainty": pa.Column(str, pa.Check.isin([*CERTAINTY, "not graded"], error=f"certainty not one of {[*CERTAINTY, 'not graded']}")),
             "reasons": pa.Column(str, pa.Check.str_length(min_value=10)),
             "source_keys": pa.Column(str, _key_list_check(bib_keys)),
         },
+        checks=[
+            pa.Check(
+                lambda df: df["certainty"] == [
+                    graded_certainty(start, -total) for start, total in zip(df["start"], df[list(GRADE_DOMAINS)].sum(axis=1), strict=True)
+                ],
+                error=CERTAINTY_RULE,
+                name="certainty_follows_downgrades",
+            )
+        ],
         strict=True,
     )
 
@@ -238,6 +274,7 @@ def _describe_check(check: str) -> str | None:
 
 #: Row-wise checks and the column a failure is reported under.
 ROW_CHECK_COLUMNS = {
+    CERTAINTY_RULE: "certainty",
     "events above total": "events",
     "value outside its interval": "value",
     "retracted must be true exactly when the source is retracted": "retracted",
@@ -267,7 +304,10 @@ def _describe_failures(path: Path, errors: SchemaErrors) -> str:
         line = 0 if pd.isna(case.index) else int(case.index) + 2  # header is line 1
         where = f"{path}, line {line}, column '{column}'" if line else f"{path}: column '{column}'"
         shown = "" if value is None or pd.isna(value) else f" (value {value!r})"
-        found[(line, column)] = f"{where}: {message}{shown}"
+        if (line, column) in found:  # several checks failed on one cell: say all of them
+            found[(line, column)] += f"; {message}"
+        else:
+            found[(line, column)] = f"{where}: {message}{shown}"
     return "\n".join(found[key] for key in sorted(found))
 
 

@@ -105,6 +105,7 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
         numbers[f"abs_{key}_mdma"] = f"{effect['per100_mdma']:.0f}"
         numbers[f"abs_{key}_mdma_range"] = f"{effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f}"
         numbers[f"nnt_{key}"] = effect["nnt"].describe()
+        numbers[f"phase3_{key}_rr"] = _interval(effect["risk_ratio"])
     depression = synthesis.depression_effects(continuous)
     pooled_g = stats.pool(depression["effect"], depression["variance"], "hedges_g")
     numbers["g_depression"] = _interval(pooled_g.estimate)
@@ -151,7 +152,8 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
     change = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
     numbers["kvam_madrs_change"] = _interval(stats.Estimate(change["value"], change["ci_low"], change["ci_high"]), digits=1)
     numbers["kvam_madrs_after"] = _number(round(reported(values, "Kvam 2025 (MDD)", "madrs_baseline_mean")["value"] + change["value"], 1))
-    numbers["cipriani_or_high"] = numbers["cipriani_or_high"].replace("95% CI", "95% credible interval")
+    for name in ("cipriani_or_high", "cipriani_or_low"):  # a network meta-analysis's intervals are credible intervals
+        numbers[name] = numbers[name].replace("95% CI", "95% credible interval")
     numbers["stard_steps"] = str(int(((values["study"] == "STAR*D") & (values["measure"] == "qids_remission_pct")).sum()))
     return numbers
 
@@ -224,6 +226,72 @@ def protocol_numbers(values: pd.DataFrame) -> dict[str, str]:
         "mapp_endpoint_weeks": _number(reported(values, "MAPP1", "primary_endpoint_weeks", "all")["value"]),
         "mapp_supplement_earliest_hours": _number(reported(values, "MAPP1", "supplement_time_earliest_hours", "all")["value"]),
         "mapp_supplement_latest_hours": _number(reported(values, "MAPP1", "supplement_time_latest_hours", "all")["value"]),
+    }
+
+
+def primary_outcome_numbers(values: pd.DataFrame) -> dict[str, str]:
+    """Chapter 3's numbers on the trials' primary outcome (CAPS-5 PTSD severity), completers and dropouts."""
+    from mdma_book import stats
+    from mdma_book.evidence import reported
+
+    def value(study: str, measure: str, arm: str) -> str:
+        return _number(reported(values, study, measure, arm)["value"])
+
+    severity = reported(values, "Living review (Sypres)", "ptsd_severity_hedges_g", "MDMA vs control")
+    difference = reported(values, "MAPP2", "caps5_ls_mean_difference", "between groups")
+    return {
+        "caps_max": value("CAPS-5 scale", "score_range_max", "all"),
+        "mapp1_caps_change_mdma": value("MAPP1", "caps5_mean_change", "MDMA-assisted therapy"),
+        "mapp1_caps_change_placebo": value("MAPP1", "caps5_mean_change", "placebo with therapy"),
+        "mapp1_caps_d": value("MAPP1", "caps5_cohens_d", "between groups"),
+        "mapp2_caps_change_mdma": value("MAPP2", "caps5_ls_mean_change", "MDMA-assisted therapy"),
+        "mapp2_caps_change_placebo": value("MAPP2", "caps5_ls_mean_change", "placebo with therapy"),
+        "mapp2_caps_difference": _interval(stats.Estimate(difference["value"], difference["ci_low"], difference["ci_high"]), digits=1),
+        "mapp2_caps_d": value("MAPP2", "caps5_cohens_d", "between groups"),
+        "sypres_severity_g": _interval(stats.Estimate(severity["value"], severity["ci_low"], severity["ci_high"])),
+        "sypres_severity_k": str(int(severity["k_studies"])),
+        "sypres_severity_n": str(int(severity["participants"])),
+        **{f"{study.lower()}_dropouts_{key}": value(study, "did_not_complete", arm)
+           for study in ("MAPP1", "MAPP2") for key, arm in (("mdma", "MDMA-assisted therapy"), ("placebo", "placebo with therapy"))},
+        **{f"{study.lower()}_randomized_{key}": value(study, "randomized", arm)
+           for study in ("MAPP1", "MAPP2") for key, arm in (("mdma", "MDMA-assisted therapy"), ("placebo", "placebo with therapy"))},
+        "stard_level1_hamd_remission": value("STAR*D level 1", "hamd_remission_pct", "citalopram"),
+    }
+
+
+def update_numbers(values: pd.DataFrame) -> dict[str, str]:
+    """Numbers from the 2024–2026 updates that chapters quote: appraisals, follow-ups, new meta-analyses, trials under way."""
+    from mdma_book import stats
+    from mdma_book.evidence import reported
+
+    def value(study: str, measure: str, arm: str) -> str:
+        return _number(reported(values, study, measure, arm)["value"])
+
+    def interval(study: str, measure: str, arm: str) -> str:
+        row = reported(values, study, measure, arm)
+        return _interval(stats.Estimate(row["value"], row["ci_low"], row["ci_high"]))
+
+    return {
+        "icer_votes_vs_no_mdma": f'{value("ICER 2024 final report", "votes_not_adequate_vs_no_mdma", "New England CEPAC")} to '
+                                 f'{value("ICER 2024 final report", "votes_adequate_vs_no_mdma", "New England CEPAC")}',
+        "icer_votes_vs_psychotherapy": f'{value("ICER 2024 final report", "votes_not_adequate_vs_trauma_psychotherapy", "New England CEPAC")} to '
+                                       f'{value("ICER 2024 final report", "votes_adequate_vs_trauma_psychotherapy", "New England CEPAC")}',
+        "kvam_followup_months": value("Kvam follow-up (MDD)", "followup_months_from_baseline", "MDMA-assisted therapy"),
+        "kvam_followup_attended": value("Kvam follow-up (MDD)", "followup_attended", "MDMA-assisted therapy"),
+        "kvam_endpoint_weeks": value("Kvam 2025 (MDD)", "primary_endpoint_weeks_after_second_session", "MDMA-assisted therapy"),
+        "oslo_episode_min_weeks": value("Oslo MDD study (eligibility)", "current_episode_min_weeks", "all"),
+        "oslo_episode_max_years": value("Oslo MDD study (eligibility)", "current_episode_max_years", "all"),
+        "borgogna_depression_g": interval("Borgogna 2026 meta-analysis (preprint)", "depression_g", "MDMA vs control"),
+        "faresotero_ptsd_smd": interval("Fares-Otero 2026 meta-analysis", "ptsd_smd", "MDMA vs control"),
+        "young_adult_study_n": value("Ostfold young-adult MDD study (planned)", "planned_participants", "all"),
+        "young_adult_age_min": value("Ostfold young-adult MDD study (planned)", "age_min_years", "all"),
+        "young_adult_age_max": value("Ostfold young-adult MDD study (planned)", "age_max_years", "all"),
+        "au_prescribers_dec_2023": value("Australian Authorised Prescriber scheme", "authorised_prescribers", "December 2023"),
+        "dod_grants": value("DoD MDMA grants 2025", "grants", "all"),
+        "mplong_target": value("MPLONG (NCT05066282)", "target_recruitment", "all"),
+        "gaynes_share": value("Gaynes 2020 review", "pct_meeting_common_trd_definition", "TRD intervention studies"),
+        "stard_pigott_pct": value("STAR*D reanalysis (Pigott 2023)", "cumulative_remission_pct", "all steps"),
+        "mithoefer_ltfu_months": value("Mithoefer 2013 long-term follow-up", "followup_months_mean", "MDMA-treated participants"),
     }
 
 

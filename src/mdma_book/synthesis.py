@@ -155,6 +155,8 @@ def absolute_effect(dichotomous: pd.DataFrame, outcome: str, control_risk: float
         "per100_control": 100 * control, "per100_mdma": 100 * treated.value,
         "per100_mdma_low": 100 * treated.low, "per100_mdma_high": 100 * treated.high,
         "risk_difference": difference, "nnt": stats.number_needed_to_treat(difference),
+        # The ratio's upper limit applied to the placebo risk passes 100 per 100; the interval is cut there.
+        "capped": control * rr.high > 1.0,
     }
 
 
@@ -162,26 +164,61 @@ def _fmt(estimate: stats.Estimate, digits: int = 2) -> str:
     return f"{estimate.value:.{digits}f} ({estimate.low:.{digits}f} to {estimate.high:.{digits}f})"
 
 
-def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFrame:
-    """The summary-of-findings table: at most seven outcomes, generated from data.
+CERTAINTY_SYMBOLS = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯", "not graded": "—"}
+#: Cochrane's plain-language wording for each certainty level.
+CERTAINTY_MEANING = {
+    "high": "the true effect is probably close to this estimate",
+    "moderate": "the true effect is probably close to this estimate, but may be substantially different",
+    "low": "the true effect may be substantially different from this estimate",
+    "very low": "the true effect is probably substantially different from this estimate",
+    "not graded": "there is no randomized evidence to grade",
+}
 
-    Columns follow Cochrane's layout: outcome, relative effect, risk with
-    placebo-assisted therapy and with MDMA-assisted therapy (per 100), trials
-    and participants, certainty with its reasons. Dichotomous PTSD outcomes are
-    the Phase 3 comparisons with placebo-assisted therapy (see :func:`absolute_effect`).
-    """
+
+def _mean_change(values: pd.DataFrame, study: str, measure: str, arm: str) -> str:
+    return f"{reported(values, study, measure, arm)['value']:.1f}".replace("-", "\u2212")
+
+
+def _graded(rows: list[dict], certainty: pd.DataFrame) -> pd.DataFrame:
     grades = certainty.set_index("outcome_id")
-    rows = []
-    for outcome_id, outcome in (("ptsd_response", "response"), ("ptsd_remission", "remission"),
-                                ("ptsd_loss_of_diagnosis", "loss_of_diagnosis")):
+    table = pd.DataFrame(rows)
+    table["Certainty"] = [f"{CERTAINTY_SYMBOLS[grades.loc[i, 'certainty']]} {grades.loc[i, 'certainty'].capitalize()}" for i in table["id"]]
+    table["What the certainty means"] = [CERTAINTY_MEANING[grades.loc[i, "certainty"]].capitalize() for i in table["id"]]
+    table["Why"] = [grades.loc[i, "reasons"] for i in table["id"]]
+    return table.drop(columns="id")
+
+
+def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFrame:
+    """The summary of findings for benefits: at most seven outcomes, generated from data.
+
+    Columns follow Cochrane's layout: outcome, relative effect, results with
+    placebo-assisted and MDMA-assisted therapy, trials and participants, certainty
+    with what it means and why. It leads with the trials' primary outcome, PTSD
+    severity. Dichotomous PTSD outcomes are the Phase 3 comparisons with
+    placebo-assisted therapy (see :func:`absolute_effect`); PTSD severity and the
+    depression row also pool Phase 2 trials, whose comparators were mostly low MDMA doses.
+    """
+    severity = reported(values, "Living review (Sypres)", "ptsd_severity_hedges_g", "MDMA vs control")
+    rows = [{
+        "Outcome": "PTSD severity (CAPS, clinician interview; the trials' primary outcome; 18 weeks in Phase 3)",
+        "Relative effect (95% CI)": f"Hedges' g {_fmt(stats.Estimate(severity['value'], severity['ci_low'], severity['ci_high']))}; below 0 favours MDMA",
+        "With placebo-assisted therapy": (f"Mean change {_mean_change(values, 'MAPP1', 'caps5_mean_change', 'placebo with therapy')} (MAPP1) and "
+                                          f"{_mean_change(values, 'MAPP2', 'caps5_ls_mean_change', 'placebo with therapy')} (MAPP2) points"),
+        "With MDMA-assisted therapy (95% CI)": (f"Mean change {_mean_change(values, 'MAPP1', 'caps5_mean_change', 'MDMA-assisted therapy')} (MAPP1) and "
+                                                f"{_mean_change(values, 'MAPP2', 'caps5_ls_mean_change', 'MDMA-assisted therapy')} (MAPP2) points"),
+        "Trials (participants)": f"{int(severity['k_studies'])} ({int(severity['participants'])} analysed)",
+        "id": "ptsd_severity",
+    }]
+    for outcome_id, outcome in (("ptsd_response", "response"), ("ptsd_loss_of_diagnosis", "loss_of_diagnosis"),
+                                ("ptsd_remission", "remission")):
         a = absolute_effect(dichotomous, outcome)
         weeks = comparisons(dichotomous[dichotomous["phase"] == 3], outcome)["timepoint_weeks"]
         when = f"{weeks.min():.0f} weeks" if weeks.min() == weeks.max() else f"{weeks.min():.0f} to {weeks.max():.0f} weeks"
         rows.append({
-            "Outcome": f"PTSD: {a['label'][0].lower() + a['label'][1:]} (CAPS; {when})",
+            "Outcome": f"PTSD: {a['label'][0].lower() + a['label'][1:]} (CAPS; Phase 3; {when})",
             "Relative effect (95% CI)": f"RR {_fmt(a['risk_ratio'])}",
             "With placebo-assisted therapy": f"{a['per100_control']:.0f} per 100",
-            "With MDMA-assisted therapy (95% CI)": f"{a['per100_mdma']:.0f} per 100 ({a['per100_mdma_low']:.0f} to {a['per100_mdma_high']:.0f})",
+            "With MDMA-assisted therapy (95% CI)": f"{a['per100_mdma']:.0f} per 100 ({a['per100_mdma_low']:.0f} to {a['per100_mdma_high']:.0f}{'*' if a['capped'] else ''})",
             "Trials (participants)": f"{a['k']} ({a['participants']})",
             "id": outcome_id,
         })
@@ -199,11 +236,36 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
     people = reported(values, "Kvam 2025 (MDD)", "participants")
     rows.append({
         "Outcome": "Major depression: change in MADRS score (open-label, no control group)",
-        "Relative effect (95% CI)": f"No comparison group; mean change {madrs['value']:.1f} points ({madrs['ci_low']:.1f} to {madrs['ci_high']:.1f})",
+        "Relative effect (95% CI)": f"No comparison group; mean change {madrs['value']:.1f} points ({madrs['ci_low']:.1f} to {madrs['ci_high']:.1f})".replace("-", "\u2212"),
         "With placebo-assisted therapy": "no control group",
         "With MDMA-assisted therapy (95% CI)": "not estimable",
         "Trials (participants)": f"1 ({int(people['value'])})",
         "id": "depression_mdd_open_label",
+    })
+    return _graded(rows, certainty)
+
+
+def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
+    """The summary of findings for harms and for what is unknown, in the same layout as :func:`summary_of_findings`."""
+    any_ae = reported(values, "Colcott 2024 meta-analysis", "any_adverse_event_or", "Phase 3: MDMA-assisted vs placebo-assisted therapy")
+    randomized = values[(values["study"].isin(["MAPP1", "MAPP2"])) & (values["measure"] == "randomized")]
+    rows = [{
+        "Outcome": "Any adverse event during treatment (Phase 3)",
+        "Relative effect (95% CI)": f"OR {_fmt(stats.Estimate(any_ae['value'], any_ae['ci_low'], any_ae['ci_high']))}",
+        "With placebo-assisted therapy": "not reported in the source read",
+        "With MDMA-assisted therapy (95% CI)": "more common; mostly mild or moderate and short-lived",
+        "Trials (participants)": f"2 ({int(randomized['value'].sum())} randomized)",
+        "id": "any_adverse_event",
+    }]
+    serious = reported(values, "MAPP2", "serious_teae_people", "all")
+    mapp2_total = int(randomized[randomized["study"] == "MAPP2"]["value"].sum())
+    rows.append({
+        "Outcome": "Serious adverse events (MAPP2, whole study)",
+        "Relative effect (95% CI)": "not estimable: no events",
+        "With placebo-assisted therapy": f"{serious['value']:.0f} in either arm",
+        "With MDMA-assisted therapy (95% CI)": f"{serious['value']:.0f} in either arm",
+        "Trials (participants)": f"1 ({mapp2_total})",
+        "id": "serious_adverse_events",
     })
     severe = comparisons(dichotomous, "severe_adverse_event").iloc[0]
     rr = stats.effect_with_ci(severe["events_mdma"], severe["total_mdma"], severe["events_control"], severe["total_control"], "risk_ratio")
@@ -215,11 +277,29 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
         "Trials (participants)": f"1 ({severe['total_mdma'] + severe['total_control']})",
         "id": "severe_adverse_events",
     })
-    table = pd.DataFrame(rows)
-    symbols = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯"}
-    table["Certainty"] = [f"{symbols[grades.loc[i, 'certainty']]} {grades.loc[i, 'certainty'].capitalize()}" for i in table["id"]]
-    table["Why"] = [grades.loc[i, "reasons"] for i in table["id"]]
-    return table.drop(columns="id")
+    mdma = reported(values, "MAPP1", "suicidality_aesi_people", "MDMA-assisted therapy")
+    placebo = reported(values, "MAPP1", "suicidality_aesi_people", "placebo with therapy")
+    n_mdma = reported(values, "MAPP1", "randomized", "MDMA-assisted therapy")["value"]
+    n_placebo = reported(values, "MAPP1", "randomized", "placebo with therapy")["value"]
+    rr = stats.effect_with_ci(int(mdma["value"]), int(n_mdma), int(placebo["value"]), int(n_placebo), "risk_ratio")
+    rows.append({
+        "Outcome": "Suicidal thoughts or behaviour recorded as adverse events (MAPP1)",
+        "Relative effect (95% CI)": f"RR {_fmt(rr)}",
+        "With placebo-assisted therapy": f"{100 * placebo['value'] / n_placebo:.0f} per 100",
+        "With MDMA-assisted therapy (95% CI)": f"{100 * mdma['value'] / n_mdma:.0f} per 100",
+        "Trials (participants)": f"1 ({int(n_mdma + n_placebo)})",
+        "id": "suicidality",
+    })
+    endpoint = reported(values, "MAPP1", "primary_endpoint_weeks", "all")["value"]
+    rows.append({
+        "Outcome": f"Whether benefits and harms last beyond week {endpoint:.0f}",
+        "Relative effect (95% CI)": "no randomized data",
+        "With placebo-assisted therapy": "not compared",
+        "With MDMA-assisted therapy (95% CI)": "not compared",
+        "Trials (participants)": "0",
+        "id": "durability",
+    })
+    return _graded(rows, certainty)
 
 
 def evidence_comparison(dichotomous, continuous, values) -> dict:

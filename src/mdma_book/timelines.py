@@ -21,7 +21,7 @@ CATEGORIES = {
     "research": "Research",
     "therapy": "Use in therapy",
     "us_regulation": "US regulation",
-    "other_regulator": "Australian regulation",
+    "other_regulator": "Regulators outside the US",
 }
 
 #: Courses of treatment, in the order the figure offers them.
@@ -126,7 +126,8 @@ def course_numbers(course: pd.DataFrame) -> dict[str, str]:
     """Prose-ready session counts per course, e.g. ``mapp1_integration_sessions`` -> ``"9"``.
 
     Keys: ``<course>_<component>_sessions`` (summed over the course),
-    ``<course>_<component>_end_week`` (the last week a block reaches) and, for
+    ``<course>_<component>_end_week`` (the last week a block reaches),
+    ``<course>_<component>_weeks`` (the longest block's length) and, for
     a one-off point such as the endpoint, ``<course>_<component>_week``; the
     course is in lower case with spaces and ``*`` dropped (``stard_level_1``).
     """
@@ -138,6 +139,7 @@ def course_numbers(course: pd.DataFrame) -> dict[str, str]:
                 numbers[f"{key}_{component}_sessions"] = f"{parts['sessions'].sum():.0f}"
             if parts["end_week"].notna().any():
                 numbers[f"{key}_{component}_end_week"] = f"{parts['end_week'].max():g}"
+                numbers[f"{key}_{component}_weeks"] = f"{(parts['end_week'] - parts['start_week']).max():g}"
             elif len(parts) == 1:
                 numbers[f"{key}_{component}_week"] = f"{parts['start_week'].iloc[0]:g}"
     return numbers

@@ -1,0 +1,176 @@
+"""How fresh the book is: when each chapter's evidence was last checked, and what changed when.
+
+``data/evidence_checked.csv`` gives, per page, the date its evidence was last
+checked against the sources; the Sphinx hook :func:`setup` prints that date
+under the page's title, so no chapter types it. ``data/changelog.csv`` lists
+every substantive correction and update with its date, reason and sources; the
+"What changed" page is generated from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from mdma_book.evidence import BOOK_SECTIONS, EVIDENCE_KINDS, _key_list_check, _sourced_columns, bibliography_keys, load_table
+from mdma_book.paths import data_dir
+from mdma_book.text import escape_markdown
+
+#: Kinds of change the "What changed" page lists, in the order it explains them.
+CHANGE_KINDS = {
+    "correction": "Correction: something the book said was wrong, misleading or incomplete",
+    "update": "Update: new evidence or a new decision",
+    "addition": "Addition: a topic the book did not cover",
+}
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _date_column() -> pa.Column:
+    return pa.Column(
+        str,
+        [
+            pa.Check.str_matches(DATE_PATTERN, error="date must be written YYYY-MM-DD"),
+            pa.Check(lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna(), error="date is not a real calendar date"),
+        ],
+    )
+
+
+def evidence_checked_schema() -> pa.DataFrameSchema:
+    """Schema of ``evidence_checked.csv``: one row per page whose evidence is dated."""
+    return pa.DataFrameSchema(
+        {
+            "page": pa.Column(str, pa.Check.str_matches(r"^book/[a-z0-9-]+$", error="page must be a document name like book/03-evidence"), unique=True),
+            "checked_on": _date_column(),
+            "scope": pa.Column(str, pa.Check.str_length(min_value=5)),
+        },
+        strict=True,
+    )
+
+
+def changelog_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``changelog.csv``: one substantive correction or update per row."""
+    return pa.DataFrameSchema(
+        {
+            "date": _date_column(),
+            "kind": pa.Column(str, pa.Check.isin(list(CHANGE_KINDS), error=f"kind not one of {list(CHANGE_KINDS)}")),
+            "page": pa.Column(str, pa.Check.isin([*BOOK_SECTIONS, "home"], error=f"page not one of {[*BOOK_SECTIONS, 'home']}")),
+            "what_changed": pa.Column(str, pa.Check.str_length(min_value=10)),
+            "why": pa.Column(str, pa.Check.str_length(min_value=10)),
+            "source_keys": pa.Column(str, _key_list_check(bib_keys)),
+        },
+        strict=True,
+    )
+
+
+def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``access.csv``: where, and how, MDMA can be given outside research, by region."""
+    return pa.DataFrameSchema(
+        {
+            "region": pa.Column(str, pa.Check.str_length(min_value=2), unique=True),
+            "access": pa.Column(str, pa.Check.str_length(min_value=3)),
+            "as_of": _date_column(),
+            "statement": pa.Column(str, pa.Check.str_length(min_value=20)),
+            "evidence_kind": pa.Column(str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")),
+            **_sourced_columns(bib_keys),
+        },
+        strict=True,
+    )
+
+
+def access(path: Path | None = None) -> pd.DataFrame:
+    """Access to MDMA by region (``data/access.csv``), validated, in file order."""
+    return load_table(path or data_dir() / "access.csv", access_schema(bibliography_keys()))
+
+
+def access_markdown(table: pd.DataFrame) -> str:
+    """The access section as MyST Markdown: one entry per region with its status, date, evidence kind and citation."""
+    parts = []
+    for row in table.itertuples():
+        parts.append(
+            f"- **{escape_markdown(row.region)}: {escape_markdown(row.access)}** (as of {readable_day(row.as_of)}). "
+            f"{escape_markdown(row.statement)} *{row.evidence_kind.capitalize()}* {{cite:p}}`{row.source_key}`"
+        )
+    return "\n".join(parts) + "\n"
+
+
+def evidence_checked(path: Path | None = None) -> pd.DataFrame:
+    """When each page's evidence was last checked (``data/evidence_checked.csv``), validated."""
+    return load_table(path or data_dir() / "evidence_checked.csv", evidence_checked_schema())
+
+
+def changelog(path: Path | None = None) -> pd.DataFrame:
+    """Every substantive correction and update (``data/changelog.csv``), validated, newest first."""
+    table = load_table(path or data_dir() / "changelog.csv", changelog_schema(bibliography_keys()))
+    return table.sort_values("date", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def readable_day(iso_date: str) -> str:
+    """'2026-11-29' -> '29 November 2026'."""
+    day = pd.Timestamp(iso_date)
+    return f"{day.day} {day.month_name()} {day.year}"
+
+
+def changelog_markdown(table: pd.DataFrame) -> str:
+    """The "What changed" page's list as MyST Markdown: by date, newest first, each entry with its reason and sources."""
+    parts = []
+    for date, rows in table.groupby("date", sort=False):
+        parts.append(f"## {readable_day(date)}\n")
+        for row in rows.itertuples():
+            keys = ",".join(k for k in row.source_keys.split(";") if k)
+            parts.append(
+                f"- **{row.kind.capitalize()}** ({{ref}}`{row.page}`). {escape_markdown(row.what_changed)} "
+                f"*Why:* {escape_markdown(row.why)} {{cite:p}}`{keys}`"
+            )
+        parts.append("")
+    return "\n".join(parts)
+
+
+# --- Sphinx: the date under each page's title --------------------------------------
+
+
+def _add_checked_date(app, doctree) -> None:
+    from docutils import nodes
+    from sphinx.addnodes import pending_xref
+
+    dates = app.env.mdma_evidence_checked
+    docname = app.env.docname
+    if docname not in dates:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    checked_on, scope = dates[docname]
+    paragraph = nodes.paragraph(classes=["mdma-evidence-checked"])
+    paragraph += nodes.strong(text="Evidence last checked: ")
+    paragraph += nodes.Text(f"{readable_day(checked_on)} ({scope}). ")
+    link = pending_xref("", refdomain="std", reftype="ref", reftarget="changes", refexplicit=True, refwarn=True)
+    link += nodes.inline(text="What changed")
+    paragraph += link
+    title_index = section.first_child_matching_class(nodes.title)
+    section.insert(0 if title_index is None else title_index + 1, paragraph)
+
+
+def _read_dates(app) -> None:
+    table = evidence_checked()
+    app.env.mdma_evidence_checked = {row.page: (row.checked_on, row.scope) for row in table.itertuples()}
+    pages = {d for d in app.env.found_docs if d.startswith("book/")}
+    missing = sorted(pages - set(app.env.mdma_evidence_checked) - set(app.config.mdma_undated_pages))
+    if missing:
+        from sphinx.errors import ExtensionError
+
+        raise ExtensionError(f"data/evidence_checked.csv has no date for {missing}; add a row for each page")
+
+
+#: Pages that state no evidence of their own, so carry no date (Sphinx setting ``mdma_undated_pages``).
+UNDATED_PAGES = {"book/references", "book/educators", "book/changes"}
+
+
+def setup(app):
+    """Sphinx extension: print each page's evidence date under its title; refuse a page without one."""
+    app.add_config_value("mdma_undated_pages", sorted(UNDATED_PAGES), "env")
+    app.connect("env-before-read-docs", lambda app, env, docnames: _read_dates(app))
+    app.connect("doctree-read", _add_checked_date)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

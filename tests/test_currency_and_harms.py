@@ -1,0 +1,113 @@
+"""The harms, access, changelog and evidence-date files: they validate, bad rows are named, and pages use them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, toc_pages
+from mdma_book import currency, evidence, harms
+from mdma_book.text import escape_markdown
+
+
+def _with(tmp_path, name: str, old: str, new: str):
+    original = (ROOT / "data" / name).read_text(encoding="utf-8")
+    assert old in original, f"{old!r} not in {name}"
+    path = tmp_path / name
+    path.write_text(original.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _line_of(name: str, text: str) -> int:
+    lines = (ROOT / "data" / name).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+def test_every_harm_has_a_source_a_kind_and_a_category():
+    table = harms.harms()
+    assert set(table["category"]) == set(harms.CATEGORIES)
+    assert set(table["evidence_kind"]) <= set(evidence.EVIDENCE_KINDS)
+    assert table["source_key"].isin(evidence.bibliography_keys()).all()
+
+
+def test_every_allegation_carries_the_response_to_it():
+    journalism = harms.harms().query("evidence_kind == 'journalism'")
+    assert len(journalism) > 0
+    assert journalism["response"].str.len().gt(10).all() and journalism["response_source_key"].notna().all()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "phrase"),
+    [
+        (",journalism,wsj2024suicidal,", ",gossip,wsj2024suicidal,", "evidence_kind", "evidence_kind not one of"),
+        (",journalism,wsj2024suicidal,", ",journalism,no_such_source_2099,", "source_key", "not in references.bib"),
+        ("H17,alleged_not_proven,", "H17,rumour,", "category", "category not one of"),
+    ],
+)
+def test_a_bad_harm_row_is_named_by_file_line_and_column(tmp_path, old, new, column, phrase):
+    path = _with(tmp_path, "harms.csv", old, new)
+    with pytest.raises(evidence.DataValidationError) as caught:
+        harms.harms(path)
+    line = _line_of("harms.csv", "H17,")
+    assert f"{path}, line {line}, column '{column}'" in str(caught.value) and phrase in str(caught.value)
+
+
+def test_an_allegation_without_a_response_is_refused(tmp_path):
+    original = (ROOT / "data" / "harms.csv").read_text(encoding="utf-8")
+    row = next(line for line in original.splitlines() if line.startswith("H17,"))
+    stripped = re.sub(r",false,.*$", ",false,,,", row)  # drop the response, its source and the note
+    path = tmp_path / "harms.csv"
+    path.write_text(original.replace(row, stripped), encoding="utf-8")
+    with pytest.raises(evidence.DataValidationError) as caught:
+        harms.harms(path)
+    assert f"line {_line_of('harms.csv', 'H17,')}, column 'evidence_kind'" in str(caught.value)
+    assert "needs the response to it" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "loader", "old", "new", "column", "phrase"),
+    [
+        ("changelog.csv", currency.changelog, "2026-11-29,addition,harms,", "29/11/2026,addition,harms,", "date", "YYYY-MM-DD"),
+        ("changelog.csv", currency.changelog, "2026-11-29,addition,harms,", "2026-02-30,addition,harms,", "date", "not a real calendar date"),
+        ("changelog.csv", currency.changelog, "2026-11-29,addition,harms,", "2026-11-29,rumour,harms,", "kind", "kind not one of"),
+        ("access.csv", currency.access, "Australia,authorised", "Australia,authorised", "source_key", None),
+        ("evidence_checked.csv", currency.evidence_checked, "book/04-harms,2026-11-29", "book/04-harms,2026-13-01", "checked_on", "not a real calendar date"),
+    ],
+)
+def test_a_bad_currency_row_is_named(tmp_path, name, loader, old, new, column, phrase):
+    if phrase is None:  # an unknown source in the access table
+        old, new, phrase = ",tga2023mdmapsilocybin,", ",tga1999nosuch,", "not in references.bib"
+    path = _with(tmp_path, name, old, new)
+    with pytest.raises(evidence.DataValidationError) as caught:
+        loader(path)
+    assert f"{path}, line 2, column '{column}'" in str(caught.value) or f"{path}, line" in str(caught.value)
+    assert f"column '{column}'" in str(caught.value) and phrase in str(caught.value)
+
+
+def test_every_changelog_entry_names_a_page_and_a_source():
+    table = currency.changelog()
+    assert table["source_keys"].str.len().gt(0).all()
+    assert table["date"].is_monotonic_decreasing
+    assert {"correction", "update", "addition"} <= set(table["kind"])
+
+
+def test_every_chapter_has_an_evidence_date():
+    dated = set(currency.evidence_checked()["page"])
+    pages = {p.removesuffix(".html") for p in toc_pages()} - currency.UNDATED_PAGES
+    assert pages <= dated, f"pages without a date: {pages - dated}"
+
+
+def test_text_from_data_cannot_become_markup():
+    hostile = "<img src=x onerror=alert(1)> {cite:p}`x` [link](http://e.x) # heading"
+    escaped = escape_markdown(hostile)
+    assert re.search(r"(?<!\\)[<>{}\[\]`#()]", escaped) is None  # every markup character is backslash-escaped
+    assert escaped.replace("\\", "") == hostile
+
+
+def test_harms_markdown_escapes_data_and_keeps_citations(tmp_path):
+    table = harms.harms()
+    table.loc[table.index[0], "statement"] = "Bad <script>alert(1)</script> text"
+    markdown = harms.harms_markdown(table, table.iloc[0]["category"])
+    assert "<script>" not in markdown and "\\<script\\>" in markdown
+    assert "{cite:p}`" in markdown
