@@ -32,7 +32,8 @@ def author_year(entry) -> str:
     An entry whose authors were not seen can give a ``shorthand`` field to use instead of its title.
     """
     people = entry.persons.get("author", [])
-    surnames = [" ".join(person.last_names) for person in people]
+    # "van Amsterdam", "de Boer": the particle belongs to the surname a reader looks for.
+    surnames = [" ".join(person.prelast_names + person.last_names) for person in people]
     if "shorthand" in entry.fields:  # a source whose authors were not seen names itself briefly
         name = entry.fields["shorthand"]
     elif not surnames:

@@ -78,7 +78,7 @@ def harms_markdown(table: pd.DataFrame, category: str) -> str:
         raise ValueError(f"unknown category {category!r}; choose one of {list(CATEGORIES)}")
     parts = []
     for row in table[table["category"] == category].itertuples():
-        label = f"*{row.evidence_kind.capitalize()}*"
+        label = "**Evidence:** *journalism, an allegation*" if row.evidence_kind == "journalism" else f"**Evidence:** *{row.evidence_kind}*"
         entry = f"- **{escape_markdown(row.topic)}.** {escape_markdown(row.statement)} {label} {_cite(row.source_key)}"
         if row.evidence_kind == "journalism":
             entry += f"\n  *Response:* {escape_markdown(row.response)} {_cite(row.response_source_key)}"

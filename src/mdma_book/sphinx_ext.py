@@ -40,6 +40,7 @@ STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = "mdma/plotly-basic.min.js"
 FIGURES_JS = "mdma/figures.js"
 FIGURES_CSS = "mdma/figures.css"
+TABLES_CSS = "mdma/tables.css"
 
 
 def _add_figure_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -47,6 +48,8 @@ def _add_figure_scripts(app: Sphinx, pagename, templatename, context, doctree) -
         app.add_js_file(PLOTLY_JS, loading_method="defer")
         app.add_js_file(FIGURES_JS, loading_method="defer")
         app.add_css_file(FIGURES_CSS)
+    if "mdma-table" in context.get("body", ""):
+        app.add_css_file(TABLES_CSS)
 
 
 FONTAWESOME_TAG = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')

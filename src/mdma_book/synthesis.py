@@ -182,8 +182,10 @@ def _mean_change(values: pd.DataFrame, study: str, measure: str, arm: str) -> st
 def _graded(rows: list[dict], certainty: pd.DataFrame) -> pd.DataFrame:
     grades = certainty.set_index("outcome_id")
     table = pd.DataFrame(rows)
-    table["Certainty"] = [f"{CERTAINTY_SYMBOLS[grades.loc[i, 'certainty']]} {grades.loc[i, 'certainty'].capitalize()}" for i in table["id"]]
-    table["What the certainty means"] = [CERTAINTY_MEANING[grades.loc[i, "certainty"]].capitalize() for i in table["id"]]
+    table["Certainty"] = [
+        f"{CERTAINTY_SYMBOLS[grades.loc[i, 'certainty']]} {grades.loc[i, 'certainty'].capitalize()}: {CERTAINTY_MEANING[grades.loc[i, 'certainty']]}"
+        for i in table["id"]
+    ]
     table["Why"] = [grades.loc[i, "reasons"] for i in table["id"]]
     return table.drop(columns="id")
 
@@ -243,6 +245,15 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
         "id": "depression_mdd_open_label",
     })
     return _graded(rows, certainty)
+
+
+def split_reasons(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A summary-of-findings table as shown on the page: the results, and a two-column table of why each certainty is what it is.
+
+    Cochrane puts the reasons in footnotes; a separate table keeps the main one
+    narrow enough to read on a phone.
+    """
+    return table.drop(columns="Why"), table[["Outcome", "Why"]].rename(columns={"Why": "Why this certainty"})
 
 
 def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
