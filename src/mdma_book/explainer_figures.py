@@ -593,7 +593,7 @@ def history_timeline(events: pd.DataFrame) -> go.Figure:
                 textposition="middle right", cliponaxis=False,
                 marker={"symbol": style["symbol"], "size": 13, "color": style["colour"], "line": {"width": 1, "color": style["colour"]}},
                 hovertext=[
-                    f"<b>{readable_date(e.date, e.end_date)}: {e.label}</b><br>{_wrap(e.description, 50)}<br>{_source_line(e.source_key, e.status)}"
+                    f"<b>{readable_date(e.date, e.end_date)}: {e.label}</b><br>{_wrap(e.description, 50)}<br>Kind of evidence: {e.evidence_kind}<br>{_source_line(e.source_key, e.status)}"
                     for e in rows.itertuples()
                 ],
                 hoverinfo="text", meta={"category": category},

@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from mdma_book.citations import short_citation
-from mdma_book.evidence import ROW_CHECK_COLUMNS, _sourced_columns, bibliography_keys, load_table
+from mdma_book.evidence import EVIDENCE_KINDS, ROW_CHECK_COLUMNS, _sourced_columns, bibliography_keys, load_table
 from mdma_book.paths import data_dir
 
 #: Kinds of history event, with how the figure names them.
@@ -47,6 +47,7 @@ def history_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "category": pa.Column(str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")),
             "label": pa.Column(str, pa.Check.str_length(min_value=1, max_value=40)),
             "description": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "evidence_kind": pa.Column(str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")),
             **_sourced_columns(bib_keys),
         },
         unique=["date", "label"],
@@ -117,6 +118,7 @@ def history_table(events: pd.DataFrame) -> pd.DataFrame:
             "Date": [readable_date(e.date, e.end_date) for e in events.itertuples()],
             "Event": events["label"],
             "What happened": events["description"],
+            "Kind of evidence": events["evidence_kind"],
             "Source": [f"{short_citation(key)} ({status})" for key, status in zip(events["source_key"], events["status"], strict=True)],
         }
     )

@@ -1,0 +1,84 @@
+"""What the built pages show from the data: harms, access, dates, the changelog, and a clean references list."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from conftest import toc_pages
+from mdma_book import currency, harms
+
+
+def _text(built_html, page: str) -> str:
+    """The visible text of a built page, tags removed and entities decoded, on one line."""
+    raw = (built_html / page).read_text(encoding="utf-8")
+    raw = re.sub(r"<script.*?</script>|<style.*?</style>", " ", raw, flags=re.S)
+    return _squash(html.unescape(re.sub(r"<[^>]+>", " ", raw)))
+
+
+# Sphinx's smartquotes turn straight quotes and double hyphens into typographic ones.
+TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "--", "\u2014": "---"})
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.translate(TYPOGRAPHY).split())
+
+
+@pytest.fixture(scope="module")
+def harms_page(built_html):
+    return _text(built_html, "book/04-harms.html")
+
+
+def test_every_harm_statement_is_on_the_harms_page_with_its_kind_of_evidence(harms_page):
+    for row in harms.harms().itertuples():
+        assert _squash(row.statement) in harms_page, row.harm_id
+        if row.evidence_kind == "journalism":
+            assert _squash(row.response) in harms_page, row.harm_id
+    assert "Evidence: journalism, an allegation" in harms_page and "Evidence: case series" in harms_page
+
+
+def test_the_harms_page_warns_about_antidepressants_before_anything_else(harms_page):
+    warning = harms_page.find("If you take an antidepressant")
+    assert 0 < warning < harms_page.find("Key points")
+    assert "Do not stop or change an antidepressant" in harms_page
+
+
+def test_every_access_entry_is_on_the_chapter(built_html):
+    page = _text(built_html, "book/06-what-it-means.html")
+    for row in currency.access().itertuples():
+        assert _squash(row.statement) in page, row.region
+
+
+@pytest.mark.parametrize("page", [p for p in toc_pages() if p.removesuffix(".html") not in currency.UNDATED_PAGES])
+def test_each_page_shows_the_date_its_evidence_was_checked(built_html, page):
+    dates = currency.evidence_checked().set_index("page")
+    expected = currency.readable_day(dates.loc[page.removesuffix(".html"), "checked_on"])
+    assert f"Evidence last checked: {expected}" in _text(built_html, page)
+    raw = (built_html / page).read_text(encoding="utf-8")
+    raw = raw[raw.find("<article"):]
+    assert raw.find("<h1") < raw.find("mdma-evidence-checked") < raw.find("<h2"), "the date belongs under the title"
+
+
+def test_the_changes_page_lists_every_entry_of_the_changelog(built_html):
+    page = _text(built_html, "book/changes.html")
+    table = currency.changelog()
+    for row in table.itertuples():
+        assert _squash(row.what_changed) in page and _squash(row.why) in page
+    assert f"holds {len(table)} entries" in page
+
+
+def test_every_chapter_carries_the_medical_disclaimer(built_html):
+    for page in toc_pages():
+        if page.endswith(("references.html", "changes.html", "appendix-claims.html")):
+            continue
+        text = _text(built_html, page)
+        assert "not medical advice" in text.lower().replace("–", "-"), page
+
+
+def test_the_references_page_shows_no_working_notes(built_html):
+    page = _text(built_html, "book/references.html").lower()
+    for note in ("recollection", "do not use", "unverified", "not verified", "article header"):
+        assert note not in page, note
+    assert "retracted:" in page  # a retraction is the one note readers must see
