@@ -52,7 +52,7 @@ EVIDENCE_KINDS = (
     "preprint", "journalism",
 )
 #: Cross-reference labels of the book's pages a claim may point to.
-BOOK_SECTIONS = ("history", "mechanism", "evidence", "harms", "what-it-means", "conclusion", "references", "claims")
+BOOK_SECTIONS = ("history", "mechanism", "evidence", "harms", "alternatives", "what-it-means", "conclusion", "references", "claims")
 
 
 class DataValidationError(ValueError):

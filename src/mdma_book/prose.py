@@ -295,6 +295,28 @@ def update_numbers(values: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def evidence_map_numbers(em: pd.DataFrame) -> dict[str, str]:
+    """The evidence-map numbers chapter 5 quotes, each from its row of ``data/evidence_map.csv``."""
+    from mdma_book import stats
+
+    rows = em.set_index("row_id")
+
+    def estimate(row_id: str, digits: int = 1) -> str:
+        row = rows.loc[row_id]
+        if pd.isna(row["ci_low"]):
+            return _number(row["estimate"])
+        return _interval(stats.Estimate(row["estimate"], row["ci_low"], row["ci_high"]), digits=digits)
+
+    return {
+        "em_kvam_n": _number(rows.loc["EM01", "participants"]),
+        "em_kvam_change": estimate("EM01"),
+        "em_raison_difference": estimate("EM10"),
+        "em_borgogna_g": estimate("EM05", digits=2),
+        "em_hsu_psychedelic_placebo": estimate("EM30"),
+        "em_hsu_antidepressant_placebo": estimate("EM31"),
+    }
+
+
 def trial_counts(trials: pd.DataFrame) -> dict[str, str]:
     """How many randomized trials there are, in all and per phase (from trials.csv)."""
     return {

@@ -1,0 +1,275 @@
+"""MDMA beside the alternatives for hard-to-treat depression: data, lanes and the evidence-map figure.
+
+``data/evidence_map.csv`` holds one published number per row (treatment,
+indication, design, outcome, estimate and interval), each labelled with the
+kind of number it is and how it was checked: ``P`` read in the primary
+source's own text, ``S`` read only in a secondary report. Numbers known only
+from memory are never stored (the schema has no label for them).
+``data/regulatory_status.csv`` holds each treatment's regulatory status by
+region, with its date and source.
+
+The figure never sets numbers of different kinds on one axis. Each *lane* takes
+one kind of number on one scale (:data:`LANES`); MDMA has a lane of its own,
+because its only study in depression had no control group. Rows are grouped by
+treatment in a fixed order, never sorted by effect, and nothing is ranked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from mdma_book.citations import short_citation
+from mdma_book.evidence import ROW_CHECK_COLUMNS, STATUSES, _sourced_columns, bibliography_keys, load_table
+from mdma_book.paths import data_dir
+from mdma_book.theme import BOOK_TEMPLATE, NEUTRAL_COLOUR
+
+INDICATIONS = ("MDD", "TRD", "depressive symptoms in PTSD trials")
+BLINDING = ("double-blind", "open-label", "rater-blinded open-label", "none")
+NUMBER_KINDS = {
+    "controlled_difference": "a difference from a control group",
+    "within_group_change": "a change within one group, with nothing to compare it with",
+    "proportion_difference": "a difference in the share of people improving, against a comparator",
+    "count": "a count",
+    "none": "no number",
+}
+LABELS = {"P": "read in the primary source", "S": "read only in a secondary report"}
+PEER_REVIEW = ("peer-reviewed", "preprint", "press release", "regulator", "registry")
+LABEL_CHECK = "a P label needs status verified (or derived), an S label secondary (or derived)"
+ROW_CHECK_COLUMNS[LABEL_CHECK] = "label"
+
+
+def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``evidence_map.csv``: one reported number per treatment and outcome."""
+    text = pa.Column(str, pa.Check.str_length(min_value=1))
+    return pa.DataFrameSchema(
+        {
+            "row_id": pa.Column(str, pa.Check.str_matches(r"^EM\d{2}$", error="row_id must look like EM01"), unique=True),
+            "treatment": text,
+            "indication": pa.Column(str, pa.Check.isin(list(INDICATIONS), error=f"indication not one of {list(INDICATIONS)}")),
+            "design": text,
+            "comparator": pa.Column(str, nullable=True),
+            "blinding": pa.Column(str, pa.Check.isin(list(BLINDING), error=f"blinding not one of {list(BLINDING)}")),
+            "randomized_trials": pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True),
+            "participants": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
+            "outcome_measure": text,
+            "scale": pa.Column(str, nullable=True),
+            "timepoint": pa.Column(str, nullable=True),
+            "estimate": pa.Column(float, nullable=True, coerce=True),
+            "ci_low": pa.Column(float, nullable=True, coerce=True),
+            "ci_high": pa.Column(float, nullable=True, coerce=True),
+            "unit": pa.Column(str, nullable=True),
+            "number_kind": pa.Column(str, pa.Check.isin(list(NUMBER_KINDS), error=f"number_kind not one of {list(NUMBER_KINDS)}")),
+            "label": pa.Column(str, pa.Check.isin(list(LABELS), error="label must be P or S (recall-only numbers are never stored)")),
+            "peer_review": pa.Column(str, pa.Check.isin(list(PEER_REVIEW), error=f"peer_review not one of {list(PEER_REVIEW)}")),
+            **_sourced_columns(bib_keys),
+        },
+        checks=[
+            pa.Check(
+                lambda df: (df["ci_low"].isna() | (df["ci_low"] <= df["estimate"])) & (df["ci_high"].isna() | (df["estimate"] <= df["ci_high"])),
+                error="value outside its interval", name="estimate_inside_interval",
+            ),
+            pa.Check(
+                lambda df: df["label"].map({"P": ("verified", "derived"), "S": ("secondary", "derived")}).combine(df["status"], lambda ok, s: s in ok),
+                error=LABEL_CHECK, name="label_matches_status",
+            ),
+        ],
+        strict=True,
+    )
+
+
+def regulatory_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``regulatory_status.csv``: one treatment's status in one region, with its date."""
+    return pa.DataFrameSchema(
+        {
+            "treatment": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "region": pa.Column(str, pa.Check.str_length(min_value=2)),
+            "status": pa.Column(str, pa.Check.str_length(min_value=3)),
+            "as_of": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}(-\d{2})?$", error="as_of must be YYYY-MM or YYYY-MM-DD")),
+            "statement": pa.Column(str, pa.Check.str_length(min_value=10)),
+            "label": pa.Column(str, pa.Check.isin(list(LABELS), error="label must be P or S")),
+            "status_of_source": pa.Column(str, pa.Check.isin(list(STATUSES), error=f"status_of_source not one of {sorted(STATUSES)}")),
+            "peer_review": pa.Column(str, pa.Check.isin(list(PEER_REVIEW), error=f"peer_review not one of {list(PEER_REVIEW)}")),
+            "source_key": pa.Column(str, pa.Check.isin(sorted(bib_keys), error="source_key not in references.bib")),
+            "locator": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "retracted": pa.Column(str, pa.Check.isin(["true", "false"], error="retracted must be true or false")),
+            "note": pa.Column(str, nullable=True),
+        },
+        strict=True,
+    )
+
+
+def evidence_map(path: Path | None = None) -> pd.DataFrame:
+    """The evidence-map numbers (``data/evidence_map.csv``), validated, in file order."""
+    return load_table(path or data_dir() / "evidence_map.csv", evidence_map_schema(bibliography_keys()))
+
+
+def regulatory_status(path: Path | None = None) -> pd.DataFrame:
+    """Regulatory status by treatment and region (``data/regulatory_status.csv``), validated."""
+    return load_table(path or data_dir() / "regulatory_status.csv", regulatory_schema(bibliography_keys()))
+
+
+# --- Lanes: one kind of number on one scale each ---------------------------------------------
+
+#: Lane id -> (title, x-axis title, the rows it takes). Rows are chosen by id so that each lane's
+#: content is deliberate; the builder refuses a lane that mixes kinds of number or units.
+LANES = {
+    "mdma": (
+        "<b>MDMA-assisted therapy</b>: no controlled trial in depression; one open-label study of 12 people",
+        "Change in MADRS within the one treated group (points; no control)",
+        ("EM01",),
+    ),
+    "madrs": (
+        "<b>Other treatments, randomized trials</b>: difference from the control group on the MADRS",
+        "Difference from control (MADRS points; below 0 favours the treatment)",
+        ("EM06", "EM07", "EM08", "EM09", "EM10", "EM14"),
+    ),
+    "proportions": (
+        "<b>Against an active treatment</b>: difference in the share who responded or remitted",
+        "Difference from the comparator (percentage points; above 0 favours the treatment)",
+        ("EM15", "EM16", "EM17"),
+    ),
+    "reviews": (
+        "<b>Pooled reviews</b>: standardized difference from placebo",
+        "Standardized mean difference (above 0 favours the treatment)",
+        ("EM30", "EM31"),
+    ),
+}
+#: Where MDMA's number inside PTSD trials is shown: as a labelled note in its own lane, not on any axis.
+MDMA_PTSD_ROW = "EM05"
+
+
+def lane_rows(table: pd.DataFrame, lane: str) -> pd.DataFrame:
+    """The rows of one lane, in the lane's fixed order; raises ``ValueError`` if they mix kinds of number or units."""
+    ids = LANES[lane][2]
+    rows = table.set_index("row_id").loc[list(ids)].reset_index()
+    if rows["number_kind"].nunique() != 1 or rows["unit"].nunique() != 1:
+        raise ValueError(f"lane {lane!r} mixes {sorted(rows['number_kind'].unique())} in {sorted(rows['unit'].unique())}: one kind and unit per lane")
+    return rows
+
+
+def row_label(row) -> str:
+    """How a row reads on the chart: treatment, trial or review, time point, comparator."""
+    return f"{row.treatment} ({row.indication}) · {row.timepoint} · vs {row.comparator}"
+
+
+def row_hover(row) -> str:
+    """Hover text: the number as reported, its kind, its label (P/S) and its source."""
+    interval = "" if pd.isna(row.ci_low) else f" (95% CI {row.ci_low:g} to {row.ci_high:g})"
+    derived = " · computed by this book from the reported figures" if row.status == "derived" else ""
+    return (
+        f"<b>{row.treatment}</b> ({row.indication})<br>{row.design}<br>"
+        f"{row.outcome_measure}, {row.scale}, {row.timepoint}: <b>{row.estimate:g}{interval} {row.unit}</b><br>"
+        f"Kind of number: {NUMBER_KINDS[row.number_kind]}<br>"
+        f"Label {row.label}: {LABELS[row.label]}{derived} · {row.peer_review}<br>Source: {short_citation(row.source_key)}"
+    )
+
+
+def _short_treatment(row) -> str:
+    where = {"EM06": "Phase 2b", "EM07": "Phase 2b, 10 mg", "EM08": "COMP005", "EM09": "COMP006", "EM10": "Raison 2023",
+             "EM14": "TRANSFORM-2", "EM15": "ESCAPE-TRD", "EM16": "ELEKT-D", "EM17": "KetECT",
+             "EM30": "vs psychedelic-trial placebo", "EM31": "vs antidepressant-trial placebo", "EM01": "Oslo study"}
+    return f"{row.treatment.split(' (')[0]}: {where.get(row.row_id, row.row_id)}"
+
+
+def _wrap(text: str, width: int = 44) -> str:
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
+    """The evidence map: one panel (lane) per kind of number, each with its own axis; MDMA first, in its own lane.
+
+    Points are published estimates with their 95% intervals where given; hollow
+    markers are numbers read only in a secondary report (label S), filled ones
+    were read in the primary source (label P). Each row's label sits above its
+    point, inside the panel, so the chart keeps its width on a phone. Hover gives
+    each number's kind, label and source. A dotted line marks no difference in
+    each comparative lane. MDMA's depression result inside PTSD trials is a
+    different kind of number, so it is written in MDMA's lane, not drawn on its axis.
+    """
+    lanes = {lane: lane_rows(table, lane) for lane in LANES}
+    mdma_ptsd = table.set_index("row_id").loc[MDMA_PTSD_ROW]
+    heights = [len(rows) + (1 if lane == "mdma" else 0) + 0.8 for lane, rows in lanes.items()]
+    fig = make_subplots(rows=len(lanes), cols=1, row_heights=heights, vertical_spacing=0.1,
+                        subplot_titles=[_wrap(LANES[lane][0], 52) for lane in lanes])
+    row_notes = []
+    colour = BOOK_TEMPLATE.layout.colorway[0]
+    for index, (lane, rows) in enumerate(lanes.items(), start=1):
+        axis = "" if index == 1 else str(index)
+        for label_kind, symbol in (("P", "circle"), ("S", "circle-open")):
+            subset = rows[rows["label"] == label_kind]
+            if subset.empty:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=subset["estimate"], y=list(subset.index), mode="markers",
+                    marker={"symbol": symbol, "size": 11, "line": {"width": 2, "color": colour}, "color": colour},
+                    error_x={"type": "data", "symmetric": False, "array": (subset["ci_high"] - subset["estimate"]).fillna(0),
+                             "arrayminus": (subset["estimate"] - subset["ci_low"]).fillna(0), "thickness": 1.5, "width": 4, "color": colour},
+                    hovertext=[row_hover(r) for r in subset.itertuples()], hoverinfo="text", showlegend=False,
+                    meta={"lane": lane, "number_kind": rows["number_kind"].iloc[0], "row_ids": list(subset["row_id"]), "label": label_kind},
+                ),
+                row=index, col=1,
+            )
+        for position, row in enumerate(rows.itertuples()):
+            when = str(row.timepoint).split(" (")[0]
+            row_notes.append({"text": _wrap(f"{_short_treatment(row)}, {when}", 56), "xref": f"x{axis} domain", "yref": f"y{axis}",
+                              "x": 0, "y": position - 0.42, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+                              "font": {"size": 11}, "align": "left", "name": f"row_{row.row_id}"})
+        last = len(rows) - 1
+        if lane == "mdma":
+            last += 1
+            row_notes.append({
+                "text": _wrap(f"Inside PTSD trials, depression scores against control: g {mdma_ptsd['estimate']:g} "
+                              f"({mdma_ptsd['ci_low']:g} to {mdma_ptsd['ci_high']:g}), not clearly different from no effect "
+                              f"(a preprint; a different kind of number, so not drawn here)", 60),
+                "xref": f"x{axis} domain", "yref": f"y{axis}", "x": 0, "y": last - 0.42, "xanchor": "left", "yanchor": "top",
+                "showarrow": False, "font": {"size": 11}, "align": "left", "name": "mdma_ptsd_note",
+                "hovertext": row_hover(next(table[table["row_id"] == MDMA_PTSD_ROW].itertuples())),
+            })
+        else:
+            fig.add_vline(x=0, line={"dash": "dot", "color": NEUTRAL_COLOUR}, row=index, col=1)
+        fig.update_yaxes(range=[last + 0.6, -0.9], showticklabels=False, showgrid=False, zeroline=False, fixedrange=True, row=index, col=1)
+        fig.update_xaxes(title_text=_wrap(LANES[lane][1], 50), title_font={"size": 12}, title_standoff=6, zeroline=False, fixedrange=True,
+                         row=index, col=1)
+    fig.update_xaxes(range=[-25, 0], row=1, col=1)
+    fig.update_layout(
+        template=BOOK_TEMPLATE, height=1250, margin={"l": 12, "r": 12, "t": 70, "b": 40}, hovermode="closest",
+        title={"text": "Depression treatments: what kind of evidence each has", "x": 0, "xanchor": "left", "font": {"size": 15}},
+        meta={"description": "Evidence map: for MDMA-assisted therapy and other treatments for hard-to-treat depression, "
+                             "published estimates in separate panels by kind of number, each with its own axis."},
+    )
+    for title in fig.layout.annotations:  # the subplot titles: left-aligned
+        title.update(x=0, xanchor="left", align="left", font={"size": 12})
+    fig.update_layout(annotations=[*fig.layout.annotations, *row_notes])
+    return fig
+
+
+def evidence_base_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The text alternative: every number in the map with its kind, label and source, in the figure's order."""
+    order = [row_id for lane in LANES.values() for row_id in lane[2]] + [MDMA_PTSD_ROW]
+    rows = table.set_index("row_id").loc[order].reset_index()
+    return pd.DataFrame({
+        "Treatment (indication)": [f"{r.treatment} ({r.indication})" for r in rows.itertuples()],
+        "Design": rows["design"],
+        "Outcome": [f"{r.outcome_measure}, {r.scale}, {r.timepoint}" for r in rows.itertuples()],
+        "Estimate (95% CI)": [f"{r.estimate:g}" + ("" if pd.isna(r.ci_low) else f" ({r.ci_low:g} to {r.ci_high:g})") + f" {r.unit}" for r in rows.itertuples()],
+        "Kind of number": rows["number_kind"].map(NUMBER_KINDS),
+        "Label": [f"{r.label}{' (computed)' if r.status == 'derived' else ''}, {r.peer_review}" for r in rows.itertuples()],
+        "Source": [short_citation(k) for k in rows["source_key"]],
+    })
+
+
+def regulatory_table(status: pd.DataFrame) -> pd.DataFrame:
+    """Regulatory status by treatment and region, with its date and label, as a reader-facing table."""
+    return pd.DataFrame({
+        "Treatment": status["treatment"], "Region": status["region"], "Status": status["status"], "As of": status["as_of"],
+        "Label": [f"{label}, {kind}" for label, kind in zip(status["label"], status["peer_review"], strict=True)],
+        "Source": [short_citation(k) for k in status["source_key"]],
+    })

@@ -1,0 +1,105 @@
+"""The evidence map: its data validate, its lanes never mix kinds of number, and no recall-only value reaches the book."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, toc_pages
+from mdma_book import evidence, evidence_map
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def table():
+    return evidence_map.evidence_map()
+
+
+@pytest.fixture(scope="module")
+def figure(table):
+    return evidence_map.evidence_map_figure(table)
+
+
+def _bad(tmp_path, old: str, new: str):
+    original = (ROOT / "data" / "evidence_map.csv").read_text(encoding="utf-8")
+    assert old in original
+    path = tmp_path / "evidence_map.csv"
+    path.write_text(original.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "phrase"),
+    [
+        (",within_group_change,P,kvam2025mdd,", ",within_group_change,R,kvam2025mdd,", "label", "label must be P or S"),
+        (",within_group_change,P,kvam2025mdd,", ",within_group_change,S,kvam2025mdd,", "label", "a P label needs status verified"),
+        (",within_group_change,P,kvam2025mdd,", ",before_after,P,kvam2025mdd,", "number_kind", "number_kind not one of"),
+        ("EM01,MDMA-assisted therapy,MDD,", "EM01,MDMA-assisted therapy,anxiety,", "indication", "indication not one of"),
+    ],
+)
+def test_a_bad_evidence_map_row_is_named(tmp_path, old, new, column, phrase):
+    path = _bad(tmp_path, old, new)
+    with pytest.raises(evidence.DataValidationError) as caught:
+        evidence_map.evidence_map(path)
+    assert f"{path}, line 2, column '{column}'" in str(caught.value) and phrase in str(caught.value)
+
+
+def test_no_lane_mixes_kinds_of_number(figure):
+    kinds_by_axis: dict[str, set[str]] = {}
+    for trace in figure.data:
+        kinds_by_axis.setdefault(trace.xaxis, set()).add(trace.meta["number_kind"])
+    assert all(len(kinds) == 1 for kinds in kinds_by_axis.values()), kinds_by_axis
+    # Above all: a within-group change never shares an axis with a controlled difference.
+    for kinds in kinds_by_axis.values():
+        assert not ({"within_group_change"} & kinds and {"controlled_difference", "proportion_difference"} & kinds)
+
+
+def test_the_builder_refuses_a_lane_that_mixes_kinds(table, monkeypatch):
+    monkeypatch.setitem(evidence_map.LANES, "madrs", (*evidence_map.LANES["madrs"][:2], ("EM10", "EM01")))
+    with pytest.raises(ValueError, match="mixes"):
+        evidence_map.lane_rows(table, "madrs")
+
+
+def test_mdma_has_its_own_lane_with_its_only_depression_study(figure):
+    mdma = [t for t in figure.data if t.meta["lane"] == "mdma"]
+    assert [row for t in mdma for row in t.meta["row_ids"]] == ["EM01"]
+    assert {t.meta["number_kind"] for t in mdma} == {"within_group_change"}
+    title = figure.layout.annotations[0].text.replace("<br>", " ")
+    assert "no controlled trial in depression" in title and "open-label" in title
+    note = next(a for a in figure.layout.annotations if a.name == "mdma_ptsd_note")
+    assert "not clearly different" in note.text.replace("<br>", " ") and "preprint" in note.text
+
+
+def test_every_displayed_number_traces_to_a_labelled_row(figure, table):
+    rows = table.set_index("row_id")
+    for trace in figure.data:
+        for row_id, x, hover in zip(trace.meta["row_ids"], trace.x, trace.hovertext, strict=True):
+            assert rows.loc[row_id, "label"] in {"P", "S"}
+            assert x == rows.loc[row_id, "estimate"]
+            assert f"Label {rows.loc[row_id, 'label']}" in hover and "Source:" in hover
+
+
+def test_rows_are_grouped_not_ranked(table):
+    for lane in evidence_map.LANES:
+        rows = evidence_map.lane_rows(table, lane)
+        estimates = list(rows["estimate"])
+        if len(estimates) > 2:
+            assert estimates not in (sorted(estimates), sorted(estimates, reverse=True)), f"lane {lane} looks ranked"
+
+
+def test_no_recall_only_value_appears_anywhere_in_the_build(built_html):
+    recalled = [line.strip() for line in (FIXTURES / "recall_only_values.txt").read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
+    for page in [*toc_pages(), "_sources/book/05-alternatives.ipynb"]:
+        path = built_html / page
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        found = [value for value in recalled if value in text]
+        assert not found, f"{page} shows recall-only values {found}"
+
+
+def test_the_evidence_map_page_has_the_figure_its_text_alternative_and_downloads(built_html):
+    page = (built_html / "book" / "05-alternatives.html").read_text(encoding="utf-8")
+    assert "mdma-plotly" in page and "Text alternative" in page
+    assert "evidence-map.csv" in page and "regulatory-status.csv" in page
