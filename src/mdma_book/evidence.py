@@ -48,8 +48,8 @@ GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision",
 CERTAINTY_RULE = "certainty does not follow from its start and downgrades"
 #: The kinds of evidence a statement can rest on, as the book labels them to readers.
 EVIDENCE_KINDS = (
-    "trial", "systematic review", "laboratory study", "case series", "historical research", "regulator", "sponsor",
-    "preprint", "journalism",
+    "trial", "systematic review", "laboratory study", "case series", "historical research", "regulator",
+    "journal notice", "sponsor", "preprint", "journalism",
 )
 #: Cross-reference labels of the book's pages a claim may point to.
 BOOK_SECTIONS = ("history", "mechanism", "evidence", "harms", "alternatives", "what-it-means", "conclusion", "references", "claims")

@@ -20,7 +20,7 @@ from mdma_book.text import escape_markdown
 
 #: Sections of the harms chapter, in reading order, with their headings.
 CATEGORIES = {
-    "recorded_in_trials": "What the trials recorded",
+    "recorded_in_trials": "What the trials recorded, and what regulators and journals found in the records",
     "laboratory_and_case_reports": "What laboratory studies and case reports add",
     "alleged_not_proven": "Reported but not established",
     "not_yet_known": "What no one yet knows",
@@ -42,6 +42,7 @@ def harms_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "statement": pa.Column(str, pa.Check.str_length(min_value=20, error="statement is too short")),
             "evidence_kind": pa.Column(str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")),
             **_sourced_columns(bib_keys),
+            "other_source_keys": pa.Column(str, _key_list_check(bib_keys), nullable=True),
             "response": pa.Column(str, nullable=True),
             "response_source_key": pa.Column(str, _key_list_check(bib_keys), nullable=True),
         },
@@ -79,7 +80,8 @@ def harms_markdown(table: pd.DataFrame, category: str) -> str:
     parts = []
     for row in table[table["category"] == category].itertuples():
         label = "**Evidence:** *journalism, an allegation*" if row.evidence_kind == "journalism" else f"**Evidence:** *{row.evidence_kind}*"
-        entry = f"- **{escape_markdown(row.topic)}.** {escape_markdown(row.statement)} {label} {_cite(row.source_key)}"
+        keys = row.source_key if pd.isna(row.other_source_keys) else f"{row.source_key};{row.other_source_keys}"
+        entry = f"- **{escape_markdown(row.topic)}.** {escape_markdown(row.statement)} {label} {_cite(keys)}"
         if row.evidence_kind == "journalism":
             entry += f"\n  *Response:* {escape_markdown(row.response)} {_cite(row.response_source_key)}"
         parts.append(entry)

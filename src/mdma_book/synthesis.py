@@ -271,7 +271,7 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
     serious = reported(values, "MAPP2", "serious_teae_people", "all")
     mapp2_total = int(randomized[randomized["study"] == "MAPP2"]["value"].sum())
     rows.append({
-        "Outcome": "Serious adverse events (MAPP2, whole study)",
+        "Outcome": "Serious adverse events (MAPP2, whole study; MAPP1's full counts were not read)",
         "Relative effect (95% CI)": "not estimable: no events",
         "With placebo-assisted therapy": f"{serious['value']:.0f} in either arm",
         "With MDMA-assisted therapy (95% CI)": f"{serious['value']:.0f} in either arm",
@@ -294,7 +294,7 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
     n_placebo = reported(values, "MAPP1", "randomized", "placebo with therapy")["value"]
     rr = stats.effect_with_ci(int(mdma["value"]), int(n_mdma), int(placebo["value"]), int(n_placebo), "risk_ratio")
     rows.append({
-        "Outcome": "Suicidal thoughts or behaviour recorded as adverse events (MAPP1)",
+        "Outcome": "Suicidal thoughts or behaviour recorded as adverse events (MAPP1; its two serious ones were in the placebo arm)",
         "Relative effect (95% CI)": f"RR {_fmt(rr)}",
         "With placebo-assisted therapy": f"{100 * placebo['value'] / n_placebo:.0f} per 100",
         "With MDMA-assisted therapy (95% CI)": f"{100 * mdma['value'] / n_mdma:.0f} per 100",
