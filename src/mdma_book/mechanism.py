@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from mdma_book.evidence import DataValidationError, _sourced_columns, bibliography_keys, load_table
+from mdma_book.evidence import DataValidationError, _sourced_columns, bibliography_keys, load_table, row_lines
 from mdma_book.paths import data_dir
 
 #: Kinds of evidence, strongest first, with how the book names them to readers.
@@ -84,14 +84,14 @@ def graph_problems(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[str]:
     """
     problems = []
     known = set(nodes["node_id"])
-    for line, edge in zip(edges.index + 2, edges.itertuples(), strict=True):
+    for line, edge in zip(row_lines(edges), edges.itertuples(), strict=True):
         for end in ("from_node", "to_node"):
             if getattr(edge, end) not in known:
                 problems.append(f"edge on line {line}: {end} '{getattr(edge, end)}' is not a node")
         if edge.from_node == edge.to_node:
             problems.append(f"edge on line {line}: points from '{edge.from_node}' to itself")
     joined = set(edges["from_node"]) | set(edges["to_node"])
-    for line, node_id in zip(nodes.index + 2, nodes["node_id"], strict=True):
+    for line, node_id in zip(row_lines(nodes), nodes["node_id"], strict=True):
         if node_id not in joined:
             problems.append(f"node on line {line}: '{node_id}' has no arrow in or out")
     return problems
