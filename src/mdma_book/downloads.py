@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mdma_book import evidence, stats, synthesis
+from mdma_book import evidence, safe_text, stats, synthesis
 
 FOLDER = Path("book") / "_data"
 
@@ -62,12 +62,16 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def write_all(folder: Path) -> list[Path]:
-    """Write every table as CSV into ``folder``; rewrite a file only if its content changed."""
+    """Write every table as CSV into ``folder``; rewrite a file only if its content changed.
+
+    Text cells that a spreadsheet would run as a formula are neutralized
+    (:func:`mdma_book.safe_text.spreadsheet_cells`).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, table in tables().items():
         path = folder / name
-        text = table.to_csv(index=False, float_format="%.4g")
+        text = safe_text.spreadsheet_cells(table).to_csv(index=False, float_format="%.4g")
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from mdma_book.evidence import DataValidationError, _sourced_columns, bibliography_keys, load_table, row_lines
 from mdma_book.paths import data_dir
+from mdma_book.safe_text import myst
 
 #: Kinds of evidence, strongest first, with how the book names them to readers.
 EVIDENCE = {
@@ -128,15 +129,16 @@ def mechanism_text(nodes: pd.DataFrame, edges: pd.DataFrame) -> str:
     """The diagram as a nested MyST list: each box, then the arrows leaving it.
 
     Every item states its evidence kind and cites its source with ``{cite:p}``,
-    so it is a full text alternative to the figure.
+    so it is a full text alternative to the figure. Data values are escaped
+    (:func:`mdma_book.safe_text.myst`): only the code writes markup.
     """
     labels = dict(zip(nodes["node_id"], nodes["label"], strict=True))
     lines = []
     for node in reading_order(nodes).itertuples():
-        lines.append(f"- **{node.label}** ({EVIDENCE[node.evidence]}). {node.explanation} {{cite:p}}`{node.source_key}`")
+        lines.append(f"- **{myst(node.label)}** ({EVIDENCE[node.evidence]}). {myst(node.explanation)} {{cite:p}}`{node.source_key}`")
         for edge in edges[edges["from_node"] == node.node_id].itertuples():
             lines.append(
-                f"  - Leads to **{labels[edge.to_node]}** ({EVIDENCE[edge.evidence]}). "
-                f"{edge.explanation} {{cite:p}}`{edge.source_key}`"
+                f"  - Leads to **{myst(labels[edge.to_node])}** ({EVIDENCE[edge.evidence]}). "
+                f"{myst(edge.explanation)} {{cite:p}}`{edge.source_key}`"
             )
     return "\n".join(lines)

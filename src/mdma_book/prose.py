@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mdma_book.evidence import OUTCOMES
+from mdma_book.safe_text import myst
 from mdma_book.stats import add_proportions
 
 ARM_KEYS = {"MDMA-assisted therapy": "mdma", "placebo with therapy": "placebo"}
@@ -195,13 +196,15 @@ def claims_markdown(claims: pd.DataFrame) -> str:
     for kind, heading in (("claim", "Claims"), ("reference", "References")):
         parts.append(f"## The article's {heading.lower()}\n")
         for row in claims[claims["kind"] == kind].itertuples():
+            # Only validated codes (claim id, verdict, bibliography keys, book section) build markup;
+            # every free-text value is escaped with safe_text.myst so it renders as text.
             keys = ",".join(k for k in str(row.source_keys or "").split(";") if k and k != "nan")
             cite = f" {{cite:p}}`{keys}`" if keys else ""
-            ref = "" if row.article_ref in ("none", "") else f" (article's reference {row.article_ref})"
+            ref = "" if row.article_ref in ("none", "") else f" (article's reference {myst(row.article_ref)})"
             parts.append(
-                f"(claim-{row.claim_id.lower()})=\n**{row.claim_id}. {row.claim}**\n\n"
-                f"*Verdict: {VERDICT_MARKS[row.verdict]}.* Section of the article: {row.article_section}{ref}.\n"
-                f"{row.finding}{cite} More in {{ref}}`{row.book_section}`.\n"
+                f"(claim-{row.claim_id.lower()})=\n**{row.claim_id}. {myst(row.claim)}**\n\n"
+                f"*Verdict: {VERDICT_MARKS[row.verdict]}.* Section of the article: {myst(row.article_section)}{ref}.\n"
+                f"{myst(row.finding)}{cite} More in {{ref}}`{row.book_section}`.\n"
             )
     return "\n".join(parts)
 
