@@ -24,6 +24,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """Mark every test that reads the built book with ``book``, so `make check` can leave them out."""
+    for item in items:
+        if {"built_html", "site_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.book)
+
+
 @pytest.fixture(scope="session")
 def built_html() -> Path:
     """The HTML book built by `make book` (which `make test` runs first)."""

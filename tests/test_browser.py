@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import open_page, toc_pages
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, toc_pages
 
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")

@@ -21,7 +21,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, open_page, toc_pages
 
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")

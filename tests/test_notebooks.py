@@ -7,9 +7,9 @@ import shutil
 
 import nbformat
 import pytest
+from conftest import ROOT, toc_pages
 from nbclient import NotebookClient
 
-from conftest import ROOT, toc_pages
 from mdma_book import notebooks
 
 # Pages written as notebooks (MyST Markdown with a jupytext header); prose-only pages are not published.

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from mdma_book import evidence, explainer_figures, pharmacokinetics as pk
+from mdma_book import evidence, explainer_figures
+from mdma_book import pharmacokinetics as pk
 
 #: How closely the fitted model must reproduce Mas et al. (1999), 125 mg.
 CMAX_TOLERANCE = 0.005  # relative: 0.5%
