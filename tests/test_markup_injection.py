@@ -12,18 +12,13 @@ import csv
 import functools
 import http.server
 import io
-import os
 import re
-import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, open_page, toc_pages
+from conftest import ROOT, build_copy, copy_book, open_page, toc_pages
 
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 TAG = "<img src=x onerror=alert(1)>"
 PAYLOAD = f" {TAG}<script>alert(2)</script>{{ref}}`claims` **loud**"
 BIB_PAYLOAD = " <img src=x onerror=alert(3)>"
@@ -90,22 +85,14 @@ def _inject(source: Path, target: Path) -> None:
 @pytest.fixture(scope="module")
 def injected_site(tmp_path_factory) -> Path:
     """Build a copy of the book whose data and bibliography carry markup; return its HTML folder."""
-    book = tmp_path_factory.mktemp("injected") / "book-copy"
-    shutil.copytree(ROOT / "book", book / "book", ignore=shutil.ignore_patterns("_data"))
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy(ROOT / name, book / name)
-    (book / "data").mkdir()
+    book = copy_book(tmp_path_factory.mktemp("injected") / "book-copy")
     for csv_path in (ROOT / "data").glob("*.csv"):
         _inject(csv_path, book / "data" / csv_path.name)
     bib = (ROOT / "references.bib").read_text(encoding="utf-8")
     bib, count = re.subn(r"(@article\{mitchell2021mapp1,.*?title\s*=\s*\{.*?)\},\n", rf"\1{BIB_PAYLOAD}}},\n", bib, count=1, flags=re.S)
     assert count == 1
     (book / "references.bib").write_text(bib, encoding="utf-8")
-    env = {**os.environ, "MDMA_BOOK_DATA": str(book / "data"), "MDMA_BOOK_BIB": str(book / "references.bib")}
-    result = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(book), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, timeout=900, env=env,
-    )
+    result = build_copy(book)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return book / "_build" / "html"
 

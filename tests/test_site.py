@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
-
 from conftest import ROOT, toc_pages
+
 from mdma_book.sphinx_ext import site_url
 
 REPOSITORY = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
