@@ -25,11 +25,15 @@ setup: $(STAMP)
 INPUTS_HASH = $(shell cat $$(find src data -type f -not -path '*/__pycache__/*' | LC_ALL=C sort) references.bib _config.yml | sha256sum | cut -c1-16)
 
 ## Build the HTML book into _build/html (strict: any warning or failing cell fails).
+## Chapters whose code (or inputs) changed are first executed in parallel into the
+## execution cache that the build reads (jupyter-cache, the library behind myst-nb's
+## cache mode); a chapter that fails there is executed again by the build, which reports it.
 book: $(STAMP)
 	@if [ "$$(cat _build/.inputs-hash 2>/dev/null)" != "$(INPUTS_HASH)" ]; then \
 		echo "package, data or bibliography changed: re-executing every chapter"; \
 		rm -rf _build/.jupyter_cache _build/.doctrees; fi
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python -m mdma_book.execute _build/.jupyter_cache book/*.md
+	$(BIN)/python -m mdma_book.jupyter_book build . $(JB_FLAGS)
 	@echo "$(INPUTS_HASH)" > _build/.inputs-hash
 
 $(TSTAMP): $(STAMP) requirements-test.txt

@@ -17,10 +17,10 @@ import html
 import json
 import uuid
 
-import plotly.io as pio
-from plotly.io.json import to_json_plotly
-
 from mdma_book import safe_text
+
+# plotly is imported inside the functions that use it: the Sphinx extension imports this
+# module for FIGURE_CLASS on every build, and a build with nothing to render needs no plotly.
 
 #: CSS class the Sphinx extension looks for to decide that a page needs plotly.js.
 FIGURE_CLASS = "mdma-plotly"
@@ -49,6 +49,8 @@ def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
         "frames": fig_dict.get("frames", []),
         "config": PLOTLY_CONFIG,
     }
+    from plotly.io.json import to_json_plotly
+
     # "</" inside a <script> block would end it early; JSON allows "<\/".
     spec_json = to_json_plotly(spec).replace("</", "<\\/")
     return (
@@ -91,4 +93,6 @@ def setup() -> None:
     the book wants the standard mime type so that every chapter's outputs are
     the same in JupyterLab and in the build.
     """
+    import plotly.io as pio
+
     pio.renderers.default = "plotly_mimetype"

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where used: the build imports this module on every run
+    import pandas as pd
 
 #: Every ASCII punctuation character; CommonMark (and so MyST) lets each be escaped with a backslash.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -80,5 +81,7 @@ def spreadsheet_cells(table: pd.DataFrame) -> pd.DataFrame:
     def neutral(cell: object) -> object:
         return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
 
-    text_columns = [column for column in table.columns if table[column].dtype == object or pd.api.types.is_string_dtype(table[column])]
+    from pandas.api.types import is_string_dtype
+
+    text_columns = [column for column in table.columns if table[column].dtype == object or is_string_dtype(table[column])]
     return table.assign(**{column: table[column].map(neutral) for column in text_columns})
