@@ -37,13 +37,15 @@ def test_plotly_strings_keep_formatting_tags_and_escape_the_rest():
 
 def test_figure_html_escapes_every_string_of_the_figure():
     figure = {
-        "data": [{"type": "bar", "name": "<i>arm</i><script>alert(1)</script>", "hovertext": ["<img src=x>"]}],
+        "data": [{"type": "bar", "name": "<i>arm</i><script>alert(1)</script>", "hovertext": ["<img src=x>"],
+                  "meta": {"edge": "a->b"}}],
         "layout": {"title": {"text": "<b>T</b><svg onload=alert(1)>"}, "meta": {"description": "a <b> chart"}},
     }
     snippet = figure_html(figure, div_id="f")
     assert "<img" not in snippet and "<svg" not in snippet and "<script>alert" not in snippet
     spec = json.loads(snippet.split('id="f-spec">')[1].rsplit("</script>", 1)[0])
     assert spec["data"][0]["hovertext"] == ["&lt;img src=x&gt;"]
+    assert spec["data"][0]["meta"] == {"edge": "a->b"}  # never drawn: the code's own bookkeeping
     assert spec["data"][0]["name"] == "<i>arm</i>&lt;script&gt;alert(1)&lt;/script&gt;"
     assert spec["layout"]["title"]["text"] == "<b>T</b>&lt;svg onload=alert(1)&gt;"
     assert 'aria-label="a &lt;b&gt; chart"' in snippet

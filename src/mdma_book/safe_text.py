@@ -57,11 +57,15 @@ def plotly_string(text: str) -> str:
 
 
 def plotly_figure(value: Any) -> Any:
-    """Return a figure dict (or any part of one) with every string passed through :func:`plotly_string`."""
+    """Return a figure dict (or any part of one) with every string passed through :func:`plotly_string`.
+
+    ``meta`` is left as it is: plotly never draws it, and the book's code and tests
+    read their own bookkeeping there (e.g. an arrow's ``"from->to"``).
+    """
     if isinstance(value, str):
         return plotly_string(value)
     if isinstance(value, dict):
-        return {key: plotly_figure(item) for key, item in value.items()}
+        return {key: item if key == "meta" else plotly_figure(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [plotly_figure(item) for item in value]
     return value
