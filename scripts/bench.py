@@ -132,8 +132,13 @@ def _lighthouse_once(base: str, page_path: str, form: str, run: int) -> dict:
     out = BENCH / "lighthouse" / f"{Path(page_path).stem}-{form}-{run}.json"
     out.parent.mkdir(exist_ok=True)
     command = [
-        str(LIGHTHOUSE), f"{base}/{page_path}", "--quiet", "--output=json", f"--output-path={out}",
-        "--only-categories=performance,accessibility", f"--chrome-flags={flags}",
+        str(LIGHTHOUSE),
+        f"{base}/{page_path}",
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
+        "--only-categories=performance,accessibility",
+        f"--chrome-flags={flags}",
     ]
     if form == "desktop":
         command.append("--preset=desktop")
@@ -154,10 +159,14 @@ def lighthouse_scores(base: str) -> dict[str, dict]:
                 for name in ("performance", "accessibility")
             }
             median["performance_runs"] = [round(r["categories"]["performance"]["score"] * 100) for r in reports]
-            median["failing_binary_audits"] = sorted({
-                a["id"] for r in reports for a in r["audits"].values()
-                if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0
-            })
+            median["failing_binary_audits"] = sorted(
+                {
+                    a["id"]
+                    for r in reports
+                    for a in r["audits"].values()
+                    if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0
+                }
+            )
             scores[page_path][form] = median
     return scores
 
@@ -187,7 +196,9 @@ def write_report(results: dict) -> None:
         "| --- | ---: | ---: | ---: | --- |",
     ]
     for page, w in results["page_weight"].items():
-        lines.append(f"| `{page}` | {w['requests']} | {w['bytes']:,} | {w['gzip_bytes']:,} | {'yes' if w['loads_plotly'] else 'no'} |")
+        lines.append(
+            f"| `{page}` | {w['requests']} | {w['bytes']:,} | {w['gzip_bytes']:,} | {'yes' if w['loads_plotly'] else 'no'} |"
+        )
     lines += [
         "",
         "## Lighthouse 12.2.3 (performance / accessibility)",
@@ -213,7 +224,7 @@ def write_report(results: dict) -> None:
         "and Debian's chromium, which `make test` installs). Pages are served gzip-compressed on",
         "127.0.0.1 by the script itself, as a static host would serve them.",
         "",
-        "`label-content-name-mismatch` is the theme's search button (its accessible name \"Search\"",
+        '`label-content-name-mismatch` is the theme\'s search button (its accessible name "Search"',
         "differs from its visible text with the keyboard shortcut); Lighthouse does not score it.",
         "",
     ]

@@ -24,6 +24,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """Mark every test that reads the built book with ``book``, so `make check` can leave them out."""
+    for item in items:
+        if {"built_html", "site_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.book)
+
+
 @pytest.fixture(scope="session")
 def built_html() -> Path:
     """The HTML book built by `make book` (which `make test` runs first)."""
@@ -52,7 +59,9 @@ def site_url(built_html: Path):
 def browser():
     """Debian's Chromium driven by Playwright; never a downloaded browser."""
     if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it as root, or run `sudo apt-get install chromium`.")
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it as root, or run `sudo apt-get install chromium`."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -105,3 +114,30 @@ def toc_pages() -> list[str]:
     for part in toc.get("parts", []):
         files += [chapter["file"] for chapter in part["chapters"]]
     return [f"{name}.html" for name in files]
+
+
+def copy_book(target: Path) -> Path:
+    """Copy the book's sources, data and bibliography to ``target`` (built output left out)."""
+    import shutil
+
+    shutil.copytree(ROOT / "book", target / "book", ignore=shutil.ignore_patterns("_data"))
+    shutil.copytree(ROOT / "data", target / "data")
+    for name in ("_config.yml", "_toc.yml", "references.bib", "CITATION.cff"):
+        shutil.copy(ROOT / name, target / name)
+    return target
+
+
+def build_copy(book: Path):
+    """Build a copy strictly (as `make book`), with the package reading the copy's data and bibliography."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MDMA_BOOK_DATA": str(book / "data"), "MDMA_BOOK_BIB": str(book / "references.bib")}
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import open_page, toc_pages
 
 pytestmark = pytest.mark.browser
@@ -92,7 +91,9 @@ def test_outcome_dropdown_changes_the_figure(browser, site_url):
         assert _title(page, 0).startswith("No longer met PTSD criteria")
         before = _visible_y(page, 0)
         _choose(page, 0, "Remission")
-        page.wait_for_function("() => document.querySelector('.mdma-plotly .gtitle').textContent.startsWith('Remission')")
+        page.wait_for_function(
+            "() => document.querySelector('.mdma-plotly .gtitle').textContent.startsWith('Remission')"
+        )
         after = _visible_y(page, 0)
         assert after != before and len(after) == 2
         # remission is the strictest outcome: every bar is lower than loss of diagnosis

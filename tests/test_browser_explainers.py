@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import open_page
 
 pytestmark = pytest.mark.browser
@@ -99,7 +98,11 @@ def test_node_hover_shows_explanation_evidence_and_source(chapter2):
 
 
 def _visible_curve(page):
-    return _eval(page, CONCENTRATION, "d => d._fullData.filter(t => t.visible === true && t.meta && t.meta.role === 'curve').map(t => [t.meta.regimen, Math.max(...Array.from(t.y))])")
+    return _eval(
+        page,
+        CONCENTRATION,
+        "d => d._fullData.filter(t => t.visible === true && t.meta && t.meta.role === 'curve').map(t => [t.meta.regimen, Math.max(...Array.from(t.y))])",
+    )
 
 
 def test_concentration_figure_offers_no_dose_control(chapter2):
@@ -118,7 +121,9 @@ def test_regimen_menu_switches_to_a_trial_regimen_and_its_supplement_band(chapte
     assert regimen == "mas1999_single_125"
     figure.locator(".updatemenu-header-group").click()
     figure.locator(".updatemenu-dropdown-button", has_text="sessions 2–3").click()
-    page.wait_for_function("() => document.querySelectorAll('.mdma-plotly')[1].textContent.includes('With a supplement')")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.mdma-plotly')[1].textContent.includes('With a supplement')"
+    )
     [[regimen, peak_trial]] = _visible_curve(page)
     assert regimen == "mapp_later_sessions" and peak_trial > peak_single
     assert _eval(page, CONCENTRATION, band) is True

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, toc_pages
 
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
@@ -31,7 +30,11 @@ def _book_copy(tmp_path: Path, chapter_text: str) -> Path:
     (book / "book").mkdir(parents=True)
     shutil.copy(ROOT / "references.bib", book / "references.bib")
     # The copy's one chapter states no evidence, so it carries no "evidence last checked" date.
-    config = (ROOT / "_config.yml").read_text().replace("  config:\n", "  config:\n    mdma_undated_pages: [book/broken, book/references]\n", 1)
+    config = (
+        (ROOT / "_config.yml")
+        .read_text()
+        .replace("  config:\n", "  config:\n    mdma_undated_pages: [book/broken, book/references]\n", 1)
+    )
     (book / "_config.yml").write_text(config)
     shutil.copy(ROOT / "book" / "references.md", book / "book" / "references.md")
     (book / "_toc.yml").write_text("format: jb-book\nroot: book/references\nchapters:\n  - file: book/broken\n")
@@ -72,7 +75,7 @@ def test_bibliography_list_uses_author_year_labels(built_html):
     import re
 
     html = (built_html / "book" / "references.html").read_text(encoding="utf-8")
-    listing = html[html.index('class="citation-list"'):]
+    listing = html[html.index('class="citation-list"') :]
     listing = listing.split("A reference we could not find")[0]
     text = re.sub(r"<[^>]+>", "", listing)
     labels = re.findall(r"\[([^\[\]]+?, (?:\d{4}[a-z]?|n\.d\.))\]", text)
@@ -105,7 +108,10 @@ def _figure_specs(html_path: Path) -> list[dict]:
     import re
 
     text = html_path.read_text()
-    return [json.loads(spec.replace("<\\/", "</")) for spec in re.findall(r'<script type="application/json" id="fig-[^"]+-spec">(.*?)</script>', text, re.S)]
+    return [
+        json.loads(spec.replace("<\\/", "</"))
+        for spec in re.findall(r'<script type="application/json" id="fig-[^"]+-spec">(.*?)</script>', text, re.S)
+    ]
 
 
 def test_no_control_in_the_built_book_offers_an_arbitrary_dose(built_html):
@@ -122,7 +128,9 @@ def test_no_control_in_the_built_book_offers_an_arbitrary_dose(built_html):
             layout = spec["layout"]
             for slider in layout.get("sliders", []):
                 labels = [step.get("label", "") for step in slider.get("steps", [])]
-                assert not any(dose.search(label) for label in labels), f"{page}: a slider steps through doses: {labels}"
+                assert not any(dose.search(label) for label in labels), (
+                    f"{page}: a slider steps through doses: {labels}"
+                )
             for menu in layout.get("updatemenus", []):
                 for button in menu.get("buttons", []):
                     label = button.get("label", "")

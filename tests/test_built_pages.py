@@ -6,8 +6,8 @@ import html
 import re
 
 import pytest
-
 from conftest import toc_pages
+
 from mdma_book import currency, harms
 
 
@@ -19,7 +19,9 @@ def _text(built_html, page: str) -> str:
 
 
 # Sphinx's smartquotes turn straight quotes and double hyphens into typographic ones.
-TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "--", "\u2014": "---"})
+TYPOGRAPHY = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "--", "\u2014": "---"}
+)
 
 
 def _squash(text: str) -> str:
@@ -57,7 +59,7 @@ def test_each_page_shows_the_date_its_evidence_was_checked(built_html, page):
     expected = currency.readable_day(dates.loc[page.removesuffix(".html"), "checked_on"])
     assert f"Evidence last checked: {expected}" in _text(built_html, page)
     raw = (built_html / page).read_text(encoding="utf-8")
-    raw = raw[raw.find("<article"):]
+    raw = raw[raw.find("<article") :]
     assert raw.find("<h1") < raw.find("mdma-evidence-checked") < raw.find("<h2"), "the date belongs under the title"
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import ROOT, toc_pages
+
 from mdma_book import currency, evidence, harms
-from mdma_book.text import escape_markdown
+from mdma_book.safe_text import myst as escape_markdown
 
 
 def _with(tmp_path, name: str, old: str, new: str):
@@ -56,7 +56,7 @@ def test_a_bad_harm_row_is_named_by_file_line_and_column(tmp_path, old, new, col
 def test_an_allegation_without_a_response_is_refused(tmp_path):
     original = (ROOT / "data" / "harms.csv").read_text(encoding="utf-8")
     row = next(line for line in original.splitlines() if line.startswith("H17,"))
-    stripped = re.sub(r",false,.*$", ",false,,,", row)  # drop the response, its source and the note
+    stripped = re.sub(r",false,.*$", ",false,,,,", row)  # drop other sources, the response, its source and the note
     path = tmp_path / "harms.csv"
     path.write_text(original.replace(row, stripped), encoding="utf-8")
     with pytest.raises(evidence.DataValidationError) as caught:
@@ -68,11 +68,39 @@ def test_an_allegation_without_a_response_is_refused(tmp_path):
 @pytest.mark.parametrize(
     ("name", "loader", "old", "new", "column", "phrase"),
     [
-        ("changelog.csv", currency.changelog, "2026-11-29,addition,harms,", "29/11/2026,addition,harms,", "date", "YYYY-MM-DD"),
-        ("changelog.csv", currency.changelog, "2026-11-29,addition,harms,", "2026-02-30,addition,harms,", "date", "not a real calendar date"),
-        ("changelog.csv", currency.changelog, "2026-11-29,addition,harms,", "2026-11-29,rumour,harms,", "kind", "kind not one of"),
+        (
+            "changelog.csv",
+            currency.changelog,
+            "2026-11-29,addition,harms,",
+            "29/11/2026,addition,harms,",
+            "date",
+            "YYYY-MM-DD",
+        ),
+        (
+            "changelog.csv",
+            currency.changelog,
+            "2026-11-29,addition,harms,",
+            "2026-02-30,addition,harms,",
+            "date",
+            "not a real calendar date",
+        ),
+        (
+            "changelog.csv",
+            currency.changelog,
+            "2026-11-29,addition,harms,",
+            "2026-11-29,rumour,harms,",
+            "kind",
+            "kind not one of",
+        ),
         ("access.csv", currency.access, "Australia,authorised", "Australia,authorised", "source_key", None),
-        ("evidence_checked.csv", currency.evidence_checked, "book/04-harms,2026-11-29", "book/04-harms,2026-13-01", "checked_on", "not a real calendar date"),
+        (
+            "evidence_checked.csv",
+            currency.evidence_checked,
+            "book/04-harms,2026-11-29",
+            "book/04-harms,2026-13-01",
+            "checked_on",
+            "not a real calendar date",
+        ),
     ],
 )
 def test_a_bad_currency_row_is_named(tmp_path, name, loader, old, new, column, phrase):

@@ -79,9 +79,19 @@ def test_every_source_key_in_data_exists_in_references_bib():
 
 @pytest.mark.parametrize(
     "loader",
-    [evidence.dichotomous_outcomes, evidence.continuous_outcomes, evidence.reported_values,
-     evidence.trials, evidence.claims, evidence.certainty, harms.harms, currency.access, currency.changelog,
-     currency.evidence_checked, pharmacokinetics.dosing_regimens],
+    [
+        evidence.dichotomous_outcomes,
+        evidence.continuous_outcomes,
+        evidence.reported_values,
+        evidence.trials,
+        evidence.claims,
+        evidence.certainty,
+        harms.harms,
+        currency.access,
+        currency.changelog,
+        currency.evidence_checked,
+        pharmacokinetics.dosing_regimens,
+    ],
 )
 def test_every_data_file_validates(loader):
     assert len(loader()) > 0
@@ -102,8 +112,10 @@ def test_short_citation_reads_the_bibliography():
 
 @pytest.mark.parametrize(
     ("fixture", "column", "phrase"),
-    [("claim_unknown_verdict.csv", "verdict", "verdict not one of"),
-     ("claim_unknown_source.csv", "source_keys", "not in references.bib")],
+    [
+        ("claim_unknown_verdict.csv", "verdict", "verdict not one of"),
+        ("claim_unknown_source.csv", "source_keys", "not in references.bib"),
+    ],
 )
 def test_claims_file_rejects_bad_rows(fixture, column, phrase):
     path = FIXTURES / fixture
@@ -116,3 +128,55 @@ def test_a_row_with_an_extra_field_names_the_file_and_line():
     path = FIXTURES / "extra_field.csv"
     with pytest.raises(evidence.DataValidationError, match=r"extra_field\.csv: cannot be read as CSV: .*line 3"):
         evidence.phase3_outcomes(path)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "line", "column", "phrase"),
+    [
+        # Two blank lines before the bad row: the editor shows it on line 5, not as the 2nd row.
+        ("blank_lines.csv", 5, "events", "0 or more"),
+        # A quoted note spanning three lines pushes the next row to line 5.
+        ("multiline_note.csv", 5, "retracted", "retracted must be true or false"),
+    ],
+)
+def test_errors_name_the_physical_line_an_editor_shows(fixture, line, column, phrase):
+    path = FIXTURES / fixture
+    with pytest.raises(evidence.DataValidationError) as caught:
+        evidence.phase3_outcomes(path)
+    assert f"{path}, line {line}, column '{column}'" in str(caught.value)
+    assert phrase in str(caught.value)
+
+
+def test_loaded_rows_remember_their_physical_lines():
+    table = evidence.load_table(
+        FIXTURES / "good_phase3.csv", evidence.dichotomous_outcomes_schema(evidence.bibliography_keys())
+    )
+    assert evidence.row_lines(table) == [2, 3]
+    frame, lines = evidence.read_rows(FIXTURES / "multiline_note.csv")
+    assert lines == [2, 5] and frame.loc[0, "note"] == "A note\nthat spans\nthree lines."
+
+
+@pytest.mark.parametrize(
+    ("fixture", "message"),
+    [
+        ("empty.csv", r"empty\.csv: the file is empty"),
+        ("not_utf8.csv", r"not_utf8\.csv, line 2: is not UTF-8 text \(byte 0xe9\)"),
+        ("header_only.csv", r"header_only\.csv: has a header but no rows"),
+    ],
+)
+def test_unreadable_or_empty_files_fail_in_the_packages_own_words(fixture, message):
+    with pytest.raises(evidence.DataValidationError, match=message):
+        evidence.dichotomous_outcomes(FIXTURES / fixture)
+
+
+def test_a_table_may_be_allowed_to_have_no_rows():
+    schema = evidence.dichotomous_outcomes_schema(evidence.bibliography_keys())
+    assert evidence.load_table(FIXTURES / "header_only.csv", schema, require_rows=False).empty
+
+
+def test_a_row_with_a_missing_field_names_the_line(tmp_path):
+    path = tmp_path / "short.csv"
+    good = (FIXTURES / "good_phase3.csv").read_text().splitlines()
+    path.write_text("\n".join([*good[:2], good[2].rsplit(",", 3)[0]]) + "\n")
+    with pytest.raises(evidence.DataValidationError, match=r"short\.csv: cannot be read as CSV: line 3 has 11 fields"):
+        evidence.dichotomous_outcomes(path)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT, toc_pages
+
 from mdma_book import evidence, evidence_map
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -32,9 +32,24 @@ def _bad(tmp_path, old: str, new: str):
     ("old", "new", "column", "phrase"),
     [
         (",within_group_change,P,kvam2025mdd,", ",within_group_change,R,kvam2025mdd,", "label", "label must be P or S"),
-        (",within_group_change,P,kvam2025mdd,", ",within_group_change,S,kvam2025mdd,", "label", "a P label needs status verified"),
-        (",within_group_change,P,kvam2025mdd,", ",before_after,P,kvam2025mdd,", "number_kind", "number_kind not one of"),
-        ("EM01,MDMA-assisted therapy,MDD,", "EM01,MDMA-assisted therapy,anxiety,", "indication", "indication not one of"),
+        (
+            ",within_group_change,P,kvam2025mdd,",
+            ",within_group_change,S,kvam2025mdd,",
+            "label",
+            "a P label needs status verified",
+        ),
+        (
+            ",within_group_change,P,kvam2025mdd,",
+            ",before_after,P,kvam2025mdd,",
+            "number_kind",
+            "number_kind not one of",
+        ),
+        (
+            "EM01,MDMA-assisted therapy,MDD,",
+            "EM01,MDMA-assisted therapy,anxiety,",
+            "indication",
+            "indication not one of",
+        ),
     ],
 )
 def test_a_bad_evidence_map_row_is_named(tmp_path, old, new, column, phrase):
@@ -88,8 +103,11 @@ def test_rows_are_grouped_not_ranked(table):
 
 
 def test_no_recall_only_value_appears_anywhere_in_the_build(built_html):
-    recalled = [line.strip() for line in (FIXTURES / "recall_only_values.txt").read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#")]
+    recalled = [
+        line.strip()
+        for line in (FIXTURES / "recall_only_values.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     for page in [*toc_pages(), "_sources/book/05-alternatives.ipynb"]:
         path = built_html / page
         if not path.exists():

@@ -68,7 +68,8 @@ def test_figure_html_is_inert_json_that_cannot_close_its_script(figure):
     snippet = render.figure_html(fig_dict, div_id="fig-test")
     assert snippet.count("</script>") == 1
     spec = snippet.split('id="fig-test-spec">')[1].rsplit("</script>", 1)[0]
-    assert json.loads(spec)["layout"]["title"]["text"].startswith("</script>")
+    # Shown as the text it is, never read as markup by plotly (see safe_text).
+    assert json.loads(spec)["layout"]["title"]["text"] == "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
     assert f'class="{render.FIGURE_CLASS}' in snippet
 
 

@@ -16,8 +16,13 @@ JUPYTER = Path(sys.executable).with_name("jupyter")
 def test_lab_extensions_the_live_book_needs_are_installed_and_compatible():
     listing = subprocess.run([str(JUPYTER), "labextension", "list"], capture_output=True, text=True, check=True)
     text = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout + listing.stderr)
-    for extension in ("jupyterlab-jupytext", "jupyterlab-plotly", "@jupyter-widgets/jupyterlab-manager", "jupyterlab-myst"):
-        line = next((l for l in text.splitlines() if extension in l), "")
+    for extension in (
+        "jupyterlab-jupytext",
+        "jupyterlab-plotly",
+        "@jupyter-widgets/jupyterlab-manager",
+        "jupyterlab-myst",
+    ):
+        line = next((row for row in text.splitlines() if extension in row), "")
         assert "enabled" in line and "OK" in line, f"{extension}: {line or 'not installed'}"
     assert "not compatible" not in text
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from mdma_book import evidence, explainer_figures, mechanism
+from mdma_book.safe_text import myst
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,7 @@ def test_unknown_pathway_and_evidence_kind_are_named(tmp_path):
 def test_text_list_names_every_node_and_edge_with_a_citation(graph):
     nodes, edges = graph
     text = mechanism.mechanism_text(nodes, edges)
-    assert all(f"**{label}**" in text for label in nodes["label"])
+    assert all(f"**{myst(label)}**" in text for label in nodes["label"])
     assert text.count("Leads to") == len(edges)
     assert text.count("{cite:p}") == len(nodes) + len(edges)
 

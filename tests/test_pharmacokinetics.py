@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from mdma_book import evidence, explainer_figures, pharmacokinetics as pk
+from mdma_book import evidence, explainer_figures
+from mdma_book import pharmacokinetics as pk
 
 #: How closely the fitted model must reproduce Mas et al. (1999), 125 mg.
 CMAX_TOLERANCE = 0.005  # relative: 0.5%
@@ -92,8 +93,12 @@ def test_regimens_are_the_named_ones_studies_used():
 @pytest.mark.parametrize(
     ("old", "new", "column", "phrase"),
     [
-        ("mas1999_single_125,\"Mas 1999: single 125 mg, as measured\",1,0,", "mas1999_single_125,\"Mas 1999: single 125 mg, as measured\",1,2,",
-         "time_h", "the first dose is at 0 h"),
+        (
+            'mas1999_single_125,"Mas 1999: single 125 mg, as measured",1,0,',
+            'mas1999_single_125,"Mas 1999: single 125 mg, as measured",1,2,',
+            "time_h",
+            "the first dose is at 0 h",
+        ),
         ("1,0,80,", "1,0,-80,", "dose_mg", "dose_mg must be above 0"),
         ("2,1.5,40,", "3,1.5,40,", "dose_order", "dose_order must be 1"),
     ],
@@ -158,7 +163,9 @@ def test_regimen_menu_shows_one_curve_and_the_supplement_band_only_with_a_supple
     band = next(i for i, t in enumerate(figure.data) if t.meta["role"] == "band_booster")
     for button, (rid, (_, doses)) in zip(menu.buttons, regimens.items(), strict=True):
         visible = button.args[0]["visible"]
-        shown = [t.meta["regimen"] for t, v in zip(figure.data, visible, strict=True) if v and t.meta["role"] == "curve"]
+        shown = [
+            t.meta["regimen"] for t, v in zip(figure.data, visible, strict=True) if v and t.meta["role"] == "curve"
+        ]
         assert shown == [rid]
         assert visible[band] == (len(doses) > 1)
     assert [t.visible for t in _curves(figure)] == [True, False, False]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import ROOT, toc_pages
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -40,7 +39,7 @@ def prose_of(path) -> str:
 def hand_typed_numbers(text: str) -> list[str]:
     found = []
     for match in NUMBER.finditer(text):
-        number, before, after = match.group(1), text[: match.start()], text[match.end():]
+        number, before, after = match.group(1), text[: match.start()], text[match.end() :]
         if re.fullmatch(r"(19|20)\d\d", number) and not re.match(r"\s*%", after):
             continue  # a year
         if number == "100" and re.search(r"\b(?:per|of|in)\s+$", before):
@@ -49,9 +48,11 @@ def hand_typed_numbers(text: str) -> list[str]:
             continue  # the conventional interval, not a result
         if re.match(rf"\s+(?:{MONTHS})\b", after) and int(number) <= 31:
             continue  # a day of a date
-        if re.search(rf"\b{LABEL_WORDS}\s*$", before) or re.search(rf"\b{LABEL_WORDS}\s+\d+(?:\.\d+)?\s+(?:and|or|to)\s+$", before):
+        if re.search(rf"\b{LABEL_WORDS}\s*$", before) or re.search(
+            rf"\b{LABEL_WORDS}\s+\d+(?:\.\d+)?\s+(?:and|or|to)\s+$", before
+        ):
             continue  # Phase 3, Figure 3.2, Phase 2 and 3
-        found.append(f"...{text[max(0, match.start() - 40): match.end() + 20]}...".replace("\n", " "))
+        found.append(f"...{text[max(0, match.start() - 40) : match.end() + 20]}...".replace("\n", " "))
     return found
 
 

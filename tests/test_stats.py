@@ -100,7 +100,9 @@ def test_hedges_g_and_its_pooling_reproduce_the_living_review():
     assert effects[0] == pytest.approx(-0.8845, abs=1e-4)
     assert effects[0] - Z * math.sqrt(variances[0]) == pytest.approx(-1.3415, abs=1e-3)
     pooled = stats.pool(effects, variances, "hedges_g")
-    assert (pooled.estimate.value, pooled.estimate.low, pooled.estimate.high) == pytest.approx((-0.66, -2.70, 1.39), abs=0.015)
+    assert (pooled.estimate.value, pooled.estimate.low, pooled.estimate.high) == pytest.approx(
+        (-0.66, -2.70, 1.39), abs=0.015
+    )
     assert 0 <= pooled.i2 <= 100
 
 

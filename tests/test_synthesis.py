@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from mdma_book import downloads, evidence, synthesis
 
 
@@ -30,7 +30,9 @@ def test_forest_table_has_trials_subgroups_and_a_total(dichotomous):
 
 
 def test_an_outcome_reported_by_one_phase_has_no_subtotals(dichotomous):
-    table = synthesis.forest_table(synthesis.dichotomous_effects(dichotomous, "loss_of_diagnosis", "risk_ratio"), "risk_ratio")
+    table = synthesis.forest_table(
+        synthesis.dichotomous_effects(dichotomous, "loss_of_diagnosis", "risk_ratio"), "risk_ratio"
+    )
     assert list(table["kind"]) == ["study", "study", "overall"]
 
 
@@ -51,7 +53,9 @@ def test_absolute_effect_refuses_a_risk_the_ratio_would_push_past_100(dichotomou
 
 @pytest.fixture(scope="module")
 def benefits(dichotomous):
-    return synthesis.summary_of_findings(dichotomous, evidence.continuous_outcomes(), evidence.reported_values(), evidence.certainty())
+    return synthesis.summary_of_findings(
+        dichotomous, evidence.continuous_outcomes(), evidence.reported_values(), evidence.certainty()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +82,9 @@ def test_harms_panel_has_the_harm_outcomes_and_durability(harms_table):
     for phrase in ("Any adverse event", "Serious adverse events", "Severe adverse events", "Suicidal", "beyond week"):
         assert phrase in outcomes
     severe = harms_table[harms_table["Outcome"].str.startswith("Severe")].iloc[0]
-    assert severe["Relative effect (95% CI)"] == "RR 2.41 (0.49 to 11.85)" and severe["Certainty"].startswith("⊕◯◯◯ Very low")
+    assert severe["Relative effect (95% CI)"] == "RR 2.41 (0.49 to 11.85)" and severe["Certainty"].startswith(
+        "⊕◯◯◯ Very low"
+    )
     assert harms_table.iloc[-1]["Certainty"].startswith("— Not graded")
 
 
@@ -89,7 +95,10 @@ def test_summary_of_findings_agrees_with_the_forest_plot_and_the_prose(dichotomo
     response = benefits[benefits["Outcome"].str.startswith("PTSD: response")].iloc[0]
     assert response["Relative effect (95% CI)"] == "RR " + numbers["phase3_response_rr"].replace(" (95% CI ", " (")
     depression = benefits[benefits["Outcome"].str.startswith("Depression")].iloc[0]
-    assert numbers["g_depression"].replace("\u2212", "-").replace(" (95% CI ", " (") in depression["Relative effect (95% CI)"]
+    assert (
+        numbers["g_depression"].replace("\u2212", "-").replace(" (95% CI ", " (")
+        in depression["Relative effect (95% CI)"]
+    )
     assert f"{numbers['abs_response_placebo']} per 100" == response["With placebo-assisted therapy"]
 
 
@@ -108,7 +117,11 @@ def test_downloads_are_the_tables_behind_the_figures(tmp_path):
     forest = pd.read_csv(tmp_path / "forest-ptsd-outcomes.csv")
     assert set(forest["view"]) == {v["label"] for v in synthesis.ptsd_forest_views(evidence.dichotomous_outcomes())}
     overall = forest[(forest["view"] == "Response (RR)") & (forest["kind"] == "overall")].iloc[0]
-    assert (round(overall["effect"], 2), round(overall["ci_low"], 2), round(overall["ci_high"], 2)) == (1.35, 1.10, 1.66)
+    assert (round(overall["effect"], 2), round(overall["ci_low"], 2), round(overall["ci_high"], 2)) == (
+        1.35,
+        1.10,
+        1.66,
+    )
 
 
 def test_downloads_are_rewritten_only_when_they_change(tmp_path):

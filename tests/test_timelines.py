@@ -19,8 +19,23 @@ def course():
 
 def test_history_has_every_milestone_in_order_each_with_a_source(events):
     dates = list(events["date"])
-    for date in ["1912", "1914", "1977", "1985-07-01", "1988-03-23", "2017-08-16", "2021", "2023",
-                 "2023-02-03", "2023-07-01", "2024-06-04", "2024-08-09", "2024-08-10", "2025-09-04", "2025"]:
+    for date in [
+        "1912",
+        "1914",
+        "1977",
+        "1985-07-01",
+        "1988-03-23",
+        "2017-08-16",
+        "2021",
+        "2023",
+        "2023-02-03",
+        "2023-07-01",
+        "2024-06-04",
+        "2024-08-09",
+        "2024-08-10",
+        "2025-09-04",
+        "2025",
+    ]:
         assert date in dates
     years = events["date"].str[:4].astype(int)
     assert years.is_monotonic_increasing
@@ -87,4 +102,7 @@ def test_history_figure_has_one_marker_per_event_and_marks_long_gaps(events):
     markers = [t for t in figure.data if t.meta]
     assert sum(len(t.x) for t in markers) == len(events)
     assert {t.meta["category"] for t in markers} == set(events["category"])
-    assert [a.text for a in figure.layout.annotations] == ["<i>63 years pass</i>", "<i>23 years pass</i>"]  # 1914-1977; 1988 to the first randomized trial, 2011
+    assert [a.text for a in figure.layout.annotations] == [
+        "<i>63 years pass</i>",
+        "<i>23 years pass</i>",
+    ]  # 1914-1977; 1988 to the first randomized trial, 2011

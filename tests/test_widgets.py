@@ -78,8 +78,16 @@ def _data(panel) -> list:
 
 
 def test_every_interactive_figure_has_a_live_panel_that_draws():
-    for panel_class in (live.Phase3Panel, live.ForestPanel, live.AbsoluteEffectsPanel, live.DepressionPanel,
-                        live.MechanismPanel, live.CoursePanel, live.HistoryPanel, live.SimulatorPanel):
+    for panel_class in (
+        live.Phase3Panel,
+        live.ForestPanel,
+        live.AbsoluteEffectsPanel,
+        live.DepressionPanel,
+        live.MechanismPanel,
+        live.CoursePanel,
+        live.HistoryPanel,
+        live.SimulatorPanel,
+    ):
         panel = panel_class()
         assert panel.figure is not None and panel.message.value == "", panel_class.__name__
         assert panel.output.outputs, panel_class.__name__

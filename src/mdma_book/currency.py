@@ -14,9 +14,16 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from mdma_book.evidence import BOOK_SECTIONS, EVIDENCE_KINDS, _key_list_check, _sourced_columns, bibliography_keys, load_table
+from mdma_book.evidence import (
+    BOOK_SECTIONS,
+    EVIDENCE_KINDS,
+    _key_list_check,
+    _sourced_columns,
+    bibliography_keys,
+    load_table,
+)
 from mdma_book.paths import data_dir
-from mdma_book.text import escape_markdown
+from mdma_book.safe_text import myst
 
 #: Kinds of change the "What changed" page lists, in the order it explains them.
 CHANGE_KINDS = {
@@ -33,7 +40,10 @@ def _date_column() -> pa.Column:
         str,
         [
             pa.Check.str_matches(DATE_PATTERN, error="date must be written YYYY-MM-DD"),
-            pa.Check(lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna(), error="date is not a real calendar date"),
+            pa.Check(
+                lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna(),
+                error="date is not a real calendar date",
+            ),
         ],
     )
 
@@ -42,7 +52,11 @@ def evidence_checked_schema() -> pa.DataFrameSchema:
     """Schema of ``evidence_checked.csv``: one row per page whose evidence is dated."""
     return pa.DataFrameSchema(
         {
-            "page": pa.Column(str, pa.Check.str_matches(r"^book/[a-z0-9-]+$", error="page must be a document name like book/03-evidence"), unique=True),
+            "page": pa.Column(
+                str,
+                pa.Check.str_matches(r"^book/[a-z0-9-]+$", error="page must be a document name like book/03-evidence"),
+                unique=True,
+            ),
             "checked_on": _date_column(),
             "scope": pa.Column(str, pa.Check.str_length(min_value=5)),
         },
@@ -56,7 +70,9 @@ def changelog_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
         {
             "date": _date_column(),
             "kind": pa.Column(str, pa.Check.isin(list(CHANGE_KINDS), error=f"kind not one of {list(CHANGE_KINDS)}")),
-            "page": pa.Column(str, pa.Check.isin([*BOOK_SECTIONS, "home"], error=f"page not one of {[*BOOK_SECTIONS, 'home']}")),
+            "page": pa.Column(
+                str, pa.Check.isin([*BOOK_SECTIONS, "home"], error=f"page not one of {[*BOOK_SECTIONS, 'home']}")
+            ),
             "what_changed": pa.Column(str, pa.Check.str_length(min_value=10)),
             "why": pa.Column(str, pa.Check.str_length(min_value=10)),
             "source_keys": pa.Column(str, _key_list_check(bib_keys)),
@@ -73,7 +89,9 @@ def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "access": pa.Column(str, pa.Check.str_length(min_value=3)),
             "as_of": _date_column(),
             "statement": pa.Column(str, pa.Check.str_length(min_value=20)),
-            "evidence_kind": pa.Column(str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")),
+            "evidence_kind": pa.Column(
+                str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")
+            ),
             **_sourced_columns(bib_keys),
         },
         strict=True,
@@ -90,8 +108,8 @@ def access_markdown(table: pd.DataFrame) -> str:
     parts = []
     for row in table.itertuples():
         parts.append(
-            f"- **{escape_markdown(row.region)}: {escape_markdown(row.access)}** (as of {readable_day(row.as_of)}). "
-            f"{escape_markdown(row.statement)} *{row.evidence_kind.capitalize()}* {{cite:p}}`{row.source_key}`"
+            f"- **{myst(row.region)}: {myst(row.access)}** (as of {readable_day(row.as_of)}). "
+            f"{myst(row.statement)} *{row.evidence_kind.capitalize()}* {{cite:p}}`{row.source_key}`"
         )
     return "\n".join(parts) + "\n"
 
@@ -121,8 +139,8 @@ def changelog_markdown(table: pd.DataFrame) -> str:
         for row in rows.itertuples():
             keys = ",".join(k for k in row.source_keys.split(";") if k)
             parts.append(
-                f"- **{row.kind.capitalize()}** ({{ref}}`{row.page}`). {escape_markdown(row.what_changed)} "
-                f"*Why:* {escape_markdown(row.why)} {{cite:p}}`{keys}`"
+                f"- **{row.kind.capitalize()}** ({{ref}}`{row.page}`). {myst(row.what_changed)} "
+                f"*Why:* {myst(row.why)} {{cite:p}}`{keys}`"
             )
         parts.append("")
     return "\n".join(parts)
@@ -165,7 +183,7 @@ def _read_dates(app) -> None:
 
 
 #: Pages that state no evidence of their own, so carry no date (Sphinx setting ``mdma_undated_pages``).
-UNDATED_PAGES = {"book/references", "book/educators", "book/changes"}
+UNDATED_PAGES = {"book/references", "book/educators", "book/changes", "book/how-to-cite"}
 
 
 def setup(app):

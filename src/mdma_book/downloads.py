@@ -11,36 +11,71 @@ from pathlib import Path
 
 import pandas as pd
 
-from mdma_book import evidence, evidence_map, harms, stats, synthesis
+from mdma_book import evidence, evidence_map, harms, safe_text, stats, synthesis
 
 FOLDER = Path("book") / "_data"
 
 
 def _forest_csv(views: list[dict]) -> pd.DataFrame:
-    columns = ["kind", "label", "phase", "effect", "ci_low", "ci_high", "weight_pct", "k", "participants", "i2_pct", "method", "source_key"]
+    columns = [
+        "kind",
+        "label",
+        "phase",
+        "effect",
+        "ci_low",
+        "ci_high",
+        "weight_pct",
+        "k",
+        "participants",
+        "i2_pct",
+        "method",
+        "source_key",
+    ]
     return pd.concat(
         [view["table"].reindex(columns=columns).assign(view=view["label"]) for view in views], ignore_index=True
     )[["view", *columns]]
 
 
 def _absolute_csv(effects: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "outcome": e["label"], "trials": e["k"], "participants": e["participants"],
-        "risk_ratio": e["risk_ratio"].value, "rr_ci_low": e["risk_ratio"].low, "rr_ci_high": e["risk_ratio"].high,
-        "per100_placebo_assisted": e["per100_control"], "per100_mdma_assisted": e["per100_mdma"],
-        "per100_mdma_ci_low": e["per100_mdma_low"], "per100_mdma_ci_high": e["per100_mdma_high"],
-        "nnt": e["nnt"].value, "nnt_bound_benefit": e["nnt"].benefit_bound, "nnt_other_bound": e["nnt"].other_bound,
-        "nnt_interval_crosses_no_effect": e["nnt"].crosses_zero, "method": e["method"],
-    } for e in effects])
+    return pd.DataFrame(
+        [
+            {
+                "outcome": e["label"],
+                "trials": e["k"],
+                "participants": e["participants"],
+                "risk_ratio": e["risk_ratio"].value,
+                "rr_ci_low": e["risk_ratio"].low,
+                "rr_ci_high": e["risk_ratio"].high,
+                "per100_placebo_assisted": e["per100_control"],
+                "per100_mdma_assisted": e["per100_mdma"],
+                "per100_mdma_ci_low": e["per100_mdma_low"],
+                "per100_mdma_ci_high": e["per100_mdma_high"],
+                "nnt": e["nnt"].value,
+                "nnt_bound_benefit": e["nnt"].benefit_bound,
+                "nnt_other_bound": e["nnt"].other_bound,
+                "nnt_interval_crosses_no_effect": e["nnt"].crosses_zero,
+                "method": e["method"],
+            }
+            for e in effects
+        ]
+    )
 
 
 def _comparison_csv(panels: dict) -> pd.DataFrame:
     ptsd, depression, mdd, stard = panels.values()
     frames = [
-        ptsd["rows"][["study", "arm", "events", "total", "rate", "ci_low", "ci_high", "source_key"]].assign(panel="ptsd", unit="% of completers"),
-        depression["rows"][["label", "effect", "ci_low", "ci_high"]].rename(columns={"label": "study"}).assign(panel="depression_in_ptsd", unit="Hedges' g"),
-        mdd["rows"][["when", "madrs"]].rename(columns={"when": "arm", "madrs": "value"}).assign(panel="major_depression", study="Kvam 2025", unit="mean MADRS"),
-        stard["rows"][["step", "remission"]].rename(columns={"step": "arm", "remission": "value"}).assign(panel="antidepressants", study="STAR*D", unit="% remitted"),
+        ptsd["rows"][["study", "arm", "events", "total", "rate", "ci_low", "ci_high", "source_key"]].assign(
+            panel="ptsd", unit="% of completers"
+        ),
+        depression["rows"][["label", "effect", "ci_low", "ci_high"]]
+        .rename(columns={"label": "study"})
+        .assign(panel="depression_in_ptsd", unit="Hedges' g"),
+        mdd["rows"][["when", "madrs"]]
+        .rename(columns={"when": "arm", "madrs": "value"})
+        .assign(panel="major_depression", study="Kvam 2025", unit="mean MADRS"),
+        stard["rows"][["step", "remission"]]
+        .rename(columns={"step": "arm", "remission": "value"})
+        .assign(panel="antidepressants", study="STAR*D", unit="% remitted"),
     ]
     return pd.concat(frames, ignore_index=True)
 
@@ -66,12 +101,16 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def write_all(folder: Path) -> list[Path]:
-    """Write every table as CSV into ``folder``; rewrite a file only if its content changed."""
+    """Write every table as CSV into ``folder``; rewrite a file only if its content changed.
+
+    Text cells that a spreadsheet would run as a formula are neutralized
+    (:func:`mdma_book.safe_text.spreadsheet_cells`).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, table in tables().items():
         path = folder / name
-        text = table.to_csv(index=False, float_format="%.4g")
+        text = safe_text.spreadsheet_cells(table).to_csv(index=False, float_format="%.4g")
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -10,6 +10,8 @@ whose message names the file, the line and the column of every bad value.
 from __future__ import annotations
 
 import copy
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -48,11 +50,29 @@ GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision",
 CERTAINTY_RULE = "certainty does not follow from its start and downgrades"
 #: The kinds of evidence a statement can rest on, as the book labels them to readers.
 EVIDENCE_KINDS = (
-    "trial", "systematic review", "laboratory study", "case series", "historical research", "regulator",
-    "journal notice", "sponsor", "preprint", "journalism",
+    "trial",
+    "systematic review",
+    "laboratory study",
+    "case series",
+    "historical research",
+    "regulator",
+    "journal notice",
+    "sponsor",
+    "preprint",
+    "journalism",
 )
 #: Cross-reference labels of the book's pages a claim may point to.
-BOOK_SECTIONS = ("history", "mechanism", "evidence", "harms", "alternatives", "what-it-means", "conclusion", "references", "claims")
+BOOK_SECTIONS = (
+    "history",
+    "mechanism",
+    "evidence",
+    "harms",
+    "alternatives",
+    "what-it-means",
+    "conclusion",
+    "references",
+    "claims",
+)
 
 
 class DataValidationError(ValueError):
@@ -122,7 +142,6 @@ def dichotomous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     )
 
 
-
 def continuous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``continuous_outcomes.csv``: mean and SD of a scale, per trial arm."""
     return pa.DataFrameSchema(
@@ -158,8 +177,10 @@ def reported_values_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
         },
         checks=[
             pa.Check(
-                lambda df: (df["ci_low"].isna() | (df["ci_low"] <= df["value"]))
-                & (df["ci_high"].isna() | (df["value"] <= df["ci_high"])),
+                lambda df: (
+                    (df["ci_low"].isna() | (df["ci_low"] <= df["value"]))
+                    & (df["ci_high"].isna() | (df["value"] <= df["ci_high"]))
+                ),
                 error="value outside its interval",
                 name="value_inside_interval",
             )
@@ -236,17 +257,27 @@ def certainty_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "outcome_id": pa.Column(str, unique=True),
-            "start": pa.Column(str, pa.Check.isin([*CERTAINTY_START, "none"], error="start not one of randomized, non-randomized, none")),
+            "start": pa.Column(
+                str,
+                pa.Check.isin([*CERTAINTY_START, "none"], error="start not one of randomized, non-randomized, none"),
+            ),
             **{domain: pa.Column(int, downgrade, coerce=True) for domain in GRADE_DOMAINS},
-            "certainty": pa.Column(str, pa.Check.isin([*CERTAINTY, "not graded"], error=f"certainty not one of {[*CERTAINTY, 'not graded']}")),
+            "certainty": pa.Column(
+                str,
+                pa.Check.isin([*CERTAINTY, "not graded"], error=f"certainty not one of {[*CERTAINTY, 'not graded']}"),
+            ),
             "reasons": pa.Column(str, pa.Check.str_length(min_value=10)),
             "source_keys": pa.Column(str, _key_list_check(bib_keys)),
         },
         checks=[
             pa.Check(
-                lambda df: df["certainty"] == [
-                    graded_certainty(start, -total) for start, total in zip(df["start"], df[list(GRADE_DOMAINS)].sum(axis=1), strict=True)
-                ],
+                lambda df: (
+                    df["certainty"]
+                    == [
+                        graded_certainty(start, -total)
+                        for start, total in zip(df["start"], df[list(GRADE_DOMAINS)].sum(axis=1), strict=True)
+                    ]
+                ),
                 error=CERTAINTY_RULE,
                 name="certainty_follows_downgrades",
             )
@@ -282,8 +313,11 @@ ROW_CHECK_COLUMNS = {
 }
 
 
-def _describe_failures(path: Path, errors: SchemaErrors) -> str:
-    """Turn pandera's failure cases into lines naming file, line and column, by line."""
+def _describe_failures(path: Path, errors: SchemaErrors, lines: list[int]) -> str:
+    """Turn pandera's failure cases into lines naming file, line and column, by line.
+
+    ``lines`` gives the physical line of each row (see :func:`read_rows`).
+    """
     found = {}
     for case in errors.failure_cases.itertuples(index=False):
         check, value = str(case.check), case.failure_case
@@ -301,8 +335,12 @@ def _describe_failures(path: Path, errors: SchemaErrors) -> str:
         if check == "multiple_fields_uniqueness":
             if any(key[0] == 0 for key in found):
                 continue  # a missing column makes every row look alike
-            column, message, value = "+".join(errors.schema.unique), "repeats another row (together these must be unique)", None
-        line = 0 if pd.isna(case.index) else int(case.index) + 2  # header is line 1
+            column, message, value = (
+                "+".join(errors.schema.unique),
+                "repeats another row (together these must be unique)",
+                None,
+            )
+        line = 0 if pd.isna(case.index) else lines[int(case.index)]
         where = f"{path}, line {line}, column '{column}'" if line else f"{path}: column '{column}'"
         shown = "" if value is None or pd.isna(value) else f" (value {value!r})"
         if (line, column) in found:  # several checks failed on one cell: say all of them
@@ -312,17 +350,66 @@ def _describe_failures(path: Path, errors: SchemaErrors) -> str:
     return "\n".join(found[key] for key in sorted(found))
 
 
-def load_table(path: Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
-    """Read one CSV and validate it, raising :class:`DataValidationError` on bad rows.
+def read_rows(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """Read a CSV file as text cells; return the table and the physical line of each row.
 
-    Tables with ``source_key`` and ``retracted`` columns are also checked against
-    the ``retraction`` fields of ``references.bib``.
+    The file is parsed by Python's :mod:`csv` module rather than pandas so that
+    each row keeps the line an editor shows for it, even after blank lines or a
+    quoted note that spans several lines. Blank lines are skipped. Empty cells
+    become missing values. Raises :class:`DataValidationError`, naming the file,
+    when it cannot be read, is not UTF-8, is empty, or has a row whose number of
+    fields differs from the header's.
     """
     try:
-        # index_col=False: a row with an extra field is an error, never a silent index column.
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], index_col=False)
-    except (OSError, pd.errors.ParserError) as error:
-        raise DataValidationError(f"{path}: cannot be read as CSV: {error}") from error
+        text = path.read_bytes().decode("utf-8-sig")  # a leading byte-order mark (Excel) is allowed
+    except OSError as error:
+        raise DataValidationError(f"{path}: cannot be read: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        raise DataValidationError(
+            f"{path}, line {line}: is not UTF-8 text (byte 0x{error.object[error.start]:02x}); "
+            "save the file with UTF-8 encoding"
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records, end_of_previous = [], 0
+    try:
+        for fields in reader:
+            start, end_of_previous = end_of_previous + 1, reader.line_num
+            if fields:  # a blank line gives no fields
+                records.append((start, fields))
+    except csv.Error as error:
+        raise DataValidationError(f"{path}, line {reader.line_num}: cannot be read as CSV: {error}") from None
+    if not records:
+        raise DataValidationError(f"{path}: the file is empty; it needs a header line naming its columns")
+    (_, header), rows = records[0], records[1:]
+    for line, fields in rows:
+        if len(fields) != len(header):
+            raise DataValidationError(
+                f"{path}: cannot be read as CSV: line {line} has {len(fields)} fields, the header has {len(header)}"
+            )
+    # pandas builds the table from the same text (index_col=False: never a silent index column).
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], index_col=False)
+    if len(frame) != len(rows):  # the two parsers disagree: say so rather than misplace a line
+        raise DataValidationError(f"{path}: cannot be read as CSV: {len(rows)} rows found, pandas read {len(frame)}")
+    return frame, [line for line, _ in rows]
+
+
+def row_lines(frame: pd.DataFrame) -> list[int]:
+    """The physical line of each row of a table from :func:`load_table` (header = line 1)."""
+    return frame.attrs.get("lines") or [int(index) + 2 for index in frame.index]
+
+
+def load_table(path: Path, schema: pa.DataFrameSchema, require_rows: bool = True) -> pd.DataFrame:
+    """Read one CSV and validate it, raising :class:`DataValidationError` on bad rows.
+
+    Every message names the file and the physical line of the bad row (see
+    :func:`read_rows`). A file with a header and no rows is refused unless
+    ``require_rows`` is false. Tables with ``source_key`` and ``retracted``
+    columns are also checked against the ``retraction`` fields of ``references.bib``.
+    """
+    frame, lines = read_rows(path)
+    if require_rows and frame.empty:
+        raise DataValidationError(f"{path}: has a header but no rows; this table needs at least one row")
     if {"source_key", "retracted"} <= set(schema.columns) and {"source_key", "retracted"} <= set(frame.columns):
         schema = copy.deepcopy(schema)
         schema.checks = [*schema.checks, _retraction_check(retracted_keys())]
@@ -330,10 +417,11 @@ def load_table(path: Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
         frame = schema.validate(frame, lazy=True)
     except SchemaErrors as errors:
         raise DataValidationError(
-            f"{path} does not match its schema:\n{_describe_failures(path, errors)}"
+            f"{path} does not match its schema:\n{_describe_failures(path, errors, lines)}"
         ) from None
     if "retracted" in frame:
         frame["retracted"] = frame["retracted"].eq("true")
+    frame.attrs["lines"] = lines
     return frame
 
 

@@ -48,9 +48,13 @@ def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     text = pa.Column(str, pa.Check.str_length(min_value=1))
     return pa.DataFrameSchema(
         {
-            "row_id": pa.Column(str, pa.Check.str_matches(r"^EM\d{2}$", error="row_id must look like EM01"), unique=True),
+            "row_id": pa.Column(
+                str, pa.Check.str_matches(r"^EM\d{2}$", error="row_id must look like EM01"), unique=True
+            ),
             "treatment": text,
-            "indication": pa.Column(str, pa.Check.isin(list(INDICATIONS), error=f"indication not one of {list(INDICATIONS)}")),
+            "indication": pa.Column(
+                str, pa.Check.isin(list(INDICATIONS), error=f"indication not one of {list(INDICATIONS)}")
+            ),
             "design": text,
             "comparator": pa.Column(str, nullable=True),
             "blinding": pa.Column(str, pa.Check.isin(list(BLINDING), error=f"blinding not one of {list(BLINDING)}")),
@@ -63,19 +67,34 @@ def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "ci_low": pa.Column(float, nullable=True, coerce=True),
             "ci_high": pa.Column(float, nullable=True, coerce=True),
             "unit": pa.Column(str, nullable=True),
-            "number_kind": pa.Column(str, pa.Check.isin(list(NUMBER_KINDS), error=f"number_kind not one of {list(NUMBER_KINDS)}")),
-            "label": pa.Column(str, pa.Check.isin(list(LABELS), error="label must be P or S (recall-only numbers are never stored)")),
-            "peer_review": pa.Column(str, pa.Check.isin(list(PEER_REVIEW), error=f"peer_review not one of {list(PEER_REVIEW)}")),
+            "number_kind": pa.Column(
+                str, pa.Check.isin(list(NUMBER_KINDS), error=f"number_kind not one of {list(NUMBER_KINDS)}")
+            ),
+            "label": pa.Column(
+                str, pa.Check.isin(list(LABELS), error="label must be P or S (recall-only numbers are never stored)")
+            ),
+            "peer_review": pa.Column(
+                str, pa.Check.isin(list(PEER_REVIEW), error=f"peer_review not one of {list(PEER_REVIEW)}")
+            ),
             **_sourced_columns(bib_keys),
         },
         checks=[
             pa.Check(
-                lambda df: (df["ci_low"].isna() | (df["ci_low"] <= df["estimate"])) & (df["ci_high"].isna() | (df["estimate"] <= df["ci_high"])),
-                error="value outside its interval", name="estimate_inside_interval",
+                lambda df: (
+                    (df["ci_low"].isna() | (df["ci_low"] <= df["estimate"]))
+                    & (df["ci_high"].isna() | (df["estimate"] <= df["ci_high"]))
+                ),
+                error="value outside its interval",
+                name="estimate_inside_interval",
             ),
             pa.Check(
-                lambda df: df["label"].map({"P": ("verified", "derived"), "S": ("secondary", "derived")}).combine(df["status"], lambda ok, s: s in ok),
-                error=LABEL_CHECK, name="label_matches_status",
+                lambda df: (
+                    df["label"]
+                    .map({"P": ("verified", "derived"), "S": ("secondary", "derived")})
+                    .combine(df["status"], lambda ok, s: s in ok)
+                ),
+                error=LABEL_CHECK,
+                name="label_matches_status",
             ),
         ],
         strict=True,
@@ -88,12 +107,18 @@ def regulatory_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
         {
             "treatment": pa.Column(str, pa.Check.str_length(min_value=1)),
             "region": pa.Column(str, pa.Check.str_length(min_value=2)),
-            "status": pa.Column(str, pa.Check.str_length(min_value=3)),
-            "as_of": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}(-\d{2})?$", error="as_of must be YYYY-MM or YYYY-MM-DD")),
+            "standing": pa.Column(str, pa.Check.str_length(min_value=3)),
+            "as_of": pa.Column(
+                str, pa.Check.str_matches(r"^\d{4}-\d{2}(-\d{2})?$", error="as_of must be YYYY-MM or YYYY-MM-DD")
+            ),
             "statement": pa.Column(str, pa.Check.str_length(min_value=10)),
             "label": pa.Column(str, pa.Check.isin(list(LABELS), error="label must be P or S")),
-            "status_of_source": pa.Column(str, pa.Check.isin(list(STATUSES), error=f"status_of_source not one of {sorted(STATUSES)}")),
-            "peer_review": pa.Column(str, pa.Check.isin(list(PEER_REVIEW), error=f"peer_review not one of {list(PEER_REVIEW)}")),
+            "status_of_source": pa.Column(
+                str, pa.Check.isin(list(STATUSES), error=f"status_of_source not one of {sorted(STATUSES)}")
+            ),
+            "peer_review": pa.Column(
+                str, pa.Check.isin(list(PEER_REVIEW), error=f"peer_review not one of {list(PEER_REVIEW)}")
+            ),
             "source_key": pa.Column(str, pa.Check.isin(sorted(bib_keys), error="source_key not in references.bib")),
             "locator": pa.Column(str, pa.Check.str_length(min_value=1)),
             "retracted": pa.Column(str, pa.Check.isin(["true", "false"], error="retracted must be true or false")),
@@ -148,7 +173,9 @@ def lane_rows(table: pd.DataFrame, lane: str) -> pd.DataFrame:
     ids = LANES[lane][2]
     rows = table.set_index("row_id").loc[list(ids)].reset_index()
     if rows["number_kind"].nunique() != 1 or rows["unit"].nunique() != 1:
-        raise ValueError(f"lane {lane!r} mixes {sorted(rows['number_kind'].unique())} in {sorted(rows['unit'].unique())}: one kind and unit per lane")
+        raise ValueError(
+            f"lane {lane!r} mixes {sorted(rows['number_kind'].unique())} in {sorted(rows['unit'].unique())}: one kind and unit per lane"
+        )
     return rows
 
 
@@ -170,9 +197,20 @@ def row_hover(row) -> str:
 
 
 def _short_treatment(row) -> str:
-    where = {"EM06": "Phase 2b", "EM07": "Phase 2b, 10 mg", "EM08": "COMP005", "EM09": "COMP006", "EM10": "Raison 2023",
-             "EM14": "TRANSFORM-2", "EM15": "ESCAPE-TRD", "EM16": "ELEKT-D", "EM17": "KetECT",
-             "EM30": "vs psychedelic-trial placebo", "EM31": "vs antidepressant-trial placebo", "EM01": "Oslo study"}
+    where = {
+        "EM06": "Phase 2b",
+        "EM07": "Phase 2b, 10 mg",
+        "EM08": "COMP005",
+        "EM09": "COMP006",
+        "EM10": "Raison 2023",
+        "EM14": "TRANSFORM-2",
+        "EM15": "ESCAPE-TRD",
+        "EM16": "ELEKT-D",
+        "EM17": "KetECT",
+        "EM30": "vs psychedelic-trial placebo",
+        "EM31": "vs antidepressant-trial placebo",
+        "EM01": "Oslo study",
+    }
     return f"{row.treatment.split(' (')[0]}: {where.get(row.row_id, row.row_id)}"
 
 
@@ -196,8 +234,13 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
     lanes = {lane: lane_rows(table, lane) for lane in LANES}
     mdma_ptsd = table.set_index("row_id").loc[MDMA_PTSD_ROW]
     heights = [len(rows) + (1 if lane == "mdma" else 0) + 0.8 for lane, rows in lanes.items()]
-    fig = make_subplots(rows=len(lanes), cols=1, row_heights=heights, vertical_spacing=0.1,
-                        subplot_titles=[_wrap(LANES[lane][0], 52) for lane in lanes])
+    fig = make_subplots(
+        rows=len(lanes),
+        cols=1,
+        row_heights=heights,
+        vertical_spacing=0.1,
+        subplot_titles=[_wrap(LANES[lane][0], 52) for lane in lanes],
+    )
     row_notes = []
     colour = BOOK_TEMPLATE.layout.colorway[0]
     for index, (lane, rows) in enumerate(lanes.items(), start=1):
@@ -208,42 +251,109 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
                 continue
             fig.add_trace(
                 go.Scatter(
-                    x=subset["estimate"], y=list(subset.index), mode="markers",
+                    x=subset["estimate"],
+                    y=list(subset.index),
+                    mode="markers",
                     marker={"symbol": symbol, "size": 11, "line": {"width": 2, "color": colour}, "color": colour},
-                    error_x={"type": "data", "symmetric": False, "array": (subset["ci_high"] - subset["estimate"]).fillna(0),
-                             "arrayminus": (subset["estimate"] - subset["ci_low"]).fillna(0), "thickness": 1.5, "width": 4, "color": colour},
-                    hovertext=[row_hover(r) for r in subset.itertuples()], hoverinfo="text", showlegend=False,
-                    meta={"lane": lane, "number_kind": rows["number_kind"].iloc[0], "row_ids": list(subset["row_id"]), "label": label_kind},
+                    error_x={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": (subset["ci_high"] - subset["estimate"]).fillna(0),
+                        "arrayminus": (subset["estimate"] - subset["ci_low"]).fillna(0),
+                        "thickness": 1.5,
+                        "width": 4,
+                        "color": colour,
+                    },
+                    hovertext=[row_hover(r) for r in subset.itertuples()],
+                    hoverinfo="text",
+                    showlegend=False,
+                    meta={
+                        "lane": lane,
+                        "number_kind": rows["number_kind"].iloc[0],
+                        "row_ids": list(subset["row_id"]),
+                        "label": label_kind,
+                    },
                 ),
-                row=index, col=1,
+                row=index,
+                col=1,
             )
         for position, row in enumerate(rows.itertuples()):
             when = str(row.timepoint).split(" (")[0]
-            row_notes.append({"text": _wrap(f"{_short_treatment(row)}, {when}", 56), "xref": f"x{axis} domain", "yref": f"y{axis}",
-                              "x": 0, "y": position - 0.42, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-                              "font": {"size": 11}, "align": "left", "name": f"row_{row.row_id}"})
+            row_notes.append(
+                {
+                    "text": _wrap(f"{_short_treatment(row)}, {when}", 56),
+                    "xref": f"x{axis} domain",
+                    "yref": f"y{axis}",
+                    "x": 0,
+                    "y": position - 0.42,
+                    "xanchor": "left",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": 11},
+                    "align": "left",
+                    "name": f"row_{row.row_id}",
+                }
+            )
         last = len(rows) - 1
         if lane == "mdma":
             last += 1
-            row_notes.append({
-                "text": _wrap(f"Inside PTSD trials, depression scores against control: g {mdma_ptsd['estimate']:g} "
-                              f"({mdma_ptsd['ci_low']:g} to {mdma_ptsd['ci_high']:g}), not clearly different from no effect "
-                              f"(a preprint; a different kind of number, so not drawn here)", 60),
-                "xref": f"x{axis} domain", "yref": f"y{axis}", "x": 0, "y": last - 0.42, "xanchor": "left", "yanchor": "top",
-                "showarrow": False, "font": {"size": 11}, "align": "left", "name": "mdma_ptsd_note",
-                "hovertext": row_hover(next(table[table["row_id"] == MDMA_PTSD_ROW].itertuples())),
-            })
+            row_notes.append(
+                {
+                    "text": _wrap(
+                        f"Inside PTSD trials, depression scores against control: g {mdma_ptsd['estimate']:g} "
+                        f"({mdma_ptsd['ci_low']:g} to {mdma_ptsd['ci_high']:g}), not clearly different from no effect "
+                        f"(a preprint; a different kind of number, so not drawn here)",
+                        60,
+                    ),
+                    "xref": f"x{axis} domain",
+                    "yref": f"y{axis}",
+                    "x": 0,
+                    "y": last - 0.42,
+                    "xanchor": "left",
+                    "yanchor": "top",
+                    "showarrow": False,
+                    "font": {"size": 11},
+                    "align": "left",
+                    "name": "mdma_ptsd_note",
+                    "hovertext": row_hover(next(table[table["row_id"] == MDMA_PTSD_ROW].itertuples())),
+                }
+            )
         else:
             fig.add_vline(x=0, line={"dash": "dot", "color": NEUTRAL_COLOUR}, row=index, col=1)
-        fig.update_yaxes(range=[last + 0.6, -0.9], showticklabels=False, showgrid=False, zeroline=False, fixedrange=True, row=index, col=1)
-        fig.update_xaxes(title_text=_wrap(LANES[lane][1], 50), title_font={"size": 12}, title_standoff=6, zeroline=False, fixedrange=True,
-                         row=index, col=1)
+        fig.update_yaxes(
+            range=[last + 0.6, -0.9],
+            showticklabels=False,
+            showgrid=False,
+            zeroline=False,
+            fixedrange=True,
+            row=index,
+            col=1,
+        )
+        fig.update_xaxes(
+            title_text=_wrap(LANES[lane][1], 50),
+            title_font={"size": 12},
+            title_standoff=6,
+            zeroline=False,
+            fixedrange=True,
+            row=index,
+            col=1,
+        )
     fig.update_xaxes(range=[-25, 0], row=1, col=1)
     fig.update_layout(
-        template=BOOK_TEMPLATE, height=1250, margin={"l": 12, "r": 12, "t": 70, "b": 40}, hovermode="closest",
-        title={"text": "Depression treatments: what kind of evidence each has", "x": 0, "xanchor": "left", "font": {"size": 15}},
-        meta={"description": "Evidence map: for MDMA-assisted therapy and other treatments for hard-to-treat depression, "
-                             "published estimates in separate panels by kind of number, each with its own axis."},
+        template=BOOK_TEMPLATE,
+        height=1250,
+        margin={"l": 12, "r": 12, "t": 70, "b": 40},
+        hovermode="closest",
+        title={
+            "text": "Depression treatments: what kind of evidence each has",
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 15},
+        },
+        meta={
+            "description": "Evidence map: for MDMA-assisted therapy and other treatments for hard-to-treat depression, "
+            "published estimates in separate panels by kind of number, each with its own axis."
+        },
     )
     for title in fig.layout.annotations:  # the subplot titles: left-aligned
         title.update(x=0, xanchor="left", align="left", font={"size": 12})
@@ -255,21 +365,33 @@ def evidence_base_table(table: pd.DataFrame) -> pd.DataFrame:
     """The text alternative: every number in the map with its kind, label and source, in the figure's order."""
     order = [row_id for lane in LANES.values() for row_id in lane[2]] + [MDMA_PTSD_ROW]
     rows = table.set_index("row_id").loc[order].reset_index()
-    return pd.DataFrame({
-        "Treatment (indication)": [f"{r.treatment} ({r.indication})" for r in rows.itertuples()],
-        "Design": rows["design"],
-        "Outcome": [f"{r.outcome_measure}, {r.scale}, {r.timepoint}" for r in rows.itertuples()],
-        "Estimate (95% CI)": [f"{r.estimate:g}" + ("" if pd.isna(r.ci_low) else f" ({r.ci_low:g} to {r.ci_high:g})") + f" {r.unit}" for r in rows.itertuples()],
-        "Kind of number": rows["number_kind"].map(NUMBER_KINDS),
-        "Label": [f"{r.label}{' (computed)' if r.status == 'derived' else ''}, {r.peer_review}" for r in rows.itertuples()],
-        "Source": [short_citation(k) for k in rows["source_key"]],
-    })
+    return pd.DataFrame(
+        {
+            "Treatment (indication)": [f"{r.treatment} ({r.indication})" for r in rows.itertuples()],
+            "Design": rows["design"],
+            "Outcome": [f"{r.outcome_measure}, {r.scale}, {r.timepoint}" for r in rows.itertuples()],
+            "Estimate (95% CI)": [
+                f"{r.estimate:g}" + ("" if pd.isna(r.ci_low) else f" ({r.ci_low:g} to {r.ci_high:g})") + f" {r.unit}"
+                for r in rows.itertuples()
+            ],
+            "Kind of number": rows["number_kind"].map(NUMBER_KINDS),
+            "Label": [
+                f"{r.label}{' (computed)' if r.status == 'derived' else ''}, {r.peer_review}" for r in rows.itertuples()
+            ],
+            "Source": [short_citation(k) for k in rows["source_key"]],
+        }
+    )
 
 
 def regulatory_table(status: pd.DataFrame) -> pd.DataFrame:
     """Regulatory status by treatment and region, with its date and label, as a reader-facing table."""
-    return pd.DataFrame({
-        "Treatment": status["treatment"], "Region": status["region"], "Status": status["status"], "As of": status["as_of"],
-        "Label": [f"{label}, {kind}" for label, kind in zip(status["label"], status["peer_review"], strict=True)],
-        "Source": [short_citation(k) for k in status["source_key"]],
-    })
+    return pd.DataFrame(
+        {
+            "Treatment": status["treatment"],
+            "Region": status["region"],
+            "Status": status["standing"],
+            "As of": status["as_of"],
+            "Label": [f"{label}, {kind}" for label, kind in zip(status["label"], status["peer_review"], strict=True)],
+            "Source": [short_citation(k) for k in status["source_key"]],
+        }
+    )

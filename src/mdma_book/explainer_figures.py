@@ -185,7 +185,11 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for edge in edges.itertuples():
         (x0, y0), mid, (x1, y1), (standoff0, standoff1) = _edge_ends(
-            position[edge.from_node], position[edge.to_node], half_px[edge.from_node], half_px[edge.to_node], px_per_unit
+            position[edge.from_node],
+            position[edge.to_node],
+            half_px[edge.from_node],
+            half_px[edge.to_node],
+            px_per_unit,
         )
         if standoff0 or standoff1:
             # Two runs out from the hover point, each backed off in pixels at its box (plotly backs a
@@ -193,8 +197,11 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
             # because a marker whose angle follows the previous point is not drawn without one.
             hair = (mid[0] + (x0 - mid[0]) / 100, mid[1] + (y0 - mid[1]) / 100)
             x, y = [mid[0], x0, None, hair[0], mid[0], x1], [mid[1], y0, None, hair[1], mid[1], y1]
-            marker = {"size": [0, 0, 0, 0, 9, 11], "symbol": ["circle"] * 5 + ["arrow"],
-                      "standoff": [0, standoff0, 0, 0, 0, standoff1]}
+            marker = {
+                "size": [0, 0, 0, 0, 9, 11],
+                "symbol": ["circle"] * 5 + ["arrow"],
+                "standoff": [0, standoff0, 0, 0, 0, standoff1],
+            }
         else:
             x, y = [x0, mid[0], x1], [y0, mid[1], y1]
             marker = {"size": [0, 9, 11], "symbol": ["circle", "circle", "arrow"]}
@@ -214,15 +221,22 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
                 hovertext=[hover] * len(x),
                 hoverinfo="text",
                 showlegend=False,
-                meta={"edge": f"{edge.from_node}->{edge.to_node}", "pathways": edge.pathways if isinstance(edge.pathways, str) else ""},
+                meta={
+                    "edge": f"{edge.from_node}->{edge.to_node}",
+                    "pathways": edge.pathways if isinstance(edge.pathways, str) else "",
+                },
             )
         )
     edge_count = len(fig.data)
     for kind, style in EVIDENCE_STYLE.items():  # legend only: what colour, dash and glyph mean
         fig.add_trace(
             go.Scatter(
-                x=[None], y=[None], mode="lines", name=f"{style['glyph']} {EVIDENCE[kind].split(',')[0]}",
-                line={"color": style["colour"], "dash": style["dash"], "width": 2}, hoverinfo="skip",
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=f"{style['glyph']} {EVIDENCE[kind].split(',')[0]}",
+                line={"color": style["colour"], "dash": style["dash"], "width": 2},
+                hoverinfo="skip",
             )
         )
     annotations = []
@@ -230,12 +244,21 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
         style, lines = EVIDENCE_STYLE[row.evidence], _box_lines(row)
         annotations.append(
             {
-                "x": row.x, "y": row.y, "xref": "x", "yref": "y", "showarrow": False,
+                "x": row.x,
+                "y": row.y,
+                "xref": "x",
+                "yref": "y",
+                "showarrow": False,
                 "text": "<br>".join(lines),
-                "font": {"size": BOX_FONT_SIZE}, "align": "center", "height": len(lines) * BOX_LINE_PX,
-                "bgcolor": _rgba(style["colour"], 0.18), "bordercolor": style["colour"],
-                "borderwidth": BOX_BORDER_PX, "borderpad": BOX_PAD_PX,
-                "hovertext": _node_hover(row), "opacity": 1,
+                "font": {"size": BOX_FONT_SIZE},
+                "align": "center",
+                "height": len(lines) * BOX_LINE_PX,
+                "bgcolor": _rgba(style["colour"], 0.18),
+                "bordercolor": style["colour"],
+                "borderwidth": BOX_BORDER_PX,
+                "borderpad": BOX_PAD_PX,
+                "hovertext": _node_hover(row),
+                "opacity": 1,
                 "name": row.node_id,
             }
         )
@@ -266,15 +289,34 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
         height=FIGURE_HEIGHT,
         margin=MARGIN,
         hovermode="closest",
-        legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0, "xanchor": "left", "itemclick": False, "itemdoubleclick": False, "font": {"size": 12}},
+        legend={
+            "orientation": "h",
+            "y": -0.01,
+            "yanchor": "top",
+            "x": 0,
+            "xanchor": "left",
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "font": {"size": 12},
+        },
         updatemenus=[
             {
-                "type": "buttons", "direction": "right", "buttons": [highlight(None)] + [highlight(p) for p in PATHWAYS],
-                "x": 0, "xanchor": "left", "y": 1.045, "yanchor": "bottom", "pad": {"r": 4, "t": 0},
-                "showactive": True, "active": 0, **MENU_STYLE,
+                "type": "buttons",
+                "direction": "right",
+                "buttons": [highlight(None)] + [highlight(p) for p in PATHWAYS],
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.045,
+                "yanchor": "bottom",
+                "pad": {"r": 4, "t": 0},
+                "showactive": True,
+                "active": 0,
+                **MENU_STYLE,
             }
         ],
-        meta={"description": "Flow diagram of how MDMA is thought to act, from the drug through transporters and messengers to felt effects, therapy, trial outcomes and side effects."},
+        meta={
+            "description": "Flow diagram of how MDMA is thought to act, from the drug through transporters and messengers to felt effects, therapy, trial outcomes and side effects."
+        },
     )
     return fig
 
@@ -334,88 +376,176 @@ def concentration_figure(
         shown = rid == initial_regimen
         fig.add_trace(
             go.Scatter(
-                x=times, y=curves[rid], mode="lines", line={"color": BLUE, "width": 3},
+                x=times,
+                y=curves[rid],
+                mode="lines",
+                line={"color": BLUE, "width": 3},
                 hovertemplate=f"%{{x:.1f}} h: %{{y:.0f}} ng/mL (model)<extra>{label}</extra>",
-                visible=shown, showlegend=False, meta={"role": "curve", "regimen": rid},
+                visible=shown,
+                showlegend=False,
+                meta={"role": "curve", "regimen": rid},
             ),
-            row=1, col=1,
+            row=1,
+            col=1,
         )
         for order, (time_h, dose_mg) in enumerate(doses):
             fig.add_trace(
                 go.Scatter(
-                    x=[time_h], y=[0], mode="markers+text", cliponaxis=False,
+                    x=[time_h],
+                    y=[0],
+                    mode="markers+text",
+                    cliponaxis=False,
                     # The supplement's label sits to its right, on the baseline, clear of the first dose's label above.
-                    text=[f"{dose_mg:g} mg" if order == 0 else f"+{dose_mg:g} mg"], textposition="top right" if order == 0 else "middle right",
+                    text=[f"{dose_mg:g} mg" if order == 0 else f"+{dose_mg:g} mg"],
+                    textposition="top right" if order == 0 else "middle right",
                     marker={"symbol": "triangle-up", "size": 13, "color": BLUE if order == 0 else VERMILLION},
-                    hovertemplate=_dose_hover(time_h, dose_mg, order, label), visible=shown, showlegend=False,
+                    hovertemplate=_dose_hover(time_h, dose_mg, order, label),
+                    visible=shown,
+                    showlegend=False,
                     meta={"role": "dose_marker", "regimen": rid, "dose_order": order + 1},
                 ),
-                row=1, col=1,
+                row=1,
+                col=1,
             )
     low = measured_peaks[measured_peaks["dose_mg"] < fit_dose]
     modelled_low = [model.concentration_ng_ml(np.array([model.tmax_h]), [(0.0, d)])[0] for d in low["dose_mg"]]
     fig.add_trace(
         go.Scatter(
-            x=measured_peaks["tmax_h"], y=measured_peaks["cmax_ng_ml"], mode="markers+text",
-            text=[f"{d:g} mg, measured" for d in measured_peaks["dose_mg"]], cliponaxis=False,
+            x=measured_peaks["tmax_h"],
+            y=measured_peaks["cmax_ng_ml"],
+            mode="markers+text",
+            text=[f"{d:g} mg, measured" for d in measured_peaks["dose_mg"]],
+            cliponaxis=False,
             # The lower dose's label goes below, clear of the model's ring beside its cross.
             textposition=["middle right" if d == fit_dose else "bottom right" for d in measured_peaks["dose_mg"]],
             marker={"symbol": "x-thin", "size": 11, "line": {"width": 2.5, "color": VERMILLION}},
             hovertext=[
                 f"Measured mean peak after {d:g} mg: {c:g} ng/mL at {t:g} h<br>Source: {short_citation(k)}"
-                for d, c, t, k in zip(measured_peaks["dose_mg"], measured_peaks["cmax_ng_ml"], measured_peaks["tmax_h"], measured_peaks["source_key"], strict=True)
+                for d, c, t, k in zip(
+                    measured_peaks["dose_mg"],
+                    measured_peaks["cmax_ng_ml"],
+                    measured_peaks["tmax_h"],
+                    measured_peaks["source_key"],
+                    strict=True,
+                )
             ],
-            hoverinfo="text", showlegend=False, meta={"role": "measured"},
+            hoverinfo="text",
+            showlegend=False,
+            meta={"role": "measured"},
         ),
-        row=1, col=1,
+        row=1,
+        col=1,
     )
     fig.add_trace(
         go.Scatter(
-            x=[model.tmax_h] * len(low), y=modelled_low, mode="markers", cliponaxis=False,
+            x=[model.tmax_h] * len(low),
+            y=modelled_low,
+            mode="markers",
+            cliponaxis=False,
             marker={"symbol": "circle-open", "size": 12, "line": {"width": 2}, "color": BLUE},
             hovertext=[
                 f"The model scaled down to {d:g} mg peaks at {m:.0f} ng/mL; the study measured {c:g}.<br>"
                 f"Fitted at {fit_dose:g} mg, the linear model is too high at a lower dose,<br>because real levels are not proportional to the dose."
                 for d, m, c in zip(low["dose_mg"], modelled_low, low["cmax_ng_ml"], strict=True)
             ],
-            hoverinfo="text", showlegend=False, meta={"role": "model_at_lower_dose"},
+            hoverinfo="text",
+            showlegend=False,
+            meta={"role": "model_at_lower_dose"},
         ),
-        row=1, col=1,
+        row=1,
+        col=1,
     )
     bands = [
-        ("session", durations.session_h, 0.0, NEUTRAL_COLOUR, "", f"Trial session ({durations.session_h:g} h)",
-         f"Each experimental session was scheduled for about {durations.session_h:g} hours<br>Source: {short_citation(durations.session_source)}"),
-        ("single", durations.single_mean_h, durations.single_sd_h, BLUE, "", f"Felt effects, one dose ({durations.single_mean_h:g} ± {durations.single_sd_h:g} h)",
-         f"Mean duration of the felt effects of one dose in laboratory studies: {durations.single_mean_h:g} ± {durations.single_sd_h:g} h (SD)"
-         f"<br>Source: {short_citation(durations.single_source)}"),
-        ("booster", durations.booster_mean_h, durations.booster_sd_h, ORANGE, "/", f"With a supplement* ({durations.booster_mean_h:g} ± {durations.booster_sd_h:g} h)",
-         f"One laboratory study: {durations.booster_mean_h:g} ± {durations.booster_sd_h:g} h with a supplemental dose,"
-         f"<br>{durations.booster_single_mean_h:g} ± {durations.booster_single_sd_h:g} h without. *Read in a secondary summary only"
-         f"<br>Source: {short_citation(durations.booster_source)}"),
+        (
+            "session",
+            durations.session_h,
+            0.0,
+            NEUTRAL_COLOUR,
+            "",
+            f"Trial session ({durations.session_h:g} h)",
+            f"Each experimental session was scheduled for about {durations.session_h:g} hours<br>Source: {short_citation(durations.session_source)}",
+        ),
+        (
+            "single",
+            durations.single_mean_h,
+            durations.single_sd_h,
+            BLUE,
+            "",
+            f"Felt effects, one dose ({durations.single_mean_h:g} ± {durations.single_sd_h:g} h)",
+            f"Mean duration of the felt effects of one dose in laboratory studies: {durations.single_mean_h:g} ± {durations.single_sd_h:g} h (SD)"
+            f"<br>Source: {short_citation(durations.single_source)}",
+        ),
+        (
+            "booster",
+            durations.booster_mean_h,
+            durations.booster_sd_h,
+            ORANGE,
+            "/",
+            f"With a supplement* ({durations.booster_mean_h:g} ± {durations.booster_sd_h:g} h)",
+            f"One laboratory study: {durations.booster_mean_h:g} ± {durations.booster_sd_h:g} h with a supplemental dose,"
+            f"<br>{durations.booster_single_mean_h:g} ± {durations.booster_single_sd_h:g} h without. *Read in a secondary summary only"
+            f"<br>Source: {short_citation(durations.booster_source)}",
+        ),
     ]
     has_supplement = {rid: len(doses) > 1 for rid, (_, doses) in regimens.items()}
     band_rows = ["booster", "single", "session"]  # bottom to top
     annotations = [
         {
-            "x": 0.99, "y": 0.99, "xref": "x domain", "yref": "y domain", "xanchor": "right", "yanchor": "top", "align": "right",
-            "text": LINEAR_MODEL_WARNING, "showarrow": False, "font": {"size": 11, "color": VERMILLION}, "name": "linear_model_warning",
+            "x": 0.99,
+            "y": 0.99,
+            "xref": "x domain",
+            "yref": "y domain",
+            "xanchor": "right",
+            "yanchor": "top",
+            "align": "right",
+            "text": LINEAR_MODEL_WARNING,
+            "showarrow": False,
+            "font": {"size": 11, "color": VERMILLION},
+            "name": "linear_model_warning",
         }
     ]
     for name, length, sd, colour, pattern, label, hover in bands:
         shown = name != "booster" or has_supplement[initial_regimen]
         fig.add_trace(
             go.Bar(
-                x=[length], base=[0], y=[band_rows.index(name)], orientation="h", width=0.6,
-                marker={"color": colour, "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "rgba(255,255,255,0.6)"}},
-                error_x={"type": "data", "array": [sd], "visible": sd > 0, "thickness": 1.5, "width": 5, "color": colour},
-                hovertext=[hover], hoverinfo="text", showlegend=False, visible=shown, meta={"role": f"band_{name}"},
+                x=[length],
+                base=[0],
+                y=[band_rows.index(name)],
+                orientation="h",
+                width=0.6,
+                marker={
+                    "color": colour,
+                    "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "rgba(255,255,255,0.6)"},
+                },
+                error_x={
+                    "type": "data",
+                    "array": [sd],
+                    "visible": sd > 0,
+                    "thickness": 1.5,
+                    "width": 5,
+                    "color": colour,
+                },
+                hovertext=[hover],
+                hoverinfo="text",
+                showlegend=False,
+                visible=shown,
+                meta={"role": f"band_{name}"},
             ),
-            row=2, col=1,
+            row=2,
+            col=1,
         )
         annotations.append(
             {
-                "x": length + sd + 0.4, "y": band_rows.index(name), "xref": "x2", "yref": "y2", "text": label,
-                "showarrow": False, "xanchor": "left", "font": {"size": 12}, "visible": shown, "name": f"band_{name}",
+                "x": length + sd + 0.4,
+                "y": band_rows.index(name),
+                "xref": "x2",
+                "yref": "y2",
+                "text": label,
+                "showarrow": False,
+                "xanchor": "left",
+                "font": {"size": 12},
+                "visible": shown,
+                "name": f"band_{name}",
             }
         )
     booster_note = next(i for i, note in enumerate(annotations) if note["name"] == "band_booster")
@@ -424,23 +554,54 @@ def concentration_figure(
         visible = []
         for trace in fig.data:
             role = trace.meta["role"]
-            visible.append(trace.meta["regimen"] == rid if role in {"curve", "dose_marker"} else has_supplement[rid] if role == "band_booster" else True)
+            visible.append(
+                trace.meta["regimen"] == rid
+                if role in {"curve", "dose_marker"}
+                else has_supplement[rid]
+                if role == "band_booster"
+                else True
+            )
         return {
-            "label": regimens[rid][0], "method": "update",
+            "label": regimens[rid][0],
+            "method": "update",
             "args": [{"visible": visible}, {f"annotations[{booster_note}].visible": has_supplement[rid]}],
         }
 
     menus = []
     if len(regimens) > 1:
-        menus.append({"type": "dropdown", "buttons": [show(rid) for rid in regimens], "active": list(regimens).index(initial_regimen),
-                      "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom", "showactive": True, **MENU_STYLE})
+        menus.append(
+            {
+                "type": "dropdown",
+                "buttons": [show(rid) for rid in regimens],
+                "active": list(regimens).index(initial_regimen),
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "showactive": True,
+                **MENU_STYLE,
+            }
+        )
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        title={"text": "Modelled MDMA in the blood over 24 hours", "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.98},
-        height=660, margin={"l": 62, "r": 14, "t": 104, "b": 60}, bargap=0.3,
-        annotations=annotations, updatemenus=menus, showlegend=False, hovermode="closest",
-        meta={"description": "Line chart of modelled plasma MDMA concentration over 24 hours for the regimens studies used, "
-                             "with bars for how long the felt effects and a trial session last."},
+        title={
+            "text": "Modelled MDMA in the blood over 24 hours",
+            "font": {"size": 15},
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.98,
+        },
+        height=660,
+        margin={"l": 62, "r": 14, "t": 104, "b": 60},
+        bargap=0.3,
+        annotations=annotations,
+        updatemenus=menus,
+        showlegend=False,
+        hovermode="closest",
+        meta={
+            "description": "Line chart of modelled plasma MDMA concentration over 24 hours for the regimens studies used, "
+            "with bars for how long the felt effects and a trial session last."
+        },
     )
     fig.update_yaxes(title_text="Plasma MDMA (ng/mL)", range=[0, y_top], fixedrange=True, row=1, col=1)
     fig.update_yaxes(visible=False, range=[-0.6, 2.6], fixedrange=True, row=2, col=1)
@@ -493,37 +654,87 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
         visible = row.course == initial_course or row.course not in therapy_courses
         legend_key = (row.course, row.component)
         common = {
-            "name": (style or {}).get("name") or row.label, "hovertext": [_course_hover(row)], "hoverinfo": "text",
-            "visible": visible, "legendgroup": row.component, "showlegend": bool(style) and legend_key not in shown_in_legend,
+            "name": (style or {}).get("name") or row.label,
+            "hovertext": [_course_hover(row)],
+            "hoverinfo": "text",
+            "visible": visible,
+            "legendgroup": row.component,
+            "showlegend": bool(style) and legend_key not in shown_in_legend,
             "meta": {"course": row.course, "component": row.component},
         }
         shown_in_legend.add(legend_key)
         if row.component == "treatment_period":
-            fig.add_trace(go.Scatter(
-                x=[row.start_week, row.end_week], y=[y + 0.42] * 2, mode="lines+text", text=["", f"{row.label}, about {row.end_week:g} weeks"],
-                textposition="top left", line={"color": NEUTRAL_COLOUR, "width": 2}, **{**common, "showlegend": False},
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[row.start_week, row.end_week],
+                    y=[y + 0.42] * 2,
+                    mode="lines+text",
+                    text=["", f"{row.label}, about {row.end_week:g} weeks"],
+                    textposition="top left",
+                    line={"color": NEUTRAL_COLOUR, "width": 2},
+                    **{**common, "showlegend": False},
+                )
+            )
         elif "pattern" in style:
-            fig.add_trace(go.Bar(
-                x=[row.end_week - row.start_week], base=[row.start_week], y=[y], orientation="h", width=0.42,
-                marker={"color": _rgba(style["colour"], 0.55), "line": {"color": style["colour"], "width": 1.5},
-                        "pattern": {"shape": style["pattern"], "fgcolor": style["colour"]}},
-                **common,
-            ))
+            fig.add_trace(
+                go.Bar(
+                    x=[row.end_week - row.start_week],
+                    base=[row.start_week],
+                    y=[y],
+                    orientation="h",
+                    width=0.42,
+                    marker={
+                        "color": _rgba(style["colour"], 0.55),
+                        "line": {"color": style["colour"], "width": 1.5},
+                        "pattern": {"shape": style["pattern"], "fgcolor": style["colour"]},
+                    },
+                    **common,
+                )
+            )
         else:
-            fig.add_trace(go.Scatter(
-                x=[row.start_week], y=[y], mode="markers",
-                marker={"symbol": style["symbol"], "size": 18, "color": style["colour"], "line": {"width": 1.5, "color": style["colour"]}},
-                **common,
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[row.start_week],
+                    y=[y],
+                    mode="markers",
+                    marker={
+                        "symbol": style["symbol"],
+                        "size": 18,
+                        "color": style["colour"],
+                        "line": {"width": 1.5, "color": style["colour"]},
+                    },
+                    **common,
+                )
+            )
     labels = {c: COURSES[c] for c in COURSES}
     row_labels = [
-        {"x": -0.4, "y": 1.42, "xref": "x", "yref": "y", "text": f"<b>{labels[initial_course]}</b>", "showarrow": False, "xanchor": "left", "yanchor": "bottom", "font": {"size": 13}},
-        {"x": -0.4, "y": 0.3, "xref": "x", "yref": "y", "text": f"<b>{labels['STAR*D level 1']}</b>", "showarrow": False, "xanchor": "left", "yanchor": "bottom", "font": {"size": 13}},
+        {
+            "x": -0.4,
+            "y": 1.42,
+            "xref": "x",
+            "yref": "y",
+            "text": f"<b>{labels[initial_course]}</b>",
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "font": {"size": 13},
+        },
+        {
+            "x": -0.4,
+            "y": 0.3,
+            "xref": "x",
+            "yref": "y",
+            "text": f"<b>{labels['STAR*D level 1']}</b>",
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "font": {"size": 13},
+        },
     ]
     buttons = [
         {
-            "label": name, "method": "update",
+            "label": name,
+            "method": "update",
             "args": [
                 {"visible": [t.meta["course"] == name or t.meta["course"] not in therapy_courses for t in fig.data]},
                 {"annotations[0].text": f"<b>{labels[name]}</b>"},
@@ -533,15 +744,50 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
     ]
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        title={"text": "A course of treatment, week by week", "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.97},
-        annotations=row_labels, barmode="overlay", height=520, hovermode="closest",
+        title={
+            "text": "A course of treatment, week by week",
+            "font": {"size": 15},
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.97,
+        },
+        annotations=row_labels,
+        barmode="overlay",
+        height=520,
+        hovermode="closest",
         margin={"l": 12, "r": 12, "t": 100, "b": 190},
-        xaxis={"title": {"text": "Weeks from the start of treatment"}, "range": [-0.5, 20], "dtick": 2, "fixedrange": True},
+        xaxis={
+            "title": {"text": "Weeks from the start of treatment"},
+            "range": [-0.5, 20],
+            "dtick": 2,
+            "fixedrange": True,
+        },
         yaxis={"visible": False, "range": [-0.45, 2.05], "fixedrange": True},
-        legend={"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0, "xanchor": "left", "itemclick": False, "itemdoubleclick": False},
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": therapy_courses.index(initial_course),
-                      "x": 0, "xanchor": "left", "y": 1.04, "yanchor": "bottom", "showactive": True, **MENU_STYLE}],
-        meta={"description": "Timeline in weeks comparing a course of MDMA-assisted therapy in the trials with a course of a daily antidepressant."},
+        legend={
+            "orientation": "h",
+            "y": -0.45,
+            "yanchor": "top",
+            "x": 0,
+            "xanchor": "left",
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
+        updatemenus=[
+            {
+                "type": "dropdown",
+                "buttons": buttons,
+                "active": therapy_courses.index(initial_course),
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.04,
+                "yanchor": "bottom",
+                "showactive": True,
+                **MENU_STYLE,
+            }
+        ],
+        meta={
+            "description": "Timeline in weeks comparing a course of MDMA-assisted therapy in the trials with a course of a daily antidepressant."
+        },
     )
     return fig
 
@@ -579,39 +825,91 @@ def history_timeline(events: pd.DataFrame) -> go.Figure:
     events = events.assign(row=y)
     fig = go.Figure()
     spine = [v for start, end in zip(y, y[1:]) if end - start < 1.5 for v in (start, end, None)]
-    fig.add_trace(go.Scatter(x=[0] * len(spine), y=spine, mode="lines", line={"color": NEUTRAL_COLOUR, "width": 2}, hoverinfo="skip", showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=[0] * len(spine),
+            y=spine,
+            mode="lines",
+            line={"color": NEUTRAL_COLOUR, "width": 2},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     dotted = [v for start, end in zip(y, y[1:]) if end - start >= 1.5 for v in (start, end, None)]
-    fig.add_trace(go.Scatter(x=[0] * len(dotted), y=dotted, mode="lines", line={"color": NEUTRAL_COLOUR, "width": 2, "dash": "dot"}, hoverinfo="skip", showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=[0] * len(dotted),
+            y=dotted,
+            mode="lines",
+            line={"color": NEUTRAL_COLOUR, "width": 2, "dash": "dot"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     for category, style in CATEGORY_STYLE.items():
         rows = events[events["category"] == category]
         if rows.empty:
             continue
         fig.add_trace(
             go.Scatter(
-                x=[0] * len(rows), y=rows["row"], mode="markers+text", name=CATEGORIES[category],
+                x=[0] * len(rows),
+                y=rows["row"],
+                mode="markers+text",
+                name=CATEGORIES[category],
                 text=[f"<b>{readable_date(e.date, e.end_date, short=True)}</b>  {e.label}" for e in rows.itertuples()],
-                textposition="middle right", cliponaxis=False,
-                marker={"symbol": style["symbol"], "size": 13, "color": style["colour"], "line": {"width": 1, "color": style["colour"]}},
+                textposition="middle right",
+                cliponaxis=False,
+                marker={
+                    "symbol": style["symbol"],
+                    "size": 13,
+                    "color": style["colour"],
+                    "line": {"width": 1, "color": style["colour"]},
+                },
                 hovertext=[
                     f"<b>{readable_date(e.date, e.end_date)}: {e.label}</b><br>{_wrap(e.description, 50)}<br>Kind of evidence: {e.evidence_kind}<br>{_source_line(e.source_key, e.status)}"
                     for e in rows.itertuples()
                 ],
-                hoverinfo="text", meta={"category": category},
+                hoverinfo="text",
+                meta={"category": category},
             )
         )
     notes = [
-        {"x": 0.06, "y": at, "xref": "x", "yref": "y", "text": f"<i>{span} years pass</i>", "showarrow": False,
-         "xanchor": "left", "font": {"size": 11, "color": NEUTRAL_COLOUR}}
+        {
+            "x": 0.06,
+            "y": at,
+            "xref": "x",
+            "yref": "y",
+            "text": f"<i>{span} years pass</i>",
+            "showarrow": False,
+            "xanchor": "left",
+            "font": {"size": 11, "color": NEUTRAL_COLOUR},
+        }
         for at, span in gaps
     ]
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        title={"text": "MDMA from patent to regulators' decisions", "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.985},
-        annotations=notes, height=int(34 * position) + 150, hovermode="closest",
+        title={
+            "text": "MDMA from patent to regulators' decisions",
+            "font": {"size": 15},
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.985,
+        },
+        annotations=notes,
+        height=int(34 * position) + 150,
+        hovermode="closest",
         margin={"l": 14, "r": 8, "t": 50, "b": 80},
         xaxis={"visible": False, "range": [-0.1, 1], "fixedrange": True},
         yaxis={"visible": False, "range": [position - 0.4, -0.6], "fixedrange": True},
-        legend={"orientation": "h", "y": 0, "yanchor": "top", "x": 0, "xanchor": "left", "itemclick": False, "itemdoubleclick": False},
+        legend={
+            "orientation": "h",
+            "y": 0,
+            "yanchor": "top",
+            "x": 0,
+            "xanchor": "left",
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
         meta={"description": "Vertical timeline of MDMA's history and regulation from 1912 to 2025, not to scale."},
     )
     return fig

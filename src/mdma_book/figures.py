@@ -67,7 +67,14 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
                     textposition="inside",
                     insidetextanchor="start",
                     textfont={"color": "white"},
-                    marker={"color": style["color"], "pattern": {"shape": style["pattern"], "fillmode": "overlay", "fgcolor": "rgba(255,255,255,0.6)"}},
+                    marker={
+                        "color": style["color"],
+                        "pattern": {
+                            "shape": style["pattern"],
+                            "fillmode": "overlay",
+                            "fgcolor": "rgba(255,255,255,0.6)",
+                        },
+                    },
                     hovertext=[_hover_text(r) for r in rows.itertuples()],
                     hoverinfo="text",
                     visible=outcome == initial_outcome,
@@ -119,12 +126,27 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
 # --- Forest plots -------------------------------------------------------------
 
 FOREST_AXES = {
-    "risk_ratio": {"type": "log", "null": 1.0, "title": "Risk ratio (log scale)", "range": [-1.3, 1.9],
-                   "tickvals": [0.1, 0.3, 1, 3, 10, 30]},
-    "risk_difference": {"type": "linear", "null": 0.0, "title": "Risk difference", "range": [-0.8, 1.0],
-                        "tickvals": [-0.8, -0.4, 0, 0.4, 0.8]},
-    "hedges_g": {"type": "linear", "null": 0.0, "title": "Hedges' g (standardized mean difference)", "range": [-3.0, 2.0],
-                 "tickvals": [-3, -2, -1, 0, 1, 2]},
+    "risk_ratio": {
+        "type": "log",
+        "null": 1.0,
+        "title": "Risk ratio (log scale)",
+        "range": [-1.3, 1.9],
+        "tickvals": [0.1, 0.3, 1, 3, 10, 30],
+    },
+    "risk_difference": {
+        "type": "linear",
+        "null": 0.0,
+        "title": "Risk difference",
+        "range": [-0.8, 1.0],
+        "tickvals": [-0.8, -0.4, 0, 0.4, 0.8],
+    },
+    "hedges_g": {
+        "type": "linear",
+        "null": 0.0,
+        "title": "Hedges' g (standardized mean difference)",
+        "range": [-3.0, 2.0],
+        "tickvals": [-3, -2, -1, 0, 1, 2],
+    },
 }
 POOLED_COLOUR = "#8a8a8a"  # mid grey: visible on the light and the dark page
 
@@ -156,36 +178,65 @@ def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[g
     for y, label, _ in _forest_rows(table):
         tickvals.append(y)
         ticktext.append(label)
-    traces.append(go.Scatter(
-        x=[row["effect"] for _, row in study_rows], y=[y for y, _ in study_rows],
-        mode="markers+text", name="Trial (square size = weight)",
-        marker={"symbol": "square", "color": MDMA_COLOUR, "size": [7 + 2.2 * math.sqrt(row["weight_pct"]) for _, row in study_rows]},
-        error_x={"type": "data", "symmetric": False, "thickness": 1.5, "width": 0, "color": MDMA_COLOUR,
-                 "array": [row["ci_high"] - row["effect"] for _, row in study_rows],
-                 "arrayminus": [row["effect"] - row["ci_low"] for _, row in study_rows]},
-        text=[_ratio_text(row["effect"], row["ci_low"], row["ci_high"]) for _, row in study_rows],
-        textposition="top center", textfont={"size": 11},
-        hovertext=[
-            f"<b>{row['label']}</b><br>{row['detail']}<br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
-            f"<br>Weight {row['weight_pct']:.0f}%<br>Source: {short_citation(row['source_key'])}"
-            for _, row in study_rows
-        ],
-        hoverinfo="text", cliponaxis=False, meta={"view": view},
-    ))
+    traces.append(
+        go.Scatter(
+            x=[row["effect"] for _, row in study_rows],
+            y=[y for y, _ in study_rows],
+            mode="markers+text",
+            name="Trial (square size = weight)",
+            marker={
+                "symbol": "square",
+                "color": MDMA_COLOUR,
+                "size": [7 + 2.2 * math.sqrt(row["weight_pct"]) for _, row in study_rows],
+            },
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "thickness": 1.5,
+                "width": 0,
+                "color": MDMA_COLOUR,
+                "array": [row["ci_high"] - row["effect"] for _, row in study_rows],
+                "arrayminus": [row["effect"] - row["ci_low"] for _, row in study_rows],
+            },
+            text=[_ratio_text(row["effect"], row["ci_low"], row["ci_high"]) for _, row in study_rows],
+            textposition="top center",
+            textfont={"size": 11},
+            hovertext=[
+                f"<b>{row['label']}</b><br>{row['detail']}<br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
+                f"<br>Weight {row['weight_pct']:.0f}%<br>Source: {short_citation(row['source_key'])}"
+                for _, row in study_rows
+            ],
+            hoverinfo="text",
+            cliponaxis=False,
+            meta={"view": view},
+        )
+    )
     for y, _, row in _forest_rows(table):
         if row is None or row["kind"] == "study":
             continue
         low, value, high = row["ci_low"], row["effect"], row["ci_high"]
-        traces.append(go.Scatter(
-            x=[low, value, high, value, low], y=[y, y + 0.28, y, y - 0.28, y], fill="toself", mode="lines+text",
-            fillcolor=POOLED_COLOUR, line={"color": POOLED_COLOUR, "width": 1}, name="Pooled (diamond = 95% CI)",
-            showlegend=row["kind"] == "overall", text=["", _ratio_text(value, low, high), "", "", ""],
-            textposition="top center", textfont={"size": 11},
-            hovertext=(f"<b>{row['label']}</b><br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(value, low, high)}"
-                       f"<br>{int(row['k'])} trials, {int(row['participants'])} participants<br>I² {row['i2_pct']:.0f}%"
-                       f"<br>Method: {row['method']}"),
-            hoverinfo="text", meta={"view": view},
-        ))
+        traces.append(
+            go.Scatter(
+                x=[low, value, high, value, low],
+                y=[y, y + 0.28, y, y - 0.28, y],
+                fill="toself",
+                mode="lines+text",
+                fillcolor=POOLED_COLOUR,
+                line={"color": POOLED_COLOUR, "width": 1},
+                name="Pooled (diamond = 95% CI)",
+                showlegend=row["kind"] == "overall",
+                text=["", _ratio_text(value, low, high), "", "", ""],
+                textposition="top center",
+                textfont={"size": 11},
+                hovertext=(
+                    f"<b>{row['label']}</b><br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(value, low, high)}"
+                    f"<br>{int(row['k'])} trials, {int(row['participants'])} participants<br>I² {row['i2_pct']:.0f}%"
+                    f"<br>Method: {row['method']}"
+                ),
+                hoverinfo="text",
+                meta={"view": view},
+            )
+        )
     return traces, tickvals, ticktext
 
 
@@ -193,13 +244,35 @@ def _forest_layout(measure: str, favours_left: str, favours_right: str) -> dict:
     axis = FOREST_AXES[measure]
     null = axis["null"]
     return {
-        "xaxis.type": axis["type"], "xaxis.range": axis["range"], "xaxis.title.text": axis["title"],
-        "xaxis.tickvals": axis["tickvals"], "xaxis.ticktext": [f"{v:g}".replace("-", "\u2212") for v in axis["tickvals"]],
-        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": null, "x1": null, "y0": 0, "y1": 1,
-                    "line": {"color": NEUTRAL_COLOUR, "width": 1.5}}],
+        "xaxis.type": axis["type"],
+        "xaxis.range": axis["range"],
+        "xaxis.title.text": axis["title"],
+        "xaxis.tickvals": axis["tickvals"],
+        "xaxis.ticktext": [f"{v:g}".replace("-", "\u2212") for v in axis["tickvals"]],
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": null,
+                "x1": null,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": NEUTRAL_COLOUR, "width": 1.5},
+            }
+        ],
         "annotations": [
-            {"xref": "x", "yref": "paper", "x": math.log10(null) if axis["type"] == "log" else null, "y": 1.0,
-             "yanchor": "bottom", "xanchor": anchor, "text": text, "showarrow": False, "font": {"size": 12}}
+            {
+                "xref": "x",
+                "yref": "paper",
+                "x": math.log10(null) if axis["type"] == "log" else null,
+                "y": 1.0,
+                "yanchor": "bottom",
+                "xanchor": anchor,
+                "text": text,
+                "showarrow": False,
+                "font": {"size": 12},
+            }
             for anchor, text in (("right", f"← favours {favours_left} "), ("left", f" favours {favours_right} →"))
         ],
     }
@@ -222,12 +295,16 @@ def forest_plot(views: list[dict]) -> go.Figure:
             trace.visible = index == 0
             fig.add_trace(trace)
         layout = _forest_layout(view["measure"], *view["favours"])
-        layout.update({"yaxis.tickvals": tickvals, "yaxis.ticktext": ticktext, "yaxis.range": [min(tickvals) - 0.7, 0.7]})
+        layout.update(
+            {"yaxis.tickvals": tickvals, "yaxis.ticktext": ticktext, "yaxis.range": [min(tickvals) - 0.7, 0.7]}
+        )
         states.append((view["label"], layout))
     first_layout = states[0][1]
     rows = max(len(s[1]["yaxis.tickvals"]) for s in states)
     fig.update_layout(
-        template=BOOK_TEMPLATE, height=140 + 46 * rows, showlegend=False,
+        template=BOOK_TEMPLATE,
+        height=140 + 46 * rows,
+        showlegend=False,
         margin={"l": 150, "r": 20, "t": 90 if len(views) > 1 else 40, "b": 60},
         yaxis={"showgrid": False, "zeroline": False, "tickfont": {"size": 12}},
         xaxis={"zeroline": False},
@@ -239,10 +316,22 @@ def forest_plot(views: list[dict]) -> go.Figure:
         for index, (label, layout) in enumerate(states):
             visible = [trace.meta["view"] == label for trace in fig.data]
             buttons.append({"label": label, "method": "update", "args": [{"visible": visible}, layout]})
-        fig.update_layout(updatemenus=[{
-            "type": "dropdown", "buttons": buttons, "active": 0, "x": 1, "xanchor": "right",
-            "y": 1.0, "yanchor": "bottom", "pad": {"b": 30}, "bgcolor": "white", "font": {"color": "#222"},
-        }])
+        fig.update_layout(
+            updatemenus=[
+                {
+                    "type": "dropdown",
+                    "buttons": buttons,
+                    "active": 0,
+                    "x": 1,
+                    "xanchor": "right",
+                    "y": 1.0,
+                    "yanchor": "bottom",
+                    "pad": {"b": 30},
+                    "bgcolor": "white",
+                    "font": {"color": "#222"},
+                }
+            ]
+        )
     return fig
 
 
@@ -252,6 +341,7 @@ def _apply_dotted(fig: go.Figure, layout: dict) -> None:
 
 
 # --- Absolute effects ---------------------------------------------------------
+
 
 def _icon_grid(count: int, x_offset: float) -> tuple[list[float], list[float], list[float], list[float]]:
     """Positions of 100 people in a 10 x 10 grid: the first ``count`` filled, the rest open."""
@@ -276,13 +366,37 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
             colour = ROLE_STYLE[role]["color"]
             x_on, y_on, x_off, y_off = _icon_grid(counts[role], offset)
             hover = f"{name}: {counts[role]} of 100 with the outcome"
-            fig.add_trace(go.Scatter(x=x_on, y=y_on, mode="markers", name=f"{name}: outcome",
-                                     marker={"size": 13, "color": colour, "symbol": "circle" if role == "mdma" else "square"},
-                                     hovertext=hover, hoverinfo="text", visible=index == 0, meta={"view": view}))
-            fig.add_trace(go.Scatter(x=x_off, y=y_off, mode="markers", name=f"{name}: no outcome",
-                                     marker={"size": 12, "color": NEUTRAL_COLOUR, "line": {"width": 1.2},
-                                             "symbol": "circle-open" if role == "mdma" else "square-open"},
-                                     hovertext=hover, hoverinfo="text", visible=index == 0, meta={"view": view}))
+            fig.add_trace(
+                go.Scatter(
+                    x=x_on,
+                    y=y_on,
+                    mode="markers",
+                    name=f"{name}: outcome",
+                    marker={"size": 13, "color": colour, "symbol": "circle" if role == "mdma" else "square"},
+                    hovertext=hover,
+                    hoverinfo="text",
+                    visible=index == 0,
+                    meta={"view": view},
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=x_off,
+                    y=y_off,
+                    mode="markers",
+                    name=f"{name}: no outcome",
+                    marker={
+                        "size": 12,
+                        "color": NEUTRAL_COLOUR,
+                        "line": {"width": 1.2},
+                        "symbol": "circle-open" if role == "mdma" else "square-open",
+                    },
+                    hovertext=hover,
+                    hoverinfo="text",
+                    visible=index == 0,
+                    meta={"view": view},
+                )
+            )
         nnt = effect["nnt"].describe()
         outcome_name = view if "PTSD" in view else f"PTSD {view.lower()}"  # never read as a depression outcome
         titles.append(
@@ -291,30 +405,75 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
             f"number needed to treat {nnt}</sup>"
         )
     labels = [
-        {"x": 4.5, "y": 10.2, "text": "<b>Placebo-assisted</b><br>filled = improved", "showarrow": False, "yanchor": "bottom"},
-        {"x": 16.5, "y": 10.2, "text": "<b>MDMA-assisted</b><br>filled = improved", "showarrow": False, "yanchor": "bottom"},
+        {
+            "x": 4.5,
+            "y": 10.2,
+            "text": "<b>Placebo-assisted</b><br>filled = improved",
+            "showarrow": False,
+            "yanchor": "bottom",
+        },
+        {
+            "x": 16.5,
+            "y": 10.2,
+            "text": "<b>MDMA-assisted</b><br>filled = improved",
+            "showarrow": False,
+            "yanchor": "bottom",
+        },
     ]
     height, top = 480, 150
     fig.update_layout(
-        template=BOOK_TEMPLATE, height=height, showlegend=False,
+        template=BOOK_TEMPLATE,
+        height=height,
+        showlegend=False,
         # Title below the menu: both sit in the top margin, placed in pixels.
-        title={"text": titles[0], "x": 0, "xanchor": "left", "yref": "container", "y": 1 - 58 / height,
-               "yanchor": "top", "font": {"size": 15}},
-        xaxis={"visible": False, "range": [-1, 22]}, yaxis={"visible": False, "range": [-1, 12.2]},
-        margin={"l": 10, "r": 10, "t": top, "b": 10}, annotations=labels,
+        title={
+            "text": titles[0],
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1 - 58 / height,
+            "yanchor": "top",
+            "font": {"size": 15},
+        },
+        xaxis={"visible": False, "range": [-1, 22]},
+        yaxis={"visible": False, "range": [-1, 12.2]},
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
+        annotations=labels,
         meta={"description": "Two grids of 100 people showing how many had the outcome with each therapy."},
     )
     if len(effects) > 1:
-        buttons = [{"label": effect["label"], "method": "update",
-                    "args": [{"visible": [trace.meta["view"] == effect["label"] for trace in fig.data]}, {"title.text": title}]}
-                   for effect, title in zip(effects, titles, strict=True)]
+        buttons = [
+            {
+                "label": effect["label"],
+                "method": "update",
+                "args": [
+                    {"visible": [trace.meta["view"] == effect["label"] for trace in fig.data]},
+                    {"title.text": title},
+                ],
+            }
+            for effect, title in zip(effects, titles, strict=True)
+        ]
         plot_height = height - top - 10
-        fig.update_layout(updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "x": 0, "xanchor": "left",
-                                        "y": 1 + (top - 8) / plot_height, "yanchor": "top", "bgcolor": "white", "font": {"color": "#222"}}])
+        fig.update_layout(
+            updatemenus=[
+                {
+                    "type": "dropdown",
+                    "buttons": buttons,
+                    "active": 0,
+                    "x": 0,
+                    "xanchor": "left",
+                    "y": 1 + (top - 8) / plot_height,
+                    "yanchor": "top",
+                    "bgcolor": "white",
+                    "font": {"color": "#222"},
+                }
+            ]
+        )
     return fig
 
 
 # --- The four bodies of evidence, side by side but not on one scale -----------
+
 
 def evidence_comparison_chart(panels: dict) -> go.Figure:
     """Four separate panels, each with its own population, design, outcome and axis.
@@ -331,36 +490,105 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
     ptsd, depression, mdd, stard = panels.values()
     for role in ("mdma", "control"):
         rows = ptsd["rows"][ptsd["rows"]["role"] == role]
-        fig.add_trace(go.Bar(
-            y=rows["study"], x=rows["rate"], orientation="h", name=rows["arm"].iloc[0][0].upper() + rows["arm"].iloc[0][1:],
-            marker={"color": ROLE_STYLE[role]["color"], "pattern": {"shape": ROLE_STYLE[role]["pattern"], "fillmode": "overlay", "fgcolor": "rgba(255,255,255,0.6)"}},
-            error_x={"type": "data", "symmetric": False, "array": rows["ci_high"] - rows["rate"], "arrayminus": rows["rate"] - rows["ci_low"]},
-            text=[f"{v:.0f}%" for v in rows["rate"]], textposition="inside", insidetextanchor="start", textfont={"color": "white"},
-            hovertext=[f"{r.study}, {r.arm}: {r.events} of {r.total}" for r in rows.itertuples()], hoverinfo="text",
-        ), row=1, col=1)
+        fig.add_trace(
+            go.Bar(
+                y=rows["study"],
+                x=rows["rate"],
+                orientation="h",
+                name=rows["arm"].iloc[0][0].upper() + rows["arm"].iloc[0][1:],
+                marker={
+                    "color": ROLE_STYLE[role]["color"],
+                    "pattern": {
+                        "shape": ROLE_STYLE[role]["pattern"],
+                        "fillmode": "overlay",
+                        "fgcolor": "rgba(255,255,255,0.6)",
+                    },
+                },
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": rows["ci_high"] - rows["rate"],
+                    "arrayminus": rows["rate"] - rows["ci_low"],
+                },
+                text=[f"{v:.0f}%" for v in rows["rate"]],
+                textposition="inside",
+                insidetextanchor="start",
+                textfont={"color": "white"},
+                hovertext=[f"{r.study}, {r.arm}: {r.events} of {r.total}" for r in rows.itertuples()],
+                hoverinfo="text",
+            ),
+            row=1,
+            col=1,
+        )
     g = depression["rows"]
-    fig.add_trace(go.Scatter(
-        x=g["effect"], y=g["label"], mode="markers", marker={"symbol": ["square"] * (len(g) - 1) + ["diamond"], "size": 11, "color": POOLED_COLOUR},
-        error_x={"type": "data", "symmetric": False, "array": g["ci_high"] - g["effect"], "arrayminus": g["effect"] - g["ci_low"]},
-        hovertext=[f"{label}: g {_ratio_text(e, lo, hi)}" for label, e, lo, hi in zip(g["label"], g["effect"], g["ci_low"], g["ci_high"], strict=True)],
-        hoverinfo="text", showlegend=False,
-    ), row=2, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=g["effect"],
+            y=g["label"],
+            mode="markers",
+            marker={"symbol": ["square"] * (len(g) - 1) + ["diamond"], "size": 11, "color": POOLED_COLOUR},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": g["ci_high"] - g["effect"],
+                "arrayminus": g["effect"] - g["ci_low"],
+            },
+            hovertext=[
+                f"{label}: g {_ratio_text(e, lo, hi)}"
+                for label, e, lo, hi in zip(g["label"], g["effect"], g["ci_low"], g["ci_high"], strict=True)
+            ],
+            hoverinfo="text",
+            showlegend=False,
+        ),
+        row=2,
+        col=1,
+    )
     fig.add_vline(x=0, line={"color": NEUTRAL_COLOUR, "width": 1.2}, row=2, col=1)
-    fig.add_trace(go.Bar(
-        y=mdd["rows"]["when"], x=mdd["rows"]["madrs"], orientation="h", marker={"color": MDMA_COLOUR}, showlegend=False,
-        text=[f"{v:.1f}" for v in mdd["rows"]["madrs"]], textposition="inside", textfont={"color": "white"},
-        hovertext=mdd["rows"]["hover"], hoverinfo="text",
-    ), row=3, col=1)
-    fig.add_trace(go.Bar(
-        y=stard["rows"]["step"], x=stard["rows"]["remission"], orientation="h", marker={"color": NEUTRAL_COLOUR}, showlegend=False,
-        text=[f"{v:.1f}%" for v in stard["rows"]["remission"]], textposition="outside", textangle=0, cliponaxis=False,
-        hovertext=stard["rows"]["hover"], hoverinfo="text",
-    ), row=4, col=1)
+    fig.add_trace(
+        go.Bar(
+            y=mdd["rows"]["when"],
+            x=mdd["rows"]["madrs"],
+            orientation="h",
+            marker={"color": MDMA_COLOUR},
+            showlegend=False,
+            text=[f"{v:.1f}" for v in mdd["rows"]["madrs"]],
+            textposition="inside",
+            textfont={"color": "white"},
+            hovertext=mdd["rows"]["hover"],
+            hoverinfo="text",
+        ),
+        row=3,
+        col=1,
+    )
+    fig.add_trace(
+        go.Bar(
+            y=stard["rows"]["step"],
+            x=stard["rows"]["remission"],
+            orientation="h",
+            marker={"color": NEUTRAL_COLOUR},
+            showlegend=False,
+            text=[f"{v:.1f}%" for v in stard["rows"]["remission"]],
+            textposition="outside",
+            textangle=0,
+            cliponaxis=False,
+            hovertext=stard["rows"]["hover"],
+            hoverinfo="text",
+        ),
+        row=4,
+        col=1,
+    )
     for row, panel in enumerate(panels.values(), start=1):
         fig.update_xaxes(title_text=panel["axis"], row=row, col=1, **panel.get("xaxis", {}))
         fig.update_yaxes(autorange="reversed", row=row, col=1)
     fig.update_annotations(font={"size": 13})
-    fig.update_layout(template=BOOK_TEMPLATE, height=1250, barmode="group", margin={"l": 115, "r": 20, "t": 80, "b": 40},
-                      legend={"y": 1.04, "yanchor": "bottom"},
-                      meta={"description": "Four separate panels: PTSD trials, depression symptoms in PTSD trials, an open-label depression study, and STAR*D."})
+    fig.update_layout(
+        template=BOOK_TEMPLATE,
+        height=1250,
+        barmode="group",
+        margin={"l": 115, "r": 20, "t": 80, "b": 40},
+        legend={"y": 1.04, "yanchor": "bottom"},
+        meta={
+            "description": "Four separate panels: PTSD trials, depression symptoms in PTSD trials, an open-label depression study, and STAR*D."
+        },
+    )
     return fig

@@ -14,9 +14,16 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from mdma_book.evidence import EVIDENCE_KINDS, ROW_CHECK_COLUMNS, _key_list_check, _sourced_columns, bibliography_keys, load_table
+from mdma_book.evidence import (
+    EVIDENCE_KINDS,
+    ROW_CHECK_COLUMNS,
+    _key_list_check,
+    _sourced_columns,
+    bibliography_keys,
+    load_table,
+)
 from mdma_book.paths import data_dir
-from mdma_book.text import escape_markdown
+from mdma_book.safe_text import myst
 
 #: Sections of the harms chapter, in reading order, with their headings.
 CATEGORIES = {
@@ -36,11 +43,17 @@ def harms_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``harms.csv``: one statement about a harm or risk per row."""
     return pa.DataFrameSchema(
         {
-            "harm_id": pa.Column(str, pa.Check.str_matches(r"^H\d{2}$", error="harm_id must look like H01"), unique=True),
-            "category": pa.Column(str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")),
+            "harm_id": pa.Column(
+                str, pa.Check.str_matches(r"^H\d{2}$", error="harm_id must look like H01"), unique=True
+            ),
+            "category": pa.Column(
+                str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")
+            ),
             "topic": pa.Column(str, pa.Check.str_length(min_value=3, error="topic is too short")),
             "statement": pa.Column(str, pa.Check.str_length(min_value=20, error="statement is too short")),
-            "evidence_kind": pa.Column(str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")),
+            "evidence_kind": pa.Column(
+                str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")
+            ),
             **_sourced_columns(bib_keys),
             "other_source_keys": pa.Column(str, _key_list_check(bib_keys), nullable=True),
             "response": pa.Column(str, nullable=True),
@@ -48,7 +61,9 @@ def harms_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
         },
         checks=[
             pa.Check(
-                lambda df: (df["evidence_kind"] != "journalism") | (df["response"].notna() & df["response_source_key"].notna()),
+                lambda df: (
+                    (df["evidence_kind"] != "journalism") | (df["response"].notna() & df["response_source_key"].notna())
+                ),
                 error=RESPONSE_CHECK,
                 name="journalism_has_response",
             ),
@@ -79,11 +94,15 @@ def harms_markdown(table: pd.DataFrame, category: str) -> str:
         raise ValueError(f"unknown category {category!r}; choose one of {list(CATEGORIES)}")
     parts = []
     for row in table[table["category"] == category].itertuples():
-        label = "**Evidence:** *journalism, an allegation*" if row.evidence_kind == "journalism" else f"**Evidence:** *{row.evidence_kind}*"
+        label = (
+            "**Evidence:** *journalism, an allegation*"
+            if row.evidence_kind == "journalism"
+            else f"**Evidence:** *{row.evidence_kind}*"
+        )
         keys = row.source_key if pd.isna(row.other_source_keys) else f"{row.source_key};{row.other_source_keys}"
-        entry = f"- **{escape_markdown(row.topic)}.** {escape_markdown(row.statement)} {label} {_cite(keys)}"
+        entry = f"- **{myst(row.topic)}.** {myst(row.statement)} {label} {_cite(keys)}"
         if row.evidence_kind == "journalism":
-            entry += f"\n  *Response:* {escape_markdown(row.response)} {_cite(row.response_source_key)}"
+            entry += f"\n  *Response:* {myst(row.response)} {_cite(row.response_source_key)}"
         parts.append(entry)
     return "\n".join(parts) + "\n"
 
@@ -91,6 +110,8 @@ def harms_markdown(table: pd.DataFrame, category: str) -> str:
 def evidence_kind_counts(table: pd.DataFrame) -> pd.DataFrame:
     """How many statements of each section rest on each kind of evidence (rows: kinds; columns: sections)."""
     counts = table.groupby(["evidence_kind", "category"]).size().unstack(fill_value=0)
-    counts = counts.reindex(index=[k for k in EVIDENCE_KINDS if k in counts.index], columns=list(CATEGORIES), fill_value=0)
+    counts = counts.reindex(
+        index=[k for k in EVIDENCE_KINDS if k in counts.index], columns=list(CATEGORIES), fill_value=0
+    )
     counts.columns = [CATEGORIES[c] for c in counts.columns]
     return counts.rename_axis("Kind of evidence").reset_index()

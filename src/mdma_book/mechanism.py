@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from mdma_book.evidence import DataValidationError, _sourced_columns, bibliography_keys, load_table
+from mdma_book.evidence import DataValidationError, _sourced_columns, bibliography_keys, load_table, row_lines
 from mdma_book.paths import data_dir
+from mdma_book.safe_text import myst
 
 #: Kinds of evidence, strongest first, with how the book names them to readers.
 EVIDENCE = {
@@ -38,7 +39,9 @@ def _shared_columns(bib_keys: frozenset[str]) -> dict[str, pa.Column]:
         "evidence": pa.Column(str, pa.Check.isin(list(EVIDENCE), error=f"evidence not one of {list(EVIDENCE)}")),
         "pathways": pa.Column(
             str,
-            pa.Check(_known_pathways, element_wise=True, error=f"pathways must be ';'-separated names from {list(PATHWAYS)}"),
+            pa.Check(
+                _known_pathways, element_wise=True, error=f"pathways must be ';'-separated names from {list(PATHWAYS)}"
+            ),
             nullable=True,
         ),
         "explanation": pa.Column(str, pa.Check.str_length(min_value=1)),
@@ -50,7 +53,9 @@ def nodes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``mechanism_nodes.csv``: one row per box, placed at (x, y); y grows downwards."""
     return pa.DataFrameSchema(
         {
-            "node_id": pa.Column(str, pa.Check.str_matches(r"^[a-z_]+$", error="node_id must be lower-case letters and _")),
+            "node_id": pa.Column(
+                str, pa.Check.str_matches(r"^[a-z_]+$", error="node_id must be lower-case letters and _")
+            ),
             "label": pa.Column(str, pa.Check.str_length(min_value=1, max_value=60)),
             "x": pa.Column(float, coerce=True),
             "y": pa.Column(float, pa.Check.ge(0, error="y must be 0 or more"), coerce=True),
@@ -84,20 +89,22 @@ def graph_problems(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[str]:
     """
     problems = []
     known = set(nodes["node_id"])
-    for line, edge in zip(edges.index + 2, edges.itertuples(), strict=True):
+    for line, edge in zip(row_lines(edges), edges.itertuples(), strict=True):
         for end in ("from_node", "to_node"):
             if getattr(edge, end) not in known:
                 problems.append(f"edge on line {line}: {end} '{getattr(edge, end)}' is not a node")
         if edge.from_node == edge.to_node:
             problems.append(f"edge on line {line}: points from '{edge.from_node}' to itself")
     joined = set(edges["from_node"]) | set(edges["to_node"])
-    for line, node_id in zip(nodes.index + 2, nodes["node_id"], strict=True):
+    for line, node_id in zip(row_lines(nodes), nodes["node_id"], strict=True):
         if node_id not in joined:
             problems.append(f"node on line {line}: '{node_id}' has no arrow in or out")
     return problems
 
 
-def mechanism_graph(nodes_path: Path | None = None, edges_path: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def mechanism_graph(
+    nodes_path: Path | None = None, edges_path: Path | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the validated (nodes, edges) of the mechanism diagram.
 
     Raises :class:`DataValidationError` naming the file and line of a bad row
@@ -128,15 +135,18 @@ def mechanism_text(nodes: pd.DataFrame, edges: pd.DataFrame) -> str:
     """The diagram as a nested MyST list: each box, then the arrows leaving it.
 
     Every item states its evidence kind and cites its source with ``{cite:p}``,
-    so it is a full text alternative to the figure.
+    so it is a full text alternative to the figure. Data values are escaped
+    (:func:`mdma_book.safe_text.myst`): only the code writes markup.
     """
     labels = dict(zip(nodes["node_id"], nodes["label"], strict=True))
     lines = []
     for node in reading_order(nodes).itertuples():
-        lines.append(f"- **{node.label}** ({EVIDENCE[node.evidence]}). {node.explanation} {{cite:p}}`{node.source_key}`")
+        lines.append(
+            f"- **{myst(node.label)}** ({EVIDENCE[node.evidence]}). {myst(node.explanation)} {{cite:p}}`{node.source_key}`"
+        )
         for edge in edges[edges["from_node"] == node.node_id].itertuples():
             lines.append(
-                f"  - Leads to **{labels[edge.to_node]}** ({EVIDENCE[edge.evidence]}). "
-                f"{edge.explanation} {{cite:p}}`{edge.source_key}`"
+                f"  - Leads to **{myst(labels[edge.to_node])}** ({EVIDENCE[edge.evidence]}). "
+                f"{myst(edge.explanation)} {{cite:p}}`{edge.source_key}`"
             )
     return "\n".join(lines)

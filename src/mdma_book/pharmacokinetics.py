@@ -90,7 +90,9 @@ def pharmacokinetic_values(path: Path | None = None) -> pd.DataFrame:
     return load_table(path, pharmacokinetics_schema(bibliography_keys()))
 
 
-def reported_pk(table: pd.DataFrame, study: str, measure: str, regimen: str = "single dose", dose_mg: float | None = None) -> pd.Series:
+def reported_pk(
+    table: pd.DataFrame, study: str, measure: str, regimen: str = "single dose", dose_mg: float | None = None
+) -> pd.Series:
     """Return the one row of ``table`` for this study, regimen and measure (and dose, if given).
 
     Raises ``KeyError`` naming what was asked for when there is no such row, or
@@ -100,7 +102,9 @@ def reported_pk(table: pd.DataFrame, study: str, measure: str, regimen: str = "s
     if dose_mg is not None:
         rows = rows[rows["dose_mg"] == dose_mg]
     if len(rows) != 1:
-        raise KeyError(f"no single reported {measure} for {study}, {regimen}" + ("" if dose_mg is None else f", {dose_mg:g} mg"))
+        raise KeyError(
+            f"no single reported {measure} for {study}, {regimen}" + ("" if dose_mg is None else f", {dose_mg:g} mg")
+        )
     return rows.iloc[0]
 
 
@@ -198,15 +202,28 @@ def dosing_regimens_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
         {
             "regimen": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$", error="regimen must be snake_case")),
             "label": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "dose_order": pa.Column(int, pa.Check.isin([1, 2], error="dose_order must be 1 (first dose) or 2 (supplement)"), coerce=True),
-            "time_h": pa.Column(float, pa.Check.in_range(0, SIMULATED_HOURS, error=f"time_h must be between 0 and {SIMULATED_HOURS:g}"), coerce=True),
+            "dose_order": pa.Column(
+                int, pa.Check.isin([1, 2], error="dose_order must be 1 (first dose) or 2 (supplement)"), coerce=True
+            ),
+            "time_h": pa.Column(
+                float,
+                pa.Check.in_range(0, SIMULATED_HOURS, error=f"time_h must be between 0 and {SIMULATED_HOURS:g}"),
+                coerce=True,
+            ),
             "dose_mg": pa.Column(float, pa.Check.gt(0, error="dose_mg must be above 0"), coerce=True),
             **_sourced_columns(bib_keys),
         },
         checks=[
-            pa.Check(lambda df: (df["dose_order"] == 1) == (df["time_h"] == 0), error=FIRST_DOSE_CHECK,
-                     name="first_dose_at_zero"),
-            pa.Check(lambda df: df.groupby("regimen")["label"].transform("nunique") == 1, error=ONE_LABEL_CHECK, name="one_label"),
+            pa.Check(
+                lambda df: (df["dose_order"] == 1) == (df["time_h"] == 0),
+                error=FIRST_DOSE_CHECK,
+                name="first_dose_at_zero",
+            ),
+            pa.Check(
+                lambda df: df.groupby("regimen")["label"].transform("nunique") == 1,
+                error=ONE_LABEL_CHECK,
+                name="one_label",
+            ),
         ],
         unique=["regimen", "dose_order"],
         strict=True,
@@ -227,7 +244,10 @@ def regimen_doses(regimens: pd.DataFrame) -> dict[str, tuple[str, list[tuple[flo
     """Map each regimen id to (its label, its doses as (time in h, dose in mg)), in file order."""
     result: dict[str, tuple[str, list[tuple[float, float]]]] = {}
     for regimen, rows in regimens.sort_values("dose_order").groupby("regimen", sort=False):
-        result[regimen] = (rows["label"].iloc[0], list(zip(rows["time_h"].astype(float), rows["dose_mg"].astype(float), strict=True)))
+        result[regimen] = (
+            rows["label"].iloc[0],
+            list(zip(rows["time_h"].astype(float), rows["dose_mg"].astype(float), strict=True)),
+        )
     order = list(dict.fromkeys(regimens["regimen"]))
     return {regimen: result[regimen] for regimen in order}
 
@@ -273,7 +293,12 @@ def measured_peaks(table: pd.DataFrame, study: str = FIT_STUDY) -> pd.DataFrame:
     wide = rows.pivot(index="dose_mg", columns="measure", values="value").dropna()
     keys = rows.groupby("dose_mg")["source_key"].first()
     return pd.DataFrame(
-        {"dose_mg": wide.index, "tmax_h": wide["tmax"].to_numpy(), "cmax_ng_ml": wide["cmax"].to_numpy(), "source_key": keys[wide.index].to_numpy()}
+        {
+            "dose_mg": wide.index,
+            "tmax_h": wide["tmax"].to_numpy(),
+            "cmax_ng_ml": wide["cmax"].to_numpy(),
+            "source_key": keys[wide.index].to_numpy(),
+        }
     ).reset_index(drop=True)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mdma_book.evidence import OUTCOMES
+from mdma_book.safe_text import myst
 from mdma_book.stats import add_proportions
 
 ARM_KEYS = {"MDMA-assisted therapy": "mdma", "placebo with therapy": "placebo"}
@@ -31,18 +32,23 @@ def phase3_numbers(outcomes: pd.DataFrame) -> dict[str, str]:
 def phase3_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     """The Phase 3 chart as a plain table: the chart's text alternative."""
     table = add_proportions(outcomes)
-    return pd.DataFrame(
-        {
-            "Trial": table["study"],
-            "Outcome": table["outcome"].map(OUTCOMES),
-            "Arm": table["arm"],
-            "People": [f"{e} of {t}" for e, t in zip(table["events"], table["total"], strict=True)],
-            "Share (95% CI)": [
-                f"{r:.0f}% ({lo:.0f}–{hi:.0f}%)" for r, lo, hi in zip(table["rate"], table["ci_low"], table["ci_high"], strict=True)
-            ],
-            "How obtained": table["status"],
-        }
-    ).sort_values(["Outcome", "Trial"], kind="stable").reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "Trial": table["study"],
+                "Outcome": table["outcome"].map(OUTCOMES),
+                "Arm": table["arm"],
+                "People": [f"{e} of {t}" for e, t in zip(table["events"], table["total"], strict=True)],
+                "Share (95% CI)": [
+                    f"{r:.0f}% ({lo:.0f}–{hi:.0f}%)"
+                    for r, lo, hi in zip(table["rate"], table["ci_low"], table["ci_high"], strict=True)
+                ],
+                "How obtained": table["status"],
+            }
+        )
+        .sort_values(["Outcome", "Trial"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def html_table(table: pd.DataFrame):
@@ -114,13 +120,16 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
     numbers["g_depression_i2"] = f"{pooled_g.i2:.0f}%"
     for row in depression.itertuples():
         numbers[f"g_{row.study.lower().replace(' ', '_').replace(chr(39), '')}"] = _interval(
-            stats.interval(row.effect, row.variance, "hedges_g"))
+            stats.interval(row.effect, row.variance, "hedges_g")
+        )
     bdi = continuous[continuous["measure"] == "bdi_ii"]
     for statistic, prefix in (("baseline_mean", "bdi_baseline"), ("change_mean", "bdi_change")):
         rows = bdi[bdi["statistic"] == statistic].sort_values("dose_mg", ascending=False, na_position="first")
         for row in rows.drop_duplicates(["study", "role"]).itertuples():  # highest MDMA dose, as pooled
             # Scale scores are printed with their one decimal (e.g. "−11.0").
-            numbers[f"{prefix}_{row.study.lower().replace(' ', '_').replace(chr(39), '')}_{row.role}"] = f"{row.mean:.1f}".replace("-", "\u2212")
+            numbers[f"{prefix}_{row.study.lower().replace(' ', '_').replace(chr(39), '')}_{row.role}"] = (
+                f"{row.mean:.1f}".replace("-", "\u2212")
+            )
     quoted = {
         "kvam_n": ("Kvam 2025 (MDD)", "participants", None),
         "kvam_sessions": ("Kvam 2025 (MDD)", "dosing_sessions", None),
@@ -147,24 +156,38 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
     for name, (study, measure, arm) in quoted.items():
         row = reported(values, study, measure, arm)
         has_ci = not (pd.isna(row["ci_low"]) or pd.isna(row["ci_high"]))
-        numbers[name] = _interval(stats.Estimate(row["value"], row["ci_low"], row["ci_high"])) if has_ci else _number(row["value"])
+        numbers[name] = (
+            _interval(stats.Estimate(row["value"], row["ci_low"], row["ci_high"])) if has_ci else _number(row["value"])
+        )
     # Intervals printed to the precision of their source.
     change = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
-    numbers["kvam_madrs_change"] = _interval(stats.Estimate(change["value"], change["ci_low"], change["ci_high"]), digits=1)
-    numbers["kvam_madrs_after"] = _number(round(reported(values, "Kvam 2025 (MDD)", "madrs_baseline_mean")["value"] + change["value"], 1))
+    numbers["kvam_madrs_change"] = _interval(
+        stats.Estimate(change["value"], change["ci_low"], change["ci_high"]), digits=1
+    )
+    numbers["kvam_madrs_after"] = _number(
+        round(reported(values, "Kvam 2025 (MDD)", "madrs_baseline_mean")["value"] + change["value"], 1)
+    )
     for name in ("cipriani_or_high", "cipriani_or_low"):  # a network meta-analysis's intervals are credible intervals
         numbers[name] = numbers[name].replace("95% CI", "95% credible interval")
-    numbers["stard_steps"] = str(int(((values["study"] == "STAR*D") & (values["measure"] == "qids_remission_pct")).sum()))
+    numbers["stard_steps"] = str(
+        int(((values["study"] == "STAR*D") & (values["measure"] == "qids_remission_pct")).sum())
+    )
     return numbers
 
 
 def trials_table(trials: pd.DataFrame) -> pd.DataFrame:
     """The randomized trials as a reader-facing table."""
-    return pd.DataFrame({
-        "Trial": trials["study"], "Phase": trials["phase"], "Population": trials["population"],
-        "MDMA arm(s)": trials["mdma_arms"], "Comparator": trials["comparator"],
-        "Dosing sessions": trials["dosing_sessions"], "Registration": trials["registration"],
-    })
+    return pd.DataFrame(
+        {
+            "Trial": trials["study"],
+            "Phase": trials["phase"],
+            "Population": trials["population"],
+            "MDMA arm(s)": trials["mdma_arms"],
+            "Comparator": trials["comparator"],
+            "Dosing sessions": trials["dosing_sessions"],
+            "Registration": trials["registration"],
+        }
+    )
 
 
 def forest_numbers(views: list[dict]) -> pd.DataFrame:
@@ -172,18 +195,26 @@ def forest_numbers(views: list[dict]) -> pd.DataFrame:
     rows = []
     for view in views:
         for row in view["table"].itertuples():
-            rows.append({
-                "View": view["label"], "Row": row.label,
-                "Estimate (95% CI)": f"{row.effect:.2f} ({row.ci_low:.2f} to {row.ci_high:.2f})".replace("-", "\u2212"),
-                "Weight": "" if pd.isna(row.weight_pct) or row.kind == "overall" else f"{row.weight_pct:.0f}%",
-                "I²": "" if pd.isna(row.i2_pct) else f"{row.i2_pct:.0f}%",
-            })
+            rows.append(
+                {
+                    "View": view["label"],
+                    "Row": row.label,
+                    "Estimate (95% CI)": f"{row.effect:.2f} ({row.ci_low:.2f} to {row.ci_high:.2f})".replace(
+                        "-", "\u2212"
+                    ),
+                    "Weight": "" if pd.isna(row.weight_pct) or row.kind == "overall" else f"{row.weight_pct:.0f}%",
+                    "I²": "" if pd.isna(row.i2_pct) else f"{row.i2_pct:.0f}%",
+                }
+            )
     return pd.DataFrame(rows)
 
 
 VERDICT_MARKS = {
-    "supported": "✔ supported", "overstated": "▲ overstated", "wrong": "✘ wrong",
-    "unsupported": "? unsupported", "source not found": "∅ source not found",
+    "supported": "✔ supported",
+    "overstated": "▲ overstated",
+    "wrong": "✘ wrong",
+    "unsupported": "? unsupported",
+    "source not found": "∅ source not found",
 }
 
 
@@ -197,13 +228,15 @@ def claims_markdown(claims: pd.DataFrame) -> str:
     for kind, heading in (("claim", "Claims"), ("reference", "References")):
         parts.append(f"## The article's {heading.lower()}\n")
         for row in claims[claims["kind"] == kind].itertuples():
+            # Only validated codes (claim id, verdict, bibliography keys, book section) build markup;
+            # every free-text value is escaped with safe_text.myst so it renders as text.
             keys = ",".join(k for k in str(row.source_keys or "").split(";") if k and k != "nan")
             cite = f" {{cite:p}}`{keys}`" if keys else ""
-            ref = "" if row.article_ref in ("none", "") else f" (article's reference {row.article_ref})"
+            ref = "" if row.article_ref in ("none", "") else f" (article's reference {myst(row.article_ref)})"
             parts.append(
-                f"(claim-{row.claim_id.lower()})=\n**{row.claim_id}. {row.claim}**\n\n"
-                f"*Verdict: {VERDICT_MARKS[row.verdict]}.* Section of the article: {row.article_section}{ref}.\n"
-                f"{row.finding}{cite} More in {{ref}}`{row.book_section}`.\n"
+                f"(claim-{row.claim_id.lower()})=\n**{row.claim_id}. {myst(row.claim)}**\n\n"
+                f"*Verdict: {VERDICT_MARKS[row.verdict]}.* Section of the article: {myst(row.article_section)}{ref}.\n"
+                f"{myst(row.finding)}{cite} More in {{ref}}`{row.book_section}`.\n"
             )
     return "\n".join(parts)
 
@@ -212,8 +245,13 @@ def claims_summary(claims: pd.DataFrame) -> pd.DataFrame:
     """How many claims and references got each verdict."""
     counts = claims.groupby(["verdict", "kind"]).size().unstack(fill_value=0)
     counts = counts.reindex(list(VERDICT_MARKS), fill_value=0).reindex(columns=["claim", "reference"], fill_value=0)
-    return pd.DataFrame({"Verdict": [VERDICT_MARKS[v] for v in counts.index],
-                         "Claims": counts["claim"].to_numpy(), "References": counts["reference"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "Verdict": [VERDICT_MARKS[v] for v in counts.index],
+            "Claims": counts["claim"].to_numpy(),
+            "References": counts["reference"].to_numpy(),
+        }
+    )
 
 
 def protocol_numbers(values: pd.DataFrame) -> dict[str, str]:
@@ -224,8 +262,12 @@ def protocol_numbers(values: pd.DataFrame) -> dict[str, str]:
         "mapp_sessions": _number(reported(values, "MAPP1", "experimental_sessions", "all")["value"]),
         "mapp_session_hours": _number(reported(values, "MAPP1", "experimental_session_hours", "all")["value"]),
         "mapp_endpoint_weeks": _number(reported(values, "MAPP1", "primary_endpoint_weeks", "all")["value"]),
-        "mapp_supplement_earliest_hours": _number(reported(values, "MAPP1", "supplement_time_earliest_hours", "all")["value"]),
-        "mapp_supplement_latest_hours": _number(reported(values, "MAPP1", "supplement_time_latest_hours", "all")["value"]),
+        "mapp_supplement_earliest_hours": _number(
+            reported(values, "MAPP1", "supplement_time_earliest_hours", "all")["value"]
+        ),
+        "mapp_supplement_latest_hours": _number(
+            reported(values, "MAPP1", "supplement_time_latest_hours", "all")["value"]
+        ),
     }
 
 
@@ -246,15 +288,23 @@ def primary_outcome_numbers(values: pd.DataFrame) -> dict[str, str]:
         "mapp1_caps_d": value("MAPP1", "caps5_cohens_d", "between groups"),
         "mapp2_caps_change_mdma": value("MAPP2", "caps5_ls_mean_change", "MDMA-assisted therapy"),
         "mapp2_caps_change_placebo": value("MAPP2", "caps5_ls_mean_change", "placebo with therapy"),
-        "mapp2_caps_difference": _interval(stats.Estimate(difference["value"], difference["ci_low"], difference["ci_high"]), digits=1),
+        "mapp2_caps_difference": _interval(
+            stats.Estimate(difference["value"], difference["ci_low"], difference["ci_high"]), digits=1
+        ),
         "mapp2_caps_d": value("MAPP2", "caps5_cohens_d", "between groups"),
         "sypres_severity_g": _interval(stats.Estimate(severity["value"], severity["ci_low"], severity["ci_high"])),
         "sypres_severity_k": str(int(severity["k_studies"])),
         "sypres_severity_n": str(int(severity["participants"])),
-        **{f"{study.lower()}_dropouts_{key}": value(study, "did_not_complete", arm)
-           for study in ("MAPP1", "MAPP2") for key, arm in (("mdma", "MDMA-assisted therapy"), ("placebo", "placebo with therapy"))},
-        **{f"{study.lower()}_randomized_{key}": value(study, "randomized", arm)
-           for study in ("MAPP1", "MAPP2") for key, arm in (("mdma", "MDMA-assisted therapy"), ("placebo", "placebo with therapy"))},
+        **{
+            f"{study.lower()}_dropouts_{key}": value(study, "did_not_complete", arm)
+            for study in ("MAPP1", "MAPP2")
+            for key, arm in (("mdma", "MDMA-assisted therapy"), ("placebo", "placebo with therapy"))
+        },
+        **{
+            f"{study.lower()}_randomized_{key}": value(study, "randomized", arm)
+            for study in ("MAPP1", "MAPP2")
+            for key, arm in (("mdma", "MDMA-assisted therapy"), ("placebo", "placebo with therapy"))
+        },
         "stard_level1_hamd_remission": value("STAR*D level 1", "hamd_remission_pct", "citalopram"),
     }
 
@@ -272,13 +322,15 @@ def update_numbers(values: pd.DataFrame) -> dict[str, str]:
         return _interval(stats.Estimate(row["value"], row["ci_low"], row["ci_high"]))
 
     return {
-        "icer_votes_vs_no_mdma": f'{value("ICER 2024 final report", "votes_not_adequate_vs_no_mdma", "New England CEPAC")} to '
-                                 f'{value("ICER 2024 final report", "votes_adequate_vs_no_mdma", "New England CEPAC")}',
-        "icer_votes_vs_psychotherapy": f'{value("ICER 2024 final report", "votes_not_adequate_vs_trauma_psychotherapy", "New England CEPAC")} to '
-                                       f'{value("ICER 2024 final report", "votes_adequate_vs_trauma_psychotherapy", "New England CEPAC")}',
+        "icer_votes_vs_no_mdma": f"{value('ICER 2024 final report', 'votes_not_adequate_vs_no_mdma', 'New England CEPAC')} to "
+        f"{value('ICER 2024 final report', 'votes_adequate_vs_no_mdma', 'New England CEPAC')}",
+        "icer_votes_vs_psychotherapy": f"{value('ICER 2024 final report', 'votes_not_adequate_vs_trauma_psychotherapy', 'New England CEPAC')} to "
+        f"{value('ICER 2024 final report', 'votes_adequate_vs_trauma_psychotherapy', 'New England CEPAC')}",
         "kvam_followup_months": value("Kvam follow-up (MDD)", "followup_months_from_baseline", "MDMA-assisted therapy"),
         "kvam_followup_attended": value("Kvam follow-up (MDD)", "followup_attended", "MDMA-assisted therapy"),
-        "kvam_endpoint_weeks": value("Kvam 2025 (MDD)", "primary_endpoint_weeks_after_second_session", "MDMA-assisted therapy"),
+        "kvam_endpoint_weeks": value(
+            "Kvam 2025 (MDD)", "primary_endpoint_weeks_after_second_session", "MDMA-assisted therapy"
+        ),
         "oslo_episode_min_weeks": value("Oslo MDD study (eligibility)", "current_episode_min_weeks", "all"),
         "oslo_episode_max_years": value("Oslo MDD study (eligibility)", "current_episode_max_years", "all"),
         "borgogna_depression_g": interval("Borgogna 2026 meta-analysis (preprint)", "depression_g", "MDMA vs control"),
@@ -286,12 +338,16 @@ def update_numbers(values: pd.DataFrame) -> dict[str, str]:
         "young_adult_study_n": value("Ostfold young-adult MDD study (planned)", "planned_participants", "all"),
         "young_adult_age_min": value("Ostfold young-adult MDD study (planned)", "age_min_years", "all"),
         "young_adult_age_max": value("Ostfold young-adult MDD study (planned)", "age_max_years", "all"),
-        "au_prescribers_dec_2023": value("Australian Authorised Prescriber scheme", "authorised_prescribers", "December 2023"),
+        "au_prescribers_dec_2023": value(
+            "Australian Authorised Prescriber scheme", "authorised_prescribers", "December 2023"
+        ),
         "dod_grants": value("DoD MDMA grants 2025", "grants", "all"),
         "mplong_target": value("MPLONG (NCT05066282)", "target_recruitment", "all"),
         "gaynes_share": value("Gaynes 2020 review", "pct_meeting_common_trd_definition", "TRD intervention studies"),
         "stard_pigott_pct": value("STAR*D reanalysis (Pigott 2023)", "cumulative_remission_pct", "all steps"),
-        "mithoefer_ltfu_months": value("Mithoefer 2013 long-term follow-up", "followup_months_mean", "MDMA-treated participants"),
+        "mithoefer_ltfu_months": value(
+            "Mithoefer 2013 long-term follow-up", "followup_months_mean", "MDMA-treated participants"
+        ),
     }
 
 

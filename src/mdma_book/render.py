@@ -17,8 +17,10 @@ import html
 import json
 import uuid
 
-import plotly.io as pio
-from plotly.io.json import to_json_plotly
+from mdma_book import safe_text
+
+# plotly is imported inside the functions that use it: the Sphinx extension imports this
+# module for FIGURE_CLASS on every build, and a build with nothing to render needs no plotly.
 
 #: CSS class the Sphinx extension looks for to decide that a page needs plotly.js.
 FIGURE_CLASS = "mdma-plotly"
@@ -32,18 +34,25 @@ PLOTLY_CONFIG = {
 
 
 def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
-    """Return an HTML snippet: an empty plot container plus the figure as JSON."""
+    """Return an HTML snippet: an empty plot container plus the figure as JSON.
+
+    Every string of the figure is escaped for plotly's text markup first
+    (:func:`mdma_book.safe_text.plotly_figure`), so markup in the data shows as text.
+    """
     div_id = div_id or f"fig-{uuid.uuid4().hex[:12]}"
     height = fig_dict.get("layout", {}).get("height", 460)
+    label = html.escape(fig_dict.get("layout", {}).get("meta", {}).get("description", "Interactive chart"))
+    fig_dict = safe_text.plotly_figure(fig_dict)  # data in hover text and titles shows as text
     spec = {
         "data": fig_dict.get("data", []),
         "layout": fig_dict.get("layout", {}),
         "frames": fig_dict.get("frames", []),
         "config": PLOTLY_CONFIG,
     }
+    from plotly.io.json import to_json_plotly
+
     # "</" inside a <script> block would end it early; JSON allows "<\/".
     spec_json = to_json_plotly(spec).replace("</", "<\\/")
-    label = html.escape(fig_dict.get("layout", {}).get("meta", {}).get("description", "Interactive chart"))
     return (
         f'<div id="{div_id}" class="{FIGURE_CLASS} plotly-graph-div" role="figure" aria-label="{label}" '
         f'style="width:100%;height:{int(height)}px"></div>\n'
@@ -84,4 +93,6 @@ def setup() -> None:
     the book wants the standard mime type so that every chapter's outputs are
     the same in JupyterLab and in the build.
     """
+    import plotly.io as pio
+
     pio.renderers.default = "plotly_mimetype"

@@ -17,19 +17,26 @@
   items), which cost the references page its accessibility score.
 * registers the ``authoryear`` bibliography style (:mod:`mdma_book.bibstyle`).
 * ``builder-inited``: write the data behind every figure as CSV into
-  ``book/_data/`` (see :mod:`mdma_book.downloads`) for the chapters' download links.
+  ``book/_data/`` (see :mod:`mdma_book.downloads`) for the chapters' download links,
+  when the data, bibliography or package changed since the last build.
 * ``html-page-context``: point the theme's Colab button at the chapter's published
   notebook (the theme would link the ``.md`` file, which Colab cannot open).
 * ``build-finished``: publish every chapter as ``_sources/<page>.ipynb`` (see
   :mod:`mdma_book.notebooks`), replacing the theme's copy of the executed notebook.
+* ``config-inited``: derive the site's address from the one repository setting
+  (``repository.url`` in ``_config.yml``; see :func:`site_url`) for the canonical
+  links (``html_baseurl``), the sitemap (sphinx-sitemap), the Open Graph tags
+  (sphinxext-opengraph) and the 404 page's links (sphinx-notfound-page).
 * ``build-finished``: copy these files into ``_static/mdma/``. They are not put
   on ``html_static_path`` because Jupyter Book would then add them to every page.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset
@@ -88,10 +95,27 @@ def _finish_html(app: Sphinx, exception) -> None:
             page.write_text(trimmed, encoding="utf-8")
 
 
+def _inputs_digest() -> str:
+    """A digest of everything the downloads are computed from: data, bibliography, package code."""
+    from mdma_book.paths import bibliography_file, data_dir
+
+    files = sorted([*data_dir().glob("*.csv"), bibliography_file(), *Path(__file__).parent.glob("*.py")])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _write_downloads(app: Sphinx) -> None:
-    from mdma_book import downloads  # the analysis stack is only needed for a build
+    """Write the downloads, unless their inputs are unchanged since the last build (saves ~2 s)."""
+    folder = Path(app.srcdir) / "book" / "_data"
+    stamp, digest = folder / ".inputs-digest", _inputs_digest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    from mdma_book import downloads  # the analysis stack is only needed when the data changed
 
     downloads.write_all(Path(app.srcdir) / downloads.FOLDER)
+    stamp.write_text(digest)
 
 
 def _repository(app: Sphinx) -> tuple[str, str]:
@@ -106,7 +130,28 @@ def _colab_links_to_published_notebook(app: Sphinx, pagename, templatename, cont
     for group in context.get("header_buttons", []):
         for button in group.get("buttons", []):
             if button.get("text") == "Colab":
-                button["url"] = f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/_sources/{pagename}.ipynb"
+                button["url"] = (
+                    f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/_sources/{pagename}.ipynb"
+                )
+
+
+def site_url(repository_url: str) -> str:
+    """The GitHub Pages address of a repository, ending in ``/``.
+
+    ``https://github.com/owner/repo`` -> ``https://owner.github.io/repo/``; a user or
+    organization site (``owner/owner.github.io``) is served at ``https://owner.github.io/``.
+    """
+    owner, repo = urlparse(repository_url).path.strip("/").split("/")[:2]
+    host = f"{owner.lower()}.github.io"
+    return f"https://{host}/" if repo.lower() == host else f"https://{host}/{repo}/"
+
+
+def _derive_site_urls(app: Sphinx, config) -> None:
+    url = site_url(config.html_theme_options.get("repository_url", ""))
+    config.html_baseurl = config.html_baseurl or url
+    config.ogp_site_url = config.ogp_site_url or config.html_baseurl
+    config.ogp_site_name = config.ogp_site_name or config.html_title
+    config.notfound_urls_prefix = urlparse(config.html_baseurl).path
 
 
 def _notebook_pages(app: Sphinx) -> list[str]:
@@ -129,6 +174,7 @@ def setup(app: Sphinx) -> dict:
     bibstyle.register()
     # The branch of the repository the built site is published from (Colab opens notebooks there).
     app.add_config_value("mdma_notebooks_branch", "gh-pages", "html")
+    app.connect("config-inited", _derive_site_urls, priority=400)  # before the extensions read them
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
     app.connect("build-finished", _publish_notebooks)
     app.connect("builder-inited", _write_downloads)

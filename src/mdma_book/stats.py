@@ -67,8 +67,9 @@ def add_proportions(table: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
     return out
 
 
-def two_group_effect(events_mdma: int, total_mdma: int, events_control: int, total_control: int,
-                     measure: str) -> tuple[float, float]:
+def two_group_effect(
+    events_mdma: int, total_mdma: int, events_control: int, total_control: int, measure: str
+) -> tuple[float, float]:
     """Return (effect, variance) for one trial: log risk ratio or risk difference.
 
     A trial with a zero or full cell gets the continuity correction in every
@@ -81,9 +82,12 @@ def two_group_effect(events_mdma: int, total_mdma: int, events_control: int, tot
     cells = (events_mdma, total_mdma - events_mdma, events_control, total_control - events_control)
     correction = CONTINUITY_CORRECTION if measure == "risk_ratio" and 0 in cells else None
     effect, variance = effectsize_2proportions(
-        np.array([events_mdma], float), np.array([total_mdma], float),
-        np.array([events_control], float), np.array([total_control], float),
-        statistic=MEASURES[measure], zero_correction=correction,
+        np.array([events_mdma], float),
+        np.array([total_mdma], float),
+        np.array([events_control], float),
+        np.array([total_control], float),
+        statistic=MEASURES[measure],
+        zero_correction=correction,
     )
     return float(effect[0]), float(variance[0])
 
@@ -99,8 +103,9 @@ def interval(effect: float, variance: float, measure: str, alpha: float = ALPHA)
     return Estimate(float(value), float(low), float(high))
 
 
-def effect_with_ci(events_mdma: int, total_mdma: int, events_control: int, total_control: int,
-                   measure: str, alpha: float = ALPHA) -> Estimate:
+def effect_with_ci(
+    events_mdma: int, total_mdma: int, events_control: int, total_control: int, measure: str, alpha: float = ALPHA
+) -> Estimate:
     """Risk ratio or risk difference of one trial with its Wald interval (log scale for RR)."""
     effect, variance = two_group_effect(events_mdma, total_mdma, events_control, total_control, measure)
     return interval(effect, variance, measure, alpha)
@@ -109,8 +114,12 @@ def effect_with_ci(events_mdma: int, total_mdma: int, events_control: int, total
 def hedges_g(mean_mdma, sd_mdma, n_mdma, mean_control, sd_control, n_control) -> tuple[float, float]:
     """Return (Hedges' g, variance): bias-corrected standardized mean difference, MDMA minus control."""
     g, variance = effectsize_smd(
-        np.array([mean_mdma], float), np.array([sd_mdma], float), np.array([n_mdma], float),
-        np.array([mean_control], float), np.array([sd_control], float), np.array([n_control], float),
+        np.array([mean_mdma], float),
+        np.array([sd_mdma], float),
+        np.array([n_mdma], float),
+        np.array([mean_control], float),
+        np.array([sd_control], float),
+        np.array([n_control], float),
     )
     return float(g[0]), float(variance[0])
 
@@ -152,10 +161,16 @@ def pool(effects, variances, measure: str, alpha: float = ALPHA) -> Pooled:
         mean, weights, method, tau2 = result.mean_effect_re, result.weights_rel_re, METHOD_RANDOM, float(result.tau2)
     else:
         _, (low, high), _, _ = result.conf_int(alpha=alpha, use_t=False)
-        mean, weights, method, tau2 = result.mean_effect_re, result.weights_rel_re, METHOD_RANDOM_NORMAL, float(result.tau2)
+        mean, weights, method, tau2 = (
+            result.mean_effect_re,
+            result.weights_rel_re,
+            METHOD_RANDOM_NORMAL,
+            float(result.tau2),
+        )
     value, low, high = _natural(measure, [mean, low, high])
-    return Pooled(Estimate(float(value), float(low), float(high)), len(effects), tau2, i2,
-                  np.asarray(weights) * 100, method)
+    return Pooled(
+        Estimate(float(value), float(low), float(high)), len(effects), tau2, i2, np.asarray(weights) * 100, method
+    )
 
 
 @dataclass(frozen=True)

@@ -43,13 +43,22 @@ def comparisons(dichotomous: pd.DataFrame, outcome: str) -> pd.DataFrame:
     for study, arms in table.groupby("study", sort=False):
         mdma = arms[arms["role"] == "mdma"].sort_values("dose_mg", ascending=False, na_position="first").iloc[0]
         control = arms[arms["role"] == "control"].iloc[0]
-        rows.append({
-            "study": study, "phase": int(mdma["phase"]), "outcome": outcome,
-            "mdma_arm": mdma["arm"], "events_mdma": int(mdma["events"]), "total_mdma": int(mdma["total"]),
-            "control_arm": control["arm"], "events_control": int(control["events"]), "total_control": int(control["total"]),
-            "timepoint_weeks": mdma["timepoint_weeks"], "source_key": mdma["source_key"],
-            "status": _weakest_status(mdma["status"], control["status"]),
-        })
+        rows.append(
+            {
+                "study": study,
+                "phase": int(mdma["phase"]),
+                "outcome": outcome,
+                "mdma_arm": mdma["arm"],
+                "events_mdma": int(mdma["events"]),
+                "total_mdma": int(mdma["total"]),
+                "control_arm": control["arm"],
+                "events_control": int(control["events"]),
+                "total_control": int(control["total"]),
+                "timepoint_weeks": mdma["timepoint_weeks"],
+                "source_key": mdma["source_key"],
+                "status": _weakest_status(mdma["status"], control["status"]),
+            }
+        )
     return pd.DataFrame(rows).sort_values(["phase", "study"], kind="stable").reset_index(drop=True)
 
 
@@ -59,9 +68,17 @@ def _study_label(study: str, source_key: str) -> str:
 
 def _pooled_row(kind: str, label: str, phase, pooled: stats.Pooled, participants: int) -> dict:
     return {
-        "kind": kind, "label": label, "phase": phase, "effect": pooled.estimate.value,
-        "ci_low": pooled.estimate.low, "ci_high": pooled.estimate.high, "weight_pct": 100.0 if kind == "overall" else np.nan,
-        "k": pooled.k, "participants": participants, "i2_pct": pooled.i2, "tau2": pooled.tau2,
+        "kind": kind,
+        "label": label,
+        "phase": phase,
+        "effect": pooled.estimate.value,
+        "ci_low": pooled.estimate.low,
+        "ci_high": pooled.estimate.high,
+        "weight_pct": 100.0 if kind == "overall" else np.nan,
+        "k": pooled.k,
+        "participants": participants,
+        "i2_pct": pooled.i2,
+        "tau2": pooled.tau2,
         "method": pooled.method,
     }
 
@@ -79,15 +96,29 @@ def forest_table(effects: pd.DataFrame, measure: str) -> pd.DataFrame:
     for phase, group in effects.groupby("phase", sort=True):
         for (_, trial), weight in zip(group.iterrows(), overall.weights[group.index], strict=True):
             estimate = stats.interval(trial["effect"], trial["variance"], measure)
-            rows.append({
-                "kind": "study", "label": _study_label(trial["study"], trial["source_key"]), "phase": phase,
-                "effect": estimate.value, "ci_low": estimate.low, "ci_high": estimate.high, "weight_pct": weight, "k": 1,
-                "participants": trial["participants"], "i2_pct": np.nan, "tau2": np.nan,
-                "detail": trial["detail"], "source_key": trial["source_key"], "status": trial.get("status", ""),
-            })
+            rows.append(
+                {
+                    "kind": "study",
+                    "label": _study_label(trial["study"], trial["source_key"]),
+                    "phase": phase,
+                    "effect": estimate.value,
+                    "ci_low": estimate.low,
+                    "ci_high": estimate.high,
+                    "weight_pct": weight,
+                    "k": 1,
+                    "participants": trial["participants"],
+                    "i2_pct": np.nan,
+                    "tau2": np.nan,
+                    "detail": trial["detail"],
+                    "source_key": trial["source_key"],
+                    "status": trial.get("status", ""),
+                }
+            )
         if effects["phase"].nunique() > 1 and len(group) > 1:
             pooled = stats.pool(group["effect"], group["variance"], measure)
-            rows.append(_pooled_row("subgroup", f"Subtotal, Phase {phase}", phase, pooled, int(group["participants"].sum())))
+            rows.append(
+                _pooled_row("subgroup", f"Subtotal, Phase {phase}", phase, pooled, int(group["participants"].sum()))
+            )
     rows.append(_pooled_row("overall", "All trials", None, overall, int(effects["participants"].sum())))
     return pd.DataFrame(rows)
 
@@ -95,8 +126,10 @@ def forest_table(effects: pd.DataFrame, measure: str) -> pd.DataFrame:
 def dichotomous_effects(dichotomous: pd.DataFrame, outcome: str, measure: str) -> pd.DataFrame:
     """Per-trial effect (log RR or RD) and variance for ``outcome``, ready for :func:`forest_table`."""
     table = comparisons(dichotomous, outcome)
-    pairs = [stats.two_group_effect(r.events_mdma, r.total_mdma, r.events_control, r.total_control, measure)
-             for r in table.itertuples()]
+    pairs = [
+        stats.two_group_effect(r.events_mdma, r.total_mdma, r.events_control, r.total_control, measure)
+        for r in table.itertuples()
+    ]
     table["effect"], table["variance"] = zip(*pairs, strict=True)
     table["participants"] = table["total_mdma"] + table["total_control"]
     table["detail"] = [
@@ -114,19 +147,29 @@ def depression_effects(continuous: pd.DataFrame) -> pd.DataFrame:
         mdma = arms[arms["role"] == "mdma"].sort_values("dose_mg", ascending=False, na_position="first").iloc[0]
         control = arms[arms["role"] == "control"].iloc[0]
         g, variance = stats.hedges_g(mdma["mean"], mdma["sd"], mdma["n"], control["mean"], control["sd"], control["n"])
-        rows.append({
-            "study": study, "phase": int(mdma["phase"]), "effect": g, "variance": variance,
-            "participants": int(mdma["n"] + control["n"]), "source_key": mdma["source_key"], "status": mdma["status"],
-            "detail": (f"{mdma['arm']}: mean {mdma['mean']:.1f} (SD {mdma['sd']:.1f}), n={int(mdma['n'])}<br>"
-                       f"{control['arm']}: mean {control['mean']:.1f} (SD {control['sd']:.1f}), n={int(control['n'])}"),
-        })
+        rows.append(
+            {
+                "study": study,
+                "phase": int(mdma["phase"]),
+                "effect": g,
+                "variance": variance,
+                "participants": int(mdma["n"] + control["n"]),
+                "source_key": mdma["source_key"],
+                "status": mdma["status"],
+                "detail": (
+                    f"{mdma['arm']}: mean {mdma['mean']:.1f} (SD {mdma['sd']:.1f}), n={int(mdma['n'])}<br>"
+                    f"{control['arm']}: mean {control['mean']:.1f} (SD {control['sd']:.1f}), n={int(control['n'])}"
+                ),
+            }
+        )
     return pd.DataFrame(rows).sort_values(["phase", "study"], kind="stable").reset_index(drop=True)
 
 
 def assumed_control_risk(dichotomous: pd.DataFrame, outcome: str) -> float:
     """Risk with placebo-assisted therapy: pooled Phase 3 placebo arms (events / people)."""
-    placebo = dichotomous[(dichotomous["outcome"] == outcome) & (dichotomous["phase"] == 3)
-                          & (dichotomous["role"] == "control")]
+    placebo = dichotomous[
+        (dichotomous["outcome"] == outcome) & (dichotomous["phase"] == 3) & (dichotomous["role"] == "control")
+    ]
     return placebo["events"].sum() / placebo["total"].sum()
 
 
@@ -146,15 +189,24 @@ def absolute_effect(dichotomous: pd.DataFrame, outcome: str, control_risk: float
     control = assumed_control_risk(dichotomous, outcome) if control_risk is None else control_risk
     rr = pooled.estimate
     if control * rr.value >= 1:
-        raise ValueError(f"with {100 * control:g} per 100 under placebo, the pooled risk ratio would give more than 100 per 100")
+        raise ValueError(
+            f"with {100 * control:g} per 100 under placebo, the pooled risk ratio would give more than 100 per 100"
+        )
     treated = stats.Estimate(control * rr.value, min(control * rr.low, 1.0), min(control * rr.high, 1.0))
     difference = stats.Estimate(treated.value - control, treated.low - control, treated.high - control)
     return {
-        "outcome": outcome, "label": OUTCOMES[outcome], "k": pooled.k,
-        "participants": int(effects["participants"].sum()), "risk_ratio": rr, "method": pooled.method,
-        "per100_control": 100 * control, "per100_mdma": 100 * treated.value,
-        "per100_mdma_low": 100 * treated.low, "per100_mdma_high": 100 * treated.high,
-        "risk_difference": difference, "nnt": stats.number_needed_to_treat(difference),
+        "outcome": outcome,
+        "label": OUTCOMES[outcome],
+        "k": pooled.k,
+        "participants": int(effects["participants"].sum()),
+        "risk_ratio": rr,
+        "method": pooled.method,
+        "per100_control": 100 * control,
+        "per100_mdma": 100 * treated.value,
+        "per100_mdma_low": 100 * treated.low,
+        "per100_mdma_high": 100 * treated.high,
+        "risk_difference": difference,
+        "nnt": stats.number_needed_to_treat(difference),
         # The ratio's upper limit applied to the placebo risk passes 100 per 100; the interval is cut there.
         "capped": control * rr.high > 1.0,
     }
@@ -201,49 +253,70 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
     depression row also pool Phase 2 trials, whose comparators were mostly low MDMA doses.
     """
     severity = reported(values, "Living review (Sypres)", "ptsd_severity_hedges_g", "MDMA vs control")
-    rows = [{
-        "Outcome": "PTSD severity (CAPS, clinician interview; the trials' primary outcome; 18 weeks in Phase 3)",
-        "Relative effect (95% CI)": f"Hedges' g {_fmt(stats.Estimate(severity['value'], severity['ci_low'], severity['ci_high']))}; below 0 favours MDMA",
-        "With placebo-assisted therapy": (f"Mean change {_mean_change(values, 'MAPP1', 'caps5_mean_change', 'placebo with therapy')} (MAPP1) and "
-                                          f"{_mean_change(values, 'MAPP2', 'caps5_ls_mean_change', 'placebo with therapy')} (MAPP2) points"),
-        "With MDMA-assisted therapy (95% CI)": (f"Mean change {_mean_change(values, 'MAPP1', 'caps5_mean_change', 'MDMA-assisted therapy')} (MAPP1) and "
-                                                f"{_mean_change(values, 'MAPP2', 'caps5_ls_mean_change', 'MDMA-assisted therapy')} (MAPP2) points"),
-        "Trials (participants)": f"{int(severity['k_studies'])} ({int(severity['participants'])} analysed)",
-        "id": "ptsd_severity",
-    }]
-    for outcome_id, outcome in (("ptsd_response", "response"), ("ptsd_loss_of_diagnosis", "loss_of_diagnosis"),
-                                ("ptsd_remission", "remission")):
+    rows = [
+        {
+            "Outcome": "PTSD severity (CAPS, clinician interview; the trials' primary outcome; 18 weeks in Phase 3)",
+            "Relative effect (95% CI)": f"Hedges' g {_fmt(stats.Estimate(severity['value'], severity['ci_low'], severity['ci_high']))}; below 0 favours MDMA",
+            "With placebo-assisted therapy": (
+                f"Mean change {_mean_change(values, 'MAPP1', 'caps5_mean_change', 'placebo with therapy')} (MAPP1) and "
+                f"{_mean_change(values, 'MAPP2', 'caps5_ls_mean_change', 'placebo with therapy')} (MAPP2) points"
+            ),
+            "With MDMA-assisted therapy (95% CI)": (
+                f"Mean change {_mean_change(values, 'MAPP1', 'caps5_mean_change', 'MDMA-assisted therapy')} (MAPP1) and "
+                f"{_mean_change(values, 'MAPP2', 'caps5_ls_mean_change', 'MDMA-assisted therapy')} (MAPP2) points"
+            ),
+            "Trials (participants)": f"{int(severity['k_studies'])} ({int(severity['participants'])} analysed)",
+            "id": "ptsd_severity",
+        }
+    ]
+    for outcome_id, outcome in (
+        ("ptsd_response", "response"),
+        ("ptsd_loss_of_diagnosis", "loss_of_diagnosis"),
+        ("ptsd_remission", "remission"),
+    ):
         a = absolute_effect(dichotomous, outcome)
         weeks = comparisons(dichotomous[dichotomous["phase"] == 3], outcome)["timepoint_weeks"]
-        when = f"{weeks.min():.0f} weeks" if weeks.min() == weeks.max() else f"{weeks.min():.0f} to {weeks.max():.0f} weeks"
-        rows.append({
-            "Outcome": f"PTSD: {a['label'][0].lower() + a['label'][1:]} (CAPS; Phase 3; {when})",
-            "Relative effect (95% CI)": f"RR {_fmt(a['risk_ratio'])}",
-            "With placebo-assisted therapy": f"{a['per100_control']:.0f} per 100",
-            "With MDMA-assisted therapy (95% CI)": f"{a['per100_mdma']:.0f} per 100 ({a['per100_mdma_low']:.0f} to {a['per100_mdma_high']:.0f}{'*' if a['capped'] else ''})",
-            "Trials (participants)": f"{a['k']} ({a['participants']})",
-            "id": outcome_id,
-        })
+        when = (
+            f"{weeks.min():.0f} weeks"
+            if weeks.min() == weeks.max()
+            else f"{weeks.min():.0f} to {weeks.max():.0f} weeks"
+        )
+        rows.append(
+            {
+                "Outcome": f"PTSD: {a['label'][0].lower() + a['label'][1:]} (CAPS; Phase 3; {when})",
+                "Relative effect (95% CI)": f"RR {_fmt(a['risk_ratio'])}",
+                "With placebo-assisted therapy": f"{a['per100_control']:.0f} per 100",
+                "With MDMA-assisted therapy (95% CI)": f"{a['per100_mdma']:.0f} per 100 ({a['per100_mdma_low']:.0f} to {a['per100_mdma_high']:.0f}{'*' if a['capped'] else ''})",
+                "Trials (participants)": f"{a['k']} ({a['participants']})",
+                "id": outcome_id,
+            }
+        )
     depression = depression_effects(continuous)
     g = stats.pool(depression["effect"], depression["variance"], "hedges_g")
-    rows.append({
-        "Outcome": "Depression symptoms in PTSD trials (BDI-II, self-rated; 8 or 18 weeks)",
-        "Relative effect (95% CI)": f"Hedges' g {_fmt(g.estimate)}; below 0 favours MDMA",
-        "With placebo-assisted therapy": "not estimated",
-        "With MDMA-assisted therapy (95% CI)": "not estimated",
-        "Trials (participants)": f"{g.k} ({int(depression['participants'].sum())})",
-        "id": "depression_in_ptsd_trials",
-    })
+    rows.append(
+        {
+            "Outcome": "Depression symptoms in PTSD trials (BDI-II, self-rated; 8 or 18 weeks)",
+            "Relative effect (95% CI)": f"Hedges' g {_fmt(g.estimate)}; below 0 favours MDMA",
+            "With placebo-assisted therapy": "not estimated",
+            "With MDMA-assisted therapy (95% CI)": "not estimated",
+            "Trials (participants)": f"{g.k} ({int(depression['participants'].sum())})",
+            "id": "depression_in_ptsd_trials",
+        }
+    )
     madrs = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
     people = reported(values, "Kvam 2025 (MDD)", "participants")
-    rows.append({
-        "Outcome": "Major depression: change in MADRS score (open-label, no control group)",
-        "Relative effect (95% CI)": f"No comparison group; mean change {madrs['value']:.1f} points ({madrs['ci_low']:.1f} to {madrs['ci_high']:.1f})".replace("-", "\u2212"),
-        "With placebo-assisted therapy": "no control group",
-        "With MDMA-assisted therapy (95% CI)": "not estimable",
-        "Trials (participants)": f"1 ({int(people['value'])})",
-        "id": "depression_mdd_open_label",
-    })
+    rows.append(
+        {
+            "Outcome": "Major depression: change in MADRS score (open-label, no control group)",
+            "Relative effect (95% CI)": f"No comparison group; mean change {madrs['value']:.1f} points ({madrs['ci_low']:.1f} to {madrs['ci_high']:.1f})".replace(
+                "-", "\u2212"
+            ),
+            "With placebo-assisted therapy": "no control group",
+            "With MDMA-assisted therapy (95% CI)": "not estimable",
+            "Trials (participants)": f"1 ({int(people['value'])})",
+            "id": "depression_mdd_open_label",
+        }
+    )
     return _graded(rows, certainty)
 
 
@@ -258,58 +331,75 @@ def split_reasons(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
     """The summary of findings for harms and for what is unknown, in the same layout as :func:`summary_of_findings`."""
-    any_ae = reported(values, "Colcott 2024 meta-analysis", "any_adverse_event_or", "Phase 3: MDMA-assisted vs placebo-assisted therapy")
+    any_ae = reported(
+        values,
+        "Colcott 2024 meta-analysis",
+        "any_adverse_event_or",
+        "Phase 3: MDMA-assisted vs placebo-assisted therapy",
+    )
     randomized = values[(values["study"].isin(["MAPP1", "MAPP2"])) & (values["measure"] == "randomized")]
-    rows = [{
-        "Outcome": "Any adverse event during treatment (Phase 3)",
-        "Relative effect (95% CI)": f"OR {_fmt(stats.Estimate(any_ae['value'], any_ae['ci_low'], any_ae['ci_high']))}",
-        "With placebo-assisted therapy": "not reported in the source read",
-        "With MDMA-assisted therapy (95% CI)": "more common; mostly mild or moderate and short-lived",
-        "Trials (participants)": f"2 ({int(randomized['value'].sum())} randomized)",
-        "id": "any_adverse_event",
-    }]
+    rows = [
+        {
+            "Outcome": "Any adverse event during treatment (Phase 3)",
+            "Relative effect (95% CI)": f"OR {_fmt(stats.Estimate(any_ae['value'], any_ae['ci_low'], any_ae['ci_high']))}",
+            "With placebo-assisted therapy": "not reported in the source read",
+            "With MDMA-assisted therapy (95% CI)": "more common; mostly mild or moderate and short-lived",
+            "Trials (participants)": f"2 ({int(randomized['value'].sum())} randomized)",
+            "id": "any_adverse_event",
+        }
+    ]
     serious = reported(values, "MAPP2", "serious_teae_people", "all")
     mapp2_total = int(randomized[randomized["study"] == "MAPP2"]["value"].sum())
-    rows.append({
-        "Outcome": "Serious adverse events (MAPP2, whole study; MAPP1's full counts were not read)",
-        "Relative effect (95% CI)": "not estimable: no events",
-        "With placebo-assisted therapy": f"{serious['value']:.0f} in either arm",
-        "With MDMA-assisted therapy (95% CI)": f"{serious['value']:.0f} in either arm",
-        "Trials (participants)": f"1 ({mapp2_total})",
-        "id": "serious_adverse_events",
-    })
+    rows.append(
+        {
+            "Outcome": "Serious adverse events (MAPP2, whole study; MAPP1's full counts were not read)",
+            "Relative effect (95% CI)": "not estimable: no events",
+            "With placebo-assisted therapy": f"{serious['value']:.0f} in either arm",
+            "With MDMA-assisted therapy (95% CI)": f"{serious['value']:.0f} in either arm",
+            "Trials (participants)": f"1 ({mapp2_total})",
+            "id": "serious_adverse_events",
+        }
+    )
     severe = comparisons(dichotomous, "severe_adverse_event").iloc[0]
-    rr = stats.effect_with_ci(severe["events_mdma"], severe["total_mdma"], severe["events_control"], severe["total_control"], "risk_ratio")
-    rows.append({
-        "Outcome": "Severe adverse events (MAPP2, whole study)",
-        "Relative effect (95% CI)": f"RR {_fmt(rr)}",
-        "With placebo-assisted therapy": f"{100 * severe['events_control'] / severe['total_control']:.0f} per 100",
-        "With MDMA-assisted therapy (95% CI)": f"{100 * severe['events_mdma'] / severe['total_mdma']:.0f} per 100",
-        "Trials (participants)": f"1 ({severe['total_mdma'] + severe['total_control']})",
-        "id": "severe_adverse_events",
-    })
+    rr = stats.effect_with_ci(
+        severe["events_mdma"], severe["total_mdma"], severe["events_control"], severe["total_control"], "risk_ratio"
+    )
+    rows.append(
+        {
+            "Outcome": "Severe adverse events (MAPP2, whole study)",
+            "Relative effect (95% CI)": f"RR {_fmt(rr)}",
+            "With placebo-assisted therapy": f"{100 * severe['events_control'] / severe['total_control']:.0f} per 100",
+            "With MDMA-assisted therapy (95% CI)": f"{100 * severe['events_mdma'] / severe['total_mdma']:.0f} per 100",
+            "Trials (participants)": f"1 ({severe['total_mdma'] + severe['total_control']})",
+            "id": "severe_adverse_events",
+        }
+    )
     mdma = reported(values, "MAPP1", "suicidality_aesi_people", "MDMA-assisted therapy")
     placebo = reported(values, "MAPP1", "suicidality_aesi_people", "placebo with therapy")
     n_mdma = reported(values, "MAPP1", "randomized", "MDMA-assisted therapy")["value"]
     n_placebo = reported(values, "MAPP1", "randomized", "placebo with therapy")["value"]
     rr = stats.effect_with_ci(int(mdma["value"]), int(n_mdma), int(placebo["value"]), int(n_placebo), "risk_ratio")
-    rows.append({
-        "Outcome": "Suicidal thoughts or behaviour recorded as adverse events (MAPP1; its two serious ones were in the placebo arm)",
-        "Relative effect (95% CI)": f"RR {_fmt(rr)}",
-        "With placebo-assisted therapy": f"{100 * placebo['value'] / n_placebo:.0f} per 100",
-        "With MDMA-assisted therapy (95% CI)": f"{100 * mdma['value'] / n_mdma:.0f} per 100",
-        "Trials (participants)": f"1 ({int(n_mdma + n_placebo)})",
-        "id": "suicidality",
-    })
+    rows.append(
+        {
+            "Outcome": "Suicidal thoughts or behaviour recorded as adverse events (MAPP1; its two serious ones were in the placebo arm)",
+            "Relative effect (95% CI)": f"RR {_fmt(rr)}",
+            "With placebo-assisted therapy": f"{100 * placebo['value'] / n_placebo:.0f} per 100",
+            "With MDMA-assisted therapy (95% CI)": f"{100 * mdma['value'] / n_mdma:.0f} per 100",
+            "Trials (participants)": f"1 ({int(n_mdma + n_placebo)})",
+            "id": "suicidality",
+        }
+    )
     endpoint = reported(values, "MAPP1", "primary_endpoint_weeks", "all")["value"]
-    rows.append({
-        "Outcome": f"Whether benefits and harms last beyond week {endpoint:.0f}",
-        "Relative effect (95% CI)": "no randomized data",
-        "With placebo-assisted therapy": "not compared",
-        "With MDMA-assisted therapy (95% CI)": "not compared",
-        "Trials (participants)": "0",
-        "id": "durability",
-    })
+    rows.append(
+        {
+            "Outcome": f"Whether benefits and harms last beyond week {endpoint:.0f}",
+            "Relative effect (95% CI)": "no randomized data",
+            "With placebo-assisted therapy": "not compared",
+            "With MDMA-assisted therapy (95% CI)": "not compared",
+            "Trials (participants)": "0",
+            "id": "durability",
+        }
+    )
     return _graded(rows, certainty)
 
 
@@ -326,25 +416,49 @@ def evidence_comparison(dichotomous, continuous, values) -> dict:
     change = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
     people = int(reported(values, "Kvam 2025 (MDD)", "participants")["value"])
     after = baseline["value"] + change["value"]  # derived: baseline mean plus mean change
-    mdd = pd.DataFrame({
-        "when": ["Before", "After"], "madrs": [baseline["value"], after],
-        "hover": [f"Mean MADRS at baseline: {baseline['value']:.1f}",
-                  f"Baseline plus mean change ({change['value']:.1f}; 95% CI {change['ci_low']:.1f} to {change['ci_high']:.1f}): {after:.1f}"],
-    })
+    mdd = pd.DataFrame(
+        {
+            "when": ["Before", "After"],
+            "madrs": [baseline["value"], after],
+            "hover": [
+                f"Mean MADRS at baseline: {baseline['value']:.1f}",
+                f"Baseline plus mean change ({change['value']:.1f}; 95% CI {change['ci_low']:.1f} to {change['ci_high']:.1f}): {after:.1f}",
+            ],
+        }
+    )
     steps = values[(values["study"] == "STAR*D") & (values["measure"] == "qids_remission_pct")]
-    stard = pd.DataFrame({
-        "step": [f"Step {a.split()[-1]}" for a in steps["arm"]], "remission": steps["value"].to_numpy(),
-        "hover": [f"{a}: {v:.1f}% remitted (QIDS-SR16)" for a, v in zip(steps["arm"], steps["value"], strict=True)],
-    })
+    stard = pd.DataFrame(
+        {
+            "step": [f"Step {a.split()[-1]}" for a in steps["arm"]],
+            "remission": steps["value"].to_numpy(),
+            "hover": [f"{a}: {v:.1f}% remitted (QIDS-SR16)" for a, v in zip(steps["arm"], steps["value"], strict=True)],
+        }
+    )
     return {
-        "ptsd": {"title": "<b>PTSD</b> · two Phase 3 randomized trials<br>no longer met PTSD criteria", "axis": "% of completers (95% CI)",
-                 "rows": ptsd, "xaxis": {"range": [0, 100]}},
-        "depression_in_ptsd": {"title": "<b>Depression in PTSD trials</b><br>BDI-II symptoms, MDMA vs comparator", "axis": "Hedges' g (below 0 favours MDMA)",
-                               "rows": depression, "xaxis": {"range": [-3, 2]}},
-        "major_depression": {"title": f"<b>Major depression</b> · one open-label study<br>{people} people, no control group", "axis": "Mean MADRS (lower is better)",
-                             "rows": mdd, "xaxis": {"range": [0, 40]}},
-        "antidepressants": {"title": "<b>Antidepressants in major depression</b><br>STAR*D, remission at each treatment step", "axis": "% remitted (QIDS-SR16)",
-                            "rows": stard, "xaxis": {"range": [0, 100]}},
+        "ptsd": {
+            "title": "<b>PTSD</b> · two Phase 3 randomized trials<br>no longer met PTSD criteria",
+            "axis": "% of completers (95% CI)",
+            "rows": ptsd,
+            "xaxis": {"range": [0, 100]},
+        },
+        "depression_in_ptsd": {
+            "title": "<b>Depression in PTSD trials</b><br>BDI-II symptoms, MDMA vs comparator",
+            "axis": "Hedges' g (below 0 favours MDMA)",
+            "rows": depression,
+            "xaxis": {"range": [-3, 2]},
+        },
+        "major_depression": {
+            "title": f"<b>Major depression</b> · one open-label study<br>{people} people, no control group",
+            "axis": "Mean MADRS (lower is better)",
+            "rows": mdd,
+            "xaxis": {"range": [0, 40]},
+        },
+        "antidepressants": {
+            "title": "<b>Antidepressants in major depression</b><br>STAR*D, remission at each treatment step",
+            "axis": "% remitted (QIDS-SR16)",
+            "rows": stard,
+            "xaxis": {"range": [0, 100]},
+        },
     }
 
 
@@ -353,7 +467,8 @@ def ptsd_forest_views(dichotomous: pd.DataFrame) -> list[dict]:
     return [
         {
             "label": f"{OUTCOMES[outcome].replace('No longer met PTSD criteria', 'Lost diagnosis')} ({MEASURE_ABBREVIATIONS[measure]})",
-            "outcome": outcome, "measure": measure,
+            "outcome": outcome,
+            "measure": measure,
             "table": forest_table(dichotomous_effects(dichotomous, outcome, measure), measure),
             "favours": ("comparator", "MDMA"),
         }
@@ -364,8 +479,12 @@ def ptsd_forest_views(dichotomous: pd.DataFrame) -> list[dict]:
 
 def depression_forest_view(continuous: pd.DataFrame) -> dict:
     """The one view of the BDI-II forest plot (Hedges' g; below 0 favours MDMA)."""
-    return {"label": "Depression symptoms (BDI-II)", "measure": "hedges_g",
-            "table": forest_table(depression_effects(continuous), "hedges_g"), "favours": ("MDMA", "comparator")}
+    return {
+        "label": "Depression symptoms (BDI-II)",
+        "measure": "hedges_g",
+        "table": forest_table(depression_effects(continuous), "hedges_g"),
+        "favours": ("MDMA", "comparator"),
+    }
 
 
 def absolute_effects(dichotomous: pd.DataFrame) -> list[dict]:

@@ -31,7 +31,10 @@ COURSES = {
     "STAR*D level 1": "Daily antidepressant as in STAR*D level 1",
 }
 COMPONENTS = ("preparation", "dosing", "integration", "treatment_period", "endpoint", "medication", "milestone")
-TIMINGS = {"reported": "timing as reported", "approximate": "timing approximate: placed by this book from the reported spacing"}
+TIMINGS = {
+    "reported": "timing as reported",
+    "approximate": "timing approximate: placed by this book from the reported spacing",
+}
 
 DATE_PATTERN = r"^\d{4}(-\d{2}-\d{2})?$"  # a year, or a full date
 END_CHECK = "end before start"
@@ -43,11 +46,17 @@ def history_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "date": pa.Column(str, pa.Check.str_matches(DATE_PATTERN, error="date must be YYYY or YYYY-MM-DD")),
-            "end_date": pa.Column(str, pa.Check.str_matches(DATE_PATTERN, error="end_date must be YYYY or YYYY-MM-DD"), nullable=True),
-            "category": pa.Column(str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")),
+            "end_date": pa.Column(
+                str, pa.Check.str_matches(DATE_PATTERN, error="end_date must be YYYY or YYYY-MM-DD"), nullable=True
+            ),
+            "category": pa.Column(
+                str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")
+            ),
             "label": pa.Column(str, pa.Check.str_length(min_value=1, max_value=40)),
             "description": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "evidence_kind": pa.Column(str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")),
+            "evidence_kind": pa.Column(
+                str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")
+            ),
             **_sourced_columns(bib_keys),
         },
         unique=["date", "label"],
@@ -61,17 +70,23 @@ def course_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "course": pa.Column(str, pa.Check.isin(list(COURSES), error=f"course not one of {list(COURSES)}")),
-            "component": pa.Column(str, pa.Check.isin(list(COMPONENTS), error=f"component not one of {list(COMPONENTS)}")),
+            "component": pa.Column(
+                str, pa.Check.isin(list(COMPONENTS), error=f"component not one of {list(COMPONENTS)}")
+            ),
             "label": pa.Column(str, pa.Check.str_length(min_value=1)),
             "start_week": pa.Column(float, pa.Check.ge(0, error="start_week must be 0 or more"), coerce=True),
             "end_week": pa.Column(float, nullable=True, coerce=True),
             "sessions": pa.Column(float, pa.Check.gt(0, error="sessions must be above 0"), nullable=True, coerce=True),
-            "hours_each": pa.Column(float, pa.Check.gt(0, error="hours_each must be above 0"), nullable=True, coerce=True),
+            "hours_each": pa.Column(
+                float, pa.Check.gt(0, error="hours_each must be above 0"), nullable=True, coerce=True
+            ),
             "timing": pa.Column(str, pa.Check.isin(list(TIMINGS), error=f"timing not one of {list(TIMINGS)}")),
             "description": pa.Column(str, pa.Check.str_length(min_value=1)),
             **_sourced_columns(bib_keys),
         },
-        checks=[pa.Check(lambda df: ~(df["end_week"] < df["start_week"]), error=END_CHECK, name="end_not_before_start")],
+        checks=[
+            pa.Check(lambda df: ~(df["end_week"] < df["start_week"]), error=END_CHECK, name="end_not_before_start")
+        ],
         unique=["course", "component", "start_week"],
         strict=True,
         ordered=False,
@@ -119,7 +134,10 @@ def history_table(events: pd.DataFrame) -> pd.DataFrame:
             "Event": events["label"],
             "What happened": events["description"],
             "Kind of evidence": events["evidence_kind"],
-            "Source": [f"{short_citation(key)} ({status})" for key, status in zip(events["source_key"], events["status"], strict=True)],
+            "Source": [
+                f"{short_citation(key)} ({status})"
+                for key, status in zip(events["source_key"], events["status"], strict=True)
+            ],
         }
     )
 

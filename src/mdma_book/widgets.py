@@ -63,11 +63,16 @@ class FigurePanel:
         self.message.value = ""
         # Set the output directly (not `with self.output:`) so the panel also works, and can be tested, without a kernel.
         self.output.outputs = (
-            {"output_type": "display_data", "data": {PLOTLY_MIME_TYPE: json.loads(figure.to_json()), "text/plain": "Chart"}, "metadata": {}},
+            {
+                "output_type": "display_data",
+                "data": {PLOTLY_MIME_TYPE: json.loads(figure.to_json()), "text/plain": "Chart"},
+                "metadata": {},
+            },
         )
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
 
 NOTE = (
     "<b>A teaching model of blood concentration, not a dosing tool.</b> "
@@ -94,9 +99,13 @@ class SimulatorPanel(FigurePanel):
         self._peaks = pk.measured_peaks(table)
         style = {"description_width": "11em"}
         self.regimen = widgets.Dropdown(
-            options=[(label, rid) for rid, (label, _) in self._regimens.items()], description="Regimen studied", style=style
+            options=[(label, rid) for rid, (label, _) in self._regimens.items()],
+            description="Regimen studied",
+            style=style,
         )
-        self.half_life = widgets.FloatText(value=round(self._fitted.half_life_h, 2), description="Half-life (h)", style=style)
+        self.half_life = widgets.FloatText(
+            value=round(self._fitted.half_life_h, 2), description="Half-life (h)", style=style
+        )
         self.absorption_rate = widgets.FloatText(
             value=round(self._fitted.absorption_rate_per_h, 3), description="Absorption rate (per h)", style=style
         )
@@ -144,18 +153,30 @@ class ForestPanel(FigurePanel):
         studies = list(dict.fromkeys(self._data.sort_values(["phase", "study"])["study"]))
         self.outcome = widgets.Dropdown(options=PTSD_OUTCOME_CHOICES, value="response", description="Outcome")
         self.measure = widgets.ToggleButtons(
-            options=[("Risk ratio", "risk_ratio"), ("Risk difference", "risk_difference")], value="risk_ratio", description="Measure"
+            options=[("Risk ratio", "risk_ratio"), ("Risk difference", "risk_difference")],
+            value="risk_ratio",
+            description="Measure",
         )
-        self.trials = widgets.SelectMultiple(options=studies, value=tuple(studies), description="Trials", rows=len(studies))
+        self.trials = widgets.SelectMultiple(
+            options=studies, value=tuple(studies), description="Trials", rows=len(studies)
+        )
         self._start([self.outcome, self.measure, self.trials])
 
     def build_figure(self) -> go.Figure:
         chosen = self._data[self._data["study"].isin(self.trials.value) & (self._data["outcome"] == self.outcome.value)]
         if chosen.empty:
-            raise ValueError(f"none of the chosen trials reports {evidence.OUTCOMES[self.outcome.value].lower()}; choose at least one that does")
+            raise ValueError(
+                f"none of the chosen trials reports {evidence.OUTCOMES[self.outcome.value].lower()}; choose at least one that does"
+            )
         measure = self.measure.value
-        view = {"label": evidence.OUTCOMES[self.outcome.value], "measure": measure, "favours": ("comparator", "MDMA"),
-                "table": synthesis.forest_table(synthesis.dichotomous_effects(chosen, self.outcome.value, measure), measure)}
+        view = {
+            "label": evidence.OUTCOMES[self.outcome.value],
+            "measure": measure,
+            "favours": ("comparator", "MDMA"),
+            "table": synthesis.forest_table(
+                synthesis.dichotomous_effects(chosen, self.outcome.value, measure), measure
+            ),
+        }
         return figures.forest_plot([view])
 
 
@@ -172,7 +193,9 @@ class AbsoluteEffectsPanel(FigurePanel):
         self._data = evidence.dichotomous_outcomes() if dichotomous is None else dichotomous
         self.outcome = widgets.Dropdown(options=PTSD_OUTCOME_CHOICES, value="response", description="Outcome")
         start = round(100 * synthesis.assumed_control_risk(self._data, "response"), 1)
-        self.placebo_per_100 = widgets.FloatText(value=start, description="With placebo (per 100)", style={"description_width": "12em"})
+        self.placebo_per_100 = widgets.FloatText(
+            value=start, description="With placebo (per 100)", style={"description_width": "12em"}
+        )
         # A new outcome starts from its own trial-based risk; observed before the redraw is wired.
         self.outcome.observe(self._reset_placebo_risk, names="value")
         self._start([self.outcome, self.placebo_per_100])
@@ -197,7 +220,9 @@ class DepressionPanel(FigurePanel):
         self._data = evidence.continuous_outcomes() if continuous is None else continuous
         endpoint = self._data[(self._data["measure"] == "bdi_ii") & (self._data["statistic"] == "endpoint_mean")]
         studies = list(dict.fromkeys(endpoint.sort_values(["phase", "study"])["study"]))
-        self.trials = widgets.SelectMultiple(options=studies, value=tuple(studies), description="Trials", rows=len(studies))
+        self.trials = widgets.SelectMultiple(
+            options=studies, value=tuple(studies), description="Trials", rows=len(studies)
+        )
         self._start([self.trials])
 
     def build_figure(self) -> go.Figure:
@@ -215,8 +240,11 @@ class MechanismPanel(FigurePanel):
         if nodes is None or edges is None:
             nodes, edges = mechanism.mechanism_graph()
         self._nodes, self._edges = nodes, edges
-        self.pathway = widgets.Dropdown(options=[("All", None)] + [(label, key) for key, label in mechanism.PATHWAYS.items()],
-                                        value=None, description="Pathway")
+        self.pathway = widgets.Dropdown(
+            options=[("All", None)] + [(label, key) for key, label in mechanism.PATHWAYS.items()],
+            value=None,
+            description="Pathway",
+        )
         self._start([self.pathway])
 
     def build_figure(self) -> go.Figure:

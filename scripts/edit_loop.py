@@ -1,0 +1,85 @@
+"""Measure the edit loop of `make book`: serial execution, cold, no-change, one-chapter edits.
+
+Prints a Markdown section for bench/results.md. Run from the repository root after
+`make book` has set up .venv: `.venv/bin/python scripts/edit_loop.py`. It deletes
+_build, edits book/05-conclusion.md temporarily (and restores it), and builds several times.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = ROOT / "book" / "05-conclusion.md"
+PROSE_EDIT = "\nA sentence added to the prose by the edit-loop benchmark.\n"
+CODE_EDIT = "\n```{code-cell} ipython3\n:tags: [remove-cell]\n\nedited_by_the_benchmark = True\n```\n"
+
+
+def make_book() -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(["make", "book"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, result.stdout + result.stderr
+
+
+def executed(output: str) -> int:
+    """Chapters executed by the parallel step plus any the build itself executed."""
+    parallel = sum(int(line.split()[1]) for line in output.splitlines() if line.startswith("executed "))
+    return parallel + output.count("Executing notebook using")
+
+
+def serial_execution() -> float:
+    """Every chapter executed one after another into an empty cache (what the build used to do)."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    from mdma_book.execute import MYST_READER, is_notebook
+
+    with tempfile.TemporaryDirectory() as folder:
+        cache = get_cache(folder)
+        for page in sorted((ROOT / "book").glob("*.md")):
+            if is_notebook(page):
+                cache.add_nb_to_project(str(page), read_data=MYST_READER)
+        start = time.perf_counter()
+        load_executor("local-serial", cache).run_and_cache(timeout=120)
+        return time.perf_counter() - start
+
+
+def with_edit(text: str) -> tuple[float, int]:
+    original = CHAPTER.read_text(encoding="utf-8")
+    try:
+        CHAPTER.write_text(original + text, encoding="utf-8")
+        seconds, output = make_book()
+        return seconds, executed(output)
+    finally:
+        CHAPTER.write_text(original, encoding="utf-8")
+        make_book()
+
+
+def main() -> None:
+    serial = serial_execution()
+    shutil.rmtree(ROOT / "_build", ignore_errors=True)
+    shutil.rmtree(ROOT / "book" / "_data", ignore_errors=True)
+    cold, output = make_book()
+    cold_executed = executed(output)
+    no_change = statistics.median(make_book()[0] for _ in range(3))
+    prose, prose_executed = with_edit(PROSE_EDIT)
+    code, code_executed = with_edit(CODE_EDIT)
+    load = os.getloadavg()[0]
+    print(f"""| measurement ({platform.machine()}, {os.cpu_count()} cores, load average {load:.1f} at the end) | seconds | chapters executed |
+| --- | --- | --- |
+| every chapter executed serially (jupyter-cache, no build) | {serial:.1f} | all |
+| cold `make book` (no `_build`) | {cold:.1f} ({cold / serial:.2f}× serial execution) | {cold_executed} |
+| `make book`, no change (median of 3) | {no_change:.1f} | 0 |
+| `make book` after editing one chapter's prose | {prose:.1f} | {prose_executed} |
+| `make book` after editing one chapter's code | {code:.1f} | {code_executed} |""")
+
+
+if __name__ == "__main__":
+    main()

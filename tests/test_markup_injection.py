@@ -1,0 +1,231 @@
+"""Data is text, never markup: markup injected into every free-text column shows as text.
+
+One build of a copy of the book whose every free-text data cell, and one
+bibliography title, carry an HTML tag with an event handler, a script tag and a
+MyST role. Every page is then opened in Debian's chromium: the markup must show
+as text, no injected element or script may exist in the DOM, and no script may run.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import io
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_copy, copy_book, open_page, toc_pages
+
+TAG = "<img src=x onerror=alert(1)>"
+PAYLOAD = f" {TAG}<script>alert(2)</script>{{ref}}`claims` **loud**"
+BIB_PAYLOAD = " <img src=x onerror=alert(3)>"
+
+#: Columns a contributor writes freely: each gets the payload appended.
+FREE_TEXT = {
+    "certainty.csv": ["reasons"],
+    "claims.csv": ["article_section", "claim", "article_ref", "finding"],
+    "continuous_outcomes.csv": ["locator", "note"],
+    "dichotomous_outcomes.csv": ["locator", "note"],
+    "history_events.csv": ["label", "description", "locator", "note"],
+    "mechanism_edges.csv": ["explanation", "locator", "note"],
+    "mechanism_nodes.csv": ["label", "explanation", "locator", "note"],
+    "pharmacokinetics.csv": ["locator", "note"],
+    "reported_values.csv": ["unit", "locator", "note"],
+    "treatment_course.csv": ["label", "description", "locator", "note"],
+    "trials.csv": ["population", "design", "mdma_arms", "comparator", "locator", "note"],
+    "harms.csv": ["topic", "statement", "locator", "note", "response"],
+    "access.csv": ["region", "access", "statement", "locator", "note"],
+    "changelog.csv": ["what_changed", "why"],
+    "evidence_checked.csv": ["scope"],
+    "evidence_map.csv": [
+        "treatment",
+        "design",
+        "comparator",
+        "outcome_measure",
+        "scale",
+        "timepoint",
+        "unit",
+        "locator",
+        "note",
+    ],
+    "regulatory_status.csv": ["treatment", "region", "standing", "statement", "locator", "note"],
+    "dosing_regimens.csv": ["label", "locator", "note"],
+}
+#: Every other column: numbers, dates, codes checked against a fixed list or pattern,
+#: bibliography keys, or names that join rows across files (study, arm, node_id).
+NOT_FREE_TEXT = {
+    "certainty.csv": [
+        "outcome_id",
+        "start",
+        "risk_of_bias",
+        "inconsistency",
+        "indirectness",
+        "imprecision",
+        "publication_bias",
+        "certainty",
+        "source_keys",
+    ],
+    "claims.csv": ["claim_id", "kind", "verdict", "source_keys", "book_section"],
+    "continuous_outcomes.csv": [
+        "study",
+        "phase",
+        "arm",
+        "role",
+        "dose_mg",
+        "measure",
+        "statistic",
+        "timepoint_weeks",
+        "n",
+        "mean",
+        "sd",
+    ],
+    "dichotomous_outcomes.csv": [
+        "study",
+        "phase",
+        "arm",
+        "role",
+        "dose_mg",
+        "outcome",
+        "timepoint_weeks",
+        "events",
+        "total",
+    ],
+    "history_events.csv": ["date", "end_date", "category", "evidence_kind"],
+    "mechanism_edges.csv": ["from_node", "to_node", "evidence", "pathways"],
+    "mechanism_nodes.csv": ["node_id", "x", "y", "evidence", "pathways"],
+    "pharmacokinetics.csv": ["study", "regimen", "dose_mg", "measure", "value", "unit"],
+    "reported_values.csv": ["study", "arm", "measure", "value", "ci_low", "ci_high", "k_studies", "participants"],
+    "treatment_course.csv": ["course", "component", "start_week", "end_week", "sessions", "hours_each", "timing"],
+    "trials.csv": ["study", "phase", "year", "comparator_kind", "dosing_sessions", "registration"],
+    "harms.csv": ["harm_id", "category", "evidence_kind", "other_source_keys", "response_source_key"],
+    "access.csv": ["as_of", "evidence_kind"],
+    "changelog.csv": ["date", "kind", "page", "source_keys"],
+    "evidence_checked.csv": ["page", "checked_on"],
+    "evidence_map.csv": [
+        "row_id",
+        "indication",
+        "blinding",
+        "randomized_trials",
+        "participants",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "number_kind",
+        "label",
+        "peer_review",
+    ],
+    "regulatory_status.csv": ["as_of", "label", "status_of_source", "peer_review"],
+    "dosing_regimens.csv": ["regimen", "dose_order", "time_h", "dose_mg"],
+}
+SOURCE_COLUMNS = ["source_key", "status", "retracted"]
+#: Labels with a length limit (history 40, mechanism boxes 60 characters) get the tag alone.
+SHORT = {("history_events.csv", "label"), ("mechanism_nodes.csv", "label")}
+
+
+def test_every_data_column_is_classified():
+    """A new column must be declared free text (and so injected) or not: none slips past the test."""
+    for csv_path in sorted((ROOT / "data").glob("*.csv")):
+        header = next(csv.reader(csv_path.open(encoding="utf-8")))
+        declared = FREE_TEXT.get(csv_path.name, []) + NOT_FREE_TEXT.get(csv_path.name, []) + SOURCE_COLUMNS
+        assert set(header) <= set(declared), f"{csv_path.name}: classify {set(header) - set(declared)}"
+
+
+def _inject(source: Path, target: Path) -> None:
+    """Copy one data file, appending the payload to each free-text cell."""
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(rows):
+        for column in FREE_TEXT[source.name]:
+            if (source.name, column) in SHORT:
+                row[column] = f"{number} {TAG}"
+            else:
+                row[column] = f"{row[column]}{PAYLOAD}"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    target.write_text(out.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def injected_site(tmp_path_factory) -> Path:
+    """Build a copy of the book whose data and bibliography carry markup; return its HTML folder."""
+    book = copy_book(tmp_path_factory.mktemp("injected") / "book-copy")
+    for csv_path in (ROOT / "data").glob("*.csv"):
+        _inject(csv_path, book / "data" / csv_path.name)
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    bib, count = re.subn(
+        r"(@article\{mitchell2021mapp1,.*?title\s*=\s*\{.*?)\},\n", rf"\1{BIB_PAYLOAD}}},\n", bib, count=1, flags=re.S
+    )
+    assert count == 1
+    (book / "references.bib").write_text(bib, encoding="utf-8")
+    result = build_copy(book)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return book / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def injected_url(injected_site):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(injected_site))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+#: Pages that show free text from data or the bibliography, and so must show the tag as text.
+SHOWS_DATA_TEXT = [
+    "book/01-history.html",
+    "book/02-mechanism.html",
+    "book/03-evidence.html",
+    "book/appendix-claims.html",
+    "book/references.html",
+]
+
+INJECTED_IN_DOM = """() => ({
+    images: document.querySelectorAll('img[src="x"]').length,
+    scripts: [...document.scripts].filter(s => s.type !== 'application/json' && /alert\\(/.test(s.textContent)).length,
+    svg: [...document.querySelectorAll('.mdma-plotly svg text')].map(t => t.textContent).join(' '),
+    // All text shown or one click away (closed dropdowns included), scripts' source left out.
+    text: (() => { const body = document.body.cloneNode(true);
+                   body.querySelectorAll('script, style').forEach(e => e.remove());
+                   return body.textContent; })(),
+})"""
+
+
+@pytest.mark.build
+@pytest.mark.browser
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_injected_markup_shows_as_text_and_never_runs(browser, injected_url, page_path):
+    dialogs = []
+    page, report = open_page(browser, f"{injected_url}/{page_path}")
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.wait_for_timeout(300)  # a handler on a broken image fires soon after load
+        found = page.evaluate(INJECTED_IN_DOM)
+        assert found["images"] == 0, "an injected <img> element exists"
+        assert found["scripts"] == 0, "an injected <script> element exists"
+        assert dialogs == [] and report["page_errors"] == [], "an injected script ran"
+        if page_path in SHOWS_DATA_TEXT:
+            assert TAG in found["text"] or BIB_PAYLOAD.strip() in found["text"], "the markup is not shown as text"
+        if page_path == "book/02-mechanism.html":  # the diagram's boxes are drawn from data labels
+            # plotly wraps long labels onto lines, so compare without spaces.
+            shown = found["svg"].replace(" ", "")
+            assert TAG.replace(" ", "") in shown, "plotly read markup in a label instead of showing it"
+        if page_path == "book/appendix-claims.html":
+            assert "{ref}`claims` **loud**" in found["text"], "a MyST role or emphasis from data was parsed"
+    finally:
+        page.context.close()
+
+
+@pytest.mark.build
+def test_downloads_and_published_notebooks_carry_data_as_text(injected_site):
+    claims = (injected_site / "_downloads").rglob("claims-checked.csv")
+    text = next(iter(claims)).read_text(encoding="utf-8")
+    assert TAG in text  # a CSV is data: the value is kept exactly, to be read as text
+    for notebook in (injected_site / "_sources").rglob("*.ipynb"):
+        assert TAG not in notebook.read_text(encoding="utf-8"), f"{notebook.name} carries data values"

