@@ -144,7 +144,7 @@ def regulatory_status(path: Path | None = None) -> pd.DataFrame:
 #: content is deliberate; the builder refuses a lane that mixes kinds of number or units.
 LANES = {
     "mdma": (
-        "<b>MDMA-assisted therapy</b>: no controlled trial in depression; one open-label study of 12 people",
+        "<b>MDMA-assisted therapy</b>: no controlled trial in depression; one open-label study of {n} people",
         "Change in MADRS within the one treated group (points; no control)",
         ("EM01",),
     ),
@@ -196,6 +196,19 @@ def row_hover(row) -> str:
     )
 
 
+def _size(row) -> str:
+    """How much evidence a row rests on: ', 1 trial, 258 people' (from the row's own counts)."""
+    if pd.isna(row.participants):
+        return ""
+    trials = (
+        ""
+        if pd.isna(row.randomized_trials) or row.randomized_trials == 0
+        else f"{row.randomized_trials} trial{'s' if row.randomized_trials > 1 else ''}, "
+    )
+    design = "" if row.randomized_trials else "open-label, "
+    return f" ({design}{trials}{row.participants:,} people)"
+
+
 def _short_treatment(row) -> str:
     where = {
         "EM06": "Phase 2b",
@@ -239,7 +252,9 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
         cols=1,
         row_heights=heights,
         vertical_spacing=0.1,
-        subplot_titles=[_wrap(LANES[lane][0], 52) for lane in lanes],
+        subplot_titles=[
+            _wrap(LANES[lane][0].format(n=int(lanes["mdma"]["participants"].iloc[0])), 52) for lane in lanes
+        ],
     )
     row_notes = []
     colour = BOOK_TEMPLATE.layout.colorway[0]
@@ -281,7 +296,7 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
             when = str(row.timepoint).split(" (")[0]
             row_notes.append(
                 {
-                    "text": _wrap(f"{_short_treatment(row)}, {when}", 56),
+                    "text": _wrap(f"{_short_treatment(row)}, {when}{_size(row)}", 56),
                     "xref": f"x{axis} domain",
                     "yref": f"y{axis}",
                     "x": 0,
