@@ -160,6 +160,18 @@ def continuous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     )
 
 
+def inside_interval_check(column: str) -> pa.Check:
+    """Row check: ``column`` lies inside its ``ci_low``–``ci_high`` interval wherever one is given."""
+    return pa.Check(
+        lambda df: (
+            (df["ci_low"].isna() | (df["ci_low"] <= df[column]))
+            & (df["ci_high"].isna() | (df[column] <= df["ci_high"]))
+        ),
+        error="value outside its interval",
+        name=f"{column}_inside_interval",
+    )
+
+
 def reported_values_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``reported_values.csv``: single published numbers (effects, rates, counts)."""
     return pa.DataFrameSchema(
@@ -175,16 +187,7 @@ def reported_values_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "participants": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
             **_sourced_columns(bib_keys),
         },
-        checks=[
-            pa.Check(
-                lambda df: (
-                    (df["ci_low"].isna() | (df["ci_low"] <= df["value"]))
-                    & (df["ci_high"].isna() | (df["value"] <= df["ci_high"]))
-                ),
-                error="value outside its interval",
-                name="value_inside_interval",
-            )
-        ],
+        checks=[inside_interval_check("value")],
         unique=["study", "arm", "measure"],
         strict=True,
     )

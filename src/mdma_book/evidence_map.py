@@ -24,7 +24,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from mdma_book.citations import short_citation
-from mdma_book.evidence import ROW_CHECK_COLUMNS, STATUSES, _sourced_columns, bibliography_keys, load_table
+from mdma_book.evidence import (
+    ROW_CHECK_COLUMNS,
+    STATUSES,
+    _sourced_columns,
+    bibliography_keys,
+    inside_interval_check,
+    load_table,
+)
 from mdma_book.paths import data_dir
 from mdma_book.theme import BOOK_TEMPLATE, NEUTRAL_COLOUR
 
@@ -79,14 +86,7 @@ def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             **_sourced_columns(bib_keys),
         },
         checks=[
-            pa.Check(
-                lambda df: (
-                    (df["ci_low"].isna() | (df["ci_low"] <= df["estimate"]))
-                    & (df["ci_high"].isna() | (df["estimate"] <= df["ci_high"]))
-                ),
-                error="value outside its interval",
-                name="estimate_inside_interval",
-            ),
+            inside_interval_check("estimate"),
             pa.Check(
                 lambda df: (
                     df["label"]
