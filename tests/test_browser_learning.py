@@ -77,3 +77,62 @@ def test_the_glossary_page_defines_terms_and_loads_no_tooltip_script(browser, si
         assert not any("terms.js" in url for url in report["requested"])
     finally:
         page.context.close()
+
+
+CHAPTERS = [page for page in toc_pages() if page.split("/")[-1][:2].isdigit()]
+
+
+@pytest.mark.parametrize("page_path", CHAPTERS)
+def test_every_chapter_ends_with_exercises_whose_solutions_wait_to_be_opened(browser, site_url, page_path):
+    page, report = open_page(browser, f"{site_url}/{page_path}")
+    try:
+        exercises, solutions = page.locator("div.exercise"), page.locator("div.solution")
+        assert 2 <= exercises.count() <= 4 and solutions.count() == exercises.count()
+        for index in range(solutions.count()):
+            body = solutions.nth(index).locator(":scope > :not(.admonition-title)").first
+            assert not body.is_visible()
+        solutions.first.locator(".toggle-button").click()
+        solutions.first.locator(":scope > :not(.admonition-title)").first.wait_for(state="visible")
+    finally:
+        page.context.close()
+
+
+def test_a_how_to_read_box_sits_beside_the_forest_plots_and_summaries_of_findings(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/03-evidence.html")
+    try:
+        boxes = page.locator(".mdma-reading-aid")
+        assert boxes.count() == 2
+        text = boxes.first.inner_text()
+        for word in ("Square", "Diamond", "Line of no effect", "I²", "very low"):
+            assert word in text
+        # The first box comes just before the pooled forest plot, the second before the summary of findings.
+        order = page.evaluate(
+            """() => {
+                const all = Array.from(document.querySelectorAll('.mdma-reading-aid, .mdma-plotly, table'));
+                return all.map(el => el.classList.contains('mdma-reading-aid') ? 'box' : el.tagName === 'TABLE' ? 'table' : 'figure');
+            }"""
+        )
+        first = order.index("box")
+        assert order[first + 1] == "figure"
+        second = order.index("box", first + 1)
+        assert "table" in order[second + 1 : second + 2]
+    finally:
+        page.context.close()
+    page, report = open_page(browser, f"{site_url}/book/04-harms.html")
+    try:
+        assert page.locator(".mdma-reading-aid").count() == 1
+    finally:
+        page.context.close()
+
+
+def test_the_educators_page_links_every_exercise(built_html):
+    import re
+
+    educators = (built_html / "book" / "educators.html").read_text(encoding="utf-8")
+    ids = []
+    for chapter in CHAPTERS:
+        html = (built_html / chapter).read_text(encoding="utf-8")
+        ids += [(chapter.split("/")[-1], i) for i in re.findall(r'<div class="exercise admonition" id="([^"]+)"', html)]
+    assert len(ids) >= 2 * len(CHAPTERS)
+    for page_name, exercise_id in ids:
+        assert f'href="{page_name}#{exercise_id}"' in educators, exercise_id
