@@ -122,6 +122,13 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
         numbers[f"g_{row.study.lower().replace(' ', '_').replace(chr(39), '')}"] = _interval(
             stats.interval(row.effect, row.variance, "hedges_g")
         )
+    # Leave one trial out, as the live depression panel does when a trial is unticked (the exercises quote these).
+    for row in depression.itertuples():
+        others = depression[depression["study"] != row.study]
+        name = row.study.lower().replace(" ", "_").replace(chr(39), "")
+        numbers[f"g_depression_without_{name}"] = _interval(
+            stats.pool(others["effect"], others["variance"], "hedges_g").estimate
+        )
     bdi = continuous[continuous["measure"] == "bdi_ii"]
     for statistic, prefix in (("baseline_mean", "bdi_baseline"), ("change_mean", "bdi_change")):
         rows = bdi[bdi["statistic"] == statistic].sort_values("dose_mg", ascending=False, na_position="first")
