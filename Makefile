@@ -25,7 +25,8 @@ setup: $(STAMP)
 INPUTS_HASH = $(shell cat $$(find src data -type f -not -path '*/__pycache__/*' | LC_ALL=C sort) references.bib _config.yml | sha256sum | cut -c1-16)
 
 ## Build the HTML book into _build/html (strict: any warning or failing cell fails).
-book: $(STAMP)
+## kaleido draws the figures' static pictures with Debian's chromium (see `browser`).
+book: $(STAMP) browser
 	@if [ "$$(cat _build/.inputs-hash 2>/dev/null)" != "$(INPUTS_HASH)" ]; then \
 		echo "package, data or bibliography changed: re-executing every chapter"; \
 		rm -rf _build/.jupyter_cache _build/.doctrees; fi
@@ -36,11 +37,11 @@ $(TSTAMP): $(STAMP) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-## Debian's chromium drives the browser tests (never a downloaded browser).
+## Debian's chromium draws the static figures (kaleido) and drives the browser tests (never a downloaded browser).
 browser:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	else echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium' and try again." >&2; exit 1; fi
+	else echo "The figures and the browser tests need Debian's chromium: run 'sudo apt-get install chromium' and try again." >&2; exit 1; fi
 
 test-setup: $(TSTAMP) browser
 

@@ -167,7 +167,7 @@ def concentration_figure(
 
     menus = []
     if len(regimens) > 1:
-        menus.append({"type": "dropdown", "buttons": [show(rid) for rid in regimens], "active": list(regimens).index(initial_regimen),
+        menus.append({"type": "dropdown", "name": "Dosing regimen", "buttons": [show(rid) for rid in regimens], "active": list(regimens).index(initial_regimen),
                       "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom", "showactive": True, **MENU_STYLE})
     fig.update_layout(
         template=BOOK_TEMPLATE,

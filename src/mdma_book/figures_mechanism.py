@@ -241,7 +241,7 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
         legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0, "xanchor": "left", "itemclick": False, "itemdoubleclick": False, "font": {"size": 12}},
         updatemenus=[
             {
-                "type": "buttons", "direction": "right", "buttons": [highlight(None)] + [highlight(p) for p in PATHWAYS],
+                "type": "buttons", "name": "Highlight a pathway", "direction": "right", "buttons": [highlight(None)] + [highlight(p) for p in PATHWAYS],
                 "x": 0, "xanchor": "left", "y": 1.045, "yanchor": "bottom", "pad": {"r": 4, "t": 0},
                 "showactive": True, "active": 0, **MENU_STYLE,
             }

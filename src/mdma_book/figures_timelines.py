@@ -105,7 +105,7 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
         xaxis={"title": {"text": "Weeks from the start of treatment"}, "range": [-0.5, 20], "dtick": 2, "fixedrange": True},
         yaxis={"visible": False, "range": [-0.45, 2.05], "fixedrange": True},
         legend={"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0, "xanchor": "left", "itemclick": False, "itemdoubleclick": False},
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": therapy_courses.index(initial_course),
+        updatemenus=[{"type": "dropdown", "name": "Trial protocol", "buttons": buttons, "active": therapy_courses.index(initial_course),
                       "x": 0, "xanchor": "left", "y": 1.04, "yanchor": "bottom", "showactive": True, **MENU_STYLE}],
         meta={"description": "Timeline in weeks comparing a course of MDMA-assisted therapy in the trials with a course of a daily antidepressant."},
     )

@@ -1,9 +1,11 @@
-"""Sphinx extension: serve plotly.js from the book, only on pages with a figure.
+"""Sphinx extension: the book's figures, page shell and published notebooks.
 
-* ``html-page-context``: a page whose body holds a figure container gets the
-  self-hosted plotly.js basic bundle and ``figures.js`` (both deferred) and
-  ``figures.css``. Other
-  pages load neither.
+* ``html-page-context``: a page whose body holds a figure gets ``figures.js``
+  (deferred) and ``figures.css``; ``figures.js`` fetches the self-hosted
+  plotly.js only when a reader reaches for a figure (see :mod:`mdma_book.render`).
+  Other pages load neither.
+* ``env-purge-doc``, ``env-merge-info``, ``build-finished``: keep track of the
+  figures' static renditions per page and copy them into ``_images/mdma/``.
 * ``html-page-context``: drop repeated ``<script>`` entries. Sphinx 7.4 adds the
   same inline script twice (fixed upstream in sphinx-doc/sphinx#13402), which
   makes every page throw "Identifier ... has already been declared".
@@ -29,24 +31,44 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset
 
+from mdma_book import render
 from mdma_book.render import FIGURE_CLASS
 
 STATIC = Path(__file__).parent / "static"
-PLOTLY_JS = "mdma/plotly-basic.min.js"
 FIGURES_JS = "mdma/figures.js"
 FIGURES_CSS = "mdma/figures.css"
 
 
 def _add_figure_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if FIGURE_CLASS in context.get("body", ""):
-        app.add_js_file(PLOTLY_JS, loading_method="defer")
         app.add_js_file(FIGURES_JS, loading_method="defer")
         app.add_css_file(FIGURES_CSS)
+
+
+def _purge_renditions(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "mdma_renditions", {}).pop(docname, None)
+
+
+def _merge_renditions(app: Sphinx, env, docnames, other) -> None:
+    env.mdma_renditions = {**getattr(env, "mdma_renditions", {}), **getattr(other, "mdma_renditions", {})}
+
+
+def _copy_renditions(app: Sphinx, exception) -> None:
+    """Copy every page's static renditions from the build's cache into the site."""
+    render.stop_renderer()
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / render.RENDITIONS_URL_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    cache = render.renditions_cache(app.env)
+    for name in sorted(set().union(*getattr(app.env, "mdma_renditions", {}).values())):
+        shutil.copyfile(cache / name, target / name)
 
 
 FONTAWESOME_TAG = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
@@ -130,6 +152,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _publish_notebooks)
     app.connect("builder-inited", _write_downloads)
     app.connect("html-page-context", _add_figure_scripts)
+    app.connect("env-purge-doc", _purge_renditions)
+    app.connect("env-merge-info", _merge_renditions)
+    app.connect("build-finished", _copy_renditions)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _fix_bibliography_aria)
     app.connect("build-finished", _finish_html)
