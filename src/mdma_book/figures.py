@@ -100,6 +100,7 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
         updatemenus=[
             {
                 "type": "dropdown",
+                "name": "Outcome",  # the label of the page's native control
                 "buttons": buttons,
                 "active": present.index(initial_outcome),
                 "x": 0,
@@ -123,7 +124,8 @@ FOREST_AXES = {
                    "tickvals": [0.1, 0.3, 1, 3, 10, 30]},
     "risk_difference": {"type": "linear", "null": 0.0, "title": "Risk difference", "range": [-0.8, 1.0],
                         "tickvals": [-0.8, -0.4, 0, 0.4, 0.8]},
-    "hedges_g": {"type": "linear", "null": 0.0, "title": "Hedges' g (standardized mean difference)", "range": [-3.0, 2.0],
+    # Two lines: on one, the title is wider than a phone's plot area and is cut off.
+    "hedges_g": {"type": "linear", "null": 0.0, "title": "Hedges' g (standardized<br>mean difference)", "range": [-3.0, 2.0],
                  "tickvals": [-3, -2, -1, 0, 1, 2]},
 }
 POOLED_COLOUR = "#8a8a8a"  # mid grey: visible on the light and the dark page
@@ -197,10 +199,12 @@ def _forest_layout(measure: str, favours_left: str, favours_right: str) -> dict:
         "xaxis.tickvals": axis["tickvals"], "xaxis.ticktext": [f"{v:g}".replace("-", "\u2212") for v in axis["tickvals"]],
         "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": null, "x1": null, "y0": 0, "y1": 1,
                     "line": {"color": NEUTRAL_COLOUR, "width": 1.5}}],
+        # "favours" and the arm on two lines, each side of the line of no effect: on one line,
+        # a long arm name ran past the edge of a phone-width plot.
         "annotations": [
             {"xref": "x", "yref": "paper", "x": math.log10(null) if axis["type"] == "log" else null, "y": 1.0,
-             "yanchor": "bottom", "xanchor": anchor, "text": text, "showarrow": False, "font": {"size": 12}}
-            for anchor, text in (("right", f"← favours {favours_left} "), ("left", f" favours {favours_right} →"))
+             "yanchor": "bottom", "xanchor": anchor, "align": anchor, "text": text, "showarrow": False, "font": {"size": 12}}
+            for anchor, text in (("right", f"← favours <br>{favours_left} "), ("left", f" favours →<br> {favours_right}"))
         ],
     }
 
@@ -228,9 +232,9 @@ def forest_plot(views: list[dict]) -> go.Figure:
     rows = max(len(s[1]["yaxis.tickvals"]) for s in states)
     fig.update_layout(
         template=BOOK_TEMPLATE, height=140 + 46 * rows, showlegend=False,
-        margin={"l": 150, "r": 20, "t": 90 if len(views) > 1 else 40, "b": 60},
+        margin={"l": 150, "r": 20, "t": 100 if len(views) > 1 else 50, "b": 76},
         yaxis={"showgrid": False, "zeroline": False, "tickfont": {"size": 12}},
-        xaxis={"zeroline": False},
+        xaxis={"zeroline": False, "title": {"font": {"size": 13}}},
         meta={"description": "Forest plot of per-trial and pooled effects with 95% confidence intervals."},
     )
     _apply_dotted(fig, first_layout)
@@ -240,7 +244,7 @@ def forest_plot(views: list[dict]) -> go.Figure:
             visible = [trace.meta["view"] == label for trace in fig.data]
             buttons.append({"label": label, "method": "update", "args": [{"visible": visible}, layout]})
         fig.update_layout(updatemenus=[{
-            "type": "dropdown", "buttons": buttons, "active": 0, "x": 1, "xanchor": "right",
+            "type": "dropdown", "name": "Outcome and effect measure", "buttons": buttons, "active": 0, "x": 1, "xanchor": "right",
             "y": 1.0, "yanchor": "bottom", "pad": {"b": 30}, "bgcolor": "white", "font": {"color": "#222"},
         }])
     return fig
@@ -309,7 +313,7 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
                     "args": [{"visible": [trace.meta["view"] == effect["label"] for trace in fig.data]}, {"title.text": title}]}
                    for effect, title in zip(effects, titles, strict=True)]
         plot_height = height - top - 10
-        fig.update_layout(updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "x": 0, "xanchor": "left",
+        fig.update_layout(updatemenus=[{"type": "dropdown", "name": "Outcome", "buttons": buttons, "active": 0, "x": 0, "xanchor": "left",
                                         "y": 1 + (top - 8) / plot_height, "yanchor": "top", "bgcolor": "white", "font": {"color": "#222"}}])
     return fig
 
