@@ -29,6 +29,7 @@ import copy
 import hashlib
 import html
 import json
+import logging
 import re
 import uuid
 from pathlib import Path
@@ -107,6 +108,8 @@ def svg_renditions(fig_dict: dict) -> dict[tuple[str, str], bytes]:
 
     global _kaleido_started
     if not _kaleido_started:
+        # kaleido's browser driver logs its housekeeping at INFO level into the build log; keep its warnings.
+        logging.getLogger("choreographer").setLevel(logging.WARNING)
         try:
             kaleido.start_sync_server(silence_warnings=True)
         except Exception as error:  # choreographer raises its own error types when it finds no browser

@@ -17,6 +17,8 @@
 * ``html-page-context``: remove two ARIA roles docutils puts on bibliography
   entries (``doc-biblioentry`` is deprecated, and ``role="list"`` lacks list
   items), which cost the references page its accessibility score.
+* ``config-inited``: the book's favicon (``static/favicon.svg``), unless the
+  configuration names one; without it every page logged a 404 for ``/favicon.ico``.
 * registers the ``authoryear`` bibliography style (:mod:`mdma_book.bibstyle`).
 * ``builder-inited``: write the data behind every figure as CSV into
   ``book/_data/`` (see :mod:`mdma_book.downloads`) for the chapters' download links.
@@ -49,6 +51,11 @@ def _add_figure_scripts(app: Sphinx, pagename, templatename, context, doctree) -
     if FIGURE_CLASS in context.get("body", ""):
         app.add_js_file(FIGURES_JS, loading_method="defer")
         app.add_css_file(FIGURES_CSS)
+
+
+def _set_favicon(app: Sphinx, config) -> None:
+    if not config.html_favicon:
+        config.html_favicon = str(STATIC / "favicon.svg")
 
 
 def _purge_renditions(app: Sphinx, env, docname: str) -> None:
@@ -151,6 +158,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
     app.connect("build-finished", _publish_notebooks)
     app.connect("builder-inited", _write_downloads)
+    app.connect("config-inited", _set_favicon)
     app.connect("html-page-context", _add_figure_scripts)
     app.connect("env-purge-doc", _purge_renditions)
     app.connect("env-merge-info", _merge_renditions)
