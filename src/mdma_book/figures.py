@@ -15,7 +15,7 @@ from mdma_book.citations import short_citation
 from mdma_book.evidence import ARMS, OUTCOMES, PTSD_OUTCOMES, STATUSES
 from mdma_book.stats import add_proportions
 from mdma_book.synthesis import MEASURE_ABBREVIATIONS, SUBGROUPS
-from mdma_book.theme import BOOK_TEMPLATE, MDMA_COLOUR, NEUTRAL_COLOUR, ROLE_STYLE
+from mdma_book.theme import BOOK_TEMPLATE, MDMA_COLOUR, NEUTRAL_COLOUR, ROLE_STYLE, wrap
 
 
 def _outcome_title(outcome: str) -> str:
@@ -361,9 +361,10 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
         hovertext=stard["rows"]["hover"], hoverinfo="text",
     ), row=4, col=1)
     for row, panel in enumerate(panels.values(), start=1):
-        fig.update_xaxes(title_text=panel["axis"], row=row, col=1, **panel.get("xaxis", {}))
+        # Axis titles wrapped and panel titles at 12 px: longer ones were cut off at a phone's width.
+        fig.update_xaxes(title_text=wrap(panel["axis"], 30), row=row, col=1, **panel.get("xaxis", {}))
         fig.update_yaxes(autorange="reversed", row=row, col=1)
-    fig.update_annotations(font={"size": 13})
+    fig.update_annotations(font={"size": 12})
     fig.update_layout(template=BOOK_TEMPLATE, height=1250, barmode="group", margin={"l": 115, "r": 20, "t": 80, "b": 40},
                       legend={"y": 1.04, "yanchor": "bottom"},
                       meta={"description": "Four separate panels: PTSD trials, depression symptoms in PTSD trials, an open-label depression study, and STAR*D."})

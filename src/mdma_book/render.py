@@ -47,9 +47,10 @@ PLOTLY_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
-#: Rendition widths in px: the text column is 328-470 px wide on a phone (viewport < 500 px)
-#: and at most 790 px elsewhere. A rendition is scaled down to its column, never up.
-RENDITION_WIDTHS = {"narrow": 360, "wide": 780}
+#: Rendition widths in px, near the text column's width on the common 390 px phone (358 px)
+#: and 1366 px desktop (757 px). The column is 328-470 px wide on a phone (viewport < 500 px)
+#: and at most 790 px elsewhere; a rendition is scaled down to its column, never up.
+RENDITION_WIDTHS = {"narrow": 358, "wide": 760}
 NARROW_MEDIA = "(max-width: 499px)"
 #: Text colour per page theme; ``figures.js`` gives a live figure the same colours.
 THEME_FONT_COLOURS = {"light": "#1f1f1f", "dark": "#e3e3e3"}
