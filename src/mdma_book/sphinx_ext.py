@@ -17,6 +17,8 @@
 * ``html-page-context``: remove two ARIA roles docutils puts on bibliography
   entries (``doc-biblioentry`` is deprecated, and ``role="list"`` lacks list
   items), which cost the references page its accessibility score.
+* ``html-page-context`` and ``templates/layout.html``: the page shell loads only
+  the extension assets a page uses and defers every script (see :mod:`mdma_book.shell`).
 * ``config-inited``: the book's favicon (``static/favicon.svg``), unless the
   configuration names one; without it every page logged a 404 for ``/favicon.ico``.
 * registers the ``authoryear`` bibliography style (:mod:`mdma_book.bibstyle`).
@@ -39,7 +41,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset
 
-from mdma_book import render
+from mdma_book import render, shell
 from mdma_book.render import FIGURE_CLASS
 
 STATIC = Path(__file__).parent / "static"
@@ -53,9 +55,13 @@ def _add_figure_scripts(app: Sphinx, pagename, templatename, context, doctree) -
         app.add_css_file(FIGURES_CSS)
 
 
-def _set_favicon(app: Sphinx, config) -> None:
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _configure_shell(app: Sphinx, config) -> None:
     if not config.html_favicon:
         config.html_favicon = str(STATIC / "favicon.svg")
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
 def _purge_renditions(app: Sphinx, env, docname: str) -> None:
@@ -158,7 +164,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
     app.connect("build-finished", _publish_notebooks)
     app.connect("builder-inited", _write_downloads)
-    app.connect("config-inited", _set_favicon)
+    app.connect("config-inited", _configure_shell)
+    app.connect("html-page-context", shell.trim_page_assets, priority=950)
     app.connect("html-page-context", _add_figure_scripts)
     app.connect("env-purge-doc", _purge_renditions)
     app.connect("env-merge-info", _merge_renditions)
