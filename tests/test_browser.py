@@ -125,6 +125,19 @@ def test_figure_follows_dark_mode(browser, site_url):
         page.context.close()
 
 
+def test_search_finds_pages_without_errors(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/05-conclusion.html")
+    try:
+        page.keyboard.press("Control+k")
+        page.keyboard.type("placebo")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search.html?q=placebo")
+        page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 3")
+        assert report["console_errors"] == [] and report["page_errors"] == []
+    finally:
+        page.context.close()
+
+
 def test_theme_icons_are_drawn_without_fontawesome_js(browser, site_url):
     page, report = open_page(browser, f"{site_url}/book/index.html")
     try:

@@ -11,7 +11,8 @@ that only search-as-you-type needs.
   (``sd-`` classes), sphinx-togglebutton (toggles and dropdown admonitions),
   sphinx-copybutton (code blocks), pygments (highlighted code);
 * sphinx-thebe's files go when the book's launch buttons do not offer Thebe;
-* every remaining script file is deferred. Inline scripts that set
+* every remaining script file is deferred, except on the search page, whose
+  template loads the search scripts undeferred after Sphinx's. Inline scripts that set
   ``DOCUMENTATION_OPTIONS`` become module scripts, which run in order after
   the deferred file that defines it.
 """
@@ -62,10 +63,23 @@ def trim_page_assets(app, pagename, templatename, context, doctree) -> None:
     for key in ("css_files", "script_files"):
         if key in context:
             context[key][:] = [asset for asset in context[key] if not _belongs_to(asset, unused)]
-    for script in context.get("script_files", []):
-        attributes = script.attributes
-        if _name(script):
-            if "async" not in attributes:
-                attributes["defer"] = "defer"
-        elif _body(script).startswith("DOCUMENTATION_OPTIONS."):
-            attributes["type"] = "module"
+    if pagename == "search":
+        return  # the search page's own scripts (from its template) run at once and need Sphinx's
+    # New asset objects: the builder shares one object per file between all pages.
+    context["script_files"][:] = [_deferred(script) for script in context.get("script_files", [])]
+
+
+def _deferred(script):
+    """A copy of ``script`` that runs after parsing: ``defer`` for a file, a module for an inline script that needs one."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    attributes = dict(script.attributes)
+    if _name(script):
+        if "async" in attributes:
+            return script
+        attributes["defer"] = "defer"
+    elif _body(script).startswith("DOCUMENTATION_OPTIONS."):
+        attributes["type"] = "module"
+    else:
+        return script
+    return _JavaScript(script.filename, priority=script.priority, **attributes)
