@@ -113,9 +113,10 @@ def test_without_javascript_every_figure_shows_its_picture_with_alt_text(browser
         page.context.close()
 
 
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
 @pytest.mark.parametrize("page_path", FIGURE_PAGES)
-def test_print_shows_the_figures_and_no_navigation(browser, site_url, page_path):
-    page, _ = open_page(browser, f"{site_url}/{page_path}")
+def test_print_shows_the_figures_and_no_navigation(browser, site_url, page_path, color_scheme):
+    page, _ = open_page(browser, f"{site_url}/{page_path}", color_scheme=color_scheme)
     try:
         live_figure(page, 0)  # a figure made interactive prints as its picture too
         page.emulate_media(media="print")
@@ -131,6 +132,20 @@ def test_print_shows_the_figures_and_no_navigation(browser, site_url, page_path)
             if page.locator(chrome).count():
                 assert not page.locator(chrome).first.is_visible(), chrome
         assert len(page.pdf()) > 10_000
+    finally:
+        page.context.close()
+
+
+def test_a_page_in_the_dark_theme_prints_in_the_light_one(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/05-conclusion.html", color_scheme="dark")
+    try:
+        theme = "() => document.documentElement.dataset.theme"
+        assert page.evaluate(theme) == "dark"
+        page.evaluate("dispatchEvent(new Event('beforeprint'))")
+        assert page.evaluate(theme) == "light"
+        page.evaluate("dispatchEvent(new Event('afterprint'))")
+        assert page.evaluate(theme) == "dark"
+        assert report["page_errors"] == []
     finally:
         page.context.close()
 

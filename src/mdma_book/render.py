@@ -154,16 +154,17 @@ def _pictures(urls: dict[tuple[str, str], str], alt: str, height: int) -> str:
     """One ``<picture>`` per theme (CSS shows the one matching the page), each choosing its width by media query.
 
     The light one loads eagerly: it is what a page without JavaScript, print and
-    reader mode show. The dark one loads lazily, so only dark pages fetch it.
+    reader mode show. The dark one loads lazily, so only dark pages fetch it, and
+    carries ``hidden``, so reader modes (which ignore the page's CSS) leave it out.
     """
     alt = html.escape(alt)
     pictures = []
-    for theme, loading in (("light", ""), ("dark", ' loading="lazy"')):
+    for theme, extra in (("light", ("", "")), ("dark", (" hidden", ' loading="lazy"'))):
         pictures.append(
-            f'<picture class="mdma-static mdma-static-{theme}">'
+            f'<picture class="mdma-static mdma-static-{theme}"{extra[0]}>'
             f'<source media="{NARROW_MEDIA}" srcset="{urls["narrow", theme]}" width="{RENDITION_WIDTHS["narrow"]}" height="{height}">'
             f'<img src="{urls["wide", theme]}" alt="{alt}" width="{RENDITION_WIDTHS["wide"]}" height="{height}"'
-            f' decoding="async"{loading}></picture>'
+            f' decoding="async"{extra[1]}></picture>'
         )
     return "".join(pictures)
 

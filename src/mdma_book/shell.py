@@ -11,6 +11,8 @@ that only search-as-you-type needs.
   (``sd-`` classes), sphinx-togglebutton (toggles and dropdown admonitions),
   sphinx-copybutton (code blocks), pygments (highlighted code);
 * sphinx-thebe's files go when the book's launch buttons do not offer Thebe;
+* a page printed in the dark theme prints in the light one (:data:`PRINT_IN_LIGHT`):
+  the theme would print light text meant for a dark background on white paper;
 * every remaining script file is deferred, except on the search page, whose
   template loads the search scripts undeferred after Sphinx's. Inline scripts that set
   ``DOCUMENTATION_OPTIONS`` become module scripts, which run in order after
@@ -18,6 +20,18 @@ that only search-as-you-type needs.
 """
 
 from __future__ import annotations
+
+#: Inline script: print in the light theme, then switch back. The theme's colours hang on
+#: ``data-theme``, which only a script can change; six lines, so no library for it.
+PRINT_IN_LIGHT = """(function () {
+  var root = document.documentElement;
+  addEventListener("beforeprint", function () {
+    if (root.dataset.theme === "dark") { root.dataset.printedFrom = "dark"; root.dataset.theme = "light"; }
+  });
+  addEventListener("afterprint", function () {
+    if (root.dataset.printedFrom) { root.dataset.theme = root.dataset.printedFrom; delete root.dataset.printedFrom; }
+  });
+})();"""
 
 #: Files of an extension, and what in a page's body shows that the page uses it.
 OPTIONAL_ASSETS = {

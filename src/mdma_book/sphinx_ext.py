@@ -166,6 +166,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _write_downloads)
     app.connect("config-inited", _configure_shell)
     app.connect("html-page-context", shell.trim_page_assets, priority=950)
+    app.add_js_file(None, body=shell.PRINT_IN_LIGHT)
     app.connect("html-page-context", _add_figure_scripts)
     app.connect("env-purge-doc", _purge_renditions)
     app.connect("env-merge-info", _merge_renditions)
