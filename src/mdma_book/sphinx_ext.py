@@ -80,8 +80,12 @@ def _copy_renditions(app: Sphinx, exception) -> None:
     target = Path(app.outdir) / render.RENDITIONS_URL_DIR
     target.mkdir(parents=True, exist_ok=True)
     cache = render.renditions_cache(app.env)
-    for name in sorted(set().union(*getattr(app.env, "mdma_renditions", {}).values())):
+    names = set().union(*getattr(app.env, "mdma_renditions", {}).values())
+    for name in sorted(names):
         shutil.copyfile(cache / name, target / name)
+    for stale in target.glob("*.svg"):  # pictures of figures that have since changed
+        if stale.name not in names:
+            stale.unlink()
 
 
 FONTAWESOME_TAG = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
