@@ -9,16 +9,12 @@
 * ``html-page-context``: drop repeated ``<script>`` entries. Sphinx 7.4 adds the
   same inline script twice (fixed upstream in sphinx-doc/sphinx#13402), which
   makes every page throw "Identifier ... has already been declared".
-* ``build-finished``: remove the theme's ``fontawesome.js`` tag from every page
-  (1.5 MB, over half of each page's weight). The script only swaps icon ``<i>``
-  tags for SVG; the theme's CSS already draws the same icons from its bundled
-  Font Awesome web fonts. The tag is hard-coded in the theme's template, so it
-  is removed from the written HTML rather than from ``script_files``.
 * ``html-page-context``: remove two ARIA roles docutils puts on bibliography
   entries (``doc-biblioentry`` is deprecated, and ``role="list"`` lacks list
   items), which cost the references page its accessibility score.
 * ``html-page-context`` and ``templates/layout.html``: the page shell loads only
-  the extension assets a page uses and defers every script (see :mod:`mdma_book.shell`).
+  the extension assets a page uses and runs its scripts after the first paint;
+  the theme's 1.5 MB ``fontawesome.js`` is gone (see :mod:`mdma_book.shell`).
 * ``config-inited``: the book's favicon (``static/favicon.svg``), unless the
   configuration names one; without it every page logged a 404 for ``/favicon.ico``.
 * registers the ``authoryear`` bibliography style (:mod:`mdma_book.bibstyle`).
@@ -88,7 +84,6 @@ def _copy_renditions(app: Sphinx, exception) -> None:
             stale.unlink()
 
 
-FONTAWESOME_TAG = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
 INVALID_ARIA = (' role="doc-biblioentry"', ' role="list" class="citation-list"')
 
 
@@ -115,13 +110,8 @@ def _fix_bibliography_aria(app: Sphinx, pagename, templatename, context, doctree
 def _finish_html(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    outdir = Path(app.outdir)
-    copy_asset(str(STATIC), str(outdir / "_static" / "mdma"))
-    for page in outdir.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        trimmed = FONTAWESOME_TAG.sub("", text)
-        if trimmed != text:
-            page.write_text(trimmed, encoding="utf-8")
+    copy_asset(str(STATIC), str(Path(app.outdir) / "_static" / "mdma"))
+    shell.subset_icon_fonts(Path(app.outdir))
 
 
 def _write_downloads(app: Sphinx) -> None:
@@ -170,7 +160,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _write_downloads)
     app.connect("config-inited", _configure_shell)
     app.connect("html-page-context", shell.trim_page_assets, priority=950)
-    app.add_js_file(None, body=shell.PRINT_IN_LIGHT)
+    app.add_js_file(None, body=shell.RUN_AFTER_FIRST_PAINT, priority=100)
+    app.add_js_file(None, body=shell.PRINT_IN_LIGHT, priority=100)
     app.connect("html-page-context", _add_figure_scripts)
     app.connect("env-purge-doc", _purge_renditions)
     app.connect("env-merge-info", _merge_renditions)

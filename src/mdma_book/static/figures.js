@@ -101,6 +101,7 @@
 
   function wire(figure) {
     function reach() { live(figure); }
+    if (figure.matches(":hover")) { reach(); }  // the pointer was already there when this script ran
     figure.addEventListener("pointerenter", reach, { once: true });
     figure.addEventListener("focusin", reach, { once: true });
     figure.addEventListener("touchstart", reach, { once: true, passive: true });
