@@ -140,8 +140,9 @@ def stop_renderer() -> None:
 
 
 def write_renditions(fig_dict: dict, folder: Path) -> dict[tuple[str, str], str]:
-    """Write the figure's SVG renditions into ``folder`` (once: names hash the figure); return their file names."""
-    key = hashlib.sha256(to_json_plotly(fig_dict).encode()).hexdigest()[:20]
+    """Write the figure's SVG renditions into ``folder`` (once: names hash the figure and how it is drawn); return their file names."""
+    drawn_as = to_json_plotly([fig_dict, RENDITION_WIDTHS, THEME_FONT_COLOURS])
+    key = hashlib.sha256(drawn_as.encode()).hexdigest()[:20]
     names = {(w, t): f"{key}-{w}-{t}.svg" for w in RENDITION_WIDTHS for t in THEME_FONT_COLOURS}
     if not all((folder / name).exists() for name in names.values()):
         folder.mkdir(parents=True, exist_ok=True)
