@@ -2,12 +2,13 @@
 
 Jupyter Book's extensions each add their CSS and JS to every page, and the
 theme's scripts loaded in ``<head>`` without ``defer``, so a phone waited for a
-dozen requests before it drew any text. Deferring them was not enough: Chrome
-often ran deferred scripts before its first paint, and Lighthouse's mobile
-simulation then counted their download and run (first contentful paint
-1.5 s or 3.3 s from run to run). Every script on a page only adds behaviour
-(menus, search shortcut, copy buttons, figures), so all of them now run just
-after the first paint, in their order. This happens at the theme's own hooks:
+dozen requests before it drew any text. Deferring them was not enough: whatever
+finished before the first paint (deferred scripts, which Chrome often ran before
+it, and the theme's 270 KB of icon fonts) Lighthouse's mobile simulation counted
+on the way to it, so the first contentful paint came out at 1.5 s or 3.3 s from
+run to run. Every script on a page only adds behaviour (menus, search shortcut,
+copy buttons, figures), so all of them now run just after the first paint, in
+their order, and the icon fonts hold only the icons shown. At the theme's own hooks:
 
 * :func:`trim_page_assets` on Sphinx's ``html-page-context`` (the page's lists of
   files, not the written HTML):
@@ -18,17 +19,16 @@ after the first paint, in their order. This happens at the theme's own hooks:
     go while the launch buttons do not offer Thebe;
   - every script, file or inline, gets the type :data:`AFTER_PAINT_TYPE`, which
     the browser neither fetches nor runs, and :data:`RUN_AFTER_FIRST_PAINT` runs
-    them in order once the page has painted its first text. Exceptions: the search page, whose
-    template's own scripts run at once and need Sphinx's (there everything is
-    left as the theme has it), and sphinx-design's tabs script, which waits for
-    ``DOMContentLoaded`` and so stays deferred;
+    them in order once the page has painted its first text. Exceptions: the
+    search page, whose template's own scripts run at once and need Sphinx's
+    (there everything is left as the theme has it), and sphinx-design's tabs
+    script, which waits for ``DOMContentLoaded`` and so stays deferred;
 
 * ``templates/layout.html`` (a template override): the theme's own two scripts
   are held the same way; its ``fontawesome.js`` and its script preloads go; the
   search scripts load only for search-as-you-type;
 * :func:`subset_icon_fonts` (``build-finished``): the theme's Font Awesome web
-  fonts, 270 KB on every page, keep only the icons the site shows. On a phone
-  they competed with the page's own text for the first paint;
+  fonts, 270 KB on every page, keep only the icons the site shows (5 KB);
 * :data:`PRINT_IN_LIGHT`: a page printed in the dark theme prints in the light
   one (the theme would print light text meant for a dark background on white paper).
 """
