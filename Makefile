@@ -28,7 +28,8 @@ INPUTS_HASH = $(shell cat $$(find src data -type f -not -path '*/__pycache__/*' 
 ## Chapters whose code (or inputs) changed are first executed in parallel into the
 ## execution cache that the build reads (jupyter-cache, the library behind myst-nb's
 ## cache mode); a chapter that fails there is executed again by the build, which reports it.
-book: $(STAMP)
+## kaleido draws the figures' static pictures with Debian's chromium (see `browser`).
+book: $(STAMP) browser
 	@if [ "$$(cat _build/.inputs-hash 2>/dev/null)" != "$(INPUTS_HASH)" ]; then \
 		echo "package, data or bibliography changed: re-executing every chapter"; \
 		rm -rf _build/.jupyter_cache _build/.doctrees; fi
@@ -40,11 +41,11 @@ $(TSTAMP): $(STAMP) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-## Debian's chromium drives the browser tests (never a downloaded browser).
+## Debian's chromium draws the static figures (kaleido) and drives the browser tests (never a downloaded browser).
 browser:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	else echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium' and try again." >&2; exit 1; fi
+	else echo "The figures and the browser tests need Debian's chromium: run 'sudo apt-get install chromium' and try again." >&2; exit 1; fi
 
 ## Run every test: data, statistics, figures, the strict build and the browser.
 test: test-setup book

@@ -1,6 +1,8 @@
-"""Screenshot every page of the built book: phone and desktop widths, light and dark.
+"""Screenshot every page of the built book, and every figure, at phone and desktop widths, light and dark.
 
 Usage: .venv/bin/python scripts/screenshots.py [OUT_DIR]   (default: shots/)
+Each figure is shot twice: as its static picture (`...-fig2-static.png`) and once the
+mouse has made it interactive (`...-fig2-live.png`); the two should match.
 Looking at what the book shows is part of reviewing a change; CI does not run this.
 """
 
@@ -21,6 +23,23 @@ from conftest import CHROMIUM_ARGS, _QuietHandler, toc_pages  # noqa: E402
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 
 
+def shoot_figures(page, prefix: Path) -> None:
+    """Each figure of the page as its static picture, then live (the mouse over it)."""
+    figures = page.locator(".mdma-figure")
+    for index in range(figures.count()):
+        figure = figures.nth(index)
+        figure.scroll_into_view_if_needed()
+        page.wait_for_load_state("networkidle")
+        figure.screenshot(path=f"{prefix}-fig{index}-static.png")
+        figure.hover()
+        page.wait_for_function(
+            "i => document.querySelectorAll('.mdma-figure')[i].classList.contains('mdma-is-live')", arg=index
+        )
+        page.mouse.move(0, 0)  # no hover label in the picture
+        page.wait_for_timeout(200)
+        figure.screenshot(path=f"{prefix}-fig{index}-live.png")
+
+
 def main(out: Path) -> None:
     out.mkdir(exist_ok=True)
     handler = functools.partial(_QuietHandler, directory=str(ROOT / "_build" / "html"))
@@ -37,8 +56,9 @@ def main(out: Path) -> None:
                     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
                     page.goto(f"{base}/{page_path}", wait_until="networkidle")
                     page.wait_for_timeout(300)
-                    name = f"{Path(page_path).stem}-{size}-{scheme}.png"
-                    page.screenshot(path=str(out / name), full_page=True)
+                    name = f"{Path(page_path).stem}-{size}-{scheme}"
+                    page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+                    shoot_figures(page, out / name)
                     context.close()
         browser.close()
     server.shutdown()

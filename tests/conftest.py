@@ -70,9 +70,15 @@ def browser():
         browser.close()
 
 
-def open_page(browser, url: str, width: int = 1280, color_scheme: str = "light"):
-    """Open ``url`` with every off-machine request blocked; return (page, report)."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=color_scheme)
+def open_page(browser, url: str, width: int = 1280, color_scheme: str = "light", javascript: bool = True):
+    """Open ``url`` with every off-machine request blocked; return (page, report).
+
+    Figures are not touched: they show their static pictures until a test
+    reaches for one (see :func:`live_figure`).
+    """
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme=color_scheme, java_script_enabled=javascript
+    )
     page = context.new_page()
     report = {"console_errors": [], "page_errors": [], "external": [], "failed": [], "requested": []}
 
@@ -91,18 +97,23 @@ def open_page(browser, url: str, width: int = 1280, color_scheme: str = "light")
     page.on("response", lambda response: response.status >= 400 and report["failed"].append(response.url))
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
-    scroll_through_figures(page)
     return page, report
 
 
-def scroll_through_figures(page) -> None:
-    """Bring every figure into view, as a reader scrolling down would: figures draw when near the viewport."""
-    figures = page.locator(".mdma-plotly")
-    for index in range(figures.count()):
-        figures.nth(index).scroll_into_view_if_needed()
-        page.wait_for_function(
-            "i => document.querySelectorAll('.mdma-plotly')[i].querySelector('svg.main-svg')", arg=index
-        )
+FIGURE = ".mdma-figure"
+#: The live plotly div of the page's i-th figure (null until the figure is live).
+PLOT_DIV = "i => document.querySelectorAll('.mdma-figure')[i].querySelector('.mdma-plotly')"
+
+
+def live_figure(page, index: int):
+    """Reach for the page's ``index``-th figure with the mouse, as a reader would, and wait until it is interactive."""
+    figure = page.locator(FIGURE).nth(index)
+    figure.scroll_into_view_if_needed()
+    figure.hover()
+    page.wait_for_function(
+        "i => document.querySelectorAll('.mdma-figure')[i].classList.contains('mdma-is-live')", arg=index
+    )
+    return figure
 
 
 def toc_pages() -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import open_page, toc_pages
+from conftest import FIGURE, PLOT_DIV, live_figure, open_page, toc_pages
 
 pytestmark = pytest.mark.browser
 
@@ -11,7 +11,7 @@ PLOTLY_JS = "_static/mdma/plotly-basic.min.js"
 
 
 def figure_count_in_source(built_html, page_path: str) -> int:
-    return (built_html / page_path).read_text(encoding="utf-8").count('class="mdma-plotly ')
+    return (built_html / page_path).read_text(encoding="utf-8").count(f'class="{FIGURE[1:]}"')
 
 
 @pytest.mark.parametrize("page_path", toc_pages())
@@ -27,21 +27,45 @@ def test_page_loads_offline_without_errors(browser, site_url, built_html, page_p
         page.context.close()
 
 
+#: For each figure of a page: is its shown picture loaded, and what is its alt text?
+SHOWN_PICTURES = """() => [...document.querySelectorAll('.mdma-figure')].map(f => {
+  const img = [...f.querySelectorAll('.mdma-static img')].find(i => i.offsetParent !== null);
+  return img ? {loaded: img.complete && img.naturalWidth > 0, alt: img.alt, height: img.getBoundingClientRect().height} : null;
+})"""
+
+
 @pytest.mark.parametrize("page_path", toc_pages())
-def test_every_figure_is_drawn_and_plotly_loads_only_where_needed(browser, site_url, built_html, page_path):
+def test_figures_show_pictures_at_once_and_plotly_loads_only_when_a_reader_reaches_for_one(
+    browser, site_url, built_html, page_path
+):
     expected = figure_count_in_source(built_html, page_path)
     page, report = open_page(browser, f"{site_url}/{page_path}")
     try:
-        loads_plotly = any(PLOTLY_JS in url for url in report["requested"])
-        if expected == 0:
-            assert not loads_plotly, "a page without figures loaded plotly.js"
-        else:
-            assert loads_plotly
-            page.wait_for_function(
-                "n => document.querySelectorAll('.mdma-plotly svg.main-svg').length >= n", arg=expected
-            )
-        drawn = page.locator(".js-plotly-plot:has(svg.main-svg)").count()
-        assert drawn == expected == page.locator(".plotly-graph-div").count()
+        for figure in range(expected):
+            page.locator(FIGURE).nth(figure).scroll_into_view_if_needed()
+        page.wait_for_load_state("networkidle")
+        pictures = page.evaluate(SHOWN_PICTURES)
+        assert len(pictures) == expected
+        assert all(p and p["loaded"] and len(p["alt"]) > 20 and p["height"] > 100 for p in pictures), pictures
+        assert not any(PLOTLY_JS in url for url in report["requested"]), "plotly.js was fetched before any interaction"
+        for figure in range(expected):
+            live_figure(page, figure)
+        assert (expected > 0) == any(PLOTLY_JS in url for url in report["requested"])
+        assert page.locator(f"{FIGURE} .mdma-plotly svg.main-svg").count() >= expected
+        assert page.locator(".js-plotly-plot").count() == expected
+        assert report["console_errors"] == [] and report["page_errors"] == []
+    finally:
+        page.context.close()
+
+
+def test_the_live_figure_takes_the_pictures_place_without_moving_the_page(browser, site_url):
+    page, _ = open_page(browser, f"{site_url}/book/03-evidence.html", width=390)
+    try:
+        boxes = "() => [...document.querySelectorAll('.mdma-figure')].map(f => { const r = f.getBoundingClientRect(); return [r.top + scrollY, r.height]; })"
+        before = page.evaluate(boxes)
+        for figure in range(len(before)):
+            live_figure(page, figure)
+        assert page.evaluate(boxes) == before
     finally:
         page.context.close()
 
@@ -50,54 +74,45 @@ def test_the_evidence_chapter_has_its_figure(built_html):
     assert figure_count_in_source(built_html, "book/03-evidence.html") >= 1
 
 
-def _visible_y(page, index: int) -> list[list[float]]:
-    """The y values of the visible traces of the page's ``index``-th figure."""
+def _visible(page, index: int, axis: str) -> list[list[float]]:
+    """The ``axis`` ("x" or "y") values of the visible traces of the page's ``index``-th figure."""
     return page.evaluate(
-        """i => {
-            const div = document.querySelectorAll('.mdma-plotly')[i];
-            return div._fullData.filter(t => t.visible === true).map(t => Array.from(t.y));
-        }""",
-        index,
-    )
-
-
-def _visible_x(page, index: int) -> list[list[float]]:
-    return page.evaluate(
-        """i => document.querySelectorAll('.mdma-plotly')[i]._fullData
-                 .filter(t => t.visible === true).map(t => Array.from(t.x))""",
-        index,
+        f"i => ({PLOT_DIV})(i)._fullData.filter(t => t.visible === true).map(t => Array.from(t.{axis}))", index
     )
 
 
 def _choose(page, index: int, option: str) -> None:
-    """Open the dropdown of the ``index``-th figure and pick ``option``, as a reader would."""
-    figure = page.locator(".mdma-plotly").nth(index)
-    figure.locator(".updatemenu-header-group").click()
-    figure.locator(".updatemenu-dropdown-button", has_text=option).first.click()
+    """Pick ``option`` in the native menu of the ``index``-th figure, as a reader would."""
+    page.locator(FIGURE).nth(index).locator("select").select_option(label=option)
 
 
 def _title(page, index: int) -> str:
     """The drawn title of the ``index``-th figure ('' if it has none)."""
     return page.evaluate(
-        "i => { const t = document.querySelectorAll('.mdma-plotly')[i].querySelector('.gtitle'); return t ? t.textContent : ''; }",
-        index,
+        f"i => {{ const t = ({PLOT_DIV})(i).querySelector('.gtitle'); return t ? t.textContent : ''; }}", index
     )
 
 
-def test_outcome_dropdown_changes_the_figure(browser, site_url):
+def _status(page, index: int) -> str:
+    return page.locator(FIGURE).nth(index).locator(".mdma-status").text_content()
+
+
+def test_outcome_menu_changes_the_figure_and_says_so(browser, site_url):
     page, report = open_page(browser, f"{site_url}/book/03-evidence.html")
     try:
-        page.wait_for_selector(".mdma-plotly svg.main-svg")
+        live_figure(page, 0)
         assert _title(page, 0).startswith("No longer met PTSD criteria")
-        before = _visible_y(page, 0)
+        before = _visible(page, 0, "y")
         _choose(page, 0, "Remission")
-        page.wait_for_function(
-            "() => document.querySelector('.mdma-plotly .gtitle').textContent.startsWith('Remission')"
-        )
-        after = _visible_y(page, 0)
+        page.wait_for_function(f"() => ({PLOT_DIV})(0).querySelector('.gtitle').textContent.startsWith('Remission')")
+        after = _visible(page, 0, "y")
         assert after != before and len(after) == 2
         # remission is the strictest outcome: every bar is lower than loss of diagnosis
         assert all(a < b for arm_after, arm_before in zip(after, before) for a, b in zip(arm_after, arm_before))
+        page.wait_for_function(
+            "() => document.querySelector('.mdma-status').textContent.includes('Remission at 18 weeks')"
+        )
+        assert _status(page, 0).startswith("Outcome: Remission.")
         assert report["page_errors"] == [] and report["external"] == []
     finally:
         page.context.close()
@@ -106,10 +121,26 @@ def test_outcome_dropdown_changes_the_figure(browser, site_url):
 def test_figure_follows_dark_mode(browser, site_url):
     page, _ = open_page(browser, f"{site_url}/book/03-evidence.html", color_scheme="dark")
     try:
-        page.wait_for_selector(".mdma-plotly svg.main-svg")
         assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-        colour = page.evaluate("document.querySelector('.mdma-plotly').layout.font.color")
-        assert colour == "#e3e3e3"
+        shown = page.locator(f"{FIGURE} .mdma-static img").evaluate_all(
+            "imgs => imgs.filter(i => i.offsetParent).map(i => i.getAttribute('src'))"
+        )
+        assert shown and all(src.endswith("-dark.svg") for src in shown)
+        live_figure(page, 0)
+        assert page.evaluate(f"({PLOT_DIV})(0).layout.font.color") == "#e3e3e3"
+    finally:
+        page.context.close()
+
+
+def test_search_finds_pages_without_errors(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/book/07-conclusion.html")
+    try:
+        page.keyboard.press("Control+k")
+        page.keyboard.type("placebo")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search.html?q=placebo")
+        page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 3")
+        assert report["console_errors"] == [] and report["page_errors"] == []
     finally:
         page.context.close()
 
@@ -134,26 +165,25 @@ def test_bibliography_has_no_invalid_aria_roles(built_html):
     assert 'role="doc-biblioentry"' not in html and 'role="list" class="citation-list"' not in html
 
 
-def _figure_index(page, title_start: str) -> int:
-    """Index of the first figure whose dropdown currently shows a label starting with ``title_start``."""
-    labels = page.locator(".mdma-plotly").evaluate_all(
-        "divs => divs.map(d => (d.layout.updatemenus && d.layout.updatemenus.length) ? "
-        "d.layout.updatemenus[0].buttons[d.layout.updatemenus[0].active].label : '')"
+def _figure_with_menu(page, label: str) -> int:
+    """Index of the first figure whose native menu currently shows ``label``."""
+    shown = page.locator(FIGURE).evaluate_all(
+        "figs => figs.map(f => { const s = f.querySelector('select'); return s ? s.options[s.selectedIndex].text : ''; })"
     )
-    return next(i for i, label in enumerate(labels) if label.startswith(title_start))
+    return next(i for i, text in enumerate(shown) if text.startswith(label))
 
 
 def test_forest_plot_menu_switches_outcome_and_effect_measure(browser, site_url):
     page, report = open_page(browser, f"{site_url}/book/03-evidence.html")
     try:
-        page.wait_for_function("() => document.querySelectorAll('.mdma-plotly svg.main-svg').length >= 5")
-        index = _figure_index(page, "Response (RR)")
-        axis_type = f"document.querySelectorAll('.mdma-plotly')[{index}]._fullLayout.xaxis.type"
+        index = _figure_with_menu(page, "Response (RR)")
+        live_figure(page, index)
+        axis_type = f"({PLOT_DIV})({index})._fullLayout.xaxis.type"
         assert page.evaluate(axis_type) == "log"
-        before = _visible_x(page, index)
+        before = _visible(page, index, "x")
         _choose(page, index, "Remission (RD)")
         page.wait_for_function(f"() => {axis_type} === 'linear'")
-        after = _visible_x(page, index)
+        after = _visible(page, index, "x")
         assert after != before
         # four trials report remission: 4 squares plus subtotal and total diamonds
         assert len(after[0]) == 4
@@ -165,16 +195,17 @@ def test_forest_plot_menu_switches_outcome_and_effect_measure(browser, site_url)
 def test_absolute_effects_menu_changes_the_people_shown(browser, site_url):
     page, _ = open_page(browser, f"{site_url}/book/03-evidence.html")
     try:
-        page.wait_for_function("() => document.querySelectorAll('.mdma-plotly svg.main-svg').length >= 5")
-        index = [i for i in range(page.locator(".mdma-plotly").count()) if "in 100" in _title(page, i)][0]
+        alts = page.locator(f"{FIGURE} .mdma-static-light img").evaluate_all("imgs => imgs.map(i => i.alt)")
+        index = next(i for i, alt in enumerate(alts) if "grids of 100 people" in alt)
+        live_figure(page, index)
         before = _title(page, index)
-        filled_before = len(_visible_x(page, index)[0])
+        filled_before = len(_visible(page, index, "x")[0])
         _choose(page, index, "Remission")
         page.wait_for_function(
-            f"() => document.querySelectorAll('.mdma-plotly')[{index}].querySelector('.gtitle').textContent.startsWith('PTSD remission')"
+            f"() => ({PLOT_DIV})({index}).querySelector('.gtitle').textContent.startsWith('PTSD remission')"
         )
         assert _title(page, index) != before
-        assert len(_visible_x(page, index)[0]) < filled_before  # fewer people remit than respond
+        assert len(_visible(page, index, "x")[0]) < filled_before  # fewer people remit than respond
     finally:
         page.context.close()
 

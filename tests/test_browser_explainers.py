@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import open_page
+from conftest import PLOT_DIV, live_figure, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -11,13 +11,17 @@ MECHANISM, CONCENTRATION = 0, 1  # order of the figures in chapter 2
 
 
 def _figure(page, index: int):
-    page.wait_for_function("n => document.querySelectorAll('.mdma-plotly svg.main-svg').length > n", arg=index)
-    return page.locator(".mdma-plotly").nth(index)
+    """The page's ``index``-th figure, made interactive as a reader would (pointer over it)."""
+    return live_figure(page, index)
 
 
 def _eval(page, index: int, script: str):
     """Run ``script`` (a function of the plot div) on figure ``index``."""
-    return page.evaluate(f"i => ({script})(document.querySelectorAll('.mdma-plotly')[i])", index)
+    return page.evaluate(f"i => ({script})(({PLOT_DIV})(i))", index)
+
+
+def _title_includes(page, index: int, text: str) -> None:
+    page.wait_for_function(f"i => ({PLOT_DIV})(i).querySelector('.gtitle').textContent.includes({text!r})", arg=index)
 
 
 @pytest.fixture
@@ -34,15 +38,15 @@ def test_pathway_buttons_highlight_one_pathway_and_dim_the_rest(chapter2):
     opacities = "d => [d.layout.annotations.map(a => a.opacity), d._fullData.filter(t => t.meta).map(t => t.opacity)]"
     nodes_before, edges_before = _eval(page, MECHANISM, opacities)
     assert set(nodes_before) == {1} and set(edges_before) == {1}
-    figure.locator(".updatemenu-button", has_text="Side effects").click()
-    page.wait_for_function("() => document.querySelector('.mdma-plotly .gtitle').textContent.includes('side effects')")
+    figure.get_by_role("radio", name="Side effects").check()
+    _title_includes(page, MECHANISM, "side effects")
     nodes_after, edges_after = _eval(page, MECHANISM, opacities)
     assert 1 in nodes_after and min(nodes_after) < 1
     assert 1 in edges_after and min(edges_after) < 1
     dimmed = _eval(page, MECHANISM, "d => d.layout.annotations.filter(a => a.opacity < 1).map(a => a.name)")
     assert "oxytocin" in dimmed and "heart_rate" not in dimmed
-    figure.locator(".updatemenu-button", has_text="All").click()
-    page.wait_for_function("() => document.querySelector('.mdma-plotly .gtitle').textContent.includes('all pathways')")
+    figure.get_by_role("radio", name="All", exact=True).check()
+    _title_includes(page, MECHANISM, "all pathways")
     assert set(_eval(page, MECHANISM, opacities)[0]) == {1}
 
 
@@ -108,7 +112,7 @@ def _visible_curve(page):
 def test_concentration_figure_offers_no_dose_control(chapter2):
     page, _ = chapter2
     figure = _figure(page, CONCENTRATION)
-    assert figure.locator(".slider-rail-touch-rect").count() == 0
+    assert figure.locator(".slider-rail-touch-rect, input[type=range]").count() == 0
     assert "Linear teaching model" in figure.text_content()
 
 
@@ -119,11 +123,9 @@ def test_regimen_menu_switches_to_a_trial_regimen_and_its_supplement_band(chapte
     assert _eval(page, CONCENTRATION, band) is False
     [[regimen, peak_single]] = _visible_curve(page)
     assert regimen == "mas1999_single_125"
-    figure.locator(".updatemenu-header-group").click()
-    figure.locator(".updatemenu-dropdown-button", has_text="sessions 2–3").click()
-    page.wait_for_function(
-        "() => document.querySelectorAll('.mdma-plotly')[1].textContent.includes('With a supplement')"
-    )
+    label = next(text for text in figure.locator("select option").all_text_contents() if "sessions 2–3" in text)
+    figure.locator("select").select_option(label=label)
+    page.wait_for_function(f"() => ({PLOT_DIV})({CONCENTRATION}).textContent.includes('With a supplement')")
     [[regimen, peak_trial]] = _visible_curve(page)
     assert regimen == "mapp_later_sessions" and peak_trial > peak_single
     assert _eval(page, CONCENTRATION, band) is True
@@ -135,9 +137,8 @@ def test_course_menu_switches_between_mapp1_and_mapp2(browser, site_url):
         figure = _figure(page, 0)
         courses = "d => [...new Set(d.data.filter(t => t.visible !== false).map(t => t.meta.course))].sort()"
         assert _eval(page, 0, courses) == ["MAPP1", "STAR*D level 1"]
-        figure.locator(".updatemenu-header-group").click()
-        figure.locator(".updatemenu-dropdown-button", has_text="MAPP2").click()
-        page.wait_for_function("() => document.querySelector('.mdma-plotly').textContent.includes('as in MAPP2')")
+        figure.locator("select").select_option(label="MAPP2")
+        page.wait_for_function(f"() => ({PLOT_DIV})(0).textContent.includes('as in MAPP2')")
         assert _eval(page, 0, courses) == ["MAPP2", "STAR*D level 1"]
         assert report["external"] == [] and report["page_errors"] == []
     finally:

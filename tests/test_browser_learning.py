@@ -88,6 +88,8 @@ def test_every_chapter_ends_with_exercises_whose_solutions_wait_to_be_opened(bro
     try:
         exercises, solutions = page.locator("div.exercise"), page.locator("div.solution")
         assert 2 <= exercises.count() <= 4 and solutions.count() == exercises.count()
+        # sphinx-togglebutton folds the solutions once the page shell has run the page's scripts.
+        solutions.first.locator(".toggle-button").wait_for(state="visible")
         for index in range(solutions.count()):
             body = solutions.nth(index).locator(":scope > :not(.admonition-title)").first
             assert not body.is_visible()
@@ -108,7 +110,7 @@ def test_a_how_to_read_box_sits_beside_the_forest_plots_and_summaries_of_finding
         # The first box comes just before the pooled forest plot, the second before the summary of findings.
         order = page.evaluate(
             """() => {
-                const all = Array.from(document.querySelectorAll('.mdma-reading-aid, .mdma-plotly, table'));
+                const all = Array.from(document.querySelectorAll('.mdma-reading-aid, .mdma-figure, table'));
                 return all.map(el => el.classList.contains('mdma-reading-aid') ? 'box' : el.tagName === 'TABLE' ? 'table' : 'figure');
             }"""
         )

@@ -119,5 +119,5 @@ def test_no_recall_only_value_appears_anywhere_in_the_build(built_html):
 
 def test_the_evidence_map_page_has_the_figure_its_text_alternative_and_downloads(built_html):
     page = (built_html / "book" / "05-alternatives.html").read_text(encoding="utf-8")
-    assert "mdma-plotly" in page and "Text alternative" in page
+    assert "mdma-figure" in page and "Text alternative" in page
     assert "evidence-map.csv" in page and "regulatory-status.csv" in page

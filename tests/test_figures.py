@@ -78,7 +78,11 @@ def test_myst_nb_plugin_turns_plotly_json_into_html(figure):
         mime_type = render.PLOTLY_MIME_TYPE
         content = figure.to_plotly_json()
 
-    nodes = render.PlotlyMimeRenderPlugin.handle_mime(None, Data, inline=False)
+    class Renderer:  # outside Sphinx (plain docutils): no environment, so no static renditions
+        class renderer:
+            sphinx_env = None
+
+    nodes = render.PlotlyMimeRenderPlugin.handle_mime(Renderer, Data, inline=False)
     assert render.FIGURE_CLASS in nodes[0].astext()
     Data.mime_type = "text/plain"
-    assert render.PlotlyMimeRenderPlugin.handle_mime(None, Data, inline=False) is None
+    assert render.PlotlyMimeRenderPlugin.handle_mime(Renderer, Data, inline=False) is None

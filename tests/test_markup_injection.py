@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_copy, copy_book, open_page, toc_pages
+from conftest import FIGURE, ROOT, build_copy, copy_book, live_figure, open_page, toc_pages
 
 TAG = "<img src=x onerror=alert(1)>"
 PAYLOAD = f" {TAG}<script>alert(2)</script>{{ref}}`claims` **loud**"
@@ -206,6 +206,8 @@ def test_injected_markup_shows_as_text_and_never_runs(browser, injected_url, pag
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         page.wait_for_timeout(300)  # a handler on a broken image fires soon after load
+        for index in range(page.locator(FIGURE).count()):
+            live_figure(page, index)  # plotly draws the data's text only once a reader reaches for a figure
         found = page.evaluate(INJECTED_IN_DOM)
         assert found["images"] == 0, "an injected <img> element exists"
         assert found["scripts"] == 0, "an injected <script> element exists"

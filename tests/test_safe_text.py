@@ -54,7 +54,9 @@ def test_figure_html_escapes_every_string_of_the_figure():
     assert spec["data"][0]["meta"] == {"edge": "a->b"}  # never drawn: the code's own bookkeeping
     assert spec["data"][0]["name"] == "<i>arm</i>&lt;script&gt;alert(1)&lt;/script&gt;"
     assert spec["layout"]["title"]["text"] == "<b>T</b>&lt;svg onload=alert(1)&gt;"
-    assert 'aria-label="a &lt;b&gt; chart"' in snippet
+    # The static pictures' alt text (the figure's description) is escaped too.
+    urls = {(width, theme): f"{width}-{theme}.svg" for width in ("narrow", "wide") for theme in ("light", "dark")}
+    assert 'alt="a &lt;b&gt; chart"' in figure_html(figure, urls, div_id="f")
 
 
 def test_spreadsheet_formulas_in_text_cells_are_neutralized():

@@ -15,7 +15,7 @@ from mdma_book.citations import short_citation
 from mdma_book.evidence import ARMS, OUTCOMES, PTSD_OUTCOMES, STATUSES
 from mdma_book.stats import add_proportions
 from mdma_book.synthesis import MEASURE_ABBREVIATIONS, SUBGROUPS
-from mdma_book.theme import BOOK_TEMPLATE, MDMA_COLOUR, NEUTRAL_COLOUR, ROLE_STYLE
+from mdma_book.theme import BOOK_TEMPLATE, MDMA_COLOUR, NEUTRAL_COLOUR, ROLE_STYLE, wrap
 
 
 def _outcome_title(outcome: str) -> str:
@@ -107,6 +107,7 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
         updatemenus=[
             {
                 "type": "dropdown",
+                "name": "Outcome",  # the label of the page's native control
                 "buttons": buttons,
                 "active": present.index(initial_outcome),
                 "x": 0,
@@ -140,10 +141,11 @@ FOREST_AXES = {
         "range": [-0.8, 1.0],
         "tickvals": [-0.8, -0.4, 0, 0.4, 0.8],
     },
+    # Two lines: on one, the title is wider than a phone's plot area and is cut off.
     "hedges_g": {
         "type": "linear",
         "null": 0.0,
-        "title": "Hedges' g (standardized mean difference)",
+        "title": "Hedges' g (standardized<br>mean difference)",
         "range": [-3.0, 2.0],
         "tickvals": [-3, -2, -1, 0, 1, 2],
     },
@@ -261,6 +263,8 @@ def _forest_layout(measure: str, favours_left: str, favours_right: str) -> dict:
                 "line": {"color": NEUTRAL_COLOUR, "width": 1.5},
             }
         ],
+        # "favours" and the arm on two lines, each side of the line of no effect: on one line,
+        # a long arm name ran past the edge of a phone-width plot.
         "annotations": [
             {
                 "xref": "x",
@@ -269,11 +273,15 @@ def _forest_layout(measure: str, favours_left: str, favours_right: str) -> dict:
                 "y": 1.0,
                 "yanchor": "bottom",
                 "xanchor": anchor,
+                "align": anchor,
                 "text": text,
                 "showarrow": False,
                 "font": {"size": 12},
             }
-            for anchor, text in (("right", f"← favours {favours_left} "), ("left", f" favours {favours_right} →"))
+            for anchor, text in (
+                ("right", f"← favours <br>{favours_left} "),
+                ("left", f" favours →<br> {favours_right}"),
+            )
         ],
     }
 
@@ -305,9 +313,9 @@ def forest_plot(views: list[dict]) -> go.Figure:
         template=BOOK_TEMPLATE,
         height=140 + 46 * rows,
         showlegend=False,
-        margin={"l": 150, "r": 20, "t": 90 if len(views) > 1 else 40, "b": 60},
+        margin={"l": 150, "r": 20, "t": 100 if len(views) > 1 else 50, "b": 76},
         yaxis={"showgrid": False, "zeroline": False, "tickfont": {"size": 12}},
-        xaxis={"zeroline": False},
+        xaxis={"zeroline": False, "title": {"font": {"size": 13}}},
         meta={"description": "Forest plot of per-trial and pooled effects with 95% confidence intervals."},
     )
     _apply_dotted(fig, first_layout)
@@ -320,6 +328,7 @@ def forest_plot(views: list[dict]) -> go.Figure:
             updatemenus=[
                 {
                     "type": "dropdown",
+                    "name": "Outcome and effect measure",
                     "buttons": buttons,
                     "active": 0,
                     "x": 1,
@@ -458,6 +467,7 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
             updatemenus=[
                 {
                     "type": "dropdown",
+                    "name": "Outcome",
                     "buttons": buttons,
                     "active": 0,
                     "x": 0,
@@ -578,9 +588,10 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
         col=1,
     )
     for row, panel in enumerate(panels.values(), start=1):
-        fig.update_xaxes(title_text=panel["axis"], row=row, col=1, **panel.get("xaxis", {}))
+        # Axis titles wrapped and panel titles at 12 px: longer ones were cut off at a phone's width.
+        fig.update_xaxes(title_text=wrap(panel["axis"], 30), row=row, col=1, **panel.get("xaxis", {}))
         fig.update_yaxes(autorange="reversed", row=row, col=1)
-    fig.update_annotations(font={"size": 13})
+    fig.update_annotations(font={"size": 12})
     fig.update_layout(
         template=BOOK_TEMPLATE,
         height=1250,

@@ -1,29 +1,46 @@
-"""Show plotly figures in the static book and in live notebooks.
+"""How a plotly figure reaches the static book: a picture first, native controls, plotly.js on demand.
 
-plotly >= 6 gives a notebook output only its own JSON mime type, which
-myst-nb cannot render: the figure silently vanishes from the HTML. The
-myst-nb plugin below turns that JSON into an HTML snippet that the book's own
-script (``static/figures.js``) draws once the self-hosted plotly.js has loaded.
+This module and the page script ``static/figures.js`` are the one place for it.
+Any plotly figure a chapter outputs goes through :class:`PlotlyMimeRenderPlugin`
+and gets, with nothing asked of its builder:
 
-The snippet is written here rather than with ``plotly.io.to_html`` because that
-function emits an inline ``Plotly.newPlot`` call, which must then run after a
-render-blocking plotly.js; storing the figure as inert JSON lets the page load
-plotly.js with ``defer`` and only on pages that have a figure.
+* **static renditions**: SVG images drawn at build time by kaleido (with the
+  system's chromium, no download), at a phone and a desktop width, in the
+  light and the dark theme's text colour, with the figure's description as alt
+  text. The page shows them at once, with JavaScript off, in print and in
+  reader mode;
+* **native controls**: the figure's plotly ``updatemenus`` (a dropdown becomes
+  a ``<select>``, a button row a radio group) and ``sliders`` (an
+  ``<input type="range">``), written into the HTML with a visible label (the
+  menu's or slider's ``name``) and an ``aria-live`` status line. Builders keep
+  declaring their states as plotly menus, so a live notebook (which shows
+  plotly's own menus) and the book never disagree;
+* the figure as inert JSON, which ``figures.js`` draws with the self-hosted
+  plotly.js only when a reader reaches for the figure (hover, focus, a tap or
+  a control), in the image's place and at its size, so nothing shifts.
+
+plotly >= 6 gives a notebook output only its own JSON mime type, which myst-nb
+cannot render: without the plugin the figure would silently vanish.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import html
 import json
+import logging
+import re
 import uuid
+from pathlib import Path
 
 from mdma_book import safe_text
 
 # plotly is imported inside the functions that use it: the Sphinx extension imports this
 # module for FIGURE_CLASS on every build, and a build with nothing to render needs no plotly.
 
-#: CSS class the Sphinx extension looks for to decide that a page needs plotly.js.
-FIGURE_CLASS = "mdma-plotly"
+#: CSS class the Sphinx extension looks for to decide that a page has a figure.
+FIGURE_CLASS = "mdma-figure"
 
 PLOTLY_CONFIG = {
     "responsive": True,
@@ -32,45 +49,246 @@ PLOTLY_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
+#: Rendition widths in px, near the text column's width on the common 390 px phone (358 px)
+#: and 1366 px desktop (757 px). The column is 328-470 px wide on a phone (viewport < 500 px)
+#: and at most 790 px elsewhere; a rendition is scaled down to its column, never up.
+RENDITION_WIDTHS = {"narrow": 358, "wide": 760}
+NARROW_MEDIA = "(max-width: 499px)"
+#: Text colour per page theme; ``figures.js`` gives a live figure the same colours.
+THEME_FONT_COLOURS = {"light": "#1f1f1f", "dark": "#e3e3e3"}
+DEFAULT_HEIGHT = 450
 
-def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
-    """Return an HTML snippet: an empty plot container plus the figure as JSON.
 
-    Every string of the figure is escaped for plotly's text markup first
-    (:func:`mdma_book.safe_text.plotly_figure`), so markup in the data shows as text.
+def figure_height(layout: dict) -> int:
+    """The figure's height in px: its own, its template's, or plotly's default."""
+    template_layout = layout.get("template", {}).get("layout", {})
+    return int(layout.get("height") or template_layout.get("height") or DEFAULT_HEIGHT)
+
+
+def description(layout: dict) -> str:
+    """The figure's text alternative (``layout.meta.description``), else its title."""
+    meta = layout.get("meta")
+    text = meta.get("description") if isinstance(meta, dict) else None
+    return text or plain_text(_title_text(layout)) or "Chart"
+
+
+def _title_text(layout: dict) -> str:
+    title = layout.get("title", {})
+    return title.get("text", "") if isinstance(title, dict) else str(title or "")
+
+
+def plain_text(plotly_html: str) -> str:
+    """Plotly's HTML-ish label text as plain text: ``<br>`` becomes a space, tags go."""
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", plotly_html))).strip()
+
+
+# --- Static renditions --------------------------------------------------------
+
+
+def static_figure(fig_dict: dict, theme: str) -> dict:
+    """A copy of the figure as the static page shows it: plotly's own menus and sliders hidden
+    (the page has native controls instead) and text in the ``theme``'s colour."""
+    static = copy.deepcopy({key: fig_dict.get(key, {} if key == "layout" else []) for key in ("data", "layout")})
+    layout = static["layout"]
+    for key in ("updatemenus", "sliders"):
+        for control in layout.get(key, []):
+            control["visible"] = False
+    layout["font"] = {**layout.get("font", {}), "color": THEME_FONT_COLOURS[theme]}
+    return static
+
+
+_kaleido_started = False
+
+
+def svg_renditions(fig_dict: dict) -> dict[tuple[str, str], bytes]:
+    """SVG images of the figure, keyed by (width name, theme), drawn by kaleido.
+
+    kaleido 1.x drives the system's chromium (Debian's ``/usr/bin/chromium``)
+    and the plotly.js bundled with the plotly package, so nothing is downloaded.
+    One kaleido browser serves the whole build; :func:`stop_renderer` ends it.
+    """
+    import kaleido
+
+    global _kaleido_started
+    if not _kaleido_started:
+        # kaleido's browser driver logs its housekeeping at INFO level into the build log; keep its warnings.
+        logging.getLogger("choreographer").setLevel(logging.WARNING)
+        try:
+            kaleido.start_sync_server(silence_warnings=True)
+        except Exception as error:  # choreographer raises its own error types when it finds no browser
+            raise RuntimeError(
+                "The figures' static renditions need Debian's chromium: `make book` installs it when run "
+                "as root, or run `sudo apt-get install chromium` and build again."
+            ) from error
+        _kaleido_started = True
+    height = figure_height(fig_dict.get("layout", {}))
+    return {
+        (name, theme): kaleido.calc_fig_sync(
+            static_figure(fig_dict, theme), opts={"format": "svg", "width": width, "height": height}
+        )
+        for name, width in RENDITION_WIDTHS.items()
+        for theme in THEME_FONT_COLOURS
+    }
+
+
+def stop_renderer() -> None:
+    """Close kaleido's browser if a build started it."""
+    global _kaleido_started
+    if _kaleido_started:
+        import kaleido
+
+        kaleido.stop_sync_server(silence_warnings=True)
+        _kaleido_started = False
+
+
+def write_renditions(fig_dict: dict, folder: Path) -> dict[tuple[str, str], str]:
+    """Write the figure's SVG renditions into ``folder`` (once: names hash the figure and how it is drawn); return their file names."""
+    from plotly.io.json import to_json_plotly
+
+    fig_dict = safe_text.plotly_figure(fig_dict)  # data in titles and labels shows as text in the pictures too
+    drawn_as = to_json_plotly([fig_dict, RENDITION_WIDTHS, THEME_FONT_COLOURS])
+    key = hashlib.sha256(drawn_as.encode()).hexdigest()[:20]
+    names = {(w, t): f"{key}-{w}-{t}.svg" for w in RENDITION_WIDTHS for t in THEME_FONT_COLOURS}
+    if not all((folder / name).exists() for name in names.values()):
+        folder.mkdir(parents=True, exist_ok=True)
+        for which, svg in svg_renditions(fig_dict).items():
+            (folder / names[which]).write_bytes(svg)
+    return names
+
+
+def _pictures(urls: dict[tuple[str, str], str], alt: str, height: int) -> str:
+    """One ``<picture>`` per theme (CSS shows the one matching the page), each choosing its width by media query.
+
+    The light one loads eagerly: it is what a page without JavaScript, print and
+    reader mode show. The dark one loads lazily, so only dark pages fetch it, and
+    carries ``hidden``, so reader modes (which ignore the page's CSS) leave it out.
+    """
+    alt = html.escape(alt)
+    pictures = []
+    for theme, extra in (("light", ("", "")), ("dark", (" hidden", ' loading="lazy"'))):
+        pictures.append(
+            f'<picture class="mdma-static mdma-static-{theme}"{extra[0]}>'
+            f'<source media="{NARROW_MEDIA}" srcset="{urls["narrow", theme]}" width="{RENDITION_WIDTHS["narrow"]}" height="{height}">'
+            f'<img src="{urls["wide", theme]}" alt="{alt}" width="{RENDITION_WIDTHS["wide"]}" height="{height}"'
+            f' decoding="async"{extra[1]}></picture>'
+        )
+    return "".join(pictures)
+
+
+# --- Native controls ----------------------------------------------------------
+
+
+def _control_label(control: dict, fallback: str) -> str:
+    prefix = (control.get("currentvalue") or {}).get("prefix", "")
+    return html.escape(control.get("name") or prefix.strip().rstrip(":") or fallback)
+
+
+def controls_html(div_id: str, layout: dict) -> str:
+    """Native HTML controls for the figure's plotly menus and sliders ('' if it has none).
+
+    A dropdown menu becomes a labelled ``<select>``, a row of buttons a radio
+    group in a ``<fieldset>``, a slider an ``<input type="range">`` whose
+    ``aria-valuetext`` and ``<output>`` give the step's label. Each names its
+    menu or slider by index (``data-menu`` / ``data-slider``) for ``figures.js``.
+    """
+    parts = []
+    for index, menu in enumerate(layout.get("updatemenus", [])):
+        buttons = menu.get("buttons", [])
+        active = menu.get("active", 0)
+        control_id = f"{div_id}-menu{index}"
+        label = _control_label(menu, "View")
+        if menu.get("type", "dropdown") == "dropdown":
+            options = "".join(
+                f'<option value="{i}"{" selected" if i == active else ""}>{html.escape(plain_text(b.get("label", "")))}</option>'
+                for i, b in enumerate(buttons)
+            )
+            parts.append(
+                f'<div class="mdma-control"><label for="{control_id}">{label}</label>'
+                f'<select id="{control_id}" data-menu="{index}">{options}</select></div>'
+            )
+        else:
+            radios = "".join(
+                f'<label class="mdma-option"><input type="radio" name="{control_id}" value="{i}" data-menu="{index}"'
+                f"{' checked' if i == active else ''}>{html.escape(plain_text(b.get('label', '')))}</label>"
+                for i, b in enumerate(buttons)
+            )
+            parts.append(f'<fieldset class="mdma-control mdma-radios"><legend>{label}</legend>{radios}</fieldset>')
+    for index, slider in enumerate(layout.get("sliders", [])):
+        steps = slider.get("steps", [])
+        active = slider.get("active", 0)
+        control_id = f"{div_id}-slider{index}"
+        step_label = html.escape(plain_text(steps[active].get("label", "")) if steps else "")
+        parts.append(
+            f'<div class="mdma-control mdma-range"><label for="{control_id}">{_control_label(slider, "Step")}</label>'
+            f'<input type="range" id="{control_id}" data-slider="{index}" min="0" max="{max(len(steps) - 1, 0)}" step="1"'
+            f' value="{active}" aria-valuetext="{step_label}"><output for="{control_id}">{step_label}</output></div>'
+        )
+    if not parts:
+        return ""
+    # pst-js-only: the theme hides these when JavaScript is off, where they could not change the figure.
+    return f'<div class="mdma-controls pst-js-only">{"".join(parts)}</div>'
+
+
+# --- The figure's HTML ---------------------------------------------------------
+
+
+def figure_html(fig_dict: dict, image_urls: dict[tuple[str, str], str] | None = None, div_id: str | None = None) -> str:
+    """The HTML of one figure: native controls, the static pictures (if any), a status line, and the figure as JSON.
+
+    ``image_urls`` maps (width name, theme) to each rendition's URL, as
+    :func:`write_renditions` names them; without it the figure has no static
+    picture and is drawn only once plotly.js loads.
     """
     div_id = div_id or f"fig-{uuid.uuid4().hex[:12]}"
-    height = fig_dict.get("layout", {}).get("height", 460)
-    label = html.escape(fig_dict.get("layout", {}).get("meta", {}).get("description", "Interactive chart"))
     fig_dict = safe_text.plotly_figure(fig_dict)  # data in hover text and titles shows as text
+    layout = fig_dict.get("layout", {})
+    height = figure_height(layout)
     spec = {
         "data": fig_dict.get("data", []),
-        "layout": fig_dict.get("layout", {}),
+        "layout": layout,
         "frames": fig_dict.get("frames", []),
         "config": PLOTLY_CONFIG,
     }
+    # "</" inside a <script> block would end it early; JSON allows "<\/".
     from plotly.io.json import to_json_plotly
 
-    # "</" inside a <script> block would end it early; JSON allows "<\/".
     spec_json = to_json_plotly(spec).replace("</", "<\\/")
+    pictures = _pictures(image_urls, description(layout), height) if image_urls else ""
     return (
-        f'<div id="{div_id}" class="{FIGURE_CLASS} plotly-graph-div" role="figure" aria-label="{label}" '
-        f'style="width:100%;height:{int(height)}px"></div>\n'
+        f'<div id="{div_id}" class="{FIGURE_CLASS}">'
+        f"{controls_html(div_id, layout)}"
+        f'<div class="mdma-plot" style="height:{height}px">{pictures}</div>'
+        f'<p class="mdma-status visually-hidden" aria-live="polite"></p>'
+        f"</div>\n"
         f'<script type="application/json" id="{div_id}-spec">{spec_json}</script>\n'
     )
 
 
+# --- The myst-nb plugin --------------------------------------------------------
+
 PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json"
+#: Where the renditions go in the built site, and (under the doctree folder) where a build keeps them.
+RENDITIONS_URL_DIR = "_images/mdma"
+RENDITIONS_CACHE_DIR = "mdma_renditions"
+
+
+def renditions_cache(env) -> Path:
+    """The folder a Sphinx build writes renditions to before they are copied into the site.
+
+    It sits beside the doctrees, which keep the pages that name the renditions:
+    a page read from a kept doctree still finds its images after ``_build/html`` is gone.
+    """
+    return Path(env.doctreedir) / RENDITIONS_CACHE_DIR
 
 
 class PlotlyMimeRenderPlugin:
     """myst-nb mime renderer: draw plotly's own JSON output as :func:`figure_html`.
 
     Registered under the ``myst_nb.mime_renderers`` entry point (pyproject.toml).
-    plotly >= 6 gives a notebook output only this mime type, which myst-nb
-    cannot render on its own: without the plugin the figure silently vanishes
-    from the HTML. The notebook keeps plotly's standard output, so JupyterLab
-    draws it with plotly's own extension.
+    The notebook keeps plotly's standard output, so JupyterLab draws it with
+    plotly's own extension and menus. In a Sphinx build the renditions are
+    written to :func:`renditions_cache` and recorded in the environment
+    (``env.mdma_renditions``), and the Sphinx extension copies them into the site.
     """
 
     mime_priority_overrides = [(builder, PLOTLY_MIME_TYPE, 5) for builder in ("html", "dirhtml", "singlehtml")]
@@ -83,7 +301,16 @@ class PlotlyMimeRenderPlugin:
 
         content = data.content
         fig_dict = json.loads(content) if isinstance(content, (str, bytes)) else content
-        return [nodes.raw("", figure_html(fig_dict), format="html", classes=["output", "text_html"])]
+        env = renderer.renderer.sphinx_env
+        urls = None
+        if env is not None:
+            names = write_renditions(fig_dict, renditions_cache(env))
+            if not hasattr(env, "mdma_renditions"):
+                env.mdma_renditions = {}
+            env.mdma_renditions.setdefault(env.docname, set()).update(names.values())
+            up = "../" * env.docname.count("/")
+            urls = {which: f"{up}{RENDITIONS_URL_DIR}/{name}" for which, name in names.items()}
+        return [nodes.raw("", figure_html(fig_dict, urls), format="html", classes=["output", "text_html"])]
 
 
 def setup() -> None:

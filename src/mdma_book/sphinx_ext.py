@@ -1,20 +1,22 @@
-"""Sphinx extension: serve plotly.js from the book, only on pages with a figure.
+"""Sphinx extension: the book's figures, page shell and published notebooks.
 
-* ``html-page-context``: a page whose body holds a figure container gets the
-  self-hosted plotly.js basic bundle and ``figures.js`` (both deferred) and
-  ``figures.css``. Other
-  pages load neither.
+* ``html-page-context``: a page whose body holds a figure gets ``figures.js``
+  (deferred) and ``figures.css``; ``figures.js`` fetches the self-hosted
+  plotly.js only when a reader reaches for a figure (see :mod:`mdma_book.render`).
+  Other pages load neither.
+* ``env-purge-doc``, ``env-merge-info``, ``build-finished``: keep track of the
+  figures' static renditions per page and copy them into ``_images/mdma/``.
 * ``html-page-context``: drop repeated ``<script>`` entries. Sphinx 7.4 adds the
   same inline script twice (fixed upstream in sphinx-doc/sphinx#13402), which
   makes every page throw "Identifier ... has already been declared".
-* ``build-finished``: remove the theme's ``fontawesome.js`` tag from every page
-  (1.5 MB, over half of each page's weight). The script only swaps icon ``<i>``
-  tags for SVG; the theme's CSS already draws the same icons from its bundled
-  Font Awesome web fonts. The tag is hard-coded in the theme's template, so it
-  is removed from the written HTML rather than from ``script_files``.
 * ``html-page-context``: remove two ARIA roles docutils puts on bibliography
   entries (``doc-biblioentry`` is deprecated, and ``role="list"`` lacks list
   items), which cost the references page its accessibility score.
+* ``html-page-context`` and ``templates/layout.html``: the page shell loads only
+  the extension assets a page uses and runs its scripts after the first paint;
+  the theme's 1.5 MB ``fontawesome.js`` is gone (see :mod:`mdma_book.shell`).
+* ``config-inited``: the book's favicon (``static/favicon.svg``), unless the
+  configuration names one; without it every page logged a 404 for ``/favicon.ico``.
 * registers the ``authoryear`` bibliography style (:mod:`mdma_book.bibstyle`).
 * ``builder-inited``: write the data behind every figure as CSV into
   ``book/_data/`` (see :mod:`mdma_book.downloads`) for the chapters' download links,
@@ -34,17 +36,17 @@
 from __future__ import annotations
 
 import hashlib
-import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset
 
+from mdma_book import render, shell
 from mdma_book.render import FIGURE_CLASS
 
 STATIC = Path(__file__).parent / "static"
-PLOTLY_JS = "mdma/plotly-basic.min.js"
 FIGURES_JS = "mdma/figures.js"
 FIGURES_CSS = "mdma/figures.css"
 TABLES_CSS = "mdma/tables.css"
@@ -52,14 +54,45 @@ TABLES_CSS = "mdma/tables.css"
 
 def _add_figure_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if FIGURE_CLASS in context.get("body", ""):
-        app.add_js_file(PLOTLY_JS, loading_method="defer")
         app.add_js_file(FIGURES_JS, loading_method="defer")
         app.add_css_file(FIGURES_CSS)
     if "mdma-table" in context.get("body", ""):
         app.add_css_file(TABLES_CSS)
 
 
-FONTAWESOME_TAG = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _configure_shell(app: Sphinx, config) -> None:
+    if not config.html_favicon:
+        config.html_favicon = str(STATIC / "favicon.svg")
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
+
+
+def _purge_renditions(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "mdma_renditions", {}).pop(docname, None)
+
+
+def _merge_renditions(app: Sphinx, env, docnames, other) -> None:
+    env.mdma_renditions = {**getattr(env, "mdma_renditions", {}), **getattr(other, "mdma_renditions", {})}
+
+
+def _copy_renditions(app: Sphinx, exception) -> None:
+    """Copy every page's static renditions from the build's cache into the site."""
+    render.stop_renderer()
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / render.RENDITIONS_URL_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    cache = render.renditions_cache(app.env)
+    names = set().union(*getattr(app.env, "mdma_renditions", {}).values())
+    for name in sorted(names):
+        shutil.copyfile(cache / name, target / name)
+    for stale in target.glob("*.svg"):  # pictures of figures that have since changed
+        if stale.name not in names:
+            stale.unlink()
+
+
 INVALID_ARIA = (' role="doc-biblioentry"', ' role="list" class="citation-list"')
 
 
@@ -86,13 +119,8 @@ def _fix_bibliography_aria(app: Sphinx, pagename, templatename, context, doctree
 def _finish_html(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    outdir = Path(app.outdir)
-    copy_asset(str(STATIC), str(outdir / "_static" / "mdma"))
-    for page in outdir.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        trimmed = FONTAWESOME_TAG.sub("", text)
-        if trimmed != text:
-            page.write_text(trimmed, encoding="utf-8")
+    copy_asset(str(STATIC), str(Path(app.outdir) / "_static" / "mdma"))
+    shell.subset_icon_fonts(Path(app.outdir))
 
 
 def _inputs_digest() -> str:
@@ -178,7 +206,14 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
     app.connect("build-finished", _publish_notebooks)
     app.connect("builder-inited", _write_downloads)
+    app.connect("config-inited", _configure_shell)
+    app.connect("html-page-context", shell.trim_page_assets, priority=950)
+    app.add_js_file(None, body=shell.RUN_AFTER_FIRST_PAINT, priority=100)
+    app.add_js_file(None, body=shell.PRINT_IN_LIGHT, priority=100)
     app.connect("html-page-context", _add_figure_scripts)
+    app.connect("env-purge-doc", _purge_renditions)
+    app.connect("env-merge-info", _merge_renditions)
+    app.connect("build-finished", _copy_renditions)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _fix_bibliography_aria)
     app.connect("build-finished", _finish_html)

@@ -1,4 +1,4 @@
-"""One plotly template for every figure in the book.
+"""The look shared by every figure: one plotly template, named colours, menu style, hover-text helpers.
 
 Colours come from the Okabe–Ito palette, which stays distinguishable with the
 common colour-vision deficiencies; figures never rely on colour alone (bars
@@ -9,7 +9,12 @@ theme; the page script (``static/figures.js``) sets the font colour to match.
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
+
+from mdma_book.citations import short_citation
+from mdma_book.evidence import STATUSES
 
 #: Okabe & Ito (2008) colour-blind-safe colours.
 MDMA_COLOUR = "#0072B2"  # blue
@@ -38,3 +43,24 @@ BOOK_TEMPLATE = go.layout.Template(
         height=460,
     )
 )
+
+BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION = BOOK_TEMPLATE.layout.colorway  # Okabe–Ito
+
+#: Menus keep plotly's white background, so their text is dark in both page themes.
+MENU_STYLE = {"bgcolor": "white", "bordercolor": NEUTRAL_COLOUR, "font": {"color": "#222", "size": 13}}
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters, joined with plotly's ``<br>``."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
+
+
+def source_line(source_key: str, status: str) -> str:
+    """'Source: Author (year) (reported)': the hover line that names a value's source and status."""
+    return f"Source: {short_citation(source_key)} ({STATUSES[status].split(' (')[0]})"
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    """``#rrggbb`` as a CSS ``rgba()`` colour with opacity ``alpha`` (0 to 1)."""
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"

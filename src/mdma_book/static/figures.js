@@ -1,45 +1,135 @@
-/* Draw the book's plotly figures from their JSON and keep them readable in
- * light and dark mode. Loaded with `defer` after plotly.js, only on pages that
- * contain a figure (see mdma_book/sphinx_ext.py).
+/* The book's figures on the page: static picture first, native controls, plotly.js on demand.
  *
- * A figure is drawn when it comes near the viewport, one per task, so a page
- * with several charts does not block the main thread while it loads. */
+ * Each figure arrives as HTML written by mdma_book/render.py: native controls
+ * (made from the figure's plotly updatemenus and sliders), SVG pictures drawn
+ * at build time, an aria-live status line, and the figure itself as JSON.
+ * This script, loaded with `defer` on pages that have a figure:
+ *
+ * - fetches the self-hosted plotly.js only when a reader reaches for a figure:
+ *   the pointer enters it (hover, or a tap on a touch screen), or the keyboard
+ *   focuses one of its controls. No page fetches plotly.js while it loads;
+ * - then draws the interactive figure over its picture, at the same size, so
+ *   nothing on the page moves;
+ * - applies a control's choice by calling the plotly method its menu button or
+ *   slider step declares (the same `method` and `args` plotly's own menu would
+ *   call), and announces the figure's new title in the status line;
+ * - keeps live figures' text readable when the theme switches to dark.
+ *
+ * Written by hand because no maintained library turns plotly menus into native
+ * controls; it has no dependency but plotly.js itself. */
 (function () {
   "use strict";
-  var SELECTOR = ".mdma-plotly";
+  var FIGURE = ".mdma-figure";
+  var FONT_COLOURS = { light: "#1f1f1f", dark: "#e3e3e3" };  // as render.THEME_FONT_COLOURS
+  // plotly.js sits beside this script in _static/mdma/.
+  var PLOTLY_URL = document.currentScript.src.replace(/figures\.js(\?.*)?$/, "plotly-basic.min.js");
+  var plotlyLoading = null;
 
   function fontColour() {
-    return document.documentElement.dataset.theme === "dark" ? "#e3e3e3" : "#1f1f1f";
+    return document.documentElement.dataset.theme === "dark" ? FONT_COLOURS.dark : FONT_COLOURS.light;
   }
 
-  function draw(div) {
-    if (div.dataset.drawn) { return; }
-    div.dataset.drawn = "true";
-    var spec = JSON.parse(document.getElementById(div.id + "-spec").textContent);
-    spec.layout.font = Object.assign({}, spec.layout.font, { color: fontColour() });
-    Plotly.newPlot(div, { data: spec.data, layout: spec.layout, frames: spec.frames, config: spec.config });
+  function loadPlotly() {
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = PLOTLY_URL;
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = function () { plotlyLoading = null; reject(new Error("could not load " + PLOTLY_URL)); };
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyLoading;
+  }
+
+  /* Draw the figure's live plotly chart over its picture; resolve to the plot div. Runs once per figure. */
+  function live(figure) {
+    if (!figure.mdmaLive) {
+      figure.mdmaLive = loadPlotly().then(function (Plotly) {
+        var spec = JSON.parse(document.getElementById(figure.id + "-spec").textContent);
+        // The page's native controls stand in for plotly's menus and sliders.
+        (spec.layout.updatemenus || []).concat(spec.layout.sliders || []).forEach(function (control) {
+          control.visible = false;
+        });
+        spec.layout.font = Object.assign({}, spec.layout.font, { color: fontColour() });
+        var div = document.createElement("div");
+        div.className = "mdma-plotly plotly-graph-div";
+        div.setAttribute("role", "img");
+        var picture = figure.querySelector(".mdma-static img");
+        div.setAttribute("aria-label", picture ? picture.alt : "Interactive chart");
+        figure.querySelector(".mdma-plot").appendChild(div);
+        return Plotly.newPlot(div, spec).then(function () {
+          figure.classList.add("mdma-is-live");
+          return div;
+        });
+      });
+    }
+    return figure.mdmaLive;
+  }
+
+  function plainText(plotlyHtml) {
+    var box = document.createElement("div");
+    box.innerHTML = String(plotlyHtml || "").replace(/<br\s*\/?>/gi, " ");
+    return box.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  /* Apply one menu button or slider step: call the plotly method it declares, then announce the result. */
+  function choose(figure, kind, controlIndex, itemIndex, controlLabel) {
+    live(figure).then(function (div) {
+      var control = div.layout[kind][controlIndex];
+      var item = (kind === "sliders" ? control.steps : control.buttons)[itemIndex];
+      var method = item.method || "restyle";
+      var done = method === "skip" ? Promise.resolve() : Plotly[method].apply(null, [div].concat(item.args || []));
+      var active = {};
+      active[kind + "[" + controlIndex + "].active"] = itemIndex;
+      return Promise.resolve(done).then(function () { return Plotly.relayout(div, active); }).then(function () {
+        var title = plainText(div.layout.title && div.layout.title.text);
+        var status = controlLabel + ": " + plainText(item.label) + "." + (title ? " " + title : "");
+        figure.querySelector(".mdma-status").textContent = status;
+      });
+    }).catch(function (error) {
+      figure.querySelector(".mdma-status").textContent = "The interactive chart could not load.";
+      throw error;
+    });
+  }
+
+  function labelOf(input) {
+    var fieldset = input.closest("fieldset");
+    if (fieldset) { return fieldset.querySelector("legend").textContent; }
+    return input.labels && input.labels.length ? input.labels[0].textContent : "View";
+  }
+
+  function wire(figure) {
+    function reach() { live(figure); }
+    if (figure.matches(":hover")) { reach(); }  // the pointer was already there when this script ran
+    figure.addEventListener("pointerenter", reach, { once: true });
+    figure.addEventListener("focusin", reach, { once: true });
+    figure.addEventListener("touchstart", reach, { once: true, passive: true });
+    figure.querySelectorAll("[data-menu]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        choose(figure, "updatemenus", +input.dataset.menu, +input.value, labelOf(input));
+      });
+    });
+    figure.querySelectorAll("[data-slider]").forEach(function (input) {
+      input.addEventListener("input", function () {
+        var spec = JSON.parse(document.getElementById(figure.id + "-spec").textContent);
+        var label = plainText(spec.layout.sliders[+input.dataset.slider].steps[+input.value].label);
+        input.setAttribute("aria-valuetext", label);
+        var output = figure.querySelector("output[for='" + input.id + "']");
+        if (output) { output.textContent = label; }
+        choose(figure, "sliders", +input.dataset.slider, +input.value, labelOf(input));
+      });
+    });
   }
 
   function matchTheme() {
-    document.querySelectorAll(SELECTOR).forEach(function (div) {
+    document.querySelectorAll(FIGURE + " .mdma-plotly").forEach(function (div) {
       if (div.layout) { Plotly.relayout(div, { "font.color": fontColour() }); }
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var divs = document.querySelectorAll(SELECTOR);
-    if (!("IntersectionObserver" in window)) { divs.forEach(draw); return; }
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (entry.isIntersecting) {
-          observer.unobserve(entry.target);
-          setTimeout(function () { draw(entry.target); }, 0);
-        }
-      });
-    }, { rootMargin: "300px 0px" });
-    divs.forEach(function (div) { observer.observe(div); });
-    new MutationObserver(matchTheme).observe(document.documentElement, {
-      attributes: true, attributeFilter: ["data-theme"],
-    });
+  document.querySelectorAll(FIGURE).forEach(wire);
+  new MutationObserver(matchTheme).observe(document.documentElement, {
+    attributes: true, attributeFilter: ["data-theme"],
   });
 })();

@@ -1,0 +1,234 @@
+"""The page shell: a page loads only the theme assets it uses, and paints before any script runs.
+
+Jupyter Book's extensions each add their CSS and JS to every page, and the
+theme's scripts loaded in ``<head>`` without ``defer``, so a phone waited for a
+dozen requests before it drew any text. Deferring them was not enough: whatever
+finished before the first paint (deferred scripts, which Chrome often ran before
+it, and the theme's 270 KB of icon fonts) Lighthouse's mobile simulation counted
+on the way to it, so the first contentful paint came out at 1.5 s or 3.3 s from
+run to run. Every script on a page only adds behaviour (menus, search shortcut,
+copy buttons, figures), so all of them now run just after the first paint, in
+their order, and the icon fonts hold only the icons shown. At the theme's own hooks:
+
+* :func:`trim_page_assets` on Sphinx's ``html-page-context`` (the page's lists of
+  files, not the written HTML):
+
+  - an extension's files stay only on pages whose body uses them: sphinx-design
+    (``sd-`` classes), sphinx-togglebutton (toggles and dropdown admonitions),
+    sphinx-copybutton (code blocks), pygments (highlighted code); sphinx-thebe's
+    go while the launch buttons do not offer Thebe;
+  - every script, file or inline, gets the type :data:`AFTER_PAINT_TYPE`, which
+    the browser neither fetches nor runs, and :data:`RUN_AFTER_FIRST_PAINT` runs
+    them in order once the page has painted its first text. Exceptions: the
+    search page, whose template's own scripts run at once and need Sphinx's
+    (there everything is left as the theme has it), and sphinx-design's tabs
+    script, which waits for ``DOMContentLoaded`` and so stays deferred;
+
+* ``templates/layout.html`` (a template override): the theme's own two scripts
+  are held the same way; its ``fontawesome.js`` and its script preloads go; the
+  search scripts load only for search-as-you-type;
+* :func:`subset_icon_fonts` (``build-finished``): the theme's Font Awesome web
+  fonts, 270 KB on every page, keep only the icons the site shows (5 KB);
+* :data:`PRINT_IN_LIGHT`: a page printed in the dark theme prints in the light
+  one (the theme would print light text meant for a dark background on white paper).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+#: A script type the browser ignores: scripts of this type wait for :data:`RUN_AFTER_FIRST_PAINT`.
+AFTER_PAINT_TYPE = "mdma/after-paint"
+
+#: Inline script: once the page has painted its first text or image, run its held scripts in
+#: document order. The paint is the browser's own first-contentful-paint entry (a frame alone
+#: can come before any text shows); without paint timing, the frame after the DOM is ready;
+#: the page's ``load`` at the latest. An inline script becomes a ``data:`` URL so that it keeps
+#: its place among the files (a script inserted with its text would run at once).
+#: Hand-written: a few lines, and no library does this for Sphinx.
+RUN_AFTER_FIRST_PAINT = """(function () {
+  var started = false;
+  function runHeldScripts() {
+    if (started) { return; }
+    started = true;
+    document.querySelectorAll('script[type="%(type)s"]').forEach(function (held) {
+      var script = document.createElement("script");
+      Array.prototype.forEach.call(held.attributes, function (attribute) {
+        if (attribute.name !== "type" && attribute.name !== "src") { script.setAttribute(attribute.name, attribute.value); }
+      });
+      script.async = false;
+      script.src = held.src || "data:text/javascript;charset=utf-8," + encodeURIComponent(held.textContent);
+      held.replaceWith(script);
+    });
+  }
+  function soon() { setTimeout(runHeldScripts, 0); }
+  addEventListener("load", soon);
+  if (window.PerformanceObserver && (PerformanceObserver.supportedEntryTypes || []).indexOf("paint") >= 0) {
+    new PerformanceObserver(function (entries, observer) {
+      if (entries.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); soon(); }
+    }).observe({ type: "paint", buffered: true });
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { requestAnimationFrame(soon); });
+  }
+})();""" % {"type": AFTER_PAINT_TYPE}
+
+#: Inline script: print in the light theme, then switch back. The theme's colours hang on
+#: ``data-theme``, which only a script can change; a few lines, so no library for it.
+PRINT_IN_LIGHT = """(function () {
+  var root = document.documentElement;
+  addEventListener("beforeprint", function () {
+    if (root.dataset.theme === "dark") { root.dataset.printedFrom = "dark"; root.dataset.theme = "light"; }
+  });
+  addEventListener("afterprint", function () {
+    if (root.dataset.printedFrom) { root.dataset.theme = root.dataset.printedFrom; delete root.dataset.printedFrom; }
+  });
+})();"""
+#: Scripts of the shell itself, which run at once.
+SHELL_SCRIPTS = (RUN_AFTER_FIRST_PAINT, PRINT_IN_LIGHT)
+#: Script files that wait for ``DOMContentLoaded`` and so cannot run later: they stay deferred.
+NEED_DOM_CONTENT_LOADED = ("design-tabs.js",)
+
+#: Files of an extension, and what in a page's body shows that the page uses it.
+OPTIONAL_ASSETS = {
+    "sphinx-design": (("sphinx-design", "design-tabs.js"), ('class="sd-', "sd-tab")),
+    "togglebutton": (
+        ("togglebutton",),
+        ('class="toggle', "admonition dropdown", "dropdown admonition", "toggle-hidden"),
+    ),
+    "copybutton": (("copybutton", "clipboard.min.js"), ('class="highlight',)),
+    "pygments": (("pygments.css",), ('class="highlight',)),
+}
+THEBE_FILES = ("sphinx-thebe",)
+#: Inline scripts that belong to a dropped extension, by what their body starts with.
+INLINE_OF = {
+    "togglebutton": ("let toggleHint", "let toggleOpenOnPrint", "var togglebuttonSelector"),
+    "thebe": ("const THEBE_JS_URL",),
+}
+
+
+def _name(asset) -> str:
+    return getattr(asset, "filename", None) or ""
+
+
+def _body(asset) -> str:
+    return getattr(asset, "attributes", {}).get("body", "")
+
+
+def dropped_extensions(body: str, thebe_enabled: bool) -> set[str]:
+    """The optional extensions a page with this ``body`` does not use."""
+    unused = {name for name, (_, markers) in OPTIONAL_ASSETS.items() if not any(marker in body for marker in markers)}
+    return unused if thebe_enabled else unused | {"thebe"}
+
+
+def _belongs_to(asset, extensions: set[str]) -> bool:
+    name, body = _name(asset), _body(asset)
+    for extension in extensions:
+        files = THEBE_FILES if extension == "thebe" else OPTIONAL_ASSETS[extension][0]
+        if name and any(part in name for part in files):
+            return True
+        if not name and body.startswith(INLINE_OF.get(extension, ())):
+            return True
+    return False
+
+
+def trim_page_assets(app, pagename, templatename, context, doctree) -> None:
+    """Drop the page's unused extension assets; hold its scripts until after the first paint (``html-page-context``)."""
+    thebe_enabled = bool(app.config.html_theme_options.get("launch_buttons", {}).get("thebe"))
+    unused = dropped_extensions(context.get("body", ""), thebe_enabled)
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key][:] = [asset for asset in context[key] if not _belongs_to(asset, unused)]
+    if pagename == "search":
+        return  # the search page's own scripts (from its template) run at once and need Sphinx's
+    scripts = _configuration_first(list(context.get("script_files", [])))
+    # New asset objects: the builder shares one object per file between all pages.
+    context["script_files"][:] = [_held(script) for script in scripts]
+
+
+def _configuration_first(scripts: list) -> list:
+    """Move each extension's inline configuration (``var togglebuttonSelector`` ...) before its library.
+
+    Sphinx writes the configuration after the library, which used to be fine because the
+    library waited for ``DOMContentLoaded``. Held until after the first paint, the library
+    runs when the document is already loaded, at once, and would read configuration that
+    does not exist yet.
+    """
+    for extension, starts in INLINE_OF.items():
+        files = THEBE_FILES if extension == "thebe" else OPTIONAL_ASSETS[extension][0]
+        library = next((i for i, s in enumerate(scripts) if _name(s) and any(part in _name(s) for part in files)), None)
+        if library is None:
+            continue
+        config = [s for s in scripts[library + 1 :] if not _name(s) and _body(s).startswith(starts)]
+        rest = [s for s in scripts if s not in config]
+        library = rest.index(scripts[library])
+        scripts = rest[:library] + config + rest[library:]
+    return scripts
+
+
+def _held(script):
+    """A copy of ``script`` that waits for the first paint (or is deferred, if it needs ``DOMContentLoaded``)."""
+    from sphinx.builders.html._assets import _JavaScript  # Sphinx's asset type (7.x), as its own hooks build it
+
+    name, attributes = _name(script), dict(script.attributes)
+    if "async" in attributes or (not name and _body(script) in SHELL_SCRIPTS):
+        return script
+    if name and any(part in name for part in NEED_DOM_CONTENT_LOADED):
+        attributes["defer"] = "defer"
+    else:
+        attributes["type"] = AFTER_PAINT_TYPE
+    return _JavaScript(script.filename, priority=script.priority, **attributes)
+
+
+# --- Icon fonts ------------------------------------------------------------------
+
+#: The theme's Font Awesome web fonts (in the built site) and the stylesheet that maps icon classes to glyphs.
+ICON_FONTS = "_static/vendor/fontawesome/webfonts"
+ICON_CLASS_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:+before,?)+)\{content:"\\([0-9a-f]{2,5})\s?"\}')
+ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+\b")
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def icon_codepoints(site: Path) -> set[int]:
+    """The Font Awesome glyphs the built ``site`` can show.
+
+    Those of every ``fa-*`` class named in a page or a script (the theme's
+    ``fontawesome.js``, which names them all, is not loaded), and every glyph the
+    stylesheets write out themselves (the theme's admonition and link icons).
+    """
+    classes = {}
+    used = set()
+    for stylesheet in site.rglob("*.css"):
+        css = stylesheet.read_text(encoding="utf-8", errors="replace")
+        for selectors, code in ICON_CLASS_RULE.findall(css):
+            for name in re.findall(r"\.(fa-[a-z0-9-]+)", selectors):
+                classes[name] = int(code, 16)
+        used |= {ord(char) for char in PRIVATE_USE.findall(ICON_CLASS_RULE.sub("", css))}
+    names = set()
+    for path in [*site.rglob("*.html"), *site.rglob("*.js")]:
+        if path.name != "fontawesome.js":
+            names |= set(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return used | {classes[name] for name in names if name in classes}
+
+
+def subset_icon_fonts(site: Path) -> None:
+    """Cut the built site's Font Awesome ``.woff2`` files down to :func:`icon_codepoints` (fontTools).
+
+    The full fonts are 300 KB; a page showed about twenty of their two thousand
+    icons. Browsers that cannot read woff2 still get the theme's full ``.ttf``.
+    """
+    from fontTools import subset
+
+    fonts = sorted((site / ICON_FONTS).glob("*.woff2"))
+    codepoints = icon_codepoints(site)
+    if not fonts or not codepoints:
+        return
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    for font_path in fonts:
+        font = subset.load_font(str(font_path), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=codepoints)
+        subsetter.subset(font)
+        subset.save_font(font, str(font_path), options)

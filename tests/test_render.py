@@ -1,0 +1,89 @@
+"""How figures reach the static page: native controls from plotly menus, static renditions."""
+
+from __future__ import annotations
+
+import re
+
+import plotly.graph_objects as go
+
+from mdma_book import render
+
+
+def _menu_figure(kind: str) -> dict:
+    fig = go.Figure([go.Bar(x=[1], y=[1]), go.Bar(x=[1], y=[2], visible=False)])
+    buttons = [
+        {"label": "First <b>view</b>", "method": "update", "args": [{"visible": [True, False]}, {"title.text": "One"}]},
+        {"label": "Second", "method": "update", "args": [{"visible": [False, True]}, {"title.text": "Two"}]},
+    ]
+    fig.update_layout(
+        title={"text": "One"},
+        height=300,
+        updatemenus=[{"type": kind, "name": "Which bar", "buttons": buttons, "active": 1}],
+        meta={"description": "Two bars, one at a time."},
+    )
+    return fig.to_plotly_json()
+
+
+def test_a_dropdown_becomes_a_labelled_select_with_the_active_option():
+    html = render.controls_html("fig-x", _menu_figure("dropdown")["layout"])
+    assert '<label for="fig-x-menu0">Which bar</label>' in html
+    assert '<select id="fig-x-menu0" data-menu="0">' in html
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", html) == ["First view", "Second"]
+    assert '<option value="1" selected>' in html
+
+
+def test_a_button_row_becomes_a_radio_group_in_a_fieldset():
+    html = render.controls_html("fig-x", _menu_figure("buttons")["layout"])
+    assert "<fieldset" in html and "<legend>Which bar</legend>" in html
+    assert html.count('type="radio"') == 2 and html.count(" checked") == 1
+    assert 'value="1" data-menu="0" checked' in html
+
+
+def test_a_slider_becomes_a_range_input_that_speaks_its_step():
+    layout = {
+        "sliders": [
+            {
+                "currentvalue": {"prefix": "Week: "},
+                "active": 1,
+                "steps": [
+                    {"label": "0", "method": "restyle", "args": []},
+                    {"label": "18", "method": "restyle", "args": []},
+                ],
+            }
+        ]
+    }
+    html = render.controls_html("fig-x", layout)
+    assert '<label for="fig-x-slider0">Week</label>' in html
+    assert 'type="range"' in html and 'max="1"' in html and 'value="1"' in html and 'aria-valuetext="18"' in html
+
+
+def test_a_figure_without_menus_has_no_controls():
+    assert render.controls_html("fig-x", {"title": {"text": "Plain"}}) == ""
+
+
+def test_the_static_figure_hides_plotly_menus_and_takes_the_theme_colour():
+    fig = _menu_figure("dropdown")
+    static = render.static_figure(fig, "dark")
+    assert static["layout"]["updatemenus"][0]["visible"] is False
+    assert static["layout"]["font"]["color"] == render.THEME_FONT_COLOURS["dark"]
+    assert "visible" not in fig["layout"]["updatemenus"][0], "the figure itself is left as it was"
+
+
+def test_figure_html_has_pictures_with_alt_text_and_a_live_region():
+    urls = {(w, t): f"{w}-{t}.svg" for w in render.RENDITION_WIDTHS for t in render.THEME_FONT_COLOURS}
+    html = render.figure_html(_menu_figure("dropdown"), urls, div_id="fig-x")
+    assert html.count('alt="Two bars, one at a time."') == 2
+    assert 'style="height:300px"' in html and 'height="300"' in html
+    assert 'srcset="narrow-light.svg"' in html and 'src="wide-dark.svg"' in html
+    assert 'aria-live="polite"' in html
+
+
+def test_renditions_are_svg_at_each_width_without_plotly_menus(tmp_path):
+    fig = _menu_figure("dropdown")
+    names = render.write_renditions(fig, tmp_path)
+    assert set(names) == {(w, t) for w in render.RENDITION_WIDTHS for t in render.THEME_FONT_COLOURS}
+    for (width, _), name in names.items():
+        svg = (tmp_path / name).read_text()
+        assert svg.startswith("<svg") and f'width="{render.RENDITION_WIDTHS[width]}"' in svg and 'height="300"' in svg
+        assert "updatemenu" not in svg
+    render.stop_renderer()

@@ -1,0 +1,49 @@
+"""The page shell: no render-blocking script, only the extension assets a page uses, a favicon."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import toc_pages
+
+from mdma_book import shell
+
+
+def test_a_page_keeps_only_the_extensions_its_body_uses():
+    body = '<div class="highlight"><pre>x</pre></div>'
+    assert shell.dropped_extensions(body, thebe_enabled=False) == {"sphinx-design", "togglebutton", "thebe"}
+    assert "thebe" not in shell.dropped_extensions(body, thebe_enabled=True)
+    assert shell.dropped_extensions('<div class="sd-card">', thebe_enabled=True) == {
+        "togglebutton",
+        "copybutton",
+        "pygments",
+    }
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_no_script_blocks_rendering_or_runs_before_the_first_paint_and_a_favicon_is_declared(built_html, page_path):
+    html = (built_html / page_path).read_text(encoding="utf-8")
+    head = html[: html.index("</head>")]
+    waiting = (r"\b(defer|async)\b", f'type="{shell.AFTER_PAINT_TYPE}"')
+    blocking = [
+        tag for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html) if not any(re.search(w, tag) for w in waiting)
+    ]
+    assert blocking == []
+    assert "fontawesome.js" not in html and 'rel="preload"' not in head
+    assert "searchindex.js" not in head, "the search index loads on the search page only"
+    assert re.search(r'<link rel="icon" href="[^"]*favicon\.svg"', head)
+    if 'class="sd-' not in html[html.index("<body") :]:
+        assert "sphinx-design" not in head
+
+
+def test_the_icon_fonts_keep_every_icon_the_site_shows(built_html):
+    from fontTools.ttLib import TTFont
+
+    fonts = sorted((built_html / shell.ICON_FONTS).glob("*.woff2"))
+    assert fonts and sum(font.stat().st_size for font in fonts) < 40_000, "the icon fonts were not cut down"
+    covered = set().union(*(TTFont(str(font)).getBestCmap() for font in fonts))
+    needed = shell.icon_codepoints(built_html)
+    github, bars, moon = 0xF09B, 0xF0C9, 0xF186  # icons of the header, the menu, the theme switch
+    assert {github, bars, moon} <= needed
+    assert needed <= covered, sorted(hex(code) for code in needed - covered)
