@@ -360,7 +360,7 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
         margin={"l": 12, "r": 12, "t": 70, "b": 40},
         hovermode="closest",
         title={
-            "text": "Depression treatments: what kind of evidence each has",
+            "text": "What kind of evidence each treatment has",
             "x": 0,
             "xanchor": "left",
             "font": {"size": 15},
