@@ -211,6 +211,7 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file(None, body=shell.RUN_AFTER_FIRST_PAINT, priority=100)
     app.add_js_file(None, body=shell.PRINT_IN_LIGHT, priority=100)
     app.connect("html-page-context", _add_figure_scripts)
+    app.add_css_file("mdma/book.css")  # every page: link contrast inside the theme's tinted boxes
     app.connect("env-purge-doc", _purge_renditions)
     app.connect("env-merge-info", _merge_renditions)
     app.connect("build-finished", _copy_renditions)
