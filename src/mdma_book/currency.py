@@ -164,9 +164,12 @@ def _add_checked_date(app, doctree) -> None:
     paragraph = nodes.paragraph(classes=["mdma-evidence-checked"])
     paragraph += nodes.strong(text="Evidence last checked: ")
     paragraph += nodes.Text(f"{readable_day(checked_on)} ({scope}). ")
-    link = pending_xref("", refdomain="std", reftype="ref", reftarget="changes", refexplicit=True, refwarn=True)
-    link += nodes.inline(text="What changed")
-    paragraph += link
+    for target, text, after in (("changes", "What changed", " · "), ("methods", "How this book finds its evidence", "")):
+        link = pending_xref("", refdomain="std", reftype="ref", reftarget=target, refexplicit=True, refwarn=True)
+        link += nodes.inline(text=text)
+        paragraph += link
+        if after:
+            paragraph += nodes.Text(after)
     title_index = section.first_child_matching_class(nodes.title)
     section.insert(0 if title_index is None else title_index + 1, paragraph)
 

@@ -144,7 +144,7 @@ def regulatory_status(path: Path | None = None) -> pd.DataFrame:
 #: content is deliberate; the builder refuses a lane that mixes kinds of number or units.
 LANES = {
     "mdma": (
-        "<b>MDMA-assisted therapy</b>: no controlled trial in depression; one open-label study of {n} people",
+        "<b>MDMA-assisted therapy</b>: no reported controlled trial in depression; one open-label study of {n} people",
         "Change in MADRS within the one treated group (points; no control)",
         ("EM01",),
     ),

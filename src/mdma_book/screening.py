@@ -46,7 +46,7 @@ POPULATION_GROUPS = (
     "alcohol use disorder",
     "healthy volunteers",
 )
-DEPRESSION_ROLES = ("primary", "secondary", "none found")
+DEPRESSION_ROLES = ("primary", "secondary", "not stated", "none found")
 #: ClinicalTrials.gov's overall statuses, plus EU CTR's "ONGOING" and "PLANNED" for a study not yet registered.
 TRIAL_STATUSES = (
     "NOT_YET_RECRUITING",
@@ -260,7 +260,7 @@ EVIDENCE_RULES = (
     ),
     EvidenceRule(
         "no controlled trial in depression",
-        r"\bno controlled trial in depression\b",
+        r"\bno controlled trial (?:in depression|at all)\b",
         "randomized == 'yes' and depression_role == 'primary'",
     ),
     EvidenceRule(
@@ -296,12 +296,112 @@ def contradicted_sentences(texts: dict[str, str], table: pd.DataFrame) -> list[s
     problems = []
     for place, text in texts.items():
         for rule in EVIDENCE_RULES:
-            found = rule.matches(text)
-            if not found:
-                continue
-            against = included.query(rule.contradicting)
-            if against.empty:
-                continue
-            studies_named = ", ".join(f"{row.study} ({row.record_id})" for row in against.itertuples())
-            problems.extend(f"{place}: '{words}' ({rule.name}) contradicts screening.csv: {studies_named}" for words in found)
+            for match in re.finditer(rule.pattern, text, flags=re.IGNORECASE | re.DOTALL):
+                query = rule.contradicting
+                if REPORTED.search(_sentence(text, match.start(), match.end())):
+                    # "no trial ... has reported" denies results, not registration.
+                    query += " and results != 'none found'"
+                against = included.query(query)
+                if against.empty:
+                    continue
+                named = ", ".join(f"{row.study} ({row.record_id})" for row in against.itertuples())
+                problems.append(f"{place}: '{match.group(0)}' ({rule.name}) contradicts screening.csv: {named}")
+        latest = max(table["checked_on"])
+        for match in SEARCH_DATE.finditer(text):
+            if match.group(1) != readable_day(latest):
+                problems.append(
+                    f"{place}: says the search was on {match.group(1)}, but the latest check in screening.csv is {latest}"
+                )
     return problems
+
+
+#: A sentence that qualifies a denial to results ("no trial ... has reported").
+REPORTED = re.compile(r"\b(?:has|have|had)? ?reported\b|\bhas not reported\b|\bno results\b", re.IGNORECASE)
+#: Where a sentence gives the date of the search, it must be the screening file's latest check.
+SEARCH_DATE = re.compile(r"\bsearch(?:ed)?(?: on| of) (\d{1,2} [A-Z][a-z]+ \d{4})")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence (up to a full stop or a blank line) around ``text[start:end]``."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n\n", 0, start), text.rfind("\n- ", 0, start))
+    right = min(i for i in (text.find(". ", end), text.find("\n\n", end), len(text)) if i >= 0)
+    return text[left + 1 : right]
+
+
+def readable_day(iso_date: str) -> str:
+    """'2026-12-03' -> '3 December 2026' (as :func:`mdma_book.currency.readable_day`)."""
+    day = pd.Timestamp(iso_date)
+    return f"{day.day} {day.month_name()} {day.year}"
+
+
+# --- tables for the methods page ------------------------------------------------
+
+
+def search_dates(table: pd.DataFrame) -> list[str]:
+    """The distinct dates of the searches, oldest first."""
+    return sorted(table["date"].unique())
+
+
+def searches_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The searches as the methods page shows them."""
+    return pd.DataFrame(
+        {
+            "Search": table["search_id"],
+            "Date": table["date"],
+            "Source": table["source"],
+            "How it was run": table["tool"],
+            "Exact query": table["query"],
+            "Results returned": table["hits"],
+            "Study records among them": table["records_found"].fillna("none").str.replace(";", ", "),
+        }
+    )
+
+
+def registered_studies_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Every included study with a depression outcome (primary or secondary), with its registrations and status."""
+    unique = studies(table)
+    rows = unique[(unique["decision"] == "include") & (unique["depression_role"] != "none found")]
+    return pd.DataFrame(
+        {
+            "Study": rows["study"],
+            "Registry ids": rows["registry_ids"].fillna("none found").str.replace(";", ", "),
+            "Population": rows["population_group"],
+            "Design": [
+                f"{'randomized' if r.randomized == 'yes' else 'not randomized'}, {r.blinding}; comparator: {r.comparator}"
+                for r in rows.itertuples()
+            ],
+            "n": rows["n"].astype("string").fillna("not stated"),
+            "Depression outcome": rows["depression_outcome"],
+            "As outcome": rows["depression_role"],
+            "Status": rows["trial_status"].str.replace("_", " ").str.lower(),
+            "Results": rows["results"],
+            "Checked": rows["checked_on"],
+        }
+    )
+
+
+def excluded_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Every study left out, with its reason."""
+    unique = studies(table)
+    rows = unique[unique["decision"] == "exclude"]
+    return pd.DataFrame(
+        {
+            "Study": rows["study"],
+            "Registry ids": rows["registry_ids"].fillna("none found").str.replace(";", ", "),
+            "Population": rows["population_group"],
+            "Reason": rows["reason"],
+        }
+    )
+
+
+def registry_checks_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Each registry, whether the watch covers it, and when it was last checked."""
+    return pd.DataFrame(
+        {
+            "Registry or source": table["registry"],
+            "API": table["has_api"],
+            "Checked by": table["check"],
+            "Last checked": table["last_checked"].fillna("not yet checked"),
+            "How": table["how_checked"],
+        }
+    )
