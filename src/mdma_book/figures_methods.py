@@ -1,7 +1,7 @@
 """The PRISMA 2020 flow diagram of the book's search, drawn from the screening counts.
 
 A flow diagram is boxes and arrows, not data points, so it is drawn with plotly
-shapes and annotations in paper coordinates: one column of boxes that stays
+shapes and annotations in the coordinates of two hidden unit axes: one column of boxes that stays
 readable at a phone's width, the boxes of records set aside indented and dashed.
 """
 
@@ -54,8 +54,8 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
         colour = ORANGE if aside else BLUE
         fig.add_shape(
             type="rect",
-            xref="paper",
-            yref="paper",
+            xref="x",
+            yref="y",
             x0=x0,
             x1=1.0,
             y0=y_top - height,
@@ -67,8 +67,8 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
         fig.add_annotation(
             x=x0 + 0.03,
             y=y_top - height / 2,
-            xref="paper",
-            yref="paper",
+            xref="x",
+            yref="y",
             xanchor="left",
             yanchor="middle",
             align="left",
@@ -85,10 +85,10 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
             y=top,
             ax=x,
             ay=bottom,
-            xref="paper",
-            yref="paper",
-            axref="paper",
-            ayref="paper",
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
             showarrow=True,
             arrowhead=2,
             arrowwidth=1.5,
