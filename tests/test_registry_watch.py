@@ -6,7 +6,6 @@ import http.server
 import json
 import threading
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -155,4 +154,3 @@ def test_the_workflow_is_weekly_manual_and_never_edits_the_book():
     assert workflow["permissions"] == {"contents": "read", "issues": "write"}
     steps = " ".join(str(step) for step in workflow["jobs"]["watch"]["steps"])
     assert "git push" not in steps and "git commit" not in steps and "gh issue create" in steps
-

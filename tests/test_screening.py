@@ -158,7 +158,12 @@ def test_a_planted_denial_is_caught(planted):
 def test_a_denial_qualified_to_results_is_allowed_until_a_result_is_recorded(tmp_path):
     sentence = {"book/x.md": "No randomized trial in depression has reported."}
     assert screening.contradicted_sentences(sentence, screening.screening()) == []
-    path = _with(tmp_path, "screening.csv", ",RECRUITING,none found,University of Otago,anzctr2019emmac,", ",COMPLETED,published,University of Otago,anzctr2019emmac,")
+    path = _with(
+        tmp_path,
+        "screening.csv",
+        ",RECRUITING,none found,University of Otago,anzctr2019emmac,",
+        ",COMPLETED,published,University of Otago,anzctr2019emmac,",
+    )
     assert screening.contradicted_sentences(sentence, screening.screening(path))
 
 

@@ -28,7 +28,11 @@ def _boxes(flow: PrismaFlow) -> list[tuple[str, list[str], bool]]:
         ),
         (f"Records of a study already counted: {flow.duplicates}", ["set aside, kept with their study"], True),
         (f"Studies screened: {flow.screened}", ["MDMA given, depression measured or planned"], False),
-        (f"Studies excluded: {flow.excluded}", [f"{reason}: {count}" for reason, count in flow.excluded_by_reason.items()], True),
+        (
+            f"Studies excluded: {flow.excluded}",
+            [f"{reason}: {count}" for reason, count in flow.excluded_by_reason.items()],
+            True,
+        ),
         (f"Studies included: {flow.included}", ["listed with their status on this page"], False),
     ]
 
@@ -39,7 +43,10 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
     ``flow`` comes from :func:`mdma_book.screening.prisma_flow`; ``searched_on`` is
     the readable date of the search, shown in the title.
     """
-    boxes = [(heading, [w for line in lines for w in wrap(line, WRAP_CHARS).split("<br>")], aside) for heading, lines, aside in _boxes(flow)]
+    boxes = [
+        (heading, [w for line in lines for w in wrap(line, WRAP_CHARS).split("<br>")], aside)
+        for heading, lines, aside in _boxes(flow)
+    ]
     heights_px = [BOX_PADDING_PX * 2 + LINE_HEIGHT_PX * (1 + len(lines)) for _, lines, _ in boxes]
     top_margin, bottom_margin = 90, 20
     plot_px = sum(heights_px) + ARROW_PX * (len(boxes) - 1)

@@ -70,7 +70,9 @@ class Changes:
 
 
 def _get_json(url: str) -> dict:
-    request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "mdma-book-registry-watch"})
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/json", "User-Agent": "mdma-book-registry-watch"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             return json.load(response)
@@ -122,7 +124,9 @@ def screened_studies(screening_csv: Path) -> dict[str, dict[str, str]]:
     with screening_csv.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             for nct_id in NCT_RE.findall(row.get("registry_ids") or ""):
-                recorded.setdefault(nct_id, {"status": row["trial_status"], "results": row["results"], "study": row["study"]})
+                recorded.setdefault(
+                    nct_id, {"status": row["trial_status"], "results": row["results"], "study": row["study"]}
+                )
     return recorded
 
 
@@ -159,12 +163,21 @@ def report_markdown(changes: Changes, recorded: dict[str, dict[str, str]], total
     if not changes:
         return "\n".join([*lines, "No new registration, status change, posted result or vanished study."]) + "\n"
     sections = (
-        ("New registrations (not in screening.csv)", [f"- {link(s.nct_id)}: {s.title} ({s.status})" for s in changes.new]),
+        (
+            "New registrations (not in screening.csv)",
+            [f"- {link(s.nct_id)}: {s.title} ({s.status})" for s in changes.new],
+        ),
         (
             "Status changes",
-            [f"- {link(s.nct_id)} ({recorded[s.nct_id]['study']}): {was} -> {s.status}" for s, was in changes.status_changed],
+            [
+                f"- {link(s.nct_id)} ({recorded[s.nct_id]['study']}): {was} -> {s.status}"
+                for s, was in changes.status_changed
+            ],
         ),
-        ("Results posted", [f"- {link(s.nct_id)} ({recorded[s.nct_id]['study']}): {s.title}" for s in changes.results_posted]),
+        (
+            "Results posted",
+            [f"- {link(s.nct_id)} ({recorded[s.nct_id]['study']}): {s.title}" for s in changes.results_posted],
+        ),
         (
             "No longer returned by the query (withdrawn from the registry, renamed, or no longer matching)",
             [f"- {link(n)} ({recorded[n]['study']})" for n in changes.vanished],

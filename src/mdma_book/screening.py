@@ -22,7 +22,14 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from mdma_book.evidence import ROW_CHECK_COLUMNS, DataValidationError, _sourced_columns, bibliography_keys, load_table, row_lines
+from mdma_book.evidence import (
+    ROW_CHECK_COLUMNS,
+    DataValidationError,
+    _sourced_columns,
+    bibliography_keys,
+    load_table,
+    row_lines,
+)
 from mdma_book.paths import data_dir
 
 #: Registry identifiers the screening file accepts, one pattern per registry.
@@ -74,14 +81,18 @@ def searches_schema() -> pa.DataFrameSchema:
     """Schema of ``data/searches.csv``: every search with its date, exact query and number of hits."""
     return pa.DataFrameSchema(
         {
-            "search_id": pa.Column(str, pa.Check.str_matches(r"^S\d{2}$", error="search_id must be S and two digits"), unique=True),
+            "search_id": pa.Column(
+                str, pa.Check.str_matches(r"^S\d{2}$", error="search_id must be S and two digits"), unique=True
+            ),
             "date": pa.Column(str, pa.Check.str_matches(DATE_RE, error="date must be YYYY-MM-DD")),
             "source": pa.Column(str, pa.Check.str_length(min_value=3)),
             "tool": pa.Column(str, pa.Check.str_length(min_value=3)),
             "query": pa.Column(str, pa.Check.str_length(min_value=3)),
             "hits": pa.Column(int, pa.Check.ge(0, error="hits must be 0 or more"), coerce=True),
             "records_found": pa.Column(
-                str, pa.Check.str_matches(r"^SR\d{2}(?:;SR\d{2})*$", error="records_found lists SR ids separated by ;"), nullable=True
+                str,
+                pa.Check.str_matches(r"^SR\d{2}(?:;SR\d{2})*$", error="records_found lists SR ids separated by ;"),
+                nullable=True,
             ),
             "note": pa.Column(str, nullable=True),
         },
@@ -97,7 +108,9 @@ def screening_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
 
     return pa.DataFrameSchema(
         {
-            "record_id": pa.Column(str, pa.Check.str_matches(r"^SR\d{2}$", error="record_id must be SR and two digits"), unique=True),
+            "record_id": pa.Column(
+                str, pa.Check.str_matches(r"^SR\d{2}$", error="record_id must be SR and two digits"), unique=True
+            ),
             "study": pa.Column(str, pa.Check.str_length(min_value=2)),
             "registry_ids": pa.Column(
                 str,
@@ -153,7 +166,9 @@ def registry_checks_schema() -> pa.DataFrameSchema:
             "registry": pa.Column(str, unique=True),
             "has_api": pa.Column(str, pa.Check.isin(["yes", "no"], error="has_api must be yes or no")),
             "check": pa.Column(str, pa.Check.isin(["weekly registry watch", "manual"], error="check not known")),
-            "last_checked": pa.Column(str, pa.Check.str_matches(DATE_RE, error="last_checked must be YYYY-MM-DD"), nullable=True),
+            "last_checked": pa.Column(
+                str, pa.Check.str_matches(DATE_RE, error="last_checked must be YYYY-MM-DD"), nullable=True
+            ),
             "how_checked": pa.Column(str, pa.Check.str_length(min_value=5)),
             "note": pa.Column(str, nullable=True),
         },
@@ -181,7 +196,9 @@ def screening(path: Path | None = None, searches_path: Path | None = None) -> pd
     for line, cell in zip(row_lines(table), table["found_by"], strict=True):
         unknown = sorted(set(cell.split(";")) - known)
         if unknown:
-            raise DataValidationError(f"{path}, line {line}, column 'found_by': names no search in searches.csv ({unknown})")
+            raise DataValidationError(
+                f"{path}, line {line}, column 'found_by': names no search in searches.csv ({unknown})"
+            )
     return table
 
 
@@ -193,7 +210,11 @@ def registry_checks(path: Path | None = None) -> pd.DataFrame:
 def studies(table: pd.DataFrame) -> pd.DataFrame:
     """One row per study: its first record, with every registry id of the study joined."""
     first = table.drop_duplicates("study").set_index("study")
-    ids = table.dropna(subset=["registry_ids"]).groupby("study")["registry_ids"].agg(lambda v: ";".join(dict.fromkeys(";".join(v).split(";"))))
+    ids = (
+        table.dropna(subset=["registry_ids"])
+        .groupby("study")["registry_ids"]
+        .agg(lambda v: ";".join(dict.fromkeys(";".join(v).split(";"))))
+    )
     first["registry_ids"] = ids.reindex(first.index)
     return first.reset_index()
 
@@ -227,7 +248,9 @@ def prisma_flow(table: pd.DataFrame) -> PrismaFlow:
     unique = studies(table)
     excluded = unique[unique["decision"] == "exclude"]["reason"].value_counts()
     return PrismaFlow(
-        records_by_source={source: int(by_source.get(source, 0)) for source in RECORD_SOURCES if by_source.get(source, 0)},
+        records_by_source={
+            source: int(by_source.get(source, 0)) for source in RECORD_SOURCES if by_source.get(source, 0)
+        },
         duplicates=len(table) - len(unique),
         screened=len(unique),
         excluded_by_reason={reason: int(count) for reason, count in excluded.items()},
