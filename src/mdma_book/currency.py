@@ -164,10 +164,10 @@ def _add_checked_date(app, doctree) -> None:
     paragraph = nodes.paragraph(classes=["mdma-evidence-checked"])
     paragraph += nodes.strong(text="Evidence last checked: ")
     paragraph += nodes.Text(f"{readable_day(checked_on)} ({scope}). ")
-    for target, text, after in (
-        ("changes", "What changed", " · "),
-        ("methods", "How this book finds its evidence", ""),
-    ):
+    links = [("changes", "What changed", "")]
+    if docname != "book/methods":  # every other page links the search behind its evidence
+        links = [("changes", "What changed", " · "), ("methods", "How this book finds its evidence", "")]
+    for target, text, after in links:
         link = pending_xref("", refdomain="std", reftype="ref", reftarget=target, refexplicit=True, refwarn=True)
         link += nodes.inline(text=text)
         paragraph += link
