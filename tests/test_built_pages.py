@@ -84,3 +84,20 @@ def test_the_references_page_shows_no_working_notes(built_html):
     for note in ("recollection", "do not use", "unverified", "not verified", "article header"):
         assert note not in page, note
     assert "retracted:" in page  # a retraction is the one note readers must see
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in toc_pages() if p.removesuffix(".html") not in currency.UNDATED_PAGES | {"book/methods"}]
+)
+def test_each_evidence_date_links_the_methods_appendix(built_html, page):
+    raw = (built_html / page).read_text(encoding="utf-8")
+    start = raw.find("mdma-evidence-checked")
+    line = raw[start : raw.find("</p>", start)]
+    assert "methods.html" in line and "How this book finds its evidence" in line, page
+
+
+def test_the_methods_page_lists_emmac_and_draws_the_flow(built_html):
+    page = _text(built_html, "book/methods.html")
+    assert "ACTRN12619001334190" in page and "EudraCT 2021-000805-26" in page
+    raw = (built_html / "book/methods.html").read_text(encoding="utf-8")
+    assert "mdma-figure" in raw and "Records identified" in raw

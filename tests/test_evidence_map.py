@@ -80,7 +80,7 @@ def test_mdma_has_its_own_lane_with_its_only_depression_study(figure):
     assert [row for t in mdma for row in t.meta["row_ids"]] == ["EM01"]
     assert {t.meta["number_kind"] for t in mdma} == {"within_group_change"}
     title = figure.layout.annotations[0].text.replace("<br>", " ")
-    assert "no controlled trial in depression" in title and "open-label" in title
+    assert "no reported controlled trial in depression" in title and "open-label" in title
     note = next(a for a in figure.layout.annotations if a.name == "mdma_ptsd_note")
     assert "not clearly different" in note.text.replace("<br>", " ") and "preprint" in note.text
 

@@ -164,9 +164,15 @@ def _add_checked_date(app, doctree) -> None:
     paragraph = nodes.paragraph(classes=["mdma-evidence-checked"])
     paragraph += nodes.strong(text="Evidence last checked: ")
     paragraph += nodes.Text(f"{readable_day(checked_on)} ({scope}). ")
-    link = pending_xref("", refdomain="std", reftype="ref", reftarget="changes", refexplicit=True, refwarn=True)
-    link += nodes.inline(text="What changed")
-    paragraph += link
+    links = [("changes", "What changed", "")]
+    if docname != "book/methods":  # every other page links the search behind its evidence
+        links = [("changes", "What changed", " · "), ("methods", "How this book finds its evidence", "")]
+    for target, text, after in links:
+        link = pending_xref("", refdomain="std", reftype="ref", reftarget=target, refexplicit=True, refwarn=True)
+        link += nodes.inline(text=text)
+        paragraph += link
+        if after:
+            paragraph += nodes.Text(after)
     title_index = section.first_child_matching_class(nodes.title)
     section.insert(0 if title_index is None else title_index + 1, paragraph)
 

@@ -72,6 +72,7 @@ BOOK_SECTIONS = (
     "conclusion",
     "references",
     "claims",
+    "methods",
 )
 
 

@@ -35,7 +35,7 @@ from mdma_book.evidence import (
 from mdma_book.paths import data_dir
 from mdma_book.theme import BOOK_TEMPLATE, NEUTRAL_COLOUR
 
-INDICATIONS = ("MDD", "TRD", "depressive symptoms in PTSD trials")
+INDICATIONS = ("MDD", "TRD", "depressive symptoms in PTSD trials", "depressive or anxiety symptoms in advanced cancer")
 BLINDING = ("double-blind", "open-label", "rater-blinded open-label", "none")
 NUMBER_KINDS = {
     "controlled_difference": "a difference from a control group",
@@ -144,7 +144,7 @@ def regulatory_status(path: Path | None = None) -> pd.DataFrame:
 #: content is deliberate; the builder refuses a lane that mixes kinds of number or units.
 LANES = {
     "mdma": (
-        "<b>MDMA-assisted therapy</b>: no controlled trial in depression; one open-label study of {n} people",
+        "<b>MDMA-assisted therapy</b>: no reported controlled trial in depression; one open-label study of {n} people",
         "Change in MADRS within the one treated group (points; no control)",
         ("EM01",),
     ),
@@ -376,9 +376,14 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
+#: Counts listed under the figure's numbers, not drawn: the registered randomized MDMA trial with a
+#: depression primary outcome (EMMAC), and the esketamine licensing trials a critical review counts as negative.
+CONTEXT_ROWS = ("EM33", "EM34")
+
+
 def evidence_base_table(table: pd.DataFrame) -> pd.DataFrame:
     """The text alternative: every number in the map with its kind, label and source, in the figure's order."""
-    order = [row_id for lane in LANES.values() for row_id in lane[2]] + [MDMA_PTSD_ROW]
+    order = [row_id for lane in LANES.values() for row_id in lane[2]] + [MDMA_PTSD_ROW, *CONTEXT_ROWS]
     rows = table.set_index("row_id").loc[order].reset_index()
     return pd.DataFrame(
         {

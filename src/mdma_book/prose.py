@@ -73,9 +73,13 @@ def glue_all(numbers: dict[str, object]) -> None:
         glue(name, html_table(value) if isinstance(value, pd.DataFrame) else value, display=False)
 
 
-def _interval(estimate, digits: int = 2) -> str:
-    text = f"{estimate.value:.{digits}f} (95% CI {estimate.low:.{digits}f} to {estimate.high:.{digits}f})"
+def _interval(estimate, digits: int = 2, level: str = "95% CI", after: str = "") -> str:
+    text = f"{estimate.value:.{digits}f} ({level} {estimate.low:.{digits}f} to {estimate.high:.{digits}f}{after})"
     return text.replace("-", "\u2212")
+
+
+#: Kvam 2025's abstract gives an interval without its level (s.e. 2.4, n = 12), so none is claimed.
+KVAM_INTERVAL = {"level": "CI", "after": ", level not stated in the abstract"}
 
 
 def _number(value: float) -> str:
@@ -169,7 +173,7 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
     # Intervals printed to the precision of their source.
     change = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
     numbers["kvam_madrs_change"] = _interval(
-        stats.Estimate(change["value"], change["ci_low"], change["ci_high"]), digits=1
+        stats.Estimate(change["value"], change["ci_low"], change["ci_high"]), digits=1, **KVAM_INTERVAL
     )
     numbers["kvam_madrs_after"] = _number(
         round(reported(values, "Kvam 2025 (MDD)", "madrs_baseline_mean")["value"] + change["value"], 1)
@@ -342,6 +346,9 @@ def update_numbers(values: pd.DataFrame) -> dict[str, str]:
         "oslo_episode_max_years": value("Oslo MDD study (eligibility)", "current_episode_max_years", "all"),
         "borgogna_depression_g": interval("Borgogna 2026 meta-analysis (preprint)", "depression_g", "MDMA vs control"),
         "faresotero_ptsd_smd": interval("Fares-Otero 2026 meta-analysis", "ptsd_smd", "MDMA vs control"),
+        "colcott_phase3_ae_or": interval(
+            "Colcott 2024 meta-analysis", "any_adverse_event_or", "Phase 3: MDMA-assisted vs placebo-assisted therapy"
+        ),
         "young_adult_study_n": value("Ostfold young-adult MDD study (planned)", "planned_participants", "all"),
         "young_adult_age_min": value("Ostfold young-adult MDD study (planned)", "age_min_years", "all"),
         "young_adult_age_max": value("Ostfold young-adult MDD study (planned)", "age_max_years", "all"),
@@ -364,15 +371,15 @@ def evidence_map_numbers(em: pd.DataFrame) -> dict[str, str]:
 
     rows = em.set_index("row_id")
 
-    def estimate(row_id: str, digits: int = 1) -> str:
+    def estimate(row_id: str, digits: int = 1, **label) -> str:
         row = rows.loc[row_id]
         if pd.isna(row["ci_low"]):
             return _number(row["estimate"])
-        return _interval(stats.Estimate(row["estimate"], row["ci_low"], row["ci_high"]), digits=digits)
+        return _interval(stats.Estimate(row["estimate"], row["ci_low"], row["ci_high"]), digits=digits, **label)
 
     return {
         "em_kvam_n": _number(rows.loc["EM01", "participants"]),
-        "em_kvam_change": estimate("EM01"),
+        "em_kvam_change": estimate("EM01", **KVAM_INTERVAL),
         "em_raison_difference": estimate("EM10"),
         "em_borgogna_g": estimate("EM05", digits=2),
         "em_hsu_psychedelic_placebo": estimate("EM30"),

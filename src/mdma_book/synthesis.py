@@ -287,7 +287,7 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
                 "Relative effect (95% CI)": f"RR {_fmt(a['risk_ratio'])}",
                 "With placebo-assisted therapy": f"{a['per100_control']:.0f} per 100",
                 "With MDMA-assisted therapy (95% CI)": f"{a['per100_mdma']:.0f} per 100 ({a['per100_mdma_low']:.0f} to {a['per100_mdma_high']:.0f}{'*' if a['capped'] else ''})",
-                "Trials (participants)": f"{a['k']} ({a['participants']})",
+                "Trials (participants)": f"{a['k']} ({a['participants']} completers)",
                 "id": outcome_id,
             }
         )
@@ -308,11 +308,12 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
     rows.append(
         {
             "Outcome": "Major depression: change in MADRS score (open-label, no control group)",
-            "Relative effect (95% CI)": f"No comparison group; mean change {madrs['value']:.1f} points ({madrs['ci_low']:.1f} to {madrs['ci_high']:.1f})".replace(
+            "Relative effect (95% CI)": "not estimable: no comparison group",
+            "With placebo-assisted therapy": "no control group",
+            # A within-group change, not an effect: its interval's level is not stated in the abstract.
+            "With MDMA-assisted therapy (95% CI)": f"mean change {madrs['value']:.1f} points (CI {madrs['ci_low']:.1f} to {madrs['ci_high']:.1f}, level not stated)".replace(
                 "-", "\u2212"
             ),
-            "With placebo-assisted therapy": "no control group",
-            "With MDMA-assisted therapy (95% CI)": "not estimable",
             "Trials (participants)": f"1 ({int(people['value'])})",
             "id": "depression_mdd_open_label",
         }
@@ -344,7 +345,7 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
             "Relative effect (95% CI)": f"OR {_fmt(stats.Estimate(any_ae['value'], any_ae['ci_low'], any_ae['ci_high']))}",
             "With placebo-assisted therapy": "not reported in the source read",
             "With MDMA-assisted therapy (95% CI)": "more common; mostly mild or moderate and short-lived",
-            "Trials (participants)": f"2 ({int(randomized['value'].sum())} randomized)",
+            "Trials (participants)": f"2 ({int(randomized['value'].sum())} randomized; inferred, not stated in the abstract)",
             "id": "any_adverse_event",
         }
     ]

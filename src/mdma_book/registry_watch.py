@@ -1,0 +1,229 @@
+"""Weekly watch of ClinicalTrials.gov for MDMA studies with a depression or mood outcome.
+
+Queries the registry's public API v2 (keyless, paged JSON), compares what it
+returns with ``data/screening.csv`` and reports what is new or changed: a new
+registration, a status change, results posted, or a study the query no longer
+returns. It only reports, for a person to review; it never edits the book. When
+the API cannot be reached it says so and exits 0, so a registry outage never
+fails the weekly run.
+
+Standard library only (urllib, json, csv): it runs in CI with a bare Python, and
+the tests serve recorded responses from a local ``http.server``. The PyPI
+clients for this API hard-code their base URL and call the network in their
+constructor, which would make offline tests impossible (see
+``shared/research/registry-watch-notes.md``).
+
+Run as ``python -m mdma_book.registry_watch --help`` (with ``src`` on the path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+API_URL = "https://clinicaltrials.gov/api/v2/studies"
+#: Any name of the drug, searched in the interventions.
+INTERVENTION_QUERY = 'MDMA OR midomafetamine OR "3,4-methylenedioxymethamphetamine" OR methylenedioxymethamphetamine'
+#: Depression or mood, searched anywhere in the record (conditions, outcomes, descriptions).
+DEPRESSION_QUERY = "depression OR depressive OR mood OR MADRS OR BDI"
+FIELDS = "NCTId,BriefTitle,OverallStatus,HasResults,LastUpdatePostDate"
+PAGE_SIZE = 100
+MAX_PAGES = 50  # a guard against a paging loop; 5,000 studies is far above any plausible count
+TIMEOUT_SECONDS = 30
+NCT_RE = re.compile(r"NCT\d{8}")
+
+
+class RegistryUnavailable(RuntimeError):
+    """The API could not be reached or did not answer in the documented shape."""
+
+
+@dataclass(frozen=True)
+class Study:
+    """What the watch compares for one registration."""
+
+    nct_id: str
+    title: str
+    status: str
+    has_results: bool
+
+
+@dataclass
+class Changes:
+    """Differences between the registry and the screening file."""
+
+    new: list[Study] = field(default_factory=list)
+    status_changed: list[tuple[Study, str]] = field(default_factory=list)  # (study now, status in screening.csv)
+    results_posted: list[Study] = field(default_factory=list)
+    vanished: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.status_changed or self.results_posted or self.vanished)
+
+
+def _get_json(url: str) -> dict:
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/json", "User-Agent": "mdma-book-registry-watch"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        raise RegistryUnavailable(f"HTTP {error.code} from {url}") from error
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        raise RegistryUnavailable(f"cannot reach {url}: {error}") from error
+    except json.JSONDecodeError as error:
+        raise RegistryUnavailable(f"the answer from {url} is not JSON: {error}") from error
+
+
+def _study(record: dict) -> Study:
+    protocol = record["protocolSection"]
+    return Study(
+        nct_id=protocol["identificationModule"]["nctId"],
+        title=protocol["identificationModule"].get("briefTitle", ""),
+        status=protocol["statusModule"].get("overallStatus", "UNKNOWN"),
+        has_results=bool(record.get("hasResults", False)),
+    )
+
+
+def fetch_studies(api_url: str = API_URL) -> dict[str, Study]:
+    """All studies the query returns, following ``nextPageToken`` from page to page, by NCT id."""
+    params = {
+        "query.intr": INTERVENTION_QUERY,
+        "query.term": DEPRESSION_QUERY,
+        "fields": FIELDS,
+        "pageSize": str(PAGE_SIZE),
+        "countTotal": "true",
+        "format": "json",
+    }
+    studies: dict[str, Study] = {}
+    for _ in range(MAX_PAGES):
+        page = _get_json(f"{api_url}?{urllib.parse.urlencode(params)}")
+        try:
+            studies.update((s.nct_id, s) for s in map(_study, page["studies"]))
+        except (KeyError, TypeError) as error:
+            raise RegistryUnavailable(f"the answer is not in the documented shape (missing {error})") from error
+        token = page.get("nextPageToken")
+        if not token:
+            return studies
+        params["pageToken"] = token
+    raise RegistryUnavailable(f"more than {MAX_PAGES} pages; stopped")
+
+
+def screened_studies(screening_csv: Path) -> dict[str, dict[str, str]]:
+    """ClinicalTrials.gov registrations in ``screening.csv``: NCT id -> its status and results as recorded."""
+    recorded = {}
+    with screening_csv.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for nct_id in NCT_RE.findall(row.get("registry_ids") or ""):
+                recorded.setdefault(
+                    nct_id, {"status": row["trial_status"], "results": row["results"], "study": row["study"]}
+                )
+    return recorded
+
+
+def compare(registry: dict[str, Study], recorded: dict[str, dict[str, str]]) -> Changes:
+    """What the registry shows that ``screening.csv`` does not."""
+    changes = Changes()
+    for nct_id, study in sorted(registry.items()):
+        if nct_id not in recorded:
+            changes.new.append(study)
+            continue
+        was = recorded[nct_id]
+        if study.status != was["status"]:
+            changes.status_changed.append((study, was["status"]))
+        if study.has_results and "posted" not in was["results"]:
+            changes.results_posted.append(study)
+    changes.vanished = sorted(set(recorded) - set(registry))
+    return changes
+
+
+def report_markdown(changes: Changes, recorded: dict[str, dict[str, str]], total: int) -> str:
+    """The report a person reads: what changed, each with its registry link; nothing is changed in the book."""
+
+    def link(nct_id: str) -> str:
+        return f"[{nct_id}](https://clinicaltrials.gov/study/{nct_id})"
+
+    lines = [
+        "# Registry watch: ClinicalTrials.gov",
+        "",
+        f"The query returned {total} studies of MDMA mentioning depression or mood. "
+        "Compared with `data/screening.csv`. Review each item and, if it matters, update the screening file "
+        "and the book by hand; this watch changes nothing itself.",
+        "",
+    ]
+    if not changes:
+        return "\n".join([*lines, "No new registration, status change, posted result or vanished study."]) + "\n"
+    sections = (
+        (
+            "New registrations (not in screening.csv)",
+            [f"- {link(s.nct_id)}: {s.title} ({s.status})" for s in changes.new],
+        ),
+        (
+            "Status changes",
+            [
+                f"- {link(s.nct_id)} ({recorded[s.nct_id]['study']}): {was} -> {s.status}"
+                for s, was in changes.status_changed
+            ],
+        ),
+        (
+            "Results posted",
+            [f"- {link(s.nct_id)} ({recorded[s.nct_id]['study']}): {s.title}" for s in changes.results_posted],
+        ),
+        (
+            "No longer returned by the query (withdrawn from the registry, renamed, or no longer matching)",
+            [f"- {link(n)} ({recorded[n]['study']})" for n in changes.vanished],
+        ),
+    )
+    for heading, items in sections:
+        if items:
+            lines += [f"## {heading}", "", *items, ""]
+    return "\n".join(lines)
+
+
+def unavailable_markdown(error: RegistryUnavailable) -> str:
+    return (
+        "# Registry watch: ClinicalTrials.gov\n\n"
+        f"The API could not be read this week: {error}. No comparison was made; the next scheduled run will try again.\n"
+    )
+
+
+def _append(path_variable: str, text: str) -> None:
+    path = os.environ.get(path_variable)
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Compare, write the report (and the GitHub step summary and outputs); always return 0."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--screening", type=Path, default=Path("data/screening.csv"))
+    parser.add_argument("--report", type=Path, default=Path("registry-watch-report.md"))
+    parser.add_argument("--api-url", default=os.environ.get("REGISTRY_WATCH_API_URL", API_URL))
+    args = parser.parse_args(argv)
+    recorded = screened_studies(args.screening)
+    try:
+        registry = fetch_studies(args.api_url)
+    except RegistryUnavailable as error:
+        text, outcome = unavailable_markdown(error), "unavailable"
+    else:
+        changes = compare(registry, recorded)
+        text, outcome = report_markdown(changes, recorded, len(registry)), "changes" if changes else "no-changes"
+    args.report.write_text(text, encoding="utf-8")
+    _append("GITHUB_STEP_SUMMARY", text)
+    _append("GITHUB_OUTPUT", f"outcome={outcome}\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

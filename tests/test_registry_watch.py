@@ -1,0 +1,156 @@
+"""The registry watch, offline: recorded API v2 responses served from 127.0.0.1, never the network."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import urllib.parse
+
+import pytest
+from conftest import ROOT
+
+from mdma_book import registry_watch
+
+FIXTURES = ROOT / "tests" / "fixtures" / "registry_watch"
+SCREENING = FIXTURES / "screening.csv"
+
+
+class _Registry(http.server.BaseHTTPRequestHandler):
+    """Answers /api/v2/studies with the scenario's recorded pages, chosen by pageToken."""
+
+    scenario: dict[str | None, str | int] = {}
+    requests: list[dict[str, list[str]]] = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        url = urllib.parse.urlparse(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        type(self).requests.append(query)
+        answer = self.scenario.get((query.get("pageToken") or [None])[0])
+        if url.path != "/api/v2/studies" or answer is None:
+            self.send_error(404)
+        elif isinstance(answer, int):
+            self.send_error(answer)
+        else:
+            body = (FIXTURES / answer).read_bytes() if answer.endswith(".json") else answer.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def registry():
+    """A local API on 127.0.0.1; set ``.scenario`` to {pageToken: fixture file, status code or raw text}."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Registry)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Registry.requests = []
+    yield server, f"http://127.0.0.1:{server.server_address[1]}/api/v2/studies"
+    server.shutdown()
+    server.server_close()
+
+
+def _run(registry, scenario, tmp_path, monkeypatch) -> tuple[str, str, str]:
+    server, url = registry
+    _Registry.scenario = scenario
+    summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+    report = tmp_path / "report.md"
+    code = registry_watch.main(["--screening", str(SCREENING), "--report", str(report), "--api-url", url])
+    assert code == 0
+    return report.read_text(), summary.read_text(), output.read_text()
+
+
+UNCHANGED = {None: "unchanged_page1.json", "page2": "unchanged_page2.json"}
+
+
+def test_paging_follows_next_page_token_and_an_empty_diff_says_so(registry, tmp_path, monkeypatch):
+    report, summary, output = _run(registry, UNCHANGED, tmp_path, monkeypatch)
+    assert [q.get("pageToken") for q in _Registry.requests] == [None, ["page2"]]
+    assert "returned 3 studies" in report and "No new registration" in report
+    assert summary == report and output == "outcome=no-changes\n"
+
+
+def test_the_query_asks_for_mdma_and_depression_in_the_documented_parameters(registry, tmp_path, monkeypatch):
+    _run(registry, UNCHANGED, tmp_path, monkeypatch)
+    first = _Registry.requests[0]
+    assert "MDMA" in first["query.intr"][0] and "depression" in first["query.term"][0]
+    assert first["format"] == ["json"] and first["countTotal"] == ["true"]
+
+
+def test_a_status_change_is_reported(registry, tmp_path, monkeypatch):
+    report, _, output = _run(registry, {None: "status_change.json"}, tmp_path, monkeypatch)
+    assert "## Status changes" in report and "NCT03537014) (MAPP1)" in report and "COMPLETED -> TERMINATED" in report
+    assert output == "outcome=changes\n"
+
+
+def test_posted_results_are_reported_once(registry, tmp_path, monkeypatch):
+    report, _, _ = _run(registry, {None: "results_posted.json"}, tmp_path, monkeypatch)
+    assert "## Results posted" in report and "NCT02427568" in report
+    # MAPP2's results are already recorded as posted, so they are not news.
+    assert "NCT04077437" not in report
+
+
+def test_a_new_registration_is_reported(registry, tmp_path, monkeypatch):
+    report, _, _ = _run(registry, {None: "new_study.json"}, tmp_path, monkeypatch)
+    assert "## New registrations" in report and "NCT09999999" in report and "NOT_YET_RECRUITING" in report
+
+
+def test_a_vanished_study_is_reported(registry, tmp_path, monkeypatch):
+    report, _, _ = _run(registry, {None: "vanished.json"}, tmp_path, monkeypatch)
+    assert "## No longer returned" in report and "NCT02427568) (Wolfson 2020)" in report
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [500, 503, "this is not json", "not_documented_shape.json"],
+    ids=["server-error", "unavailable", "not-json", "wrong-shape"],
+)
+def test_an_api_failure_is_reported_and_exits_zero(registry, tmp_path, monkeypatch, answer):
+    report, summary, output = _run(registry, {None: answer}, tmp_path, monkeypatch)
+    assert "could not be read this week" in report and summary == report
+    assert output == "outcome=unavailable\n"
+
+
+def test_an_unreachable_api_is_reported_and_exits_zero(tmp_path, monkeypatch):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Registry)
+    port = server.server_address[1]
+    server.server_close()  # nothing listens on this port now
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("GITHUB_OUTPUT", raising=False)
+    report = tmp_path / "report.md"
+    url = f"http://127.0.0.1:{port}/api/v2/studies"
+    assert registry_watch.main(["--screening", str(SCREENING), "--report", str(report), "--api-url", url]) == 0
+    assert "could not be read" in report.read_text()
+
+
+def test_the_watch_reads_every_registration_of_the_real_screening_file():
+    recorded = registry_watch.screened_studies(ROOT / "data" / "screening.csv")
+    assert {"NCT03537014", "NCT04077437"} <= set(recorded)
+    assert all(v["status"] for v in recorded.values())
+
+
+def test_the_fixtures_are_in_the_documented_shape():
+    for path in FIXTURES.glob("*.json"):
+        body = json.loads(path.read_text())
+        if path.name == "not_documented_shape.json":
+            continue
+        for study in body["studies"]:
+            assert study["protocolSection"]["identificationModule"]["nctId"].startswith("NCT")
+            assert "overallStatus" in study["protocolSection"]["statusModule"]
+
+
+def test_the_workflow_is_weekly_manual_and_never_edits_the_book():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "registry-watch.yml").read_text())
+    triggers = workflow[True]  # YAML reads the key `on` as True
+    assert "schedule" in triggers and "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
+    steps = " ".join(str(step) for step in workflow["jobs"]["watch"]["steps"])
+    assert "git push" not in steps and "git commit" not in steps and "gh issue create" in steps
