@@ -22,7 +22,7 @@ from mdma_book.evidence import (
     bibliography_keys,
     load_table,
 )
-from mdma_book.paths import data_dir
+from mdma_book.paths import REPO_ROOT, data_dir
 from mdma_book.safe_text import myst
 
 #: Kinds of change the "What changed" page lists, in the order it explains them.
@@ -48,19 +48,31 @@ def _date_column() -> pa.Column:
     )
 
 
+def _is_page(page: str) -> bool:
+    return (REPO_ROOT / f"{page}.md").is_file()
+
+
 def evidence_checked_schema() -> pa.DataFrameSchema:
     """Schema of ``evidence_checked.csv``: one row per page whose evidence is dated."""
     return pa.DataFrameSchema(
         {
             "page": pa.Column(
                 str,
-                pa.Check.str_matches(r"^book/[a-z0-9-]+$", error="page must be a document name like book/03-evidence"),
+                [
+                    pa.Check.str_matches(
+                        r"^book/[a-z0-9-]+$", error="page must be a document name like book/03-evidence"
+                    ),
+                    pa.Check(
+                        _is_page, element_wise=True, error="page is not a page of the book (no such file in book/)"
+                    ),
+                ],
                 unique=True,
             ),
             "checked_on": _date_column(),
             "scope": pa.Column(str, pa.Check.str_length(min_value=5)),
         },
         strict=True,
+        name="evidence_checked",
     )
 
 
@@ -78,6 +90,7 @@ def changelog_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "source_keys": pa.Column(str, _key_list_check(bib_keys)),
         },
         strict=True,
+        name="changelog",
     )
 
 
@@ -95,6 +108,7 @@ def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             **_sourced_columns(bib_keys),
         },
         strict=True,
+        name="access",
     )
 
 
