@@ -66,7 +66,6 @@ def evidence_checked_schema() -> pa.DataFrameSchema:
                         _is_page, element_wise=True, error="page is not a page of the book (no such file in book/)"
                     ),
                 ],
-                unique=True,
             ),
             "checked_on": _date_column(),
             "scope": pa.Column(str, pa.Check.str_length(min_value=5)),
@@ -98,7 +97,7 @@ def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``access.csv``: where, and how, MDMA can be given outside research, by region."""
     return pa.DataFrameSchema(
         {
-            "region": pa.Column(str, pa.Check.str_length(min_value=2), unique=True),
+            "region": pa.Column(str, pa.Check.str_length(min_value=2)),
             "access": pa.Column(str, pa.Check.str_length(min_value=3)),
             "as_of": _date_column(),
             "statement": pa.Column(str, pa.Check.str_length(min_value=20)),

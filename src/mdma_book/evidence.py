@@ -184,7 +184,6 @@ def dichotomous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             **_sourced_columns(bib_keys),
         },
         checks=[_events_check()],
-        unique=["study", "arm", "outcome", "timepoint_weeks"],
         strict=True,
         name="dichotomous_outcomes",
     )
@@ -203,7 +202,6 @@ def continuous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "sd": pa.Column(float, pa.Check.gt(0, error="sd must be above 0"), nullable=True, coerce=True),
             **_sourced_columns(bib_keys),
         },
-        unique=["study", "arm", "measure", "statistic", "timepoint_weeks"],
         strict=True,
         name="continuous_outcomes",
     )
@@ -252,7 +250,6 @@ def reported_values_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             percent_check(("value", "ci_low", "ci_high")),
             not_above_check("k_studies", "participants"),
         ],
-        unique=["study", "arm", "measure"],
         strict=True,
         name="reported_values",
     )
@@ -262,7 +259,7 @@ def trials_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``trials.csv``: one row per randomized trial, its design and comparator."""
     return pa.DataFrameSchema(
         {
-            "study": pa.Column(str, unique=True),
+            "study": pa.Column(str),
             "phase": pa.Column(int, pa.Check.isin([2, 3]), coerce=True),
             "year": pa.Column(int, pa.Check.in_range(1990, 2030), coerce=True),
             "population": pa.Column(str),
@@ -291,7 +288,7 @@ def claims_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``claims.csv``: the source article's claims, each with a verdict."""
     return pa.DataFrameSchema(
         {
-            "claim_id": pa.Column(str, pa.Check.str_matches(r"^[CR]\d{2}$"), unique=True),
+            "claim_id": pa.Column(str, pa.Check.str_matches(r"^[CR]\d{2}$")),
             "kind": pa.Column(str, pa.Check.isin(["claim", "reference"])),
             "article_section": pa.Column(str),
             "claim": pa.Column(str, pa.Check.str_length(min_value=10)),
@@ -331,7 +328,6 @@ def certainty_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
                 pa.Check.isin(
                     datapackage.enum("certainty", "outcome_id"), error="outcome_id is not an outcome the book grades"
                 ),
-                unique=True,
             ),
             "start": pa.Column(
                 str,
@@ -410,9 +406,12 @@ def _describe_failures(path: Path, errors: SchemaErrors, lines: list[int]) -> st
         if check == "multiple_fields_uniqueness":
             if any(key[0] == 0 for key in found):
                 continue  # a missing column makes every row look alike
+            key = errors.schema.unique
             column, message, value = (
-                "+".join(errors.schema.unique),
-                "repeats another row (together these must be unique)",
+                "+".join(key),
+                "repeats another row (together these must be unique)"
+                if len(key) > 1
+                else "repeats another row's value",
                 None,
             )
         line = 0 if pd.isna(case.index) else lines[int(case.index)]

@@ -58,9 +58,7 @@ def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     text = pa.Column(str, pa.Check.str_length(min_value=1))
     return pa.DataFrameSchema(
         {
-            "row_id": pa.Column(
-                str, pa.Check.str_matches(r"^EM\d{2}$", error="row_id must look like EM01"), unique=True
-            ),
+            "row_id": pa.Column(str, pa.Check.str_matches(r"^EM\d{2}$", error="row_id must look like EM01")),
             "treatment": text,
             "indication": pa.Column(
                 str, pa.Check.isin(list(INDICATIONS), error=f"indication not one of {list(INDICATIONS)}")

@@ -41,9 +41,7 @@ def harms_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``harms.csv``: one statement about a harm or risk per row."""
     return pa.DataFrameSchema(
         {
-            "harm_id": pa.Column(
-                str, pa.Check.str_matches(r"^H\d{2}$", error="harm_id must look like H01"), unique=True
-            ),
+            "harm_id": pa.Column(str, pa.Check.str_matches(r"^H\d{2}$", error="harm_id must look like H01")),
             "category": pa.Column(
                 str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")
             ),

@@ -75,7 +75,7 @@ def pharmacokinetics_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "dose_mg": pa.Column(float, pa.Check.gt(0, error="dose_mg must be above 0"), nullable=True, coerce=True),
             "measure": pa.Column(str, pa.Check.isin(list(MEASURES), error=f"measure not one of {sorted(MEASURES)}")),
             "value": pa.Column(float, pa.Check.gt(0, error="value must be above 0"), coerce=True),
-            "unit": pa.Column(str),
+            "unit": pa.Column(str, pa.Check.isin(sorted(set(MEASURES.values())), error="unit not one of ng/mL, h")),
             **_sourced_columns(bib_keys),
         },
         checks=[
@@ -88,7 +88,6 @@ def pharmacokinetics_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             ),
             row_check(_within_reported_range, RANGE_CHECK, "value", name="duration_within_range"),
         ],
-        unique=["study", "regimen", "dose_mg", "measure"],
         strict=True,
         name="pharmacokinetics",
         ordered=False,
@@ -242,7 +241,6 @@ def dosing_regimens_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
                 name="one_label",
             ),
         ],
-        unique=["regimen", "dose_order"],
         strict=True,
         name="dosing_regimens",
     )

@@ -82,7 +82,6 @@ def history_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             **_sourced_columns(bib_keys),
         },
         checks=[row_check(lambda df: ~(_year(df["end_date"]) < _year(df["date"])), END_DATE_CHECK, "end_date")],
-        unique=["date", "label"],
         strict=True,
         name="history_events",
         ordered=False,
@@ -111,7 +110,6 @@ def course_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
         checks=[
             row_check(lambda df: ~(df["end_week"] < df["start_week"]), END_CHECK, "end_week", "end_not_before_start")
         ],
-        unique=["course", "component", "start_week"],
         strict=True,
         name="treatment_course",
         ordered=False,
