@@ -182,3 +182,11 @@ def test_frictionless_reports_a_repeated_row_on_the_repeat(tmp_path):
     (folder / "trials.csv").write_text("\n".join([*rows, rows[1]]) + "\n", encoding="utf-8")
     found = declared_problems(folder)
     assert len(found) == 1 and f"trials.csv, line {len(rows) + 1}, column 'study': primary-key" in found[0]
+
+
+def test_the_published_copy_validates_on_its_own(tmp_path):
+    """What the build copies into the site (datapackage.json, every CSV, the data dictionary) is a valid package."""
+    written = datapackage.publish(tmp_path)
+    folder = tmp_path / datapackage.PUBLISHED
+    assert {path.name for path in written} == {"datapackage.json", "README.md", *(p.name for p in DATA.glob("*.csv"))}
+    assert declared_problems(folder) == []

@@ -105,3 +105,22 @@ def _key_fields(name: str, folder: Path, error) -> list[str]:
     if error.type == "primary-key":
         return schema.get("primaryKey", [])
     return [column for key in schema.get("foreignKeys", []) for column in key["fields"] if column in error.note]
+
+
+#: Where the package is published in the built site: ``<site>/data/datapackage.json``.
+PUBLISHED = "data"
+
+
+def publish(site: Path, folder: Path | None = None) -> list[Path]:
+    """Copy the descriptor, every file it declares and the data dictionary into ``site/data/``.
+
+    A researcher can then run ``frictionless validate <site>/data/datapackage.json``
+    on the published copy. Returns the files written.
+    """
+    import shutil
+
+    folder = folder or data_dir()
+    target = site / PUBLISHED
+    target.mkdir(parents=True, exist_ok=True)
+    names = [DESCRIPTOR, "README.md", *(item["path"] for item in descriptor(folder)["resources"])]
+    return [Path(shutil.copy2(folder / name, target / name)) for name in names]
