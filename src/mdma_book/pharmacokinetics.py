@@ -58,8 +58,9 @@ def _within_reported_range(df: pd.DataFrame) -> pd.Series:
         return df["value"].where(df["measure"] == measure).groupby(group).transform("max")
 
     low, high, mean = of("effect_duration_min"), of("effect_duration_max"), of("effect_duration_mean")
-    bad = (low > high) | (mean < low) | (mean > high)
-    return ~(bad & df["measure"].isin(["effect_duration_min", "effect_duration_mean"]))
+    reversed_ = (low > high) & df["measure"].eq("effect_duration_min")  # reported on the minimum's line
+    outside = (low <= high) & ((mean < low) | (mean > high)) & df["measure"].eq("effect_duration_mean")
+    return ~(reversed_ | outside)
 
 
 #: The study and dose the model is fitted to.
