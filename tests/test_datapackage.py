@@ -190,3 +190,12 @@ def test_the_published_copy_validates_on_its_own(tmp_path):
     folder = tmp_path / datapackage.PUBLISHED
     assert {path.name for path in written} == {"datapackage.json", "README.md", *(p.name for p in DATA.glob("*.csv"))}
     assert declared_problems(folder) == []
+
+
+def test_the_built_book_publishes_the_data_package(built_html):
+    """`make book` puts the package at <site>/data/datapackage.json, where `frictionless validate` accepts it."""
+    folder = built_html / datapackage.PUBLISHED
+    assert (folder / datapackage.DESCRIPTOR).read_text(encoding="utf-8") == (DATA / datapackage.DESCRIPTOR).read_text(
+        encoding="utf-8"
+    )
+    assert declared_problems(folder) == []
