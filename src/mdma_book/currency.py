@@ -22,7 +22,7 @@ from mdma_book.evidence import (
     bibliography_keys,
     load_table,
 )
-from mdma_book.paths import REPO_ROOT, data_dir
+from mdma_book.paths import data_dir
 from mdma_book.safe_text import myst
 
 #: Kinds of change the "What changed" page lists, in the order it explains them.
@@ -49,7 +49,8 @@ def _date_column() -> pa.Column:
 
 
 def _is_page(page: str) -> bool:
-    return (REPO_ROOT / f"{page}.md").is_file()
+    """Whether ``book/<name>`` is a page of the book beside ``data/``."""
+    return (data_dir().parent / f"{page}.md").is_file()
 
 
 def evidence_checked_schema() -> pa.DataFrameSchema:
