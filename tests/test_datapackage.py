@@ -158,6 +158,7 @@ def test_free_text_columns_are_declared_and_plain_strings():
     ("file", "line", "column", "old", "new", "error"),
     [
         ("changelog.csv", 2, "date", "2026-11-29", "2026-02-30", "type-error"),  # impossible date
+        ("regulatory_status.csv", 3, "as_of", ",2026-05,", ",2026-13,", "constraint-error"),  # a thirteenth month
         ("mechanism_nodes.csv", 3, "y", ",0.2,1,", ",0.2,\u22121,", "type-error"),  # Unicode minus
         ("dichotomous_outcomes.csv", 2, "events", ",37,42,", ",37 people,42,", "type-error"),  # a unit in a number
         ("dichotomous_outcomes.csv", 2, "study", "MAPP1,3,", "MAPX1,3,", "foreign-key"),  # a study that does not exist

@@ -116,7 +116,9 @@ def regulatory_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "as_of": pa.Column(
                 str,
                 [
-                    pa.Check.str_matches(r"^\d{4}-\d{2}(-\d{2})?$", error="as_of must be YYYY-MM or YYYY-MM-DD"),
+                    pa.Check.str_matches(
+                        r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$", error="as_of must be YYYY-MM or YYYY-MM-DD"
+                    ),
                     real_date_check("as_of", ("%Y-%m", "%Y-%m-%d")),
                 ],
             ),

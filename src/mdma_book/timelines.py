@@ -43,7 +43,7 @@ TIMINGS = {
     "approximate": "timing approximate: placed by this book from the reported spacing",
 }
 
-DATE_PATTERN = r"^\d{4}(-\d{2}-\d{2})?$"  # a year, or a full date
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$"  # YYYY or YYYY-MM-DD
 END_CHECK = "end before start"
 END_DATE_CHECK = "end_date before date"
 
