@@ -207,17 +207,20 @@ def continuous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     )
 
 
+def _reversed(df: pd.DataFrame) -> pd.Series:
+    return (df["ci_low"] > df["ci_high"]).fillna(False).astype(bool)
+
+
 def interval_checks(column: str) -> list[pa.Check]:
     """Row checks: ``ci_low`` is not above ``ci_high``, and ``column`` lies inside the interval wherever one is given.
 
     A reversed interval is reported once, under ``ci_low``, not again as an estimate outside it.
     """
-    reversed_ = lambda df: (df["ci_low"] > df["ci_high"]).fillna(False).astype(bool)  # noqa: E731
     return [
-        row_check(lambda df: ~reversed_(df), "interval reversed: ci_low above ci_high", "ci_low"),
+        row_check(lambda df: ~_reversed(df), "interval reversed: ci_low above ci_high", "ci_low"),
         row_check(
             lambda df: (
-                reversed_(df)
+                _reversed(df)
                 | (
                     (df["ci_low"].isna() | (df["ci_low"] <= df[column]))
                     & (df["ci_high"].isna() | (df[column] <= df["ci_high"]))
