@@ -19,118 +19,23 @@ from pathlib import Path
 import pytest
 from conftest import FIGURE, ROOT, build_copy, copy_book, live_figure, open_page, toc_pages
 
+from mdma_book import datapackage
+
 TAG = "<img src=x onerror=alert(1)>"
 PAYLOAD = f" {TAG}<script>alert(2)</script>{{ref}}`claims` **loud**"
 BIB_PAYLOAD = " <img src=x onerror=alert(3)>"
 
-#: Columns a contributor writes freely: each gets the payload appended.
-FREE_TEXT = {
-    "certainty.csv": ["reasons"],
-    "claims.csv": ["article_section", "claim", "article_ref", "finding"],
-    "continuous_outcomes.csv": ["locator", "note"],
-    "dichotomous_outcomes.csv": ["locator", "note"],
-    "history_events.csv": ["label", "description", "locator", "note"],
-    "mechanism_edges.csv": ["explanation", "locator", "note"],
-    "mechanism_nodes.csv": ["label", "explanation", "locator", "note"],
-    "pharmacokinetics.csv": ["locator", "note"],
-    "reported_values.csv": ["unit", "locator", "note"],
-    "treatment_course.csv": ["label", "description", "locator", "note"],
-    "trials.csv": ["population", "design", "mdma_arms", "comparator", "locator", "note"],
-    "harms.csv": ["topic", "statement", "locator", "note", "response"],
-    "access.csv": ["region", "access", "statement", "locator", "note"],
-    "changelog.csv": ["what_changed", "why"],
-    "evidence_checked.csv": ["scope"],
-    "evidence_map.csv": [
-        "treatment",
-        "design",
-        "comparator",
-        "outcome_measure",
-        "scale",
-        "timepoint",
-        "unit",
-        "locator",
-        "note",
-    ],
-    "regulatory_status.csv": ["treatment", "region", "standing", "statement", "locator", "note"],
-    "dosing_regimens.csv": ["label", "locator", "note"],
+#: Columns a contributor writes freely, as data/datapackage.json declares them ("freeText": true):
+#: each gets the payload appended. tests/test_datapackage.py checks that every other text
+#: column is fixed by a list, a pattern or a key.
+FREE_TEXT = {r["path"]: datapackage.free_text(r["name"]) for r in datapackage.descriptor()["resources"]}
+#: Columns with a declared length limit (history labels 40, mechanism boxes 60 characters) get the tag alone.
+SHORT = {
+    (r["path"], f["name"])
+    for r in datapackage.descriptor()["resources"]
+    for f in r["schema"]["fields"]
+    if "maxLength" in f.get("constraints", {})
 }
-#: Every other column: numbers, dates, codes checked against a fixed list or pattern,
-#: bibliography keys, or names that join rows across files (study, arm, node_id).
-NOT_FREE_TEXT = {
-    "certainty.csv": [
-        "outcome_id",
-        "start",
-        "risk_of_bias",
-        "inconsistency",
-        "indirectness",
-        "imprecision",
-        "publication_bias",
-        "certainty",
-        "source_keys",
-    ],
-    "claims.csv": ["claim_id", "kind", "verdict", "source_keys", "book_section"],
-    "continuous_outcomes.csv": [
-        "study",
-        "phase",
-        "arm",
-        "role",
-        "dose_mg",
-        "measure",
-        "statistic",
-        "timepoint_weeks",
-        "n",
-        "mean",
-        "sd",
-    ],
-    "dichotomous_outcomes.csv": [
-        "study",
-        "phase",
-        "arm",
-        "role",
-        "dose_mg",
-        "outcome",
-        "timepoint_weeks",
-        "events",
-        "total",
-    ],
-    "history_events.csv": ["date", "end_date", "category", "evidence_kind"],
-    "mechanism_edges.csv": ["from_node", "to_node", "evidence", "pathways"],
-    "mechanism_nodes.csv": ["node_id", "x", "y", "evidence", "pathways"],
-    "pharmacokinetics.csv": ["study", "regimen", "dose_mg", "measure", "value", "unit"],
-    "reported_values.csv": ["study", "arm", "measure", "value", "ci_low", "ci_high", "k_studies", "participants"],
-    "treatment_course.csv": ["course", "component", "start_week", "end_week", "sessions", "hours_each", "timing"],
-    "trials.csv": ["study", "phase", "year", "comparator_kind", "dosing_sessions", "registration"],
-    "harms.csv": ["harm_id", "category", "evidence_kind", "other_source_keys", "response_source_key"],
-    "access.csv": ["as_of", "evidence_kind"],
-    "changelog.csv": ["date", "kind", "page", "source_keys"],
-    "evidence_checked.csv": ["page", "checked_on"],
-    "evidence_map.csv": [
-        "row_id",
-        "indication",
-        "blinding",
-        "randomized_trials",
-        "participants",
-        "estimate",
-        "ci_low",
-        "ci_high",
-        "number_kind",
-        "label",
-        "peer_review",
-    ],
-    "regulatory_status.csv": ["as_of", "label", "status_of_source", "peer_review"],
-    "dosing_regimens.csv": ["regimen", "dose_order", "time_h", "dose_mg"],
-}
-SOURCE_COLUMNS = ["source_key", "status", "retracted"]
-#: Labels with a length limit (history 40, mechanism boxes 60 characters) get the tag alone.
-SHORT = {("history_events.csv", "label"), ("mechanism_nodes.csv", "label")}
-
-
-def test_every_data_column_is_classified():
-    """A new column must be declared free text (and so injected) or not: none slips past the test."""
-    for csv_path in sorted((ROOT / "data").glob("*.csv")):
-        header = next(csv.reader(csv_path.open(encoding="utf-8")))
-        declared = FREE_TEXT.get(csv_path.name, []) + NOT_FREE_TEXT.get(csv_path.name, []) + SOURCE_COLUMNS
-        assert set(header) <= set(declared), f"{csv_path.name}: classify {set(header) - set(declared)}"
 
 
 def _inject(source: Path, target: Path) -> None:

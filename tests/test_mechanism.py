@@ -66,8 +66,13 @@ def test_an_edge_to_a_missing_node_and_an_orphan_are_reported(tmp_path):
     with pytest.raises(evidence.DataValidationError) as caught:
         mechanism.mechanism_graph(nodes_path, edges_path)
     message = str(caught.value)
-    assert "edge on line 2: to_node 'nowhere' is not a node" in message
+    # The foreign key declared in data/datapackage.json: the edge's own line, column and value.
+    assert (
+        f"{edges_path}, line 2, column 'to_node': to_node is not a node_id in mechanism_nodes.csv (value 'nowhere')"
+        in message
+    )
     assert "'sert' has no arrow in or out" not in message  # sert still has its arrow to serotonin
+    edges.loc[0, "to_node"] = "sert"  # the file's keys resolve again: the graph checks run
     edges = edges[edges["from_node"] != "therapy"]
     edges = edges[edges["to_node"] != "depression"]
     with pytest.raises(evidence.DataValidationError, match="'depression' has no arrow in or out"):

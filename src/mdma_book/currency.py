@@ -48,19 +48,31 @@ def _date_column() -> pa.Column:
     )
 
 
+def _is_page(page: str) -> bool:
+    """Whether ``book/<name>`` is a page of the book beside ``data/``."""
+    return (data_dir().parent / f"{page}.md").is_file()
+
+
 def evidence_checked_schema() -> pa.DataFrameSchema:
     """Schema of ``evidence_checked.csv``: one row per page whose evidence is dated."""
     return pa.DataFrameSchema(
         {
             "page": pa.Column(
                 str,
-                pa.Check.str_matches(r"^book/[a-z0-9-]+$", error="page must be a document name like book/03-evidence"),
-                unique=True,
+                [
+                    pa.Check.str_matches(
+                        r"^book/[a-z0-9-]+$", error="page must be a document name like book/03-evidence"
+                    ),
+                    pa.Check(
+                        _is_page, element_wise=True, error="page is not a page of the book (no such file in book/)"
+                    ),
+                ],
             ),
             "checked_on": _date_column(),
             "scope": pa.Column(str, pa.Check.str_length(min_value=5)),
         },
         strict=True,
+        name="evidence_checked",
     )
 
 
@@ -78,6 +90,7 @@ def changelog_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "source_keys": pa.Column(str, _key_list_check(bib_keys)),
         },
         strict=True,
+        name="changelog",
     )
 
 
@@ -85,7 +98,7 @@ def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``access.csv``: where, and how, MDMA can be given outside research, by region."""
     return pa.DataFrameSchema(
         {
-            "region": pa.Column(str, pa.Check.str_length(min_value=2), unique=True),
+            "region": pa.Column(str, pa.Check.str_length(min_value=2)),
             "access": pa.Column(str, pa.Check.str_length(min_value=3)),
             "as_of": _date_column(),
             "statement": pa.Column(str, pa.Check.str_length(min_value=20)),
@@ -95,6 +108,7 @@ def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             **_sourced_columns(bib_keys),
         },
         strict=True,
+        name="access",
     )
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from mdma_book import datapackage
 from mdma_book.citations import bibliography_entries
 from mdma_book.paths import data_dir
 
@@ -103,13 +104,41 @@ def _sourced_columns(bib_keys: frozenset[str]) -> dict[str, pa.Column]:
     }
 
 
+def row_check(test, error: str, column: str, name: str | None = None) -> pa.Check:
+    """A check across the columns of each row, reported once per failing row, under ``column``.
+
+    ``test`` takes the table and returns one boolean per row. pandera lists every
+    column of a failing row; the check carries the one column the message names.
+    """
+    check = pa.Check(test, error=error, name=name or error)
+    check.report_column = column
+    return check
+
+
 def _retraction_check(retracted: frozenset[str]) -> pa.Check:
     """Rows citing a retracted source must say so, and only those."""
-    return pa.Check(
+    return row_check(
         lambda df: df["source_key"].isin(sorted(retracted)) == df["retracted"].eq("true"),
-        error="retracted must be true exactly when the source is retracted",
+        "retracted must be true exactly when the source is retracted",
+        "retracted",
         name="retraction_flag",
     )
+
+
+def real_date_check(column: str, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> pa.Check:
+    """Column check: each date exists in the calendar in one of ``formats`` (no 30 February, no month 13).
+
+    ``formats`` are :func:`pandas.to_datetime` formats; the patterns of the
+    column say which form a date is written in.
+    """
+
+    def real(dates: pd.Series) -> pd.Series:
+        ok = pd.Series(False, index=dates.index)
+        for form in formats:
+            ok |= pd.to_datetime(dates, format=form, errors="coerce").notna()
+        return ok | dates.isna()
+
+    return pa.Check(real, error=f"{column} is not a real calendar date")
 
 
 def _arm_columns() -> dict[str, pa.Column]:
@@ -123,7 +152,25 @@ def _arm_columns() -> dict[str, pa.Column]:
 
 
 def _events_check() -> pa.Check:
-    return pa.Check(lambda df: df["events"] <= df["total"], error="events above total", name="events_not_above_total")
+    return row_check(lambda df: df["events"] <= df["total"], "events above total", "events", "events_not_above_total")
+
+
+def not_above_check(count: str, denominator: str) -> pa.Check:
+    """Row check: a count is not above its denominator (where both are given)."""
+    return row_check(
+        lambda df: ~(df[count] > df[denominator]).fillna(False).astype(bool),
+        f"{count} above {denominator}",
+        count,
+    )
+
+
+def percent_check(columns: tuple[str, ...], unit: str = "unit") -> pa.Check:
+    """Row check: a value whose unit is ``%`` lies between 0 and 100."""
+    return row_check(
+        lambda df: ~(df[unit].eq("%") & df[list(columns)].apply(lambda c: (c < 0) | (c > 100)).any(axis=1)),
+        "a percentage must lie between 0 and 100",
+        columns[0],
+    )
 
 
 def dichotomous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
@@ -138,8 +185,8 @@ def dichotomous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             **_sourced_columns(bib_keys),
         },
         checks=[_events_check()],
-        unique=["study", "arm", "outcome", "timepoint_weeks"],
         strict=True,
+        name="dichotomous_outcomes",
     )
 
 
@@ -156,21 +203,35 @@ def continuous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "sd": pa.Column(float, pa.Check.gt(0, error="sd must be above 0"), nullable=True, coerce=True),
             **_sourced_columns(bib_keys),
         },
-        unique=["study", "arm", "measure", "statistic", "timepoint_weeks"],
         strict=True,
+        name="continuous_outcomes",
     )
 
 
-def inside_interval_check(column: str) -> pa.Check:
-    """Row check: ``column`` lies inside its ``ci_low``–``ci_high`` interval wherever one is given."""
-    return pa.Check(
-        lambda df: (
-            (df["ci_low"].isna() | (df["ci_low"] <= df[column]))
-            & (df["ci_high"].isna() | (df[column] <= df["ci_high"]))
+def _reversed(df: pd.DataFrame) -> pd.Series:
+    return (df["ci_low"] > df["ci_high"]).fillna(False).astype(bool)
+
+
+def interval_checks(column: str) -> list[pa.Check]:
+    """Row checks: ``ci_low`` is not above ``ci_high``, and ``column`` lies inside the interval wherever one is given.
+
+    A reversed interval is reported once, under ``ci_low``, not again as an estimate outside it.
+    """
+    return [
+        row_check(lambda df: ~_reversed(df), "interval reversed: ci_low above ci_high", "ci_low"),
+        row_check(
+            lambda df: (
+                _reversed(df)
+                | (
+                    (df["ci_low"].isna() | (df["ci_low"] <= df[column]))
+                    & (df["ci_high"].isna() | (df[column] <= df["ci_high"]))
+                )
+            ),
+            f"{column} outside its interval",
+            column,
+            name=f"{column}_inside_interval",
         ),
-        error="value outside its interval",
-        name=f"{column}_inside_interval",
-    )
+    ]
 
 
 def reported_values_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
@@ -188,9 +249,13 @@ def reported_values_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "participants": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
             **_sourced_columns(bib_keys),
         },
-        checks=[inside_interval_check("value")],
-        unique=["study", "arm", "measure"],
+        checks=[
+            *interval_checks("value"),
+            percent_check(("value", "ci_low", "ci_high")),
+            not_above_check("k_studies", "participants"),
+        ],
         strict=True,
+        name="reported_values",
     )
 
 
@@ -198,7 +263,7 @@ def trials_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``trials.csv``: one row per randomized trial, its design and comparator."""
     return pa.DataFrameSchema(
         {
-            "study": pa.Column(str, unique=True),
+            "study": pa.Column(str),
             "phase": pa.Column(int, pa.Check.isin([2, 3]), coerce=True),
             "year": pa.Column(int, pa.Check.in_range(1990, 2030), coerce=True),
             "population": pa.Column(str),
@@ -211,6 +276,7 @@ def trials_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             **_sourced_columns(bib_keys),
         },
         strict=True,
+        name="trials",
     )
 
 
@@ -226,7 +292,7 @@ def claims_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``claims.csv``: the source article's claims, each with a verdict."""
     return pa.DataFrameSchema(
         {
-            "claim_id": pa.Column(str, pa.Check.str_matches(r"^[CR]\d{2}$"), unique=True),
+            "claim_id": pa.Column(str, pa.Check.str_matches(r"^[CR]\d{2}$")),
             "kind": pa.Column(str, pa.Check.isin(["claim", "reference"])),
             "article_section": pa.Column(str),
             "claim": pa.Column(str, pa.Check.str_length(min_value=10)),
@@ -237,6 +303,7 @@ def claims_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "book_section": pa.Column(str, pa.Check.isin(list(BOOK_SECTIONS))),
         },
         strict=True,
+        name="claims",
     )
 
 
@@ -260,7 +327,12 @@ def certainty_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     downgrade = pa.Check.isin([0, -1, -2], error="a downgrade is 0, -1 (serious) or -2 (very serious)")
     return pa.DataFrameSchema(
         {
-            "outcome_id": pa.Column(str, unique=True),
+            "outcome_id": pa.Column(
+                str,
+                pa.Check.isin(
+                    datapackage.enum("certainty", "outcome_id"), error="outcome_id is not an outcome the book grades"
+                ),
+            ),
             "start": pa.Column(
                 str,
                 pa.Check.isin([*CERTAINTY_START, "none"], error="start not one of randomized, non-randomized, none"),
@@ -274,7 +346,7 @@ def certainty_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "source_keys": pa.Column(str, _key_list_check(bib_keys)),
         },
         checks=[
-            pa.Check(
+            row_check(
                 lambda df: (
                     df["certainty"]
                     == [
@@ -282,11 +354,13 @@ def certainty_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
                         for start, total in zip(df["start"], df[list(GRADE_DOMAINS)].sum(axis=1), strict=True)
                     ]
                 ),
-                error=CERTAINTY_RULE,
+                CERTAINTY_RULE,
+                "certainty",
                 name="certainty_follows_downgrades",
             )
         ],
         strict=True,
+        name="certainty",
     )
 
 
@@ -308,22 +382,19 @@ def _describe_check(check: str) -> str | None:
     return check
 
 
-#: Row-wise checks and the column a failure is reported under.
-ROW_CHECK_COLUMNS = {
-    CERTAINTY_RULE: "certainty",
-    "events above total": "events",
-    "value outside its interval": "value",
-    "retracted must be true exactly when the source is retracted": "retracted",
-}
-
-
 def _describe_failures(path: Path, errors: SchemaErrors, lines: list[int]) -> str:
     """Turn pandera's failure cases into lines naming file, line and column, by line.
 
     ``lines`` gives the physical line of each row (see :func:`read_rows`).
     """
     found = {}
-    for case in errors.failure_cases.itertuples(index=False):
+    row_checks = {str(c.error or c.name): c.report_column for c in errors.schema.checks if hasattr(c, "report_column")}
+    cases = errors.failure_cases
+    if cases["check"].astype(str).str.startswith("coerce_dtype(").any():
+        # Row checks ran on text that could not be read as numbers, and so fail
+        # (or pass) on good rows too: report the unreadable cells alone.
+        cases = cases[~cases["check"].astype(str).isin(row_checks)]
+    for case in cases.itertuples(index=False):
         check, value = str(case.check), case.failure_case
         message = _describe_check(check)
         if message is None or (isinstance(value, str) and value.startswith("TypeError(")):
@@ -331,7 +402,7 @@ def _describe_failures(path: Path, errors: SchemaErrors, lines: list[int]) -> st
             # in a numeric column; that earlier failure is reported instead.
             continue
         column = case.column if isinstance(case.column, str) else ""
-        if check in ROW_CHECK_COLUMNS and column != ROW_CHECK_COLUMNS[check]:
+        if check in row_checks and column != row_checks[check]:
             continue  # a row-wise check lists every column of the row; keep one
         if check in {"column_in_dataframe", "column_in_schema"}:
             found[(0, str(value))] = f"{path}: column '{value}' {message}"
@@ -339,9 +410,12 @@ def _describe_failures(path: Path, errors: SchemaErrors, lines: list[int]) -> st
         if check == "multiple_fields_uniqueness":
             if any(key[0] == 0 for key in found):
                 continue  # a missing column makes every row look alike
+            key = errors.schema.unique
             column, message, value = (
-                "+".join(errors.schema.unique),
-                "repeats another row (together these must be unique)",
+                "+".join(key),
+                "repeats another row (together these must be unique)"
+                if len(key) > 1
+                else "repeats another row's value",
                 None,
             )
         line = 0 if pd.isna(case.index) else lines[int(case.index)]
@@ -403,19 +477,24 @@ def row_lines(frame: pd.DataFrame) -> list[int]:
     return frame.attrs.get("lines") or [int(index) + 2 for index in frame.index]
 
 
-def load_table(path: Path, schema: pa.DataFrameSchema, require_rows: bool = True) -> pd.DataFrame:
+def load_table(
+    path: Path, schema: pa.DataFrameSchema, require_rows: bool = True, references: dict[str, Path] | None = None
+) -> pd.DataFrame:
     """Read one CSV and validate it, raising :class:`DataValidationError` on bad rows.
 
     Every message names the file and the physical line of the bad row (see
     :func:`read_rows`). A file with a header and no rows is refused unless
     ``require_rows`` is false. Tables with ``source_key`` and ``retracted``
     columns are also checked against the ``retraction`` fields of ``references.bib``.
+    The keys ``data/datapackage.json`` declares for the table are checked too;
+    a foreign key is looked up in ``data/``, or in the file ``references`` gives
+    for the referenced table.
     """
     frame, lines = read_rows(path)
     if require_rows and frame.empty:
         raise DataValidationError(f"{path}: has a header but no rows; this table needs at least one row")
+    schema = _with_declared_keys(copy.deepcopy(schema), references or {})
     if {"source_key", "retracted"} <= set(schema.columns) and {"source_key", "retracted"} <= set(frame.columns):
-        schema = copy.deepcopy(schema)
         schema.checks = [*schema.checks, _retraction_check(retracted_keys())]
     try:
         frame = schema.validate(frame, lazy=True)
@@ -427,6 +506,29 @@ def load_table(path: Path, schema: pa.DataFrameSchema, require_rows: bool = True
         frame["retracted"] = frame["retracted"].eq("true")
     frame.attrs["lines"] = lines
     return frame
+
+
+def _with_declared_keys(schema: pa.DataFrameSchema, references: dict[str, Path]) -> pa.DataFrameSchema:
+    """Add the keys ``data/datapackage.json`` declares for the table ``schema.name``.
+
+    The primary key makes a repeated row fail (reported on the repeat, not the
+    first row); each foreign key makes a value absent from the referenced
+    table fail on its own line, before any later lookup can raise a bare KeyError.
+    """
+    if schema.name is None:
+        return schema
+    key = datapackage.primary_key(schema.name)
+    if key:
+        for column in key:  # the key's own uniqueness check replaces the column's
+            schema = schema.update_column(column, unique=False)
+        schema.unique, schema.report_duplicates = key, "exclude_first"
+    for column, table, referenced in datapackage.foreign_keys(schema.name):
+        known, _ = read_rows(references.get(table) or data_dir() / datapackage.resource(table)["path"])
+        check = pa.Check.isin(
+            sorted(known[referenced].dropna()), error=f"{column} is not a {referenced} in {table}.csv"
+        )
+        schema = schema.update_column(column, checks=[*schema.columns[column].checks, check])
+    return schema
 
 
 def _load(name: str, schema_factory, path: Path | None) -> pd.DataFrame:

@@ -25,12 +25,16 @@ from plotly.subplots import make_subplots
 
 from mdma_book.citations import short_citation
 from mdma_book.evidence import (
-    ROW_CHECK_COLUMNS,
     STATUSES,
+    DataValidationError,
     _sourced_columns,
     bibliography_keys,
-    inside_interval_check,
+    interval_checks,
     load_table,
+    not_above_check,
+    percent_check,
+    real_date_check,
+    row_check,
 )
 from mdma_book.paths import data_dir
 from mdma_book.theme import BOOK_TEMPLATE, NEUTRAL_COLOUR
@@ -47,7 +51,6 @@ NUMBER_KINDS = {
 LABELS = {"P": "read in the primary source", "S": "read only in a secondary report"}
 PEER_REVIEW = ("peer-reviewed", "preprint", "press release", "regulator", "registry")
 LABEL_CHECK = "a P label needs status verified (or derived), an S label secondary (or derived)"
-ROW_CHECK_COLUMNS[LABEL_CHECK] = "label"
 
 
 def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
@@ -55,9 +58,7 @@ def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     text = pa.Column(str, pa.Check.str_length(min_value=1))
     return pa.DataFrameSchema(
         {
-            "row_id": pa.Column(
-                str, pa.Check.str_matches(r"^EM\d{2}$", error="row_id must look like EM01"), unique=True
-            ),
+            "row_id": pa.Column(str, pa.Check.str_matches(r"^EM\d{2}$", error="row_id must look like EM01")),
             "treatment": text,
             "indication": pa.Column(
                 str, pa.Check.isin(list(INDICATIONS), error=f"indication not one of {list(INDICATIONS)}")
@@ -86,18 +87,22 @@ def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             **_sourced_columns(bib_keys),
         },
         checks=[
-            inside_interval_check("estimate"),
-            pa.Check(
+            *interval_checks("estimate"),
+            percent_check(("estimate", "ci_low", "ci_high")),
+            not_above_check("randomized_trials", "participants"),
+            row_check(
                 lambda df: (
                     df["label"]
                     .map({"P": ("verified", "derived"), "S": ("secondary", "derived")})
                     .combine(df["status"], lambda ok, s: s in ok)
                 ),
-                error=LABEL_CHECK,
+                LABEL_CHECK,
+                "label",
                 name="label_matches_status",
             ),
         ],
         strict=True,
+        name="evidence_map",
     )
 
 
@@ -109,7 +114,13 @@ def regulatory_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "region": pa.Column(str, pa.Check.str_length(min_value=2)),
             "standing": pa.Column(str, pa.Check.str_length(min_value=3)),
             "as_of": pa.Column(
-                str, pa.Check.str_matches(r"^\d{4}-\d{2}(-\d{2})?$", error="as_of must be YYYY-MM or YYYY-MM-DD")
+                str,
+                [
+                    pa.Check.str_matches(
+                        r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$", error="as_of must be YYYY-MM or YYYY-MM-DD"
+                    ),
+                    real_date_check("as_of", ("%Y-%m", "%Y-%m-%d")),
+                ],
             ),
             "statement": pa.Column(str, pa.Check.str_length(min_value=10)),
             "label": pa.Column(str, pa.Check.isin(list(LABELS), error="label must be P or S")),
@@ -125,12 +136,26 @@ def regulatory_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "note": pa.Column(str, nullable=True),
         },
         strict=True,
+        name="regulatory_status",
     )
 
 
 def evidence_map(path: Path | None = None) -> pd.DataFrame:
-    """The evidence-map numbers (``data/evidence_map.csv``), validated, in file order."""
-    return load_table(path or data_dir() / "evidence_map.csv", evidence_map_schema(bibliography_keys()))
+    """The evidence-map numbers (``data/evidence_map.csv``), validated, in file order.
+
+    Every row the figure's lanes (:data:`LANES`) and :data:`MDMA_PTSD_ROW` name must exist.
+    """
+    path = path or data_dir() / "evidence_map.csv"
+    table = load_table(path, evidence_map_schema(bibliography_keys()))
+    named = {row: lane for lane, (_, _, rows) in LANES.items() for row in rows} | {MDMA_PTSD_ROW: "mdma (PTSD note)"}
+    missing = [
+        f"{path}: no row has row_id '{row}', which the figure's lane '{lane}' shows"
+        for row, lane in named.items()
+        if row not in set(table["row_id"])
+    ]
+    if missing:
+        raise DataValidationError("\n".join(missing))
+    return table
 
 
 def regulatory_status(path: Path | None = None) -> pd.DataFrame:

@@ -16,11 +16,11 @@ import pandera.pandas as pa
 
 from mdma_book.evidence import (
     EVIDENCE_KINDS,
-    ROW_CHECK_COLUMNS,
     _key_list_check,
     _sourced_columns,
     bibliography_keys,
     load_table,
+    row_check,
 )
 from mdma_book.paths import data_dir
 from mdma_book.safe_text import myst
@@ -35,17 +35,13 @@ CATEGORIES = {
 
 
 RESPONSE_CHECK = "a journalism row needs the response to it and that response's source"
-# Reported under the row's evidence kind: pandera lists no failure case for the empty response cell itself.
-ROW_CHECK_COLUMNS[RESPONSE_CHECK] = "evidence_kind"
 
 
 def harms_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``harms.csv``: one statement about a harm or risk per row."""
     return pa.DataFrameSchema(
         {
-            "harm_id": pa.Column(
-                str, pa.Check.str_matches(r"^H\d{2}$", error="harm_id must look like H01"), unique=True
-            ),
+            "harm_id": pa.Column(str, pa.Check.str_matches(r"^H\d{2}$", error="harm_id must look like H01")),
             "category": pa.Column(
                 str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")
             ),
@@ -60,15 +56,18 @@ def harms_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "response_source_key": pa.Column(str, _key_list_check(bib_keys), nullable=True),
         },
         checks=[
-            pa.Check(
+            row_check(
                 lambda df: (
                     (df["evidence_kind"] != "journalism") | (df["response"].notna() & df["response_source_key"].notna())
                 ),
-                error=RESPONSE_CHECK,
+                RESPONSE_CHECK,
+                # Reported under the row's evidence kind: pandera lists no failure case for the empty response cell.
+                "evidence_kind",
                 name="journalism_has_response",
             ),
         ],
         strict=True,
+        name="harms",
         ordered=False,
     )
 

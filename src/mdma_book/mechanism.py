@@ -61,8 +61,8 @@ def nodes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "y": pa.Column(float, pa.Check.ge(0, error="y must be 0 or more"), coerce=True),
             **_shared_columns(bib_keys),
         },
-        unique=["node_id"],
         strict=True,
+        name="mechanism_nodes",
         ordered=False,
     )
 
@@ -75,8 +75,8 @@ def edges_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "to_node": pa.Column(str),
             **_shared_columns(bib_keys),
         },
-        unique=["from_node", "to_node"],
         strict=True,
+        name="mechanism_edges",
         ordered=False,
     )
 
@@ -114,7 +114,7 @@ def mechanism_graph(
     edges_path = edges_path or data_dir() / "mechanism_edges.csv"
     keys = bibliography_keys()
     nodes = load_table(nodes_path, nodes_schema(keys))
-    edges = load_table(edges_path, edges_schema(keys))
+    edges = load_table(edges_path, edges_schema(keys), references={"mechanism_nodes": nodes_path})
     problems = graph_problems(nodes, edges)
     if problems:
         raise DataValidationError(f"{nodes_path} and {edges_path} do not form one diagram:\n" + "\n".join(problems))

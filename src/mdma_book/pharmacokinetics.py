@@ -26,7 +26,7 @@ import pandas as pd
 import pandera.pandas as pa
 from scipy.optimize import brentq
 
-from mdma_book.evidence import ROW_CHECK_COLUMNS, _sourced_columns, bibliography_keys, load_table
+from mdma_book.evidence import _sourced_columns, bibliography_keys, load_table, row_check
 from mdma_book.paths import data_dir
 
 #: Every measure the file may hold, with the unit it must be given in.
@@ -45,11 +45,23 @@ REGIMENS = ("single dose", "with booster", "session")
 SIMULATED_HOURS = 24.0
 
 UNIT_CHECK = "unit does not match the measure"
-ROW_CHECK_COLUMNS[UNIT_CHECK] = "unit"  # report a failing row once, under its unit
 FIRST_DOSE_CHECK = "the first dose is at 0 h and a supplement after it"
 ONE_LABEL_CHECK = "one label per regimen"
-ROW_CHECK_COLUMNS[FIRST_DOSE_CHECK] = "time_h"
-ROW_CHECK_COLUMNS[ONE_LABEL_CHECK] = "label"
+RANGE_CHECK = "effect_duration_min above effect_duration_max (or the mean outside them)"
+
+
+def _within_reported_range(df: pd.DataFrame) -> pd.Series:
+    """Per row: the shortest duration reported is not above the longest, nor the mean outside them."""
+    group = [df["study"], df["regimen"], df["dose_mg"].fillna(-1)]
+
+    def of(measure: str) -> pd.Series:
+        return df["value"].where(df["measure"] == measure).groupby(group).transform("max")
+
+    low, high, mean = of("effect_duration_min"), of("effect_duration_max"), of("effect_duration_mean")
+    reversed_ = (low > high) & df["measure"].eq("effect_duration_min")  # reported on the minimum's line
+    outside = (low <= high) & ((mean < low) | (mean > high)) & df["measure"].eq("effect_duration_mean")
+    return ~(reversed_ | outside)
+
 
 #: The study and dose the model is fitted to.
 FIT_STUDY, FIT_DOSE_MG = "Mas 1999", 125.0
@@ -64,18 +76,21 @@ def pharmacokinetics_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "dose_mg": pa.Column(float, pa.Check.gt(0, error="dose_mg must be above 0"), nullable=True, coerce=True),
             "measure": pa.Column(str, pa.Check.isin(list(MEASURES), error=f"measure not one of {sorted(MEASURES)}")),
             "value": pa.Column(float, pa.Check.gt(0, error="value must be above 0"), coerce=True),
-            "unit": pa.Column(str),
+            "unit": pa.Column(str, pa.Check.isin(sorted(set(MEASURES.values())), error="unit not one of ng/mL, h")),
             **_sourced_columns(bib_keys),
         },
         checks=[
-            pa.Check(
+            # report a failing row once, under its unit
+            row_check(
                 lambda df: df["unit"] == df["measure"].map(MEASURES).fillna(df["unit"]),
-                error=UNIT_CHECK,
+                UNIT_CHECK,
+                "unit",
                 name="unit_matches_measure",
             ),
+            row_check(_within_reported_range, RANGE_CHECK, "value", name="duration_within_range"),
         ],
-        unique=["study", "regimen", "dose_mg", "measure"],
         strict=True,
+        name="pharmacokinetics",
         ordered=False,
     )
 
@@ -214,19 +229,21 @@ def dosing_regimens_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             **_sourced_columns(bib_keys),
         },
         checks=[
-            pa.Check(
+            row_check(
                 lambda df: (df["dose_order"] == 1) == (df["time_h"] == 0),
-                error=FIRST_DOSE_CHECK,
+                FIRST_DOSE_CHECK,
+                "time_h",
                 name="first_dose_at_zero",
             ),
-            pa.Check(
+            row_check(
                 lambda df: df.groupby("regimen")["label"].transform("nunique") == 1,
-                error=ONE_LABEL_CHECK,
+                ONE_LABEL_CHECK,
+                "label",
                 name="one_label",
             ),
         ],
-        unique=["regimen", "dose_order"],
         strict=True,
+        name="dosing_regimens",
     )
 
 

@@ -146,6 +146,15 @@ def _write_downloads(app: Sphinx) -> None:
     stamp.write_text(digest)
 
 
+def _publish_data_package(app: Sphinx, exception) -> None:
+    """Publish data/ as a Frictionless data package at ``<site>/data/datapackage.json``."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from mdma_book import datapackage
+
+    datapackage.publish(Path(app.outdir))
+
+
 def _repository(app: Sphinx) -> tuple[str, str]:
     """(repository URL, "org/repo") from the book's one repository setting."""
     url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
@@ -205,6 +214,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _derive_site_urls, priority=400)  # before the extensions read them
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
     app.connect("build-finished", _publish_notebooks)
+    app.connect("build-finished", _publish_data_package)
     app.connect("builder-inited", _write_downloads)
     app.connect("config-inited", _configure_shell)
     app.connect("html-page-context", shell.trim_page_assets, priority=950)

@@ -13,7 +13,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from mdma_book.citations import short_citation
-from mdma_book.evidence import EVIDENCE_KINDS, ROW_CHECK_COLUMNS, _sourced_columns, bibliography_keys, load_table
+from mdma_book.evidence import (
+    EVIDENCE_KINDS,
+    _sourced_columns,
+    bibliography_keys,
+    load_table,
+    real_date_check,
+    row_check,
+)
 from mdma_book.paths import data_dir
 
 #: Kinds of history event, with how the figure names them.
@@ -36,18 +43,33 @@ TIMINGS = {
     "approximate": "timing approximate: placed by this book from the reported spacing",
 }
 
-DATE_PATTERN = r"^\d{4}(-\d{2}-\d{2})?$"  # a year, or a full date
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$"  # YYYY or YYYY-MM-DD
 END_CHECK = "end before start"
-ROW_CHECK_COLUMNS[END_CHECK] = "end_week"
+END_DATE_CHECK = "end_date before date"
+
+
+def _year(dates: pd.Series) -> pd.Series:
+    return pd.to_numeric(dates.str[:4], errors="coerce")
 
 
 def history_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``history_events.csv``: one event per row, dated YYYY or YYYY-MM-DD."""
     return pa.DataFrameSchema(
         {
-            "date": pa.Column(str, pa.Check.str_matches(DATE_PATTERN, error="date must be YYYY or YYYY-MM-DD")),
+            "date": pa.Column(
+                str,
+                [
+                    pa.Check.str_matches(DATE_PATTERN, error="date must be YYYY or YYYY-MM-DD"),
+                    real_date_check("date", ("%Y", "%Y-%m-%d")),
+                ],
+            ),
             "end_date": pa.Column(
-                str, pa.Check.str_matches(DATE_PATTERN, error="end_date must be YYYY or YYYY-MM-DD"), nullable=True
+                str,
+                [
+                    pa.Check.str_matches(DATE_PATTERN, error="end_date must be YYYY or YYYY-MM-DD"),
+                    real_date_check("end_date", ("%Y", "%Y-%m-%d")),
+                ],
+                nullable=True,
             ),
             "category": pa.Column(
                 str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")
@@ -59,8 +81,9 @@ def history_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             ),
             **_sourced_columns(bib_keys),
         },
-        unique=["date", "label"],
+        checks=[row_check(lambda df: ~(_year(df["end_date"]) < _year(df["date"])), END_DATE_CHECK, "end_date")],
         strict=True,
+        name="history_events",
         ordered=False,
     )
 
@@ -85,10 +108,10 @@ def course_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             **_sourced_columns(bib_keys),
         },
         checks=[
-            pa.Check(lambda df: ~(df["end_week"] < df["start_week"]), error=END_CHECK, name="end_not_before_start")
+            row_check(lambda df: ~(df["end_week"] < df["start_week"]), END_CHECK, "end_week", "end_not_before_start")
         ],
-        unique=["course", "component", "start_week"],
         strict=True,
+        name="treatment_course",
         ordered=False,
     )
 

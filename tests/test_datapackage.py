@@ -1,0 +1,202 @@
+"""Every table of data/ is declared once, in data/datapackage.json, and everything else agrees with it.
+
+The descriptor is validated with the frictionless library (as a researcher would
+with ``frictionless validate``); the pandera schemas of the loaders, the data
+dictionary (data/README.md) and the free-text list of the injection test are
+tied to it here.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mdma_book import currency, datapackage, evidence, evidence_map, harms, mechanism, pharmacokinetics, timelines
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+#: The pandera schema of each declared table (what the loaders validate with).
+SCHEMAS = {
+    "dichotomous_outcomes": evidence.dichotomous_outcomes_schema,
+    "continuous_outcomes": evidence.continuous_outcomes_schema,
+    "reported_values": evidence.reported_values_schema,
+    "trials": evidence.trials_schema,
+    "claims": evidence.claims_schema,
+    "certainty": evidence.certainty_schema,
+    "harms": harms.harms_schema,
+    "access": currency.access_schema,
+    "changelog": currency.changelog_schema,
+    "evidence_checked": lambda keys: currency.evidence_checked_schema(),
+    "history_events": timelines.history_schema,
+    "treatment_course": timelines.course_schema,
+    "mechanism_nodes": mechanism.nodes_schema,
+    "mechanism_edges": mechanism.edges_schema,
+    "pharmacokinetics": pharmacokinetics.pharmacokinetics_schema,
+    "dosing_regimens": pharmacokinetics.dosing_regimens_schema,
+    "evidence_map": evidence_map.evidence_map_schema,
+    "regulatory_status": evidence_map.regulatory_schema,
+}
+RESOURCES = [r["name"] for r in datapackage.descriptor()["resources"]]
+#: Columns whose pandera check is stronger than the declared pattern (keys looked up in references.bib).
+SOURCE_KEY_COLUMNS = {"source_key", "source_keys", "other_source_keys", "response_source_key"}
+
+
+def declared_problems(folder: Path) -> list[str]:
+    datapackage._read.cache_clear()
+    return datapackage.problems(folder)
+
+
+def test_the_data_package_is_valid_with_frictionless():
+    assert declared_problems(DATA) == []
+
+
+def test_every_csv_is_declared_and_every_declared_field_is_a_column():
+    declared = {r["path"] for r in datapackage.descriptor()["resources"]}
+    on_disk = {path.name for path in DATA.glob("*.csv")}
+    assert on_disk - declared == set(), f"declare these files in data/datapackage.json: {sorted(on_disk - declared)}"
+    assert declared - on_disk == set(), f"declared but missing from data/: {sorted(declared - on_disk)}"
+    for name in RESOURCES:
+        path = DATA / datapackage.resource(name)["path"]
+        header = next(csv.reader(path.open(encoding="utf-8")))
+        fields = [f["name"] for f in datapackage.fields(name)]
+        assert fields == header, f"{path.name}: declared fields {fields} differ from the header {header}"
+        for field in datapackage.fields(name):
+            assert field.get("description"), f"{path.name}: field {field['name']} has no description"
+
+
+def test_every_declared_table_has_a_loader_schema():
+    assert sorted(SCHEMAS) == sorted(RESOURCES)
+
+
+def _pandera_constraints(column) -> dict:
+    found = {"required": not column.nullable}
+    for check in column.checks:
+        stats = check.statistics or {}
+        if check.name == "isin":
+            found["enum"] = sorted(map(str, stats["allowed_values"]))
+        elif check.name == "greater_than_or_equal_to":
+            found["minimum"] = stats["min_value"]
+        elif check.name == "greater_than":
+            found["exclusiveMinimum"] = stats["min_value"]
+        elif check.name == "in_range":
+            found["minimum"], found["maximum"] = stats["min_value"], stats["max_value"]
+        elif check.name == "str_length":
+            found |= {k: v for k, v in (("minLength", stats["min_value"]), ("maxLength", stats["max_value"])) if v}
+        elif check.name == "str_matches":
+            pattern = stats["pattern"] if isinstance(stats["pattern"], str) else stats["pattern"].pattern
+            found["pattern"] = pattern.removeprefix("^").removesuffix("$")
+    return found
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_pandera_schema_agrees_with_the_declaration(name):
+    """Types, required, enums, ranges, lengths and patterns are the same in both; keys come from the declaration only."""
+    schema = SCHEMAS[name](evidence.bibliography_keys())
+    assert schema.name == name, "the loader finds its declared keys by the schema's name"
+    assert schema.unique is None, "keys belong in data/datapackage.json (primaryKey), not in the pandera schema"
+    assert set(schema.columns) == {f["name"] for f in datapackage.fields(name)}
+    types = {"string": "str", "integer": "int", "number": "float", "date": "str", "boolean": "str"}
+    for field in datapackage.fields(name):
+        column = schema.columns[field["name"]]
+        assert str(column.dtype).lower().startswith(types[field["type"]]), (field["name"], column.dtype)
+        assert not column.unique, f"{field['name']}: uniqueness belongs in data/datapackage.json"
+        declared = {k: v for k, v in field.get("constraints", {}).items() if k != "unique"}
+        declared["required"] = declared.get("required", False)
+        if "enum" in declared:
+            declared["enum"] = sorted(map(str, declared["enum"]))
+        expected = _pandera_constraints(column)
+        if field["name"] in SOURCE_KEY_COLUMNS | {"pathways"} or field["type"] == "date":
+            declared.pop("pattern", None)  # pandera checks these more strictly (bibliography keys, real dates)
+            expected.pop("pattern", None)
+        if field["name"] == "source_key":
+            expected.pop("enum", None)  # the keys of references.bib
+        assert declared == expected, f"{name}.{field['name']}: declared {declared}, pandera {expected}"
+
+
+def _readme_sections() -> dict[str, str]:
+    """File name -> the text of data/README.md about it (every section whose heading names it)."""
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    sections: dict[str, str] = {}
+    for part in re.split(r"^## ", text, flags=re.M)[1:]:
+        heading = part.splitlines()[0]
+        for name in re.findall(r"`([a-z_]+\.csv)`", heading):
+            sections[name] = sections.get(name, "") + part
+    return sections
+
+
+def test_the_data_dictionary_describes_every_declared_column():
+    """data/README.md has a section for each declared file naming each of its columns (shared ones at the top)."""
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    shared = set(re.findall(r"^\| `([a-z_]+)` \|", text.split("\n## ", 2)[1], flags=re.M))
+    sections = _readme_sections()
+    for resource in datapackage.descriptor()["resources"]:
+        assert resource["path"] in sections, f"data/README.md has no section on {resource['path']}"
+        named = set(re.findall(r"`([a-z_0-9]+)`", sections[resource["path"]]))
+        missing = [f["name"] for f in datapackage.fields(resource["name"]) if f["name"] not in named | shared]
+        assert missing == [], f"data/README.md does not describe {resource['path']}: {missing}"
+
+
+def test_free_text_columns_are_declared_and_plain_strings():
+    """Free text (what the injection test fills with markup) is every string column not fixed by a list, pattern or key."""
+    for name in RESOURCES:
+        schema = datapackage.resource(name)["schema"]
+        keys = set(schema.get("primaryKey", [])) | {c for k in schema.get("foreignKeys", []) for c in k["fields"]}
+        for field in datapackage.fields(name):
+            fixed = {"enum", "pattern"} & set(field.get("constraints", {}))
+            if field.get("freeText"):
+                assert field["type"] == "string" and not fixed, f"{name}.{field['name']} cannot be free text"
+            elif field["type"] == "string" and field["name"] not in keys:
+                assert fixed, f"{name}.{field['name']}: declare it freeText, or an enum or pattern it must match"
+
+
+#: (file, line, column, text on that line, replaced by, the error frictionless reports)
+DEFECTS = [
+    ("changelog.csv", 2, "date", "2026-11-29", "2026-02-30", "type-error"),  # an impossible date
+    ("regulatory_status.csv", 3, "as_of", ",2026-05,", ",2026-13,", "constraint-error"),  # a thirteenth month
+    ("mechanism_nodes.csv", 3, "y", ",0.2,1,", ",0.2,\u22121,", "type-error"),  # a Unicode minus
+    ("dichotomous_outcomes.csv", 3, "events", ",23,37,", ",23 people,37,", "type-error"),  # a unit in a number
+    ("dichotomous_outcomes.csv", 2, "study", "MAPP1,3,", "MAPX1,3,", "foreign-key"),  # a study that does not exist
+    ("certainty.csv", 2, "outcome_id", "ptsd_severity,", "ptsd_severty,", "constraint-error"),  # an unknown outcome
+]
+
+
+def test_frictionless_reports_each_defect_on_its_own_line_and_no_other(tmp_path):
+    """One copy of data/ with a defect of each kind planted (and a trial repeated): one error per defect, on its line."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    expected = []
+    for file, line, column, old, new, error in DEFECTS:
+        lines = (folder / file).read_text(encoding="utf-8").split("\n")
+        assert old in lines[line - 1], (file, line, old)
+        lines[line - 1] = lines[line - 1].replace(old, new, 1)
+        (folder / file).write_text("\n".join(lines), encoding="utf-8")
+        expected.append(f"{folder / file}, line {line}, column '{column}': {error}: ")
+    trials = (folder / "trials.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "trials.csv").write_text("\n".join([*trials, trials[1]]) + "\n", encoding="utf-8")
+    expected.append(f"{folder / 'trials.csv'}, line {len(trials) + 1}, column 'study': primary-key: ")
+    found = declared_problems(folder)
+    assert len(found) == len(expected), "\n".join(found)
+    for start in expected:
+        assert any(problem.startswith(start) for problem in found), f"{start!r} not in:\n" + "\n".join(found)
+
+
+def test_the_published_copy_validates_on_its_own(tmp_path):
+    """What the build copies into the site (datapackage.json, every CSV, the data dictionary) is a valid package."""
+    written = datapackage.publish(tmp_path)
+    folder = tmp_path / datapackage.PUBLISHED
+    assert {path.name for path in written} == {"datapackage.json", "README.md", *(p.name for p in DATA.glob("*.csv"))}
+    assert declared_problems(folder) == []
+
+
+def test_the_built_book_publishes_the_data_package(built_html):
+    """`make book` puts the package at <site>/data/datapackage.json, where `frictionless validate` accepts it."""
+    folder = built_html / datapackage.PUBLISHED
+    assert (folder / datapackage.DESCRIPTOR).read_text(encoding="utf-8") == (DATA / datapackage.DESCRIPTOR).read_text(
+        encoding="utf-8"
+    )
+    assert declared_problems(folder) == []
