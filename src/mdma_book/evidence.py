@@ -52,8 +52,12 @@ CERTAINTY_RULE = "certainty does not follow from its start and downgrades"
 EVIDENCE_KINDS = (
     "trial",
     "systematic review",
+    "narrative review",
     "laboratory study",
+    "modelling study",
     "case series",
+    "case report",
+    "forensic analysis",
     "historical research",
     "regulator",
     "journal notice",
