@@ -19,6 +19,7 @@ Sphinx extension (listed in ``_config.yml``):
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -206,3 +207,33 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _add_filter_assets)
     app.connect("build-finished", _copy_static)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+#: Words that place a sentence about safety in the context of combining MDMA with something.
+_COMBINATION = re.compile(r"(?i)\b(?:combin\w*|together|mix\w*|alongside|interact\w*|with (?:mdma|ecstasy))\b")
+_SAFE_WORDS = re.compile(r"(?i)\b(?:safe|safely|harmless|no (?:known )?interactions?)\b")
+#: A sentence that denies or questions safety ("not known to be safe", "no combination has been shown safe").
+_NEGATION = re.compile(r"(?i)\b(?:not|never|no combination|none|nothing|cannot|unknown|neither|nor|without|isn't|aren't)\b")
+#: Wordings that would read as an instruction to take, dose, time or combine MDMA.
+INSTRUCTION_PATTERNS = (
+    re.compile(r"(?i)\b(?:you should|you can|you could|you may|it is (?:fine|okay|ok) to|try to|try)\s+"
+               r"(?:take|taking|use|using|combine|combining|mix|mixing|dose|dosing)\b"),
+    re.compile(r"(?i)^(?:take|use|combine|mix|dose|wait|start with)\b.*\b(?:mdma|ecstasy|molly)\b"),
+    re.compile(r"(?i)\bwait (?:at least |about )?\w+ (?:hours?|days?|weeks?) (?:before|after) (?:taking|using|combining)\b"),
+    re.compile(r"(?i)\b(?:recommended|safe|starting|ideal|best) dose\b"),
+    re.compile(r"(?i)\b(?:how to|the best way to|the safest way to) (?:take|dose|use|combine|mix)\b"),
+)
+
+
+def unsafe_phrases(text: str) -> list[str]:
+    """Sentences of ``text`` that call a combination with MDMA safe or harmless, or read as an instruction to use it.
+
+    A heuristic, not a reader: a sentence about safety passes only when it also denies
+    or questions it ("a medicine that is not listed is not known to be safe").
+    """
+    found = []
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+        unsafe_claim = _SAFE_WORDS.search(sentence) and _COMBINATION.search(sentence) and not _NEGATION.search(sentence)
+        if unsafe_claim or any(pattern.search(sentence) for pattern in INSTRUCTION_PATTERNS):
+            found.append(sentence)
+    return found

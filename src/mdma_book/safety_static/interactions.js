@@ -10,13 +10,15 @@
   if (!table) return;
   const rows = Array.from(table.tBodies[0].rows);
   const wrapper = table.closest(".cell_output, .output, .table-wrapper") || table;
+  const note = document.querySelector(".mdma-not-listed");
+  if (note && !note.id) note.id = "mdma-not-listed";
   const box = document.createElement("div");
   box.className = "mdma-interactions-filter";
   box.innerHTML =
-    '<label for="mdma-interactions-search">Find your medicine (generic name or class)</label>' +
-    '<input id="mdma-interactions-search" type="search" autocomplete="off" spellcheck="false"' +
-    ' aria-describedby="mdma-interactions-count mdma-not-listed">' +
-    '<p id="mdma-interactions-count" class="mdma-interactions-count" role="status" aria-live="polite"></p>';
+    `<label for="mdma-interactions-search">Find your medicine (generic name or class)</label>` +
+    `<input id="mdma-interactions-search" type="search" autocomplete="off" spellcheck="false"` +
+    ` aria-describedby="mdma-interactions-count ${note ? note.id : ""}">` +
+    `<p id="mdma-interactions-count" class="mdma-interactions-count" role="status" aria-live="polite"></p>`;
   wrapper.parentNode.insertBefore(box, wrapper);
   const input = box.querySelector("input");
   const count = box.querySelector("p");
