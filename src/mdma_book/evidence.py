@@ -60,6 +60,7 @@ EVIDENCE_KINDS = (
     "forensic analysis",
     "historical research",
     "regulator",
+    "government",
     "journal notice",
     "sponsor",
     "preprint",
