@@ -53,6 +53,8 @@ FREE_TEXT = {
     ],
     "regulatory_status.csv": ["treatment", "region", "standing", "statement", "locator", "note"],
     "dosing_regimens.csv": ["label", "locator", "note"],
+    "interactions.csv": ["medicines", "drug_class", "reported", "mechanism", "locator", "after_stopping", "note"],
+    "crisis_lines.csv": ["region", "service", "how_to_reach", "source_publisher", "how_read", "note"],
 }
 #: Every other column: numbers, dates, codes checked against a fixed list or pattern,
 #: bibliography keys, or names that join rows across files (study, arm, node_id).
@@ -119,6 +121,8 @@ NOT_FREE_TEXT = {
     ],
     "regulatory_status.csv": ["as_of", "label", "status_of_source", "peer_review"],
     "dosing_regimens.csv": ["regimen", "dose_order", "time_h", "dose_mg"],
+    "interactions.csv": ["interaction_id", "evidence_kind", "other_source_keys", "lasts_after_stopping"],
+    "crisis_lines.csv": ["line_id", "source_url", "checked_on"],
 }
 SOURCE_COLUMNS = ["source_key", "status", "retracted"]
 #: Labels with a length limit (history 40, mechanism boxes 60 characters) get the tag alone.

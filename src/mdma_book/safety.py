@@ -86,7 +86,9 @@ def interactions_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "other_source_keys": pa.Column(str, _key_list_check(bib_keys), nullable=True),
             "lasts_after_stopping": pa.Column(
                 str,
-                pa.Check.isin(list(LASTS_AFTER_STOPPING), error=f"lasts_after_stopping not one of {LASTS_AFTER_STOPPING}"),
+                pa.Check.isin(
+                    list(LASTS_AFTER_STOPPING), error=f"lasts_after_stopping not one of {LASTS_AFTER_STOPPING}"
+                ),
             ),
             "after_stopping": _text_column(10),
         },
@@ -142,17 +144,20 @@ def interactions_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def crisis_lines_schema() -> pa.DataFrameSchema:
+def crisis_lines_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``crisis_lines.csv``: one crisis line or directory per row, with the page it was read on."""
     url = pa.Check.str_matches(r"^https?://[^\s<>()\[\]]+$", error="source_url must be a plain http(s) address")
     return pa.DataFrameSchema(
         {
-            "line_id": pa.Column(str, pa.Check.str_matches(r"^CL\d{2}$", error="line_id must look like CL01"), unique=True),
+            "line_id": pa.Column(
+                str, pa.Check.str_matches(r"^CL\d{2}$", error="line_id must look like CL01"), unique=True
+            ),
             "region": pa.Column(str, pa.Check.str_length(min_value=2)),
             "service": pa.Column(str, pa.Check.str_length(min_value=2)),
             "how_to_reach": pa.Column(str, pa.Check.str_length(min_value=5)),
             "source_url": pa.Column(str, url),
             "source_publisher": pa.Column(str, pa.Check.str_length(min_value=3)),
+            "source_key": pa.Column(str, pa.Check.isin(sorted(bib_keys), error="source_key not in references.bib")),
             "checked_on": _date_column(),
             "how_read": pa.Column(str, pa.Check.str_length(min_value=5)),
             "note": pa.Column(str, nullable=True),
@@ -163,7 +168,7 @@ def crisis_lines_schema() -> pa.DataFrameSchema:
 
 def crisis_lines(path: Path | None = None) -> pd.DataFrame:
     """The crisis lines (``data/crisis_lines.csv``), validated, in file order."""
-    return load_table(path or data_dir() / "crisis_lines.csv", crisis_lines_schema())
+    return load_table(path or data_dir() / "crisis_lines.csv", crisis_lines_schema(bibliography_keys()))
 
 
 def crisis_lines_markdown(table: pd.DataFrame, with_sources: bool = False) -> str:
@@ -210,16 +215,24 @@ def setup(app: Sphinx) -> dict:
 
 
 #: Words that place a sentence about safety in the context of combining MDMA with something.
-_COMBINATION = re.compile(r"(?i)\b(?:combin\w*|together|mix\w*|alongside|interact\w*|with (?:mdma|ecstasy))\b")
+_COMBINATION = re.compile(
+    r"(?i)\b(?:combine|combines|combined|combining|combination|combinations|together|mix\w*|alongside|interact\w*|with (?:mdma|ecstasy))\b"
+)
 _SAFE_WORDS = re.compile(r"(?i)\b(?:safe|safely|harmless|no (?:known )?interactions?)\b")
 #: A sentence that denies or questions safety ("not known to be safe", "no combination has been shown safe").
-_NEGATION = re.compile(r"(?i)\b(?:not|never|no combination|none|nothing|cannot|unknown|neither|nor|without|isn't|aren't)\b")
+_NEGATION = re.compile(
+    r"(?i)\b(?:not|never|no combination|none|nothing|cannot|unknown|neither|nor|without|isn't|aren't)\b"
+)
 #: Wordings that would read as an instruction to take, dose, time or combine MDMA.
 INSTRUCTION_PATTERNS = (
-    re.compile(r"(?i)\b(?:you should|you can|you could|you may|it is (?:fine|okay|ok) to|try to|try)\s+"
-               r"(?:take|taking|use|using|combine|combining|mix|mixing|dose|dosing)\b"),
+    re.compile(
+        r"(?i)\b(?:you should|you can|you could|you may|it is (?:fine|okay|ok) to|try to|try)\s+"
+        r"(?:take|taking|use|using|combine|combining|mix|mixing|dose|dosing)\b"
+    ),
     re.compile(r"(?i)^(?:take|use|combine|mix|dose|wait|start with)\b.*\b(?:mdma|ecstasy|molly)\b"),
-    re.compile(r"(?i)\bwait (?:at least |about )?\w+ (?:hours?|days?|weeks?) (?:before|after) (?:taking|using|combining)\b"),
+    re.compile(
+        r"(?i)\bwait (?:at least |about )?\w+ (?:hours?|days?|weeks?) (?:before|after) (?:taking|using|combining)\b"
+    ),
     re.compile(r"(?i)\b(?:recommended|safe|starting|ideal|best) dose\b"),
     re.compile(r"(?i)\b(?:how to|the best way to|the safest way to) (?:take|dose|use|combine|mix)\b"),
 )

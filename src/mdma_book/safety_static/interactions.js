@@ -23,6 +23,10 @@
   const input = box.querySelector("input");
   const count = box.querySelector("p");
   const texts = rows.map((row) => row.textContent.toLowerCase());
+  // On a phone each row is shown as a card: every cell carries its column's name.
+  const headers = Array.from(table.tHead ? table.tHead.rows[0].cells : []).map((cell) => cell.textContent.trim());
+  rows.forEach((row) => Array.from(row.cells).forEach((cell, i) => cell.setAttribute("data-label", headers[i] || "")));
+  table.classList.add("mdma-interactions-cards");
 
   function filter() {
     const query = input.value.trim().toLowerCase();
@@ -34,7 +38,7 @@
     });
     if (!query) count.textContent = `All ${rows.length} rows are shown.`;
     else if (shown === 0)
-      count.textContent = `No row matches “${input.value.trim()}”. That does not mean it is safe with MDMA: see the note below.`;
+      count.textContent = `No row matches “${input.value.trim()}”. That does not mean it is safe with MDMA: see the note above.`;
     else count.textContent = `${shown} of ${rows.length} rows match “${input.value.trim()}”.`;
   }
   input.addEventListener("input", filter);
