@@ -53,6 +53,20 @@ FREE_TEXT = {
     ],
     "regulatory_status.csv": ["treatment", "region", "standing", "statement", "locator", "note"],
     "dosing_regimens.csv": ["label", "locator", "note"],
+    "searches.csv": ["source", "tool", "query", "note"],
+    "screening.csv": [
+        "study",
+        "title",
+        "population",
+        "blinding",
+        "comparator",
+        "primary_outcome",
+        "depression_outcome",
+        "sponsor",
+        "locator",
+        "note",
+    ],
+    "registry_checks.csv": ["registry", "how_checked", "note"],
 }
 #: Every other column: numbers, dates, codes checked against a fixed list or pattern,
 #: bibliography keys, or names that join rows across files (study, arm, node_id).
@@ -119,6 +133,23 @@ NOT_FREE_TEXT = {
     ],
     "regulatory_status.csv": ["as_of", "label", "status_of_source", "peer_review"],
     "dosing_regimens.csv": ["regimen", "dose_order", "time_h", "dose_mg"],
+    "searches.csv": ["search_id", "date", "hits", "records_found"],
+    "screening.csv": [
+        "record_id",
+        "registry_ids",
+        "record_source",
+        "population_group",
+        "randomized",
+        "n",
+        "depression_role",
+        "trial_status",
+        "results",
+        "found_by",
+        "checked_on",
+        "decision",
+        "reason",
+    ],
+    "registry_checks.csv": ["has_api", "check", "last_checked"],
 }
 SOURCE_COLUMNS = ["source_key", "status", "retracted"]
 #: Labels with a length limit (history 40, mechanism boxes 60 characters) get the tag alone.
