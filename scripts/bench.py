@@ -376,7 +376,8 @@ def main() -> None:
     }
     if not args.skip_build_times:
         results["build_seconds"] = build_times()
-    results["pdf_edition_seconds"] = pdf_edition_seconds()
+    if not args.pages:
+        results["pdf_edition_seconds"] = pdf_edition_seconds()
     server, base = serve(HTML)
     try:
         results["page_weight"] = page_weights(base, pages)

@@ -17,7 +17,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from mdma_book.currency import evidence_checked, readable_day
-from mdma_book.pdf_edition import PAGE_NUMBER, PDF_NAME, toc_entries
+from mdma_book.pdf_edition import PAGE_NUMBER, PDF_NAME, PREPARE_PAGE, TEXT_WIDTH_PX, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -239,6 +239,38 @@ def test_the_tables_behind_the_figures_are_printed_open(built_html, page_texts):
                     missing.append((entry.docname, cell.get_text()[:60]))
     assert checked >= 20, f"only {checked} table cells checked"
     assert not missing, missing[:20]
+
+
+#: Tables in a page's article that run past the right edge of a box around them (clipped on paper).
+TABLES_TOO_WIDE = """() => [...document.querySelectorAll("main table")].flatMap((table) => {
+  const right = table.getBoundingClientRect().right;
+  for (let box = table.parentElement; box && box !== document.body; box = box.parentElement) {
+    const style = getComputedStyle(box);
+    const edge = box.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
+    if (right > edge + 1) { return [`${table.innerText.slice(0, 40)}: ${Math.round(right - edge)} px too wide`]; }
+    if (box.matches("main article")) { break; }
+  }
+  return [];
+})"""
+
+
+@pytest.mark.browser
+def test_no_table_is_cut_off_on_paper(browser, site_url):
+    """Laid out at the paper's text width and prepared as the PDF edition prints it, no table is cut off.
+
+    Text a box clips is still in the PDF's text, so this is measured in the page before printing.
+    """
+    context = browser.new_context(viewport={"width": TEXT_WIDTH_PX, "height": 1000})
+    page = context.new_page()
+    page.emulate_media(media="print", color_scheme="light")
+    site = {"pages": [f"{e.docname}.html" for e in toc_entries()], "published": "https://example.invalid/"}
+    too_wide = {}
+    for entry in toc_entries():
+        page.goto(f"{site_url}/{entry.docname}.html", wait_until="load")
+        page.evaluate(PREPARE_PAGE, site)
+        too_wide[entry.docname] = page.evaluate(TABLES_TOO_WIDE)
+    context.close()
+    assert not any(too_wide.values()), {name: tables for name, tables in too_wide.items() if tables}
 
 
 def test_the_title_page_gives_the_disclaimer_crisis_help_and_the_date_checked(page_texts):

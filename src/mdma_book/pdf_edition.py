@@ -118,7 +118,11 @@ PREPARE_PAGE = """async (site) => {
       if (box.matches("main article")) { break; }
     }
     const room = right - table.getBoundingClientRect().left;
-    if (table.scrollWidth > room + 1 && room > 0) { table.style.zoom = (room / table.scrollWidth).toFixed(3); }
+    // Zooming rewraps the cells, so measure again until the table fits.
+    for (let tries = 0; tries < 8 && room > 0 && table.getBoundingClientRect().right > right; tries++) {
+      const zoom = parseFloat(table.style.zoom || "1") * Math.min(0.98, room / table.getBoundingClientRect().width);
+      table.style.zoom = zoom.toFixed(3);
+    }
   }
   const bookPages = new Set(site.pages);
   for (const a of document.querySelectorAll("a[href]")) {
