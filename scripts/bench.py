@@ -366,7 +366,10 @@ def main() -> None:
     parser.add_argument("--skip-build-times", action="store_true", help="measure the built site as it is")
     parser.add_argument("--pages", help="only the pages whose path contains this text")
     parser.add_argument("--conditions", default="", help="what else the machine was doing, for the report")
+    parser.add_argument("--runs", type=int, default=LIGHTHOUSE_RUNS, help="Lighthouse runs per page and form factor")
     args = parser.parse_args()
+    global LIGHTHOUSE_RUNS
+    LIGHTHOUSE_RUNS = args.runs
     pages = [page for page in toc_pages() if not args.pages or args.pages in page]
     load = lambda: ", ".join(f"{x:.1f}" for x in os.getloadavg())  # noqa: E731
     results = {

@@ -13,11 +13,12 @@ would download one). pypdf then merges the pages behind a title page and a conte
   destinations named after the page's element ids, which clash between pages);
 * links anything else of the site's (a CSV download, a notebook) to the published site.
 
-Before printing, every ``<details>`` is opened, so the tables behind the figures are on paper,
-and every picture is loaded. The title page carries the book's disclaimer and crisis help as
-the chapters print them, and the dates the evidence was last checked
-(``data/evidence_checked.csv``). The PDF is written to the site's root (:data:`PDF_NAME`), and
-every page of the site links to it (``templates/layout.html``).
+Before printing, every ``<details>`` that holds a table is opened, so the tables behind the
+figures are on paper, a table wider than the paper is scaled to fit, and every picture is loaded.
+The title page carries the book's disclaimer and crisis help as the chapters print them, and the
+dates the evidence was last checked (``data/evidence_checked.csv``). The PDF is written to the
+site's root (:data:`PDF_NAME`), and every page of the site links to it from its header
+(``mdma_book.sphinx_ext``).
 """
 
 from __future__ import annotations
@@ -105,7 +106,9 @@ def inputs_digest(html_dir: Path, entries: list[TocEntry]) -> str:
 #: Run in each page before it is printed; returns its title, sections and element ids.
 #: Hand-written: what to open and where links point is the book's own business.
 PREPARE_PAGE = """async (site) => {
-  document.querySelectorAll("details").forEach((d) => { d.open = true; });
+  // The tables behind the figures, in dropdowns, print open; the other dropdowns (a live panel's
+  // code, which needs a kernel) stay as the print stylesheet shows them.
+  document.querySelectorAll("details").forEach((d) => { if (d.querySelector("table")) { d.open = true; } });
   document.querySelectorAll("img").forEach((img) => { img.loading = "eager"; });
   await Promise.all([...document.images].map((img) => img.decode().catch(() => null)));
   // A table wider than the paper (the viewport is the paper's text width) is scaled to fit:
