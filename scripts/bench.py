@@ -185,7 +185,7 @@ def _lighthouse_once(base: str, page_path: str, form: str, run: int) -> dict:
     return json.loads(out.read_text())
 
 
-def lighthouse_scores(base: str, pages: list[str]) -> dict[str, dict]:
+def lighthouse_scores(base: str, pages: list[str], runs: int = LIGHTHOUSE_RUNS) -> dict[str, dict]:
     if not LIGHTHOUSE.exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=BENCH, check=True)
     scores = {}
@@ -193,7 +193,7 @@ def lighthouse_scores(base: str, pages: list[str]) -> dict[str, dict]:
         scores[page_path] = {}
         for form in ("desktop", "mobile"):
             reports, loads = [], []
-            for run in range(LIGHTHOUSE_RUNS):
+            for run in range(runs):
                 loads.append(round(os.getloadavg()[0], 1))
                 reports.append(_lighthouse_once(base, page_path, form, run))
             median = {
@@ -305,7 +305,7 @@ def write_report(results: dict) -> None:
         "",
         f"Budget, every page: desktop performance at least {BUDGET['desktop']}, mobile at least {BUDGET['mobile']},",
         "accessibility 100. Median of "
-        f"{LIGHTHOUSE_RUNS} runs per page and form factor; the single runs are in brackets, and the",
+        f"{results.get('lighthouse_runs', LIGHTHOUSE_RUNS)} run(s) per page and form factor; the single runs are in brackets, and the",
         "machine's 1-minute load average as each run started (2 cores: above 2, the runs competed for the CPU).",
         "",
         "| page | desktop | before | mobile | before | within budget | load average (mobile runs) | failing audits (desktop) |",
@@ -368,8 +368,6 @@ def main() -> None:
     parser.add_argument("--conditions", default="", help="what else the machine was doing, for the report")
     parser.add_argument("--runs", type=int, default=LIGHTHOUSE_RUNS, help="Lighthouse runs per page and form factor")
     args = parser.parse_args()
-    global LIGHTHOUSE_RUNS
-    LIGHTHOUSE_RUNS = args.runs
     pages = [page for page in toc_pages() if not args.pages or args.pages in page]
     load = lambda: ", ".join(f"{x:.1f}" for x in os.getloadavg())  # noqa: E731
     results = {
@@ -384,7 +382,8 @@ def main() -> None:
     server, base = serve(HTML)
     try:
         results["page_weight"] = page_weights(base, pages)
-        results["lighthouse"] = lighthouse_scores(base, pages)
+        results["lighthouse"] = lighthouse_scores(base, pages, args.runs)
+        results["lighthouse_runs"] = args.runs
     finally:
         server.shutdown()
     results["conditions"] = (
