@@ -29,12 +29,15 @@ INPUTS_HASH = $(shell cat $$(find src data -type f -not -path '*/__pycache__/*' 
 ## execution cache that the build reads (jupyter-cache, the library behind myst-nb's
 ## cache mode); a chapter that fails there is executed again by the build, which reports it.
 ## kaleido draws the figures' static pictures with Debian's chromium (see `browser`).
+## Then the PDF edition, _build/html/mdma-evidence-book.pdf, is printed from the built pages
+## with the same chromium, only when the pages it is printed from changed (mdma_book.pdf_edition).
 book: $(STAMP) browser
 	@if [ "$$(cat _build/.inputs-hash 2>/dev/null)" != "$(INPUTS_HASH)" ]; then \
 		echo "package, data or bibliography changed: re-executing every chapter"; \
 		rm -rf _build/.jupyter_cache _build/.doctrees; fi
 	$(BIN)/python -m mdma_book.execute _build/.jupyter_cache book/*.md
 	$(BIN)/python -m mdma_book.jupyter_book build . $(JB_FLAGS)
+	$(BIN)/python -m mdma_book.pdf_edition _build/html
 	@echo "$(INPUTS_HASH)" > _build/.inputs-hash
 
 $(TSTAMP): $(STAMP) requirements-test.txt

@@ -12,13 +12,20 @@ from mdma_book import shell
 
 def test_a_page_keeps_only_the_extensions_its_body_uses():
     body = '<div class="highlight"><pre>x</pre></div>'
-    assert shell.dropped_extensions(body, thebe_enabled=False) == {"sphinx-design", "togglebutton", "thebe"}
+    assert shell.dropped_extensions(body, thebe_enabled=False) == {
+        "sphinx-design",
+        "sphinx-design-tabs",
+        "togglebutton",
+        "thebe",
+    }
     assert "thebe" not in shell.dropped_extensions(body, thebe_enabled=True)
     assert shell.dropped_extensions('<div class="sd-card">', thebe_enabled=True) == {
+        "sphinx-design-tabs",
         "togglebutton",
         "copybutton",
         "pygments",
     }
+    assert "sphinx-design-tabs" not in shell.dropped_extensions('<div class="sd-tab-set">', thebe_enabled=True)
 
 
 @pytest.mark.parametrize("page_path", toc_pages())
@@ -35,6 +42,8 @@ def test_no_script_blocks_rendering_or_runs_before_the_first_paint_and_a_favicon
     assert re.search(r'<link rel="icon" href="[^"]*favicon\.svg"', head)
     if 'class="sd-' not in html[html.index("<body") :]:
         assert "sphinx-design" not in head
+    if "sd-tab-set" not in html:
+        assert "design-tabs.js" not in html, "sphinx-design's tabs script on a page without tabs"
 
 
 def test_the_icon_fonts_keep_every_icon_the_site_shows(built_html):

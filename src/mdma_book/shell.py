@@ -14,7 +14,7 @@ their order, and the icon fonts hold only the icons shown. At the theme's own ho
   files, not the written HTML):
 
   - an extension's files stay only on pages whose body uses them: sphinx-design
-    (``sd-`` classes), sphinx-togglebutton (toggles and dropdown admonitions),
+    (``sd-`` classes; its tabs script only with tab sets), sphinx-togglebutton (toggles and dropdown admonitions),
     sphinx-copybutton (code blocks), pygments (highlighted code); sphinx-thebe's
     go while the launch buttons do not offer Thebe;
   - every script, file or inline, gets the type :data:`AFTER_PAINT_TYPE`, which
@@ -91,7 +91,10 @@ NEED_DOM_CONTENT_LOADED = ("design-tabs.js",)
 
 #: Files of an extension, and what in a page's body shows that the page uses it.
 OPTIONAL_ASSETS = {
-    "sphinx-design": (("sphinx-design", "design-tabs.js"), ('class="sd-', "sd-tab")),
+    "sphinx-design": (("sphinx-design",), ('class="sd-',)),
+    # Its tabs script only serves tab sets; a page with dropdowns or cards alone does without it
+    # (on the evidence chapter it was a 340 ms task just after the first paint on Lighthouse's phone).
+    "sphinx-design-tabs": (("design-tabs.js",), ("sd-tab",)),
     "togglebutton": (
         ("togglebutton",),
         ('class="toggle', "admonition dropdown", "dropdown admonition", "toggle-hidden"),

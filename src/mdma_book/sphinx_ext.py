@@ -29,6 +29,8 @@
   (``repository.url`` in ``_config.yml``; see :func:`site_url`) for the canonical
   links (``html_baseurl``), the sitemap (sphinx-sitemap), the Open Graph tags
   (sphinxext-opengraph) and the 404 page's links (sphinx-notfound-page).
+* ``html-page-context``: a header button on every page links the PDF edition, which
+  ``make book`` prints into the site's root after the build (see :mod:`mdma_book.pdf_edition`).
 * ``build-finished``: copy these files into ``_static/mdma/``. They are not put
   on ``html_static_path`` because Jupyter Book would then add them to every page.
 """
@@ -205,6 +207,25 @@ def _publish_notebooks(app: Sphinx, exception) -> None:
         notebooks.publish(Path(app.env.doc2path(pagename)), Path(app.outdir) / "_sources" / f"{pagename}.ipynb", url)
 
 
+def _link_pdf_edition(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Put a link to the whole book's PDF among the header buttons, before the fullscreen button."""
+    from mdma_book.pdf_edition import PDF_NAME
+
+    buttons = context.get("header_buttons")
+    if buttons is None:
+        return
+    link = {
+        "type": "link",
+        "url": context["pathto"](PDF_NAME, 1),
+        "text": "Book PDF",
+        "icon": "fas fa-file-pdf",
+        "tooltip": "The whole book as one PDF, for printing and reading offline",
+        "label": "book-pdf-button",
+    }
+    at = next((i for i, b in enumerate(buttons) if b.get("label") == "fullscreen-button"), len(buttons))
+    buttons.insert(at, link)
+
+
 def setup(app: Sphinx) -> dict:
     from mdma_book import bibstyle
 
@@ -213,6 +234,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("mdma_notebooks_branch", "gh-pages", "html")
     app.connect("config-inited", _derive_site_urls, priority=400)  # before the extensions read them
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
+    app.connect("html-page-context", _link_pdf_edition, priority=600)  # after the theme's buttons (501)
     app.connect("build-finished", _publish_notebooks)
     app.connect("build-finished", _publish_data_package)
     app.connect("builder-inited", _write_downloads)

@@ -1,0 +1,474 @@
+"""The PDF edition: the whole book in one PDF, printed from the built site by Debian's chromium.
+
+``python -m mdma_book.pdf_edition`` (run by ``make book`` after the HTML build) prints every
+page that ``_toc.yml`` lists, in its order, with the book's own print stylesheet: Playwright
+drives ``/usr/bin/chromium`` (never a downloaded browser; the theme's ``pdfhtml`` builder
+would download one). pypdf then merges the pages behind a title page and a contents page and:
+
+* numbers every page after the title page continuously ("Page 12 of 140"), stamped from a
+  page of numbers that chromium prints, so the numbers are real text;
+* adds a bookmark per part and chapter, with the chapter's sections beneath it;
+* turns every link between the book's pages, and every link within a page, into a link to
+  its place in the PDF (chromium writes them as web addresses of the local server, or as
+  destinations named after the page's element ids, which clash between pages);
+* links anything else of the site's (a CSV download, a notebook) to the published site.
+
+Before printing, every ``<details>`` that holds a table is opened, so the tables behind the
+figures are on paper, a table wider than the paper is scaled to fit, and every picture is loaded.
+The title page carries the book's disclaimer and crisis help as the chapters print them, and the
+dates the evidence was last checked (``data/evidence_checked.csv``). The PDF is written to the
+site's root (:data:`PDF_NAME`), and every page of the site links to it from its header
+(``mdma_book.sphinx_ext``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import html
+import http.server
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import yaml
+
+from mdma_book.paths import REPO_ROOT
+
+#: The PDF's file name, at the root of the built site.
+PDF_NAME = "mdma-evidence-book.pdf"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+#: Paper and margins of every printed page; the page number sits in the bottom margin.
+PAPER = {"format": "A4", "margin": {"top": "16mm", "bottom": "20mm", "left": "16mm", "right": "16mm"}}
+#: The width of the paper's text in CSS pixels (210 mm less both margins, 96 px to the inch).
+TEXT_WIDTH_PX = round((210 - 16 - 16) / 25.4 * 96)
+#: What the page-number stamp says; the test reads it back.
+PAGE_NUMBER = "Page {number} of {total}"
+
+
+@dataclass
+class TocEntry:
+    """A page of the book as ``_toc.yml`` lists it."""
+
+    docname: str
+    part: str | None
+    number: int | None  # chapter number in a numbered part
+
+
+@dataclass
+class PrintedPage:
+    """A page printed on its own: its title, sections and where each element id landed."""
+
+    entry: TocEntry
+    title: str
+    sections: list[tuple[str, str]]  # (id, title) of its h2 sections
+    pdf: Path
+    destinations: dict[str, tuple[int, float]] = field(default_factory=dict)  # id -> (page in its PDF, top)
+    pages: int = 0
+    first_page: int = 0  # index in the whole PDF
+
+    @property
+    def label(self) -> str:
+        return f"{self.entry.number}. {self.title}" if self.entry.number else self.title
+
+
+def toc_entries(toc_file: Path = REPO_ROOT / "_toc.yml") -> list[TocEntry]:
+    """Every page of the book in reading order, with its part and chapter number."""
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+    entries = [TocEntry(toc["root"], None, None)]
+    for part in toc.get("parts", []):
+        for number, chapter in enumerate(part["chapters"], start=1):
+            entries.append(TocEntry(chapter["file"], part.get("caption"), number if part.get("numbered") else None))
+    return entries
+
+
+def inputs_digest(html_dir: Path, entries: list[TocEntry]) -> str:
+    """A digest of what the PDF is printed from: the pages, the site's stylesheets and pictures, this module."""
+    files = [html_dir / f"{entry.docname}.html" for entry in entries]
+    for folder in ("_static", "_images"):
+        files += sorted(
+            p for p in (html_dir / folder).rglob("*") if p.is_file() and p.suffix in {".css", ".svg", ".png"}
+        )
+    files += [Path(__file__), REPO_ROOT / "data" / "evidence_checked.csv", REPO_ROOT / "_config.yml"]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path.name).encode())
+        digest.update(path.read_bytes() if path.exists() else b"missing")
+    return digest.hexdigest()
+
+
+# --- printing with chromium ---------------------------------------------------------
+
+#: Run in each page before it is printed; returns its title, sections and element ids.
+#: Hand-written: what to open and where links point is the book's own business.
+PREPARE_PAGE = """async (site) => {
+  // The tables behind the figures, in dropdowns, print open; the other dropdowns (a live panel's
+  // code, which needs a kernel) stay as the print stylesheet shows them.
+  document.querySelectorAll("details").forEach((d) => { if (d.querySelector("table")) { d.open = true; } });
+  document.querySelectorAll("img").forEach((img) => { img.loading = "eager"; });
+  await Promise.all([...document.images].map((img) => img.decode().catch(() => null)));
+  // A table wider than the paper (the viewport is the paper's text width) is scaled to fit:
+  // paper cannot scroll, and every column, the sources too, belongs on it.
+  for (const table of document.querySelectorAll("main table")) {
+    let right = Infinity;
+    for (let box = table.parentElement; box && box !== document.body; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      right = Math.min(right, box.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth));
+      if (box.matches("main article")) { break; }
+    }
+    const room = right - table.getBoundingClientRect().left;
+    // Zooming rewraps the cells, so measure again until the table fits.
+    for (let tries = 0; tries < 8 && room > 0 && table.getBoundingClientRect().right > right; tries++) {
+      const zoom = parseFloat(table.style.zoom || "1") * Math.min(0.98, room / table.getBoundingClientRect().width);
+      table.style.zoom = zoom.toFixed(3);
+    }
+  }
+  const bookPages = new Set(site.pages);
+  for (const a of document.querySelectorAll("a[href]")) {
+    const url = new URL(a.href, location.href);
+    if (url.origin !== location.origin) { continue; }
+    const path = url.pathname.replace(/^\\//, "");
+    if (path === location.pathname.replace(/^\\//, "") && url.hash) {
+      a.setAttribute("href", url.hash);  // chromium names the destination after the id
+    } else if (!bookPages.has(path)) {
+      a.setAttribute("href", site.published + path + url.hash);  // a download: the published site's copy
+    }
+  }
+  // Chromium writes a named destination only for an id that a link in the same page points to:
+  // a hidden link to every id gives every place in the page a destination, for the other pages' links.
+  const main = document.querySelector("main") || document.body;
+  const ids = [...main.querySelectorAll("[id]")].map((el) => el.id).filter((id) => id);
+  const box = document.createElement("div");
+  box.style.display = "none";
+  for (const id of ids) { const a = document.createElement("a"); a.href = "#" + id; box.append(a); }
+  document.body.append(box);
+  const h1 = main.querySelector("article h1") || main.querySelector("h1");
+  const text = (el) => [...el.childNodes].filter((n) => !(n.classList && n.classList.contains("headerlink")))
+    .map((n) => n.textContent).join("").replace(/\\s+/g, " ").trim();
+  const sections = [...main.querySelectorAll("section > h2")]
+    .filter((h) => h.parentElement.id).map((h) => [h.parentElement.id, text(h)]);
+  const title = h1 ? text(h1).replace(h1.querySelector(".section-number")?.textContent.trim() || "\u0000", "").trim() : document.title;
+  return { title, sections };
+}"""
+
+#: The disclaimer with the crisis help, as the first chapter prints it.
+FIND_DISCLAIMER = """() => {
+  const box = [...document.querySelectorAll("main .admonition")]
+    .find((el) => /crisis/i.test(el.textContent) && /medical advice/i.test(el.textContent));
+  if (!box) { return null; }
+  const copy = box.cloneNode(true);
+  copy.querySelectorAll("a").forEach((a) => a.replaceWith(...a.childNodes));  // its links point into pages
+  return copy.outerHTML;
+}"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # chromium closes connections it no longer needs; nothing to report
+
+
+def _serve(directory: Path):
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def _front_matter_css(site_css: list[str]) -> str:
+    links = "".join(f'<link rel="stylesheet" href="{html.escape(href)}">' for href in site_css)
+    return (
+        links + "<style>body{font-family:system-ui,sans-serif;line-height:1.5;color:#222;background:#fff}"
+        "h1{font-size:26pt;line-height:1.2;margin:30mm 0 6mm}.mdma-pdf-contents h1{margin-top:0}"
+        ".mdma-pdf-contents ol{list-style:none;padding:0}.mdma-pdf-contents li{display:flex;gap:4mm;margin:1.5mm 0}"
+        ".mdma-pdf-contents li a{color:#222;text-decoration:none}.mdma-pdf-contents .fill{flex:1;"
+        "border-bottom:1px dotted #888;margin-bottom:1.2mm}.mdma-pdf-contents h2{font-size:13pt;margin:6mm 0 2mm}"
+        ".mdma-pdf-meta{font-size:12pt}.mdma-pdf-meta dt{font-weight:bold}.mdma-pdf-meta dd{margin:0 0 3mm}</style>"
+    )
+
+
+def _title_page(config: dict, site: str, dates: list[tuple[str, str]], disclaimer: str, css: str) -> str:
+    from mdma_book.currency import readable_day
+
+    days = sorted({day for _, day in dates})
+    if len(days) == 1:
+        checked = f"{readable_day(days[0])}, for every chapter that states evidence (the date is under each title)"
+    else:
+        checked = (
+            f"between {readable_day(days[0])} and {readable_day(days[-1])}; each chapter gives its date under its title"
+        )
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{css}</head><body>"
+        f"<h1>{html.escape(config['title'])}</h1>"
+        "<dl class='mdma-pdf-meta'>"
+        f"<dt>Authors</dt><dd>{html.escape(config.get('author', ''))}</dd>"
+        f"<dt>Evidence last checked</dt><dd>{html.escape(checked)}</dd>"
+        f"<dt>Web edition</dt><dd><a href='{html.escape(site)}'>{html.escape(site)}</a>: the same text, with the "
+        "figures interactive and the chapters runnable as notebooks. This PDF is printed from it.</dd>"
+        "</dl>"
+        f"{disclaimer}</body></html>"
+    )
+
+
+def _contents_page(printed: list[PrintedPage], base: str, css: str) -> str:
+    rows, part = [], object()
+    for page in printed:
+        if page.entry.part != part:
+            part = page.entry.part
+            if part:
+                rows.append(f"</ol><h2>{html.escape(part)}</h2><ol>")
+        rows.append(
+            f"<li><a href='{base}{page.entry.docname}.html'>{html.escape(page.label)}</a>"
+            f"<span class='fill'></span><span>{page.first_page + 1}</span></li>"
+        )
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{css}</head>"
+        f"<body class='mdma-pdf-contents'><h1>Contents</h1><ol>{''.join(rows)}</ol></body></html>"
+    )
+
+
+def _number_stamps(total: int) -> str:
+    pages = "".join(
+        f"<div class='p'><span>{PAGE_NUMBER.format(number=n, total=total)}</span></div>" for n in range(1, total + 1)
+    )
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><style>@page{size:A4;margin:0}body{margin:0}"
+        ".p{height:297mm;position:relative;break-after:page;font:9pt system-ui,sans-serif;color:#444}"
+        ".p span{position:absolute;bottom:9mm;left:0;right:0;text-align:center}</style></head>"
+        f"<body>{pages}</body></html>"
+    )
+
+
+def _print_html(page, markup: str, path: Path, base: str, **options) -> Path:
+    page.goto(base + "genindex.html")  # any page of the site, so that relative and same-origin URLs resolve
+    page.set_content(markup, wait_until="load")
+    page.pdf(path=str(path), print_background=True, **{**PAPER, **options})
+    return path
+
+
+# --- merging with pypdf -------------------------------------------------------------
+
+
+def _named_destinations(reader) -> dict[str, tuple[int, float]]:
+    found = {}
+    for name, destination in reader.named_destinations.items():
+        try:
+            index = reader.get_destination_page_number(destination)
+        except Exception:  # a destination on no page: nothing to link to
+            continue
+        top = destination.top if destination.top is not None else 0
+        found[str(name).lstrip("/")] = (index, float(top))
+    return found
+
+
+def _merge(parts: list[tuple[Path, PrintedPage | None]], base: str, site: str, out: Path, config: dict) -> dict:
+    """Merge the printed parts into ``out``; return what became of the links."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, FloatObject, NameObject, NullObject, TextStringObject
+
+    writer = PdfWriter()
+    owner_of_page: list[PrintedPage | None] = []
+    for path, printed in parts:
+        reader = PdfReader(path)
+        if printed is not None:
+            printed.destinations = _named_destinations(reader)
+        for pdf_page in reader.pages:
+            writer.add_page(pdf_page)
+            owner_of_page.append(printed)
+    by_docname = {p.entry.docname: p for _, p in parts if p is not None}
+
+    def destination(printed: PrintedPage, fragment: str):
+        if not fragment:
+            index, top = printed.first_page, None
+        elif fragment in printed.destinations:
+            local, top = printed.destinations[fragment]
+            index = printed.first_page + local
+        else:
+            return None
+        return ArrayObject(
+            [
+                writer.pages[index].indirect_reference,
+                NameObject("/XYZ"),
+                NullObject(),
+                NullObject() if top is None else FloatObject(top),
+                NullObject(),
+            ]
+        )
+
+    report = {"internal": 0, "to_site": 0, "unresolved": []}
+    for index, pdf_page in enumerate(writer.pages):
+        for annotation in pdf_page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            action = annotation.get("/A")
+            action = action.get_object() if action is not None else None
+            target = None
+            if action is not None and action.get("/S") == "/URI" and str(action["/URI"]).startswith(base):
+                url = urlparse(str(action["/URI"]))
+                path = unquote(url.path).lstrip("/")
+                docname = path[: -len(".html")] if path.endswith(".html") else path
+                if docname in by_docname:
+                    target = destination(by_docname[docname], url.fragment)
+                    label = f"{docname}#{url.fragment}"
+                else:  # a page of the site the PDF leaves out (search, index): the published one
+                    action[NameObject("/URI")] = TextStringObject(
+                        site + path + (f"#{url.fragment}" if url.fragment else "")
+                    )
+                    report["to_site"] += 1
+                    continue
+            elif "/Dest" in annotation or (action is not None and action.get("/S") == "/GoTo"):
+                name = annotation.get("/Dest") if "/Dest" in annotation else action.get("/D")
+                owner = owner_of_page[index]
+                label = f"{owner.entry.docname if owner else 'front matter'}#{name}"
+                if owner is not None and not isinstance(name, list):
+                    target = destination(owner, str(name).lstrip("/"))
+                elif isinstance(name, list):
+                    continue  # already an explicit destination
+            else:
+                continue
+            if target is None:
+                report["unresolved"].append(label)
+                continue
+            for key in ("/A", "/Dest"):
+                if key in annotation:
+                    del annotation[key]
+            annotation[NameObject("/Dest")] = target
+            report["internal"] += 1
+
+    # Bookmarks: the front matter, then each part with its chapters and their sections.
+    writer.add_outline_item(title="Title page", page_number=0)
+    first = next(p for _, p in parts if p is not None)
+    writer.add_outline_item(title="Contents", page_number=1 if first.first_page > 1 else 0)
+    parents: dict[str | None, object] = {None: None}
+    for _, printed in parts:
+        if printed is None:
+            continue
+        part = printed.entry.part
+        if part not in parents:
+            parents[part] = writer.add_outline_item(title=part, page_number=printed.first_page)
+        chapter = writer.add_outline_item(title=printed.label, page_number=printed.first_page, parent=parents[part])
+        for section_id, section_title in printed.sections:
+            target = printed.destinations.get(section_id)
+            if target:
+                writer.add_outline_item(title=section_title, page_number=printed.first_page + target[0], parent=chapter)
+    writer.page_mode = "/UseOutlines"
+    writer.add_metadata({"/Title": config["title"], "/Author": config.get("author", ""), "/Subject": "PDF edition"})
+    writer.compress_identical_objects()
+    with out.open("wb") as handle:
+        writer.write(handle)
+    return report
+
+
+def _stamp_numbers(out: Path, stamps: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=out)
+    numbers = PdfReader(stamps)
+    for index in range(1, len(writer.pages)):  # the title page carries no number
+        writer.pages[index].merge_page(numbers.pages[index])
+    with out.open("wb") as handle:
+        writer.write(handle)
+
+
+def build(html_dir: Path, out: Path | None = None) -> dict:
+    """Print the book in ``html_dir`` into one PDF (default ``html_dir/PDF_NAME``); return a summary."""
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    from mdma_book.currency import evidence_checked
+    from mdma_book.sphinx_ext import site_url
+
+    out = out or html_dir / PDF_NAME
+    config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    site = site_url(config["repository"]["url"])
+    entries = toc_entries()
+    dated = {row.page: row.checked_on for row in evidence_checked().itertuples()}
+    dates = [(e.docname, dated[e.docname]) for e in entries if e.docname in dated]
+    server, base = _serve(html_dir)
+    work = Path(tempfile.mkdtemp(prefix="pdf-", dir=out.parent))
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            # The viewport is as wide as the paper's text (A4 less the margins), so the page is laid out
+            # before printing as it will be printed.
+            page = browser.new_page(color_scheme="light", viewport={"width": TEXT_WIDTH_PX, "height": 1000})
+            page.emulate_media(media="print", color_scheme="light")
+            site_info = {"pages": [f"{e.docname}.html" for e in entries], "published": site}
+            printed, disclaimer, css = [], None, []
+            for entry in entries:
+                page.goto(f"{base}{entry.docname}.html", wait_until="load")
+                about = page.evaluate(PREPARE_PAGE, site_info)
+                if disclaimer is None and entry.number:
+                    disclaimer = page.evaluate(FIND_DISCLAIMER)
+                    css = page.evaluate(
+                        "() => [...document.querySelectorAll('link[rel=stylesheet]')].map((l) => l.href)"
+                    )
+                path = work / f"{len(printed):02d}.pdf"
+                page.pdf(path=str(path), print_background=True, **PAPER)
+                printed.append(PrintedPage(entry, about["title"], [tuple(s) for s in about["sections"]], path))
+            if disclaimer is None:
+                raise RuntimeError("no chapter prints a disclaimer with crisis help: the PDF's title page needs one")
+            for p in printed:
+                p.pages = len(PdfReader(p.pdf).pages)
+            style = _front_matter_css(css)
+            title = _print_html(page, _title_page(config, site, dates, disclaimer, style), work / "title.pdf", base)
+            if len(PdfReader(title).pages) != 1:
+                raise RuntimeError("the PDF's title page does not fit on one page")
+            # The contents give each chapter's first page, which depends on the contents' own length.
+            contents_pages = 1
+            while True:
+                start = 1 + contents_pages
+                for p in printed:
+                    p.first_page, start = start, start + p.pages
+                contents = _print_html(page, _contents_page(printed, base, style), work / "contents.pdf", base)
+                if len(PdfReader(contents).pages) == contents_pages:
+                    break
+                contents_pages = len(PdfReader(contents).pages)
+            total = start
+            stamps = _print_html(page, _number_stamps(total), work / "numbers.pdf", base, margin={})
+            browser.close()
+        parts = [(title, None), (contents, None), *[(p.pdf, p) for p in printed]]
+        report = _merge(parts, base, site, out, config)
+        _stamp_numbers(out, stamps)
+    finally:
+        server.shutdown()
+        for leftover in work.iterdir():
+            leftover.unlink()
+        work.rmdir()
+    return {"pages": total, "chapters": len(printed), **report}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("html_dir", type=Path, nargs="?", default=REPO_ROOT / "_build" / "html")
+    parser.add_argument("--force", action="store_true", help="print even if nothing it is printed from changed")
+    args = parser.parse_args()
+    stamp = args.html_dir.parent / ".pdf-inputs-hash"
+    digest = inputs_digest(args.html_dir, toc_entries())
+    if not args.force and (args.html_dir / PDF_NAME).exists() and stamp.exists() and stamp.read_text() == digest:
+        print(f"{PDF_NAME}: unchanged")
+        return
+    import time
+
+    start = time.perf_counter()
+    summary = build(args.html_dir)
+    stamp.write_text(digest)
+    print(
+        f"{PDF_NAME}: {summary['pages']} pages, {summary['chapters']} chapters, {summary['internal']} internal links, "
+        f"in {time.perf_counter() - start:.0f} s"
+    )
+    if summary["unresolved"]:
+        raise SystemExit(f"{PDF_NAME}: links to no place in the PDF: {summary['unresolved']}")
+
+
+if __name__ == "__main__":
+    main()

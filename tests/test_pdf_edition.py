@@ -1,0 +1,293 @@
+"""The PDF edition (`make book`): every page of the book in one PDF, bookmarked, numbered and linked inside.
+
+The PDF is read back with pypdf; what it should hold is derived from the built site and from
+``_toc.yml``, so a page or a figure added to the book is checked the day it is added.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from mdma_book.currency import evidence_checked, readable_day
+from mdma_book.pdf_edition import PAGE_NUMBER, PDF_NAME, PREPARE_PAGE, TEXT_WIDTH_PX, toc_entries
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def pdf(built_html: Path):
+    from pypdf import PdfReader
+
+    path = built_html / PDF_NAME
+    if not path.exists():
+        pytest.fail(f"{path} is missing: `make book` prints it after the HTML build")
+    return PdfReader(path)
+
+
+def _normal(text: str) -> str:
+    """NFKC (the PDF's ligatures become letters), one space between words, lines kept."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
+    return "\n".join(" ".join(line.split()) for line in text.splitlines())
+
+
+@pytest.fixture(scope="module")
+def page_texts(pdf) -> list[str]:
+    return [_normal(page.extract_text() or "") for page in pdf.pages]
+
+
+def _page_soup(built_html: Path, docname: str) -> BeautifulSoup:
+    return BeautifulSoup((built_html / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def _title(soup: BeautifulSoup) -> str:
+    heading = soup.select_one("main article h1") or soup.select_one("main h1")
+    for extra in heading.select(".headerlink, .section-number"):
+        extra.decompose()
+    return _normal(heading.get_text()).strip()
+
+
+def _outline(pdf) -> list[tuple[str, int, str | None]]:
+    """(title, page index, title of the parent) of every bookmark, in order."""
+    found = []
+
+    def walk(items, parent):
+        last = None
+        for item in items:
+            if isinstance(item, list):
+                walk(item, last)  # the children of the bookmark before
+            else:
+                found.append((item.title, pdf.get_destination_page_number(item), parent))
+                last = item.title
+
+    walk(pdf.outline, None)
+    return found
+
+
+def _chapter_bookmarks(pdf) -> list[tuple[str, int]]:
+    """The bookmark of each page of the book: at the top level, or below a part's caption."""
+    parts = _part_captions()
+    front = {"Title page", "Contents"}
+    return [
+        (title, page)
+        for title, page, parent in _outline(pdf)
+        if (parent is None and title not in parts | front) or parent in parts
+    ]
+
+
+def _part_captions() -> set[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return {part.get("caption") for part in toc.get("parts", [])}
+
+
+def test_a_bookmark_per_page_of_the_book_in_reading_order(pdf, built_html):
+    entries = toc_entries()
+    bookmarks = _chapter_bookmarks(pdf)
+    assert len(bookmarks) == len(entries), [title for title, _ in bookmarks]
+    pages = [page for _, page in bookmarks]
+    assert pages == sorted(pages) and len(set(pages)) == len(pages), "chapters out of order or empty"
+    for entry, (title, page) in zip(entries, bookmarks):
+        expected = _title(_page_soup(built_html, entry.docname))
+        if entry.number:
+            expected = f"{entry.number}. {expected}"
+        assert _normal(title) == expected, entry.docname
+    # The page count is plausible: every chapter has pages of its own, none runs to fifty.
+    spans = [b - a for a, b in zip(pages, [*pages[1:], len(pdf.pages)])]
+    assert min(spans) >= 1 and max(spans) < 50, spans
+    assert pages[0] >= 2, "the title page and the contents come first"
+
+
+def test_each_bookmark_opens_its_chapter(pdf, page_texts, built_html):
+    for entry, (_, page) in zip(toc_entries(), _chapter_bookmarks(pdf)):
+        title = _title(_page_soup(built_html, entry.docname))
+        assert " ".join(title.split()[:4]) in " ".join(page_texts[page].split()), (entry.docname, page)
+
+
+def _links(pdf):
+    for index, page in enumerate(pdf.pages):
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link":
+                yield index, annotation
+
+
+def _destination_page(pdf, destination) -> int | None:
+    if isinstance(destination, str) or hasattr(destination, "startswith"):
+        named = pdf.named_destinations.get(str(destination))
+        return None if named is None else pdf.get_destination_page_number(named)
+    page_ids = [page.indirect_reference.idnum for page in pdf.pages]
+    reference = destination[0]
+    return page_ids.index(reference.idnum) if getattr(reference, "idnum", None) in page_ids else None
+
+
+def test_every_link_inside_the_book_lands_on_a_page_of_the_pdf(pdf):
+    internal, problems = 0, []
+    for index, annotation in _links(pdf):
+        action = annotation.get("/A")
+        action = action.get_object() if action is not None else None
+        if "/Dest" in annotation or (action is not None and action.get("/S") == "/GoTo"):
+            destination = annotation["/Dest"] if "/Dest" in annotation else action["/D"]
+            if _destination_page(pdf, destination) is None:
+                problems.append((index + 1, f"no such place: {destination}"))
+            internal += 1
+        elif action is not None and action.get("/S") == "/URI":
+            url = urlparse(str(action["/URI"]))
+            # A link the build left pointing at its local server or a file works on no reader's machine.
+            if url.scheme not in ("https", "http", "mailto") or url.hostname in ("127.0.0.1", "localhost"):
+                problems.append((index + 1, str(action["/URI"])))
+        else:
+            problems.append((index + 1, f"a link that goes nowhere: {dict(annotation)}"))
+    assert not problems, problems[:20]
+    assert internal >= 10 * len(toc_entries()), f"only {internal} links inside the PDF"
+
+
+def test_the_contents_link_each_chapter_to_its_first_page(pdf):
+    contents_page = next(page for title, page, parent in _outline(pdf) if title == "Contents" and parent is None)
+    first_chapter_page = _chapter_bookmarks(pdf)[0][1]
+    targets = []
+    for index, annotation in _links(pdf):
+        if contents_page <= index < first_chapter_page and "/Dest" in annotation:
+            targets.append(_destination_page(pdf, annotation["/Dest"]))
+    assert targets == [page for _, page in _chapter_bookmarks(pdf)]
+
+
+def test_page_numbers_run_on_without_a_gap(pdf, page_texts):
+    total = len(pdf.pages)
+    pattern = re.compile(PAGE_NUMBER.format(number=r"(\d+)", total=r"(\d+)"))
+    assert not pattern.search(page_texts[0]), "the title page carries no number"
+    for index, text in enumerate(page_texts[1:], start=1):
+        found = pattern.findall(text)
+        assert found == [(str(index + 1), str(total))], f"page {index + 1} reads {found}"
+
+
+def _svg_labels(svg: Path) -> list[str]:
+    """The text a figure's static picture draws: one entry per line of each label."""
+    labels = []
+    for text in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}text"):
+        lines = [t for t in text if t.tag.endswith("tspan") and "line" in t.get("class", "")] or [text]
+        for line in lines:
+            label = _normal("".join(line.itertext())).strip()
+            if sum(ch.isalpha() for ch in label) >= 4:
+                labels.append(label)
+    return list(dict.fromkeys(labels))
+
+
+def _figures(built_html: Path):
+    for entry in toc_entries():
+        soup = _page_soup(built_html, entry.docname)
+        for figure in soup.select(".mdma-figure"):
+            picture = figure.select_one("picture.mdma-static-light img")
+            yield entry.docname, figure.get("id"), (built_html / entry.docname).parent / picture["src"]
+
+
+def test_every_figure_is_pictured_in_the_pdf(built_html, page_texts):
+    """Each figure's picture is on a page: most of the labels it draws, line for line, on one page.
+
+    The pictures are vector drawings, so the PDF holds their text, not an image; a figure table
+    holds the same words, but wrapped into its cells, so it does not pass for the picture.
+    """
+    figures = list(_figures(built_html))
+    assert figures, "the book has figures"
+    missing = []
+    for docname, figure_id, svg in figures:
+        labels = _svg_labels(svg)
+        assert labels, (docname, figure_id, "a picture without text")
+        best = max(sum(label in text for label in labels) / len(labels) for text in page_texts)
+        if best < 0.8:
+            missing.append((docname, figure_id, f"{best:.0%} of {len(labels)} labels on its best page"))
+    assert not missing, missing
+
+
+def _printed_in_pieces(cell: str, text: str, pieces: int = 3, shortest: int = 6) -> bool:
+    """Whether ``cell`` is in ``text`` whole, or in up to ``pieces`` runs of ``shortest`` characters or more.
+
+    A row that a page break splits prints the rest of each cell on the next page, after the page
+    number and the other cells' first lines; a clipped column loses a few characters of every line,
+    which leaves pieces too short or too many.
+    """
+    for _ in range(pieces):
+        if cell in text:
+            return True
+        found = len(cell)
+        while found and cell[:found] not in text:
+            found -= 1
+        if found < shortest:
+            return False
+        cell = cell[found:]
+    return False
+
+
+def test_the_tables_behind_the_figures_are_printed_open(built_html, page_texts):
+    """Every number table in a dropdown ("All the numbers in Figure …") is on paper, cell by cell."""
+    text = "".join("".join(page.split()) for page in page_texts)
+    checked, missing = 0, []
+    for entry in toc_entries():
+        for details in _page_soup(built_html, entry.docname).select("details"):
+            for cell in details.select("table td"):
+                words = "".join(_normal(cell.get_text()).split())
+                if len(words) < 6 or not re.search(r"\d", words):
+                    continue  # short cells, and cells without numbers, repeat in the prose
+                checked += 1
+                if not _printed_in_pieces(words, text):
+                    missing.append((entry.docname, cell.get_text()[:60]))
+    assert checked >= 20, f"only {checked} table cells checked"
+    assert not missing, missing[:20]
+
+
+#: Tables in a page's article that run past the right edge of a box around them (clipped on paper).
+TABLES_TOO_WIDE = """() => [...document.querySelectorAll("main table")].flatMap((table) => {
+  const right = table.getBoundingClientRect().right;
+  for (let box = table.parentElement; box && box !== document.body; box = box.parentElement) {
+    const style = getComputedStyle(box);
+    const edge = box.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
+    if (right > edge + 1) { return [`${table.innerText.slice(0, 40)}: ${Math.round(right - edge)} px too wide`]; }
+    if (box.matches("main article")) { break; }
+  }
+  return [];
+})"""
+
+
+@pytest.mark.browser
+def test_no_table_is_cut_off_on_paper(browser, site_url):
+    """Laid out at the paper's text width and prepared as the PDF edition prints it, no table is cut off.
+
+    Text a box clips is still in the PDF's text, so this is measured in the page before printing.
+    """
+    context = browser.new_context(viewport={"width": TEXT_WIDTH_PX, "height": 1000})
+    page = context.new_page()
+    page.emulate_media(media="print", color_scheme="light")
+    site = {"pages": [f"{e.docname}.html" for e in toc_entries()], "published": "https://example.invalid/"}
+    too_wide = {}
+    for entry in toc_entries():
+        page.goto(f"{site_url}/{entry.docname}.html", wait_until="load")
+        page.evaluate(PREPARE_PAGE, site)
+        too_wide[entry.docname] = page.evaluate(TABLES_TOO_WIDE)
+    context.close()
+    assert not any(too_wide.values()), {name: tables for name, tables in too_wide.items() if tables}
+
+
+def test_the_title_page_gives_the_disclaimer_crisis_help_and_the_date_checked(page_texts):
+    title_page = " ".join(page_texts[0].split())
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert " ".join(config["title"].split()) in title_page
+    assert "not medical advice" in title_page
+    assert "crisis" in title_page and "emergency services" in title_page
+    for day in set(evidence_checked()["checked_on"]):
+        assert readable_day(day) in title_page, day
+
+
+def test_every_page_of_the_site_links_the_pdf(built_html):
+    pages = [built_html / f"{entry.docname}.html" for entry in toc_entries()]
+    pages += [built_html / "search.html", built_html / "genindex.html"]
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        links = [a for a in soup.select("a[href]") if a["href"].endswith(PDF_NAME)]
+        assert links, f"{page.name} has no link to the PDF edition"
+        assert (page.parent / links[0]["href"]).resolve() == (built_html / PDF_NAME).resolve(), page.name
