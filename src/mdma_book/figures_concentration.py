@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from mdma_book.citations import short_citation
 from mdma_book.pharmacokinetics import SIMULATED_HOURS, EffectDurations, OneCompartmentModel
-from mdma_book.theme import BLUE, BOOK_TEMPLATE, MENU_STYLE, NEUTRAL_COLOUR, ORANGE, VERMILLION
+from mdma_book.theme import BLUE, BOOK_TEMPLATE, INK, MENU_STYLE, NEUTRAL_COLOUR, ORANGE, VERMILLION, WARNING_TEXT
 
 CURVE_STEP_H = 0.1
 
@@ -193,7 +193,7 @@ def concentration_figure(
             "align": "right",
             "text": LINEAR_MODEL_WARNING,
             "showarrow": False,
-            "font": {"size": 11, "color": VERMILLION},
+            "font": {"size": 12, "color": WARNING_TEXT},
             "name": "linear_model_warning",
         }
     ]
@@ -216,7 +216,7 @@ def concentration_figure(
                     "visible": sd > 0,
                     "thickness": 1.5,
                     "width": 5,
-                    "color": colour,
+                    "color": INK,
                 },
                 hovertext=[hover],
                 hoverinfo="text",

@@ -55,7 +55,13 @@ def html_table(table: pd.DataFrame):
     """A table as HTML without the row index and without pandas' cell truncation."""
     from IPython.display import HTML
 
-    return HTML(table.to_html(index=False, border=0, classes=["table", "mdma-table"], escape=True))
+    import html
+
+    # A region that scrolls sideways when the table is wider than the column (tables.css); focusable,
+    # so it scrolls from the keyboard, and named, so a screen reader says what it holds.
+    name = html.escape("Table: " + ", ".join(map(str, table.columns)), quote=True)
+    body = table.to_html(index=False, border=0, classes=["table", "mdma-table"], escape=True)
+    return HTML(f'<div class="mdma-table-scroll" tabindex="0" role="region" aria-label="{name}">{body}</div>')
 
 
 def glue_all(numbers: dict[str, object]) -> None:

@@ -196,6 +196,20 @@ def _publish_notebooks(app: Sphinx, exception) -> None:
         notebooks.publish(Path(app.env.doc2path(pagename)), Path(app.outdir) / "_sources" / f"{pagename}.ipynb", url)
 
 
+#: The phrase of the site-wide banner (``html.announcement``) that links to the home page's disclaimer.
+BANNER_LINK_TEXT = "the disclaimer on the home page"
+DISCLAIMER_ANCHOR = "medical-disclaimer"
+
+
+def _page_shell_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """No ``data-theme`` on ``<html>`` (see templates/layout.html), and a banner whose pointer to the disclaimer is a link."""
+    context["default_mode"] = ""
+    banner = context.get("theme_announcement") or ""
+    if BANNER_LINK_TEXT in banner and "<a " not in banner:
+        href = context["pathto"](app.config.root_doc) + "#" + DISCLAIMER_ANCHOR
+        context["theme_announcement"] = banner.replace(BANNER_LINK_TEXT, f'<a href="{href}">{BANNER_LINK_TEXT}</a>')
+
+
 def setup(app: Sphinx) -> dict:
     from mdma_book import bibstyle
 
@@ -204,6 +218,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("mdma_notebooks_branch", "gh-pages", "html")
     app.connect("config-inited", _derive_site_urls, priority=400)  # before the extensions read them
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
+    app.connect("html-page-context", _page_shell_context, priority=900)
     app.connect("build-finished", _publish_notebooks)
     app.connect("builder-inited", _write_downloads)
     app.connect("config-inited", _configure_shell)
