@@ -224,7 +224,9 @@ def row_label_problems(fig_dict: dict, name: str = "figure") -> list[str]:
             )
             continue
         if note.get("yanchor") != "middle":
-            problems.append(f"{name}: the label of {row_id} is anchored {note.get('yanchor')!r}, not level with its mark")
+            problems.append(
+                f"{name}: the label of {row_id} is anchored {note.get('yanchor')!r}, not level with its mark"
+            )
             continue
         axis = _axis(layout, axis_ref)
         others = [other_y for rid, (ref, other_y) in marks.items() if ref == axis_ref and rid != row_id]

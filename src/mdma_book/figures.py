@@ -122,7 +122,10 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
                 "showactive": True,
             }
         ],
-        meta={"description": "Bar chart of Phase 3 outcome rates per arm with 95% confidence intervals."},
+        meta={
+            "description": "Bar chart of Phase 3 outcome rates per arm with 95% confidence intervals.",
+            "page_margin_top": 56,  # no plotly menu on the page: the native control stands above the chart
+        },
     )
     return fig
 
@@ -186,7 +189,9 @@ def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[g
     study_rows = [(y, row) for y, _, row in _forest_rows(table) if row is not None and row["kind"] == "study"]
     for y, label, row in _forest_rows(table):
         tickvals.append(y)
-        ticktext.append(label if row is None else f"{label}<br>{_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}")
+        ticktext.append(
+            label if row is None else f"{label}<br>{_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
+        )
     traces.append(
         go.Scatter(
             x=[row["effect"] for _, row in study_rows],
@@ -344,7 +349,10 @@ def forest_plot(views: list[dict]) -> go.Figure:
         margin={"l": 150, "r": 20, "t": 100 if len(views) > 1 else 50, "b": 76},
         yaxis={"showgrid": False, "zeroline": False, "tickfont": {"size": 12}},
         xaxis={"zeroline": False, "title": {"font": {"size": 13}}},
-        meta={"description": "Forest plot of per-trial and pooled effects with 95% confidence intervals."},
+        meta={
+            "description": "Forest plot of per-trial and pooled effects with 95% confidence intervals.",
+            "page_margin_top": 50,  # room for the two "favours" labels; the page's native menu stands above
+        },
     )
     _apply_dotted(fig, first_layout)
     if len(views) > 1:
@@ -438,7 +446,7 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
         outcome_name = view if "PTSD" in view else f"PTSD {view.lower()}"  # never read as a depression outcome
         titles.append(
             f"{outcome_name}: {counts['control']} vs {counts['mdma']} in 100 "
-            f"<br><span style=\"font-size:13px\">With MDMA 95% CI {effect['per100_mdma_low']:.0f} to "
+            f'<br><span style="font-size:13px">With MDMA 95% CI {effect["per100_mdma_low"]:.0f} to '
             f"{effect['per100_mdma_high']:.0f}; number needed to treat {nnt}</span>"
         )
     labels = [
@@ -476,7 +484,12 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
         yaxis={"visible": False, "range": [-1, 12.2]},
         margin={"l": 10, "r": 10, "t": top, "b": 10},
         annotations=labels,
-        meta={"description": "Two grids of 100 people showing how many had the outcome with each therapy."},
+        meta={
+            "description": "Two grids of 100 people showing how many had the outcome with each therapy.",
+            # On the page the menu is a native control above the chart: the title moves up into its place.
+            "page_margin_top": 64,
+            "page_title_y": 1 - 10 / height,
+        },
     )
     if len(effects) > 1:
         buttons = [

@@ -25,7 +25,7 @@ EVIDENCE_STYLE = {
     "cell or animal study": {"colour": PURPLE, "dash": "dashdot", "glyph": "◆"},
     "hypothesis": {"colour": NEUTRAL_COLOUR, "dash": "dot", "glyph": "?"},
 }
-LABEL_WIDTH = 13  # characters per line inside a box: four boxes fit across a phone
+LABEL_WIDTH = 11  # characters per line inside a box: four boxes fit across a phone
 
 # Where the arrows meet the boxes.
 #

@@ -202,7 +202,8 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
             }
         ],
         meta={
-            "description": "Timeline in weeks comparing a course of MDMA-assisted therapy in the trials with a course of a daily antidepressant."
+            "description": "Timeline in weeks comparing a course of MDMA-assisted therapy in the trials with a course of a daily antidepressant.",
+            "page_margin_top": 56,
         },
     )
     return fig

@@ -75,7 +75,7 @@ def _wrap_hover_line(line: str) -> str:
 
 
 def wrap_hover(fig_dict: dict) -> dict:
-    """The figure with every trace's ``hovertext`` (and annotation hover text) wrapped to HOVER_LINE_CHARS."""
+    """The figure with every trace's ``hovertext`` and ``hovertemplate`` (and annotation hover text) wrapped to HOVER_LINE_CHARS."""
 
     def wrap(text):
         if isinstance(text, str):
@@ -86,8 +86,9 @@ def wrap_hover(fig_dict: dict) -> dict:
 
     fig_dict = copy.deepcopy(fig_dict)
     for trace in fig_dict.get("data", []):
-        if "hovertext" in trace:
-            trace["hovertext"] = wrap(trace["hovertext"])
+        for key in ("hovertext", "hovertemplate"):  # a template's %{...} fields hold no spaces, so they are never split
+            if key in trace:
+                trace[key] = wrap(trace[key])
     for note in fig_dict.get("layout", {}).get("annotations", []) or []:
         if "hovertext" in note:
             note["hovertext"] = wrap(note["hovertext"])
@@ -132,6 +133,28 @@ def recolour(value, colours: dict[str, str]):
     return value
 
 
+#: ``layout.meta`` key: the top margin a figure needs on the book's page, where its plotly menus are
+#: hidden (native controls stand above the chart instead). Without it, the room kept for the menu
+#: was an empty band between the chart's title and its plot.
+PAGE_MARGIN_TOP = "page_margin_top"
+#: ``layout.meta`` key: where the title sits on the page (container fraction), for a figure whose title sat below its menu.
+PAGE_TITLE_Y = "page_title_y"
+
+
+def page_layout(layout: dict) -> dict:
+    """``layout`` as the book's page draws it: plotly's menus and sliders hidden, and the top margin the figure asks for there."""
+    layout = copy.deepcopy(layout)
+    for key in ("updatemenus", "sliders"):
+        for control in layout.get(key, []):
+            control["visible"] = False
+    meta = layout.get("meta")
+    if isinstance(meta, dict) and meta.get(PAGE_MARGIN_TOP) is not None:
+        layout["margin"] = {**(layout.get("margin") or {}), "t": meta[PAGE_MARGIN_TOP]}
+    if isinstance(meta, dict) and meta.get(PAGE_TITLE_Y) is not None and isinstance(layout.get("title"), dict):
+        layout["title"] = {**layout["title"], "y": meta[PAGE_TITLE_Y]}
+    return layout
+
+
 def static_figure(fig_dict: dict, theme: str) -> dict:
     """A copy of the figure as the page shows it in ``theme``: plotly's own menus and sliders hidden
     (the page has native controls instead), text in the theme's colour, and in the dark theme the
@@ -139,10 +162,7 @@ def static_figure(fig_dict: dict, theme: str) -> dict:
     static = copy.deepcopy({key: fig_dict.get(key, {} if key == "layout" else []) for key in ("data", "layout")})
     if theme == "dark":
         static = recolour(static, DARK_COLOURS)
-    layout = static["layout"]
-    for key in ("updatemenus", "sliders"):
-        for control in layout.get(key, []):
-            control["visible"] = False
+    static["layout"] = layout = page_layout(static["layout"])
     layout["font"] = {**layout.get("font", {}), "color": THEME_FONT_COLOURS[theme]}
     return static
 
@@ -291,7 +311,7 @@ def figure_html(fig_dict: dict, image_urls: dict[tuple[str, str], str] | None = 
     """
     div_id = div_id or f"fig-{uuid.uuid4().hex[:12]}"
     fig_dict = wrap_hover(safe_text.plotly_figure(fig_dict))  # data in hover text and titles shows as text
-    layout = fig_dict.get("layout", {})
+    layout = page_layout(fig_dict.get("layout", {}))
     height = figure_height(layout)
     spec = {
         "data": fig_dict.get("data", []),

@@ -36,6 +36,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -201,9 +202,21 @@ BANNER_LINK_TEXT = "the disclaimer on the home page"
 DISCLAIMER_ANCHOR = "medical-disclaimer"
 
 
+#: A link to the top of the page it is on, as the included disclaimer's {ref}`harms` renders on the harms page.
+_SELF_LINK = re.compile(
+    r'<a class="reference internal" href="#(?P<target>[^"]+)">(?P<text><span class="std std-ref">[^<]*</span>)</a>'
+)
+
+
 def _page_shell_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """No ``data-theme`` on ``<html>`` (see templates/layout.html), and a banner whose pointer to the disclaimer is a link."""
+    """No ``data-theme`` on ``<html>`` (see templates/layout.html), a banner whose pointer to the
+    disclaimer is a link, and no link from the included disclaimer to the very page it is on."""
     context["default_mode"] = ""
+    body = context.get("body") or ""
+    top = re.search(r'<span id="([^"]+)"></span><h1>|<section id="[^"]+">\s*<span id="([^"]+)"></span>', body)
+    if top and "book/disclaimer" not in pagename:
+        label = top.group(1) or top.group(2)
+        context["body"] = _SELF_LINK.sub(lambda m: m.group("text") if m.group("target") == label else m.group(0), body)
     banner = context.get("theme_announcement") or ""
     if BANNER_LINK_TEXT in banner and "<a " not in banner:
         href = context["pathto"](app.config.root_doc) + "#" + DISCLAIMER_ANCHOR

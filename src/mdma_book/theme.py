@@ -82,7 +82,13 @@ def plotly_config() -> dict:
     the keyboard, and its "Share chart" button uploads the figure to Plotly Cloud.
     The book's pictures, tables and downloads stand in for its PNG button.
     """
-    return {"responsive": True, "displayModeBar": False, "displaylogo": False, "showLink": False, "showSendToCloud": False}
+    return {
+        "responsive": True,
+        "displayModeBar": False,
+        "displaylogo": False,
+        "showLink": False,
+        "showSendToCloud": False,
+    }
 
 
 #: Width of text in em, by kind of character, measured for DejaVu Sans (the system-ui font of

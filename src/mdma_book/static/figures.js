@@ -125,7 +125,25 @@
     return input.labels && input.labels.length ? input.labels[0].textContent : "View";
   }
 
+  /* Tie the figure to its caption and its text alternative, the paragraphs that follow its cell
+   * ("Figure N. ..." and "Text alternative. ..."), so a screen reader offers them with the chart. */
+  function describe(figure) {
+    var ids = [], node = figure.closest(".cell") || figure;
+    for (var i = 0; i < 6 && (node = node.nextElementSibling); i++) {
+      var text = node.textContent.trim();
+      if (node.tagName === "P" && (/^Figure \d+\.\d+\./.test(text) || /^Text alternative\./.test(text))) {
+        node.id = node.id || figure.id + "-about-" + ids.length;
+        ids.push(node.id);
+      }
+    }
+    if (ids.length) {
+      figure.setAttribute("aria-describedby", ids.join(" "));
+      figure.querySelectorAll(".mdma-static img").forEach(function (img) { img.setAttribute("aria-describedby", ids.join(" ")); });
+    }
+  }
+
   function wire(figure) {
+    describe(figure);
     function reach() { live(figure); }
     if (figure.matches(":hover")) { reach(); }  // the pointer was already there when this script ran
     figure.addEventListener("pointerenter", reach, { once: true });
