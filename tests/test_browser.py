@@ -176,12 +176,12 @@ def _figure_with_menu(page, label: str) -> int:
 def test_forest_plot_menu_switches_outcome_and_effect_measure(browser, site_url):
     page, report = open_page(browser, f"{site_url}/book/03-evidence.html")
     try:
-        index = _figure_with_menu(page, "Response (RR)")
+        index = _figure_with_menu(page, "Response, risk ratio")
         live_figure(page, index)
         axis_type = f"({PLOT_DIV})({index})._fullLayout.xaxis.type"
         assert page.evaluate(axis_type) == "log"
         before = _visible(page, index, "x")
-        _choose(page, index, "Remission (RD)")
+        _choose(page, index, "Remission, risk difference")
         page.wait_for_function(f"() => {axis_type} === 'linear'")
         after = _visible(page, index, "x")
         assert after != before

@@ -7,6 +7,9 @@ from conftest import PLOT_DIV, live_figure, open_page
 
 pytestmark = pytest.mark.browser
 
+#: The hover label's text, its lines (wrapped by render.wrap_hover) joined with spaces.
+HOVER_TEXT = "() => { const layer = document.querySelector('.hoverlayer'); const lines = layer.querySelectorAll('tspan.line'); return lines.length ? [...lines].map(l => l.textContent).join(' ') : layer.textContent; }"
+
 MECHANISM, CONCENTRATION = 0, 1  # order of the figures in chapter 2
 
 
@@ -95,9 +98,8 @@ def test_node_hover_shows_explanation_evidence_and_source(chapter2):
     page, _ = chapter2
     figure = _figure(page, MECHANISM)
     figure.locator(".annotation-text-g", has_text="amygdala").first.hover()
-    hover = page.locator(".hoverlayer").first
     page.wait_for_function("() => document.querySelector('.hoverlayer').textContent.includes('Source')")
-    text = hover.text_content()
+    text = page.evaluate(HOVER_TEXT)
     assert "healthy volunteers" in text and "Carhart-Harris" in text
 
 
@@ -158,7 +160,7 @@ def test_history_timeline_hover_gives_the_source(browser, site_url):
         marker = min(markers, key=lambda box: abs(box["y"] + box["height"] / 2 - row_y))
         page.mouse.move(marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
         page.wait_for_function("() => document.querySelector('.hoverlayer').textContent.includes('Source')")
-        assert "Drug Enforcement Administration" in page.locator(".hoverlayer").text_content()
+        assert "Drug Enforcement Administration" in page.evaluate(HOVER_TEXT)
         assert report["external"] == [] and report["page_errors"] == []
     finally:
         page.context.close()

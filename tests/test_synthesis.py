@@ -122,7 +122,7 @@ def test_downloads_are_the_tables_behind_the_figures(tmp_path):
     assert {p.name for p in written} == set(downloads.tables())
     forest = pd.read_csv(tmp_path / "forest-ptsd-outcomes.csv")
     assert set(forest["view"]) == {v["label"] for v in synthesis.ptsd_forest_views(evidence.dichotomous_outcomes())}
-    overall = forest[(forest["view"] == "Response (RR)") & (forest["kind"] == "overall")].iloc[0]
+    overall = forest[(forest["view"] == "Response, risk ratio") & (forest["kind"] == "overall")].iloc[0]
     assert (round(overall["effect"], 2), round(overall["ci_low"], 2), round(overall["ci_high"], 2)) == (
         1.35,
         1.10,

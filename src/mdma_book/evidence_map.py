@@ -37,7 +37,7 @@ from mdma_book.evidence import (
     row_check,
 )
 from mdma_book.paths import data_dir
-from mdma_book.theme import BOOK_TEMPLATE, NEUTRAL_COLOUR
+from mdma_book.theme import BOOK_TEMPLATE, INK, wrap_px
 
 INDICATIONS = ("MDD", "TRD", "depressive symptoms in PTSD trials", "depressive or anxiety symptoms in advanced cancer")
 BLINDING = ("double-blind", "open-label", "rater-blinded open-label", "none")
@@ -258,33 +258,75 @@ def _wrap(text: str, width: int = 44) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 
+#: The map's geometry, in px. The same figure is drawn at a phone's width (358 px) and a
+#: desktop's (760 px); row labels take the left part of the figure, level with their own point
+#: (centred on the point's row, in the point's own y coordinates), and the points the right part.
+MAP_NARROW_PX = 358
+MAP_MARGIN = {"l": 12, "r": 16, "t": 64, "b": 24}
+LABEL_SHARE = 0.5  # of the plotting width, for the row labels
+LABEL_FONT = 12
+LINE_PX = 1.3 * LABEL_FONT  # plotly's spacing between lines of text
+LANE_GAP_PX = 30
+AXIS_PX = 22  # tick labels under a lane
+
+
+def _lines(text: str) -> int:
+    return text.count("<br>") + 1
+
+
 def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
     """The evidence map: one panel (lane) per kind of number, each with its own axis; MDMA first, in its own lane.
 
     Points are published estimates with their 95% intervals where given; hollow
     markers are numbers read only in a secondary report (label S), filled ones
-    were read in the primary source (label P). Each row's label sits above its
-    point, inside the panel, so the chart keeps its width on a phone. Hover gives
-    each number's kind, label and source. A dotted line marks no difference in
-    each comparative lane. MDMA's depression result inside PTSD trials is a
-    different kind of number, so it is written in MDMA's lane, not drawn on its axis.
+    were read in the primary source (label P). Each row's label is level with its
+    own point, in a column to the left of the panels, wrapped to fit a phone's
+    width; every row is tall enough for its label, so a label never reaches a
+    neighbouring row. Hover gives each number's kind, label and source. A dotted
+    line marks no difference in each comparative lane. MDMA's depression result
+    inside PTSD trials is a different kind of number, so it is written in MDMA's
+    lane, not drawn on its axis.
     """
     lanes = {lane: lane_rows(table, lane) for lane in LANES}
     mdma_ptsd = table.set_index("row_id").loc[MDMA_PTSD_ROW]
-    heights = [len(rows) + (1 if lane == "mdma" else 0) + 0.8 for lane, rows in lanes.items()]
-    fig = make_subplots(
-        rows=len(lanes),
-        cols=1,
-        row_heights=heights,
-        vertical_spacing=0.1,
-        subplot_titles=[
-            _wrap(LANES[lane][0].format(n=int(lanes["mdma"]["participants"].iloc[0])), 52) for lane in lanes
-        ],
+    inner_px = MAP_NARROW_PX - MAP_MARGIN["l"] - MAP_MARGIN["r"]
+    label_px = LABEL_SHARE * inner_px - 10
+    plot_px = (1 - LABEL_SHARE) * inner_px
+    note_text = wrap_px(
+        f"Inside PTSD trials, depression scores against control: g {mdma_ptsd['estimate']:g} "
+        f"({mdma_ptsd['ci_low']:g} to {mdma_ptsd['ci_high']:g}), not clearly different from no effect "
+        f"(a preprint; a different kind of number, so not drawn here)",
+        inner_px,
+        LABEL_FONT,
     )
-    row_notes = []
+    labels, titles, axis_titles, row_px = {}, {}, {}, {}
+    for lane, rows in lanes.items():
+        labels[lane] = [
+            wrap_px(f"{_short_treatment(r)}, {str(r.timepoint).split(' (')[0]}{_size(r)}", label_px, LABEL_FONT)
+            for r in rows.itertuples()
+        ]
+        titles[lane] = _wrap(LANES[lane][0].format(n=int(lanes["mdma"]["participants"].iloc[0])), 50)
+        axis_titles[lane] = wrap_px(LANES[lane][1], plot_px, LABEL_FONT)
+        row_px[lane] = max(_lines(t) for t in labels[lane]) * LINE_PX + 14
+    # Pixel layout, top to bottom: lane title, rows (MDMA's lane has one more, for its note), axis.
+    spans, y = {}, 0.0
+    for lane, rows in lanes.items():
+        y += _lines(titles[lane]) * LINE_PX + 8
+        extra = (_lines(note_text) * LINE_PX + 10) if lane == "mdma" else 0
+        spans[lane] = (y, y + len(rows) * row_px[lane] + extra)
+        y = spans[lane][1] + AXIS_PX + _lines(axis_titles[lane]) * LINE_PX + LANE_GAP_PX
+    inner_height = y - LANE_GAP_PX
+    height = round(inner_height + MAP_MARGIN["t"] + MAP_MARGIN["b"])
+
+    def paper_y(px: float) -> float:
+        return 1 - px / inner_height
+
+    fig = make_subplots(rows=len(lanes), cols=1)
+    notes, lane_titles = [], []
     colour = BOOK_TEMPLATE.layout.colorway[0]
     for index, (lane, rows) in enumerate(lanes.items(), start=1):
         axis = "" if index == 1 else str(index)
+        top, bottom = spans[lane]
         for label_kind, symbol in (("P", "circle"), ("S", "circle-open")):
             subset = rows[rows["label"] == label_kind]
             if subset.empty:
@@ -317,51 +359,28 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
                 row=index,
                 col=1,
             )
-        for position, row in enumerate(rows.itertuples()):
-            when = str(row.timepoint).split(" (")[0]
-            row_notes.append(
+        for position, (row, text) in enumerate(zip(rows.itertuples(), labels[lane], strict=True)):
+            notes.append(
                 {
-                    "text": _wrap(f"{_short_treatment(row)}, {when}{_size(row)}", 56),
-                    "xref": f"x{axis} domain",
+                    "text": text,
+                    "xref": "paper",
                     "yref": f"y{axis}",
                     "x": 0,
-                    "y": position - 0.42,
+                    "y": position,
                     "xanchor": "left",
-                    "yanchor": "bottom",
+                    "yanchor": "middle",
                     "showarrow": False,
-                    "font": {"size": 11},
+                    "font": {"size": LABEL_FONT},
                     "align": "left",
                     "name": f"row_{row.row_id}",
                 }
             )
-        last = len(rows) - 1
-        if lane == "mdma":
-            last += 1
-            row_notes.append(
-                {
-                    "text": _wrap(
-                        f"Inside PTSD trials, depression scores against control: g {mdma_ptsd['estimate']:g} "
-                        f"({mdma_ptsd['ci_low']:g} to {mdma_ptsd['ci_high']:g}), not clearly different from no effect "
-                        f"(a preprint; a different kind of number, so not drawn here)",
-                        60,
-                    ),
-                    "xref": f"x{axis} domain",
-                    "yref": f"y{axis}",
-                    "x": 0,
-                    "y": last - 0.42,
-                    "xanchor": "left",
-                    "yanchor": "top",
-                    "showarrow": False,
-                    "font": {"size": 11},
-                    "align": "left",
-                    "name": "mdma_ptsd_note",
-                    "hovertext": row_hover(next(table[table["row_id"] == MDMA_PTSD_ROW].itertuples())),
-                }
-            )
-        else:
-            fig.add_vline(x=0, line={"dash": "dot", "color": NEUTRAL_COLOUR}, row=index, col=1)
+        # y range: row i is centred in its own band of row_px; MDMA's note takes the band below its rows.
+        rows_span = len(rows) * row_px[lane]
+        units = (bottom - top) / row_px[lane]
         fig.update_yaxes(
-            range=[last + 0.6, -0.9],
+            domain=[paper_y(bottom), paper_y(top)],
+            range=[units - 0.5, -0.5],
             showticklabels=False,
             showgrid=False,
             zeroline=False,
@@ -369,35 +388,75 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
             row=index,
             col=1,
         )
+        if lane == "mdma":
+            notes.append(
+                {
+                    "text": note_text,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0,
+                    "y": paper_y(top + rows_span + 4),
+                    "xanchor": "left",
+                    "yanchor": "top",
+                    "showarrow": False,
+                    "font": {"size": LABEL_FONT},
+                    "align": "left",
+                    "name": "mdma_ptsd_note",
+                    "hovertext": row_hover(next(table[table["row_id"] == MDMA_PTSD_ROW].itertuples())),
+                }
+            )
+        else:
+            fig.add_vline(x=0, line={"dash": "dot", "color": INK, "width": 1.5}, row=index, col=1)
+        lane_titles.append(
+            {
+                "text": titles[lane],
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": paper_y(top - 6),
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+                "align": "left",
+                "name": f"lane_{lane}",
+            }
+        )
         fig.update_xaxes(
-            title_text=_wrap(LANES[lane][1], 50),
-            title_font={"size": 12},
-            title_standoff=6,
+            domain=[LABEL_SHARE, 1],
+            title_text=axis_titles[lane],
+            title_font={"size": LABEL_FONT},
+            title_standoff=4,
+            tickfont={"size": LABEL_FONT},
             zeroline=False,
             fixedrange=True,
+            automargin=False,
             row=index,
             col=1,
         )
     fig.update_xaxes(range=[-25, 0], row=1, col=1)
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        height=1250,
-        margin={"l": 12, "r": 12, "t": 70, "b": 40},
+        height=height,
+        margin=MAP_MARGIN,
         hovermode="closest",
+        hoverlabel={"font": {"size": 13}, "align": "left"},
         title={
             "text": "What kind of evidence each treatment has",
             "x": 0,
+            "xref": "paper",
             "xanchor": "left",
-            "font": {"size": 15},
+            "y": 1 - 14 / height,
+            "yanchor": "top",
+            "font": {"size": 16},
         },
+        annotations=[*lane_titles, *notes],
         meta={
             "description": "Evidence map: for MDMA-assisted therapy and other treatments for hard-to-treat depression, "
-            "published estimates in separate panels by kind of number, each with its own axis."
+            "published estimates in separate panels by kind of number, each with its own axis; each row's label "
+            "sits level with its point."
         },
     )
-    for title in fig.layout.annotations:  # the subplot titles: left-aligned
-        title.update(x=0, xanchor="left", align="left", font={"size": 12})
-    fig.update_layout(annotations=[*fig.layout.annotations, *row_notes])
     return fig
 
 

@@ -15,7 +15,7 @@ from mdma_book.citations import short_citation
 from mdma_book.evidence import ARMS, OUTCOMES, PTSD_OUTCOMES, STATUSES
 from mdma_book.stats import add_proportions
 from mdma_book.synthesis import MEASURE_ABBREVIATIONS, SUBGROUPS
-from mdma_book.theme import BOOK_TEMPLATE, MDMA_COLOUR, NEUTRAL_COLOUR, ROLE_STYLE, wrap
+from mdma_book.theme import BOOK_TEMPLATE, INK, MDMA_COLOUR, NEUTRAL_COLOUR, ON_BLUE, ON_ORANGE, ROLE_STYLE, wrap
 
 
 def _outcome_title(outcome: str) -> str:
@@ -60,13 +60,16 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
                         "symmetric": False,
                         "array": rows["ci_high"] - rows["rate"],
                         "arrayminus": rows["rate"] - rows["ci_low"],
-                        "thickness": 1.5,
+                        "thickness": 2,
                         "width": 6,
+                        "color": INK,
                     },
                     text=[f"{r:.0f}%" for r in rows["rate"]],
-                    textposition="inside",
+                    textposition="auto",
                     insidetextanchor="start",
-                    textfont={"color": "white"},
+                    constraintext="none",
+                    insidetextfont={"color": ON_BLUE if arm == ARMS[0] else ON_ORANGE, "size": 13},
+                    outsidetextfont={"color": INK, "size": 13},
                     marker={
                         "color": style["color"],
                         "pattern": {
@@ -119,7 +122,10 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
                 "showactive": True,
             }
         ],
-        meta={"description": "Bar chart of Phase 3 outcome rates per arm with 95% confidence intervals."},
+        meta={
+            "description": "Bar chart of Phase 3 outcome rates per arm with 95% confidence intervals.",
+            "page_margin_top": 56,  # no plotly menu on the page: the native control stands above the chart
+        },
     )
     return fig
 
@@ -174,17 +180,23 @@ def _ratio_text(value: float, low: float, high: float) -> str:
 
 
 def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[go.Scatter], list, list]:
-    """Traces (squares with whiskers, diamonds), tick values and tick labels of one forest view."""
+    """Traces (squares with whiskers, diamonds), tick values and tick labels of one forest view.
+
+    Each row's estimate is printed under its name in the row's tick label, level with its mark and
+    clear of the line of no effect (printed beside the point, it was struck through by that line).
+    """
     traces, tickvals, ticktext = [], [], []
     study_rows = [(y, row) for y, _, row in _forest_rows(table) if row is not None and row["kind"] == "study"]
-    for y, label, _ in _forest_rows(table):
+    for y, label, row in _forest_rows(table):
         tickvals.append(y)
-        ticktext.append(label)
+        ticktext.append(
+            label if row is None else f"{label}<br>{_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
+        )
     traces.append(
         go.Scatter(
             x=[row["effect"] for _, row in study_rows],
             y=[y for y, _ in study_rows],
-            mode="markers+text",
+            mode="markers",
             name="Trial (square size = weight)",
             marker={
                 "symbol": "square",
@@ -200,9 +212,6 @@ def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[g
                 "array": [row["ci_high"] - row["effect"] for _, row in study_rows],
                 "arrayminus": [row["effect"] - row["ci_low"] for _, row in study_rows],
             },
-            text=[_ratio_text(row["effect"], row["ci_low"], row["ci_high"]) for _, row in study_rows],
-            textposition="top center",
-            textfont={"size": 11},
             hovertext=[
                 f"<b>{row['label']}</b><br>{row['detail']}<br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
                 f"<br>Weight {row['weight_pct']:.0f}%<br>Source: {short_citation(row['source_key'])}"
@@ -213,6 +222,33 @@ def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[g
             meta={"view": view},
         )
     )
+    # An interval that runs past the axis ends in an arrowhead at the axis' edge, so it is not read as ending there.
+    axis = FOREST_AXES[measure]
+    edges = [10**end if axis["type"] == "log" else end for end in axis["range"]]
+    cut = [
+        (edge, y, symbol)
+        for y, row in study_rows
+        for edge, symbol, beyond in (
+            (edges[0], "triangle-left", row["ci_low"] < edges[0]),
+            (edges[1], "triangle-right", row["ci_high"] > edges[1]),
+        )
+        if beyond
+    ]
+    if cut:
+        traces.append(
+            go.Scatter(
+                x=[c[0] for c in cut],
+                y=[c[1] for c in cut],
+                mode="markers",
+                name="Interval continues beyond the axis",
+                marker={"symbol": [c[2] for c in cut], "size": 10, "color": MDMA_COLOUR},
+                hovertext=["The 95% CI continues beyond the edge of the axis"] * len(cut),
+                hoverinfo="text",
+                cliponaxis=False,
+                showlegend=False,
+                meta={"view": view},
+            )
+        )
     for y, _, row in _forest_rows(table):
         if row is None or row["kind"] == "study":
             continue
@@ -222,14 +258,11 @@ def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[g
                 x=[low, value, high, value, low],
                 y=[y, y + 0.28, y, y - 0.28, y],
                 fill="toself",
-                mode="lines+text",
+                mode="lines",
                 fillcolor=POOLED_COLOUR,
                 line={"color": POOLED_COLOUR, "width": 1},
                 name="Pooled (diamond = 95% CI)",
                 showlegend=row["kind"] == "overall",
-                text=["", _ratio_text(value, low, high), "", "", ""],
-                textposition="top center",
-                textfont={"size": 11},
                 hovertext=(
                     f"<b>{row['label']}</b><br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(value, low, high)}"
                     f"<br>{int(row['k'])} trials, {int(row['participants'])} participants<br>I² {row['i2_pct']:.0f}%"
@@ -316,7 +349,10 @@ def forest_plot(views: list[dict]) -> go.Figure:
         margin={"l": 150, "r": 20, "t": 100 if len(views) > 1 else 50, "b": 76},
         yaxis={"showgrid": False, "zeroline": False, "tickfont": {"size": 12}},
         xaxis={"zeroline": False, "title": {"font": {"size": 13}}},
-        meta={"description": "Forest plot of per-trial and pooled effects with 95% confidence intervals."},
+        meta={
+            "description": "Forest plot of per-trial and pooled effects with 95% confidence intervals.",
+            "page_margin_top": 50,  # room for the two "favours" labels; the page's native menu stands above
+        },
     )
     _apply_dotted(fig, first_layout)
     if len(views) > 1:
@@ -410,8 +446,8 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
         outcome_name = view if "PTSD" in view else f"PTSD {view.lower()}"  # never read as a depression outcome
         titles.append(
             f"{outcome_name}: {counts['control']} vs {counts['mdma']} in 100 "
-            f"<br><sup>With MDMA 95% CI {effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f}; "
-            f"number needed to treat {nnt}</sup>"
+            f'<br><span style="font-size:13px">With MDMA 95% CI {effect["per100_mdma_low"]:.0f} to '
+            f"{effect['per100_mdma_high']:.0f}; number needed to treat {nnt}</span>"
         )
     labels = [
         {
@@ -448,7 +484,12 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
         yaxis={"visible": False, "range": [-1, 12.2]},
         margin={"l": 10, "r": 10, "t": top, "b": 10},
         annotations=labels,
-        meta={"description": "Two grids of 100 people showing how many had the outcome with each therapy."},
+        meta={
+            "description": "Two grids of 100 people showing how many had the outcome with each therapy.",
+            # On the page the menu is a native control above the chart: the title moves up into its place.
+            "page_margin_top": 64,
+            "page_title_y": 1 - 10 / height,
+        },
     )
     if len(effects) > 1:
         buttons = [
@@ -519,11 +560,15 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
                     "symmetric": False,
                     "array": rows["ci_high"] - rows["rate"],
                     "arrayminus": rows["rate"] - rows["ci_low"],
+                    "thickness": 2,
+                    "color": INK,
                 },
                 text=[f"{v:.0f}%" for v in rows["rate"]],
-                textposition="inside",
+                textposition="auto",
                 insidetextanchor="start",
-                textfont={"color": "white"},
+                constraintext="none",
+                insidetextfont={"color": ON_BLUE if role == "mdma" else ON_ORANGE, "size": 13},
+                outsidetextfont={"color": INK, "size": 13},
                 hovertext=[f"{r.study}, {r.arm}: {r.events} of {r.total}" for r in rows.itertuples()],
                 hoverinfo="text",
             ),
@@ -542,6 +587,8 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
                 "symmetric": False,
                 "array": g["ci_high"] - g["effect"],
                 "arrayminus": g["effect"] - g["ci_low"],
+                "thickness": 2,
+                "color": INK,
             },
             hovertext=[
                 f"{label}: g {_ratio_text(e, lo, hi)}"
@@ -563,7 +610,7 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
             showlegend=False,
             text=[f"{v:.1f}" for v in mdd["rows"]["madrs"]],
             textposition="inside",
-            textfont={"color": "white"},
+            textfont={"color": ON_BLUE, "size": 13},
             hovertext=mdd["rows"]["hover"],
             hoverinfo="text",
         ),
@@ -591,7 +638,7 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
         # Axis titles wrapped and panel titles at 12 px: longer ones were cut off at a phone's width.
         fig.update_xaxes(title_text=wrap(panel["axis"], 30), row=row, col=1, **panel.get("xaxis", {}))
         fig.update_yaxes(autorange="reversed", row=row, col=1)
-    fig.update_annotations(font={"size": 12})
+    fig.update_annotations(font={"size": 13})
     fig.update_layout(
         template=BOOK_TEMPLATE,
         height=1250,

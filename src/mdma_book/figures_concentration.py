@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from mdma_book.citations import short_citation
 from mdma_book.pharmacokinetics import SIMULATED_HOURS, EffectDurations, OneCompartmentModel
-from mdma_book.theme import BLUE, BOOK_TEMPLATE, MENU_STYLE, NEUTRAL_COLOUR, ORANGE, VERMILLION
+from mdma_book.theme import BLUE, BOOK_TEMPLATE, INK, MENU_STYLE, NEUTRAL_COLOUR, ORANGE, VERMILLION, WARNING_TEXT, wrap
 
 CURVE_STEP_H = 0.1
 
@@ -31,7 +31,7 @@ LINEAR_MODEL_WARNING = (
 
 def _dose_hover(time_h: float, dose_mg: float, order: int, label: str) -> str:
     kind = "First dose" if order == 0 else "Supplemental dose"
-    return f"{kind}: {dose_mg:g} mg at {time_h:g} h<br>{label}<extra></extra>"
+    return f"{kind}: {dose_mg:g} mg at {time_h:g} h<br>{wrap(label, 36)}<extra></extra>"
 
 
 def concentration_figure(
@@ -74,7 +74,8 @@ def concentration_figure(
                 y=curves[rid],
                 mode="lines",
                 line={"color": BLUE, "width": 3},
-                hovertemplate=f"%{{x:.1f}} h: %{{y:.0f}} ng/mL (model)<extra>{label}</extra>",
+                # The regimen on its own lines above the value: beside it (plotly's <extra>), the label ran off a phone's screen.
+                hovertemplate=f"{wrap(label, 36)}<br>%{{x:.1f}} h: %{{y:.0f}} ng/mL (model)<extra></extra>",
                 visible=shown,
                 showlegend=False,
                 meta={"role": "curve", "regimen": rid},
@@ -194,7 +195,7 @@ def concentration_figure(
             "align": "right",
             "text": LINEAR_MODEL_WARNING,
             "showarrow": False,
-            "font": {"size": 11, "color": VERMILLION},
+            "font": {"size": 12, "color": WARNING_TEXT},
             "name": "linear_model_warning",
         }
     ]
@@ -217,7 +218,7 @@ def concentration_figure(
                     "visible": sd > 0,
                     "thickness": 1.5,
                     "width": 5,
-                    "color": colour,
+                    "color": INK,
                 },
                 hovertext=[hover],
                 hoverinfo="text",
@@ -295,7 +296,8 @@ def concentration_figure(
         hovermode="closest",
         meta={
             "description": "Line chart of modelled plasma MDMA concentration over 24 hours for the regimens studies used, "
-            "with bars for how long the felt effects and a trial session last."
+            "with bars for how long the felt effects and a trial session last.",
+            "page_margin_top": 60,  # the page's native control stands above the chart, not plotly's menu
         },
     )
     fig.update_yaxes(title_text="Plasma MDMA (ng/mL)", range=[0, y_top], fixedrange=True, row=1, col=1)

@@ -25,7 +25,7 @@ EVIDENCE_STYLE = {
     "cell or animal study": {"colour": PURPLE, "dash": "dashdot", "glyph": "◆"},
     "hypothesis": {"colour": NEUTRAL_COLOUR, "dash": "dot", "glyph": "?"},
 }
-LABEL_WIDTH = 13  # characters per line inside a box: four boxes fit across a phone
+LABEL_WIDTH = 11  # characters per line inside a box: four boxes fit across a phone
 
 # Where the arrows meet the boxes.
 #
@@ -48,7 +48,7 @@ LABEL_WIDTH = 13  # characters per line inside a box: four boxes fit across a ph
 # Boxes in the same row are joined side to side: that arrow is horizontal on
 # screen at any width, so plotly's pixel `marker.standoff` and line back-off
 # stop it at the box's estimated half-width.
-BOX_FONT_SIZE = 10.5
+BOX_FONT_SIZE = 12
 BOX_LINE_PX = 1.3 * BOX_FONT_SIZE  # plotly's spacing between lines of text
 BOX_PAD_PX, BOX_BORDER_PX = 3, 1.5
 #: Width of box text in em, by kind of character, measured for DejaVu Sans (the

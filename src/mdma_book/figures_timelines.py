@@ -82,9 +82,9 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
             fig.add_trace(
                 go.Scatter(
                     x=[row.start_week, row.end_week],
-                    y=[y + 0.42] * 2,
+                    y=[y + 0.3] * 2,  # below the row's title, clear of its bars
                     mode="lines+text",
-                    text=["", f"{row.label}, about {row.end_week:g} weeks"],
+                    text=["", f"{row.label}, about {row.end_week - row.start_week:g} weeks"],
                     textposition="top left",
                     line={"color": NEUTRAL_COLOUR, "width": 2},
                     **{**common, "showlegend": False},
@@ -125,7 +125,7 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
     row_labels = [
         {
             "x": -0.4,
-            "y": 1.42,
+            "y": 1.62,
             "xref": "x",
             "yref": "y",
             "text": f"<b>{labels[initial_course]}</b>",
@@ -202,7 +202,8 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
             }
         ],
         meta={
-            "description": "Timeline in weeks comparing a course of MDMA-assisted therapy in the trials with a course of a daily antidepressant."
+            "description": "Timeline in weeks comparing a course of MDMA-assisted therapy in the trials with a course of a daily antidepressant.",
+            "page_margin_top": 56,
         },
     )
     return fig
@@ -299,7 +300,7 @@ def history_timeline(events: pd.DataFrame) -> go.Figure:
             "text": f"<i>{span} years pass</i>",
             "showarrow": False,
             "xanchor": "left",
-            "font": {"size": 11, "color": NEUTRAL_COLOUR},
+            "font": {"size": 12, "color": NEUTRAL_COLOUR},
         }
         for at, span in gaps
     ]

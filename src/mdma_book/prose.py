@@ -53,9 +53,15 @@ def phase3_table(outcomes: pd.DataFrame) -> pd.DataFrame:
 
 def html_table(table: pd.DataFrame):
     """A table as HTML without the row index and without pandas' cell truncation."""
+    import html
+
     from IPython.display import HTML
 
-    return HTML(table.to_html(index=False, border=0, classes=["table", "mdma-table"], escape=True))
+    # A region that scrolls sideways when the table is wider than the column (tables.css); focusable,
+    # so it scrolls from the keyboard, and named, so a screen reader says what it holds.
+    name = html.escape("Table: " + ", ".join(map(str, table.columns)), quote=True)
+    body = table.to_html(index=False, border=0, classes=["table", "mdma-table"], escape=True)
+    return HTML(f'<div class="mdma-table-scroll" tabindex="0" role="region" aria-label="{name}">{body}</div>')
 
 
 def glue_all(numbers: dict[str, object]) -> None:
@@ -294,6 +300,7 @@ def primary_outcome_numbers(values: pd.DataFrame) -> dict[str, str]:
     difference = reported(values, "MAPP2", "caps5_ls_mean_difference", "between groups")
     return {
         "caps_max": value("CAPS-5 scale", "score_range_max", "all"),
+        "bdi_max": value("BDI-II scale", "score_range_max", "all"),
         "mapp1_caps_change_mdma": value("MAPP1", "caps5_mean_change", "MDMA-assisted therapy"),
         "mapp1_caps_change_placebo": value("MAPP1", "caps5_mean_change", "placebo with therapy"),
         "mapp1_caps_d": value("MAPP1", "caps5_cohens_d", "between groups"),

@@ -35,6 +35,7 @@ import uuid
 from pathlib import Path
 
 from mdma_book import safe_text
+from mdma_book.theme import DARK_COLOURS, INK, plotly_config
 
 # plotly is imported inside the functions that use it: the Sphinx extension imports this
 # module for FIGURE_CLASS on every build, and a build with nothing to render needs no plotly.
@@ -42,12 +43,6 @@ from mdma_book import safe_text
 #: CSS class the Sphinx extension looks for to decide that a page has a figure.
 FIGURE_CLASS = "mdma-figure"
 
-PLOTLY_CONFIG = {
-    "responsive": True,
-    "displaylogo": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
 
 #: Rendition widths in px, near the text column's width on the common 390 px phone (358 px)
 #: and 1366 px desktop (757 px). The column is 328-470 px wide on a phone (viewport < 500 px)
@@ -55,8 +50,49 @@ PLOTLY_CONFIG = {
 RENDITION_WIDTHS = {"narrow": 358, "wide": 760}
 NARROW_MEDIA = "(max-width: 499px)"
 #: Text colour per page theme; ``figures.js`` gives a live figure the same colours.
-THEME_FONT_COLOURS = {"light": "#1f1f1f", "dark": "#e3e3e3"}
+THEME_FONT_COLOURS = {"light": INK, "dark": DARK_COLOURS[INK]}
 DEFAULT_HEIGHT = 450
+
+
+#: Hover text lines are wrapped to this many characters, so a hover label (13 px text) stays
+#: narrower than a phone's plot (about 330 px) and is never cut off at the edge of the screen.
+HOVER_LINE_CHARS = 38
+_TAG = re.compile(r"(<[^>]+>)")
+
+
+def _wrap_hover_line(line: str) -> str:
+    """One line of plotly hover text broken at spaces (never inside a tag) into lines of at most HOVER_LINE_CHARS visible characters."""
+    lines, current, visible = [], "", 0
+    for word in line.split(" "):
+        length = len(_TAG.sub("", word))
+        if current and visible + 1 + length > HOVER_LINE_CHARS:
+            lines.append(current)
+            current, visible = word, length
+        else:
+            current, visible = (f"{current} {word}" if current else word), visible + (1 if current else 0) + length
+    lines.append(current)
+    return "<br>".join(lines)
+
+
+def wrap_hover(fig_dict: dict) -> dict:
+    """The figure with every trace's ``hovertext`` and ``hovertemplate`` (and annotation hover text) wrapped to HOVER_LINE_CHARS."""
+
+    def wrap(text):
+        if isinstance(text, str):
+            return "<br>".join(_wrap_hover_line(line) for line in re.split(r"<br\s*/?>", text))
+        if isinstance(text, list | tuple):
+            return [wrap(item) for item in text]
+        return text
+
+    fig_dict = copy.deepcopy(fig_dict)
+    for trace in fig_dict.get("data", []):
+        for key in ("hovertext", "hovertemplate"):  # a template's %{...} fields hold no spaces, so they are never split
+            if key in trace:
+                trace[key] = wrap(trace[key])
+    for note in fig_dict.get("layout", {}).get("annotations", []) or []:
+        if "hovertext" in note:
+            note["hovertext"] = wrap(note["hovertext"])
+    return fig_dict
 
 
 def figure_height(layout: dict) -> int:
@@ -85,14 +121,48 @@ def plain_text(plotly_html: str) -> str:
 # --- Static renditions --------------------------------------------------------
 
 
-def static_figure(fig_dict: dict, theme: str) -> dict:
-    """A copy of the figure as the static page shows it: plotly's own menus and sliders hidden
-    (the page has native controls instead) and text in the ``theme``'s colour."""
-    static = copy.deepcopy({key: fig_dict.get(key, {} if key == "layout" else []) for key in ("data", "layout")})
-    layout = static["layout"]
+def recolour(value, colours: dict[str, str]):
+    """``value`` (a figure, or any part of one) with every colour string of ``colours`` replaced (case-insensitive)."""
+    lower = {key.lower(): new for key, new in colours.items()}
+    if isinstance(value, dict):
+        return {key: recolour(item, colours) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [recolour(item, colours) for item in value]
+    if isinstance(value, str):
+        return lower.get(value.lower(), value)
+    return value
+
+
+#: ``layout.meta`` key: the top margin a figure needs on the book's page, where its plotly menus are
+#: hidden (native controls stand above the chart instead). Without it, the room kept for the menu
+#: was an empty band between the chart's title and its plot.
+PAGE_MARGIN_TOP = "page_margin_top"
+#: ``layout.meta`` key: where the title sits on the page (container fraction), for a figure whose title sat below its menu.
+PAGE_TITLE_Y = "page_title_y"
+
+
+def page_layout(layout: dict) -> dict:
+    """``layout`` as the book's page draws it: plotly's menus and sliders hidden, and the top margin the figure asks for there."""
+    layout = copy.deepcopy(layout)
     for key in ("updatemenus", "sliders"):
         for control in layout.get(key, []):
             control["visible"] = False
+    meta = layout.get("meta")
+    if isinstance(meta, dict) and meta.get(PAGE_MARGIN_TOP) is not None:
+        layout["margin"] = {**(layout.get("margin") or {}), "t": meta[PAGE_MARGIN_TOP]}
+    if isinstance(meta, dict) and meta.get(PAGE_TITLE_Y) is not None and isinstance(layout.get("title"), dict):
+        layout["title"] = {**layout["title"], "y": meta[PAGE_TITLE_Y]}
+    return layout
+
+
+def static_figure(fig_dict: dict, theme: str) -> dict:
+    """A copy of the figure as the page shows it in ``theme``: plotly's own menus and sliders hidden
+    (the page has native controls instead), text in the theme's colour, and in the dark theme the
+    colours of :data:`mdma_book.theme.DARK_COLOURS` swapped (``figures.js`` does the same live)."""
+    static = copy.deepcopy({key: fig_dict.get(key, {} if key == "layout" else []) for key in ("data", "layout")})
+    if theme == "dark":
+        static = recolour(static, DARK_COLOURS)
+    static["layout"] = layout = page_layout(static["layout"])
     layout["font"] = {**layout.get("font", {}), "color": THEME_FONT_COLOURS[theme]}
     return static
 
@@ -240,14 +310,14 @@ def figure_html(fig_dict: dict, image_urls: dict[tuple[str, str], str] | None = 
     picture and is drawn only once plotly.js loads.
     """
     div_id = div_id or f"fig-{uuid.uuid4().hex[:12]}"
-    fig_dict = safe_text.plotly_figure(fig_dict)  # data in hover text and titles shows as text
-    layout = fig_dict.get("layout", {})
+    fig_dict = wrap_hover(safe_text.plotly_figure(fig_dict))  # data in hover text and titles shows as text
+    layout = page_layout(fig_dict.get("layout", {}))
     height = figure_height(layout)
     spec = {
         "data": fig_dict.get("data", []),
         "layout": layout,
         "frames": fig_dict.get("frames", []),
-        "config": PLOTLY_CONFIG,
+        "config": plotly_config(),
     }
     # "</" inside a <script> block would end it early; JSON allows "<\/".
     from plotly.io.json import to_json_plotly
@@ -255,7 +325,7 @@ def figure_html(fig_dict: dict, image_urls: dict[tuple[str, str], str] | None = 
     spec_json = to_json_plotly(spec).replace("</", "<\\/")
     pictures = _pictures(image_urls, description(layout), height) if image_urls else ""
     return (
-        f'<div id="{div_id}" class="{FIGURE_CLASS}">'
+        f'<div id="{div_id}" class="{FIGURE_CLASS}" data-dark-colours="{html.escape(json.dumps(DARK_COLOURS))}">'
         f"{controls_html(div_id, layout)}"
         f'<div class="mdma-plot" style="height:{height}px">{pictures}</div>'
         f'<p class="mdma-status visually-hidden" aria-live="polite"></p>'

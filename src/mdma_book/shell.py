@@ -78,9 +78,12 @@ RUN_AFTER_FIRST_PAINT = """(function () {
 PRINT_IN_LIGHT = """(function () {
   var root = document.documentElement;
   addEventListener("beforeprint", function () {
+    // The folded tables behind the figures print open.
+    document.querySelectorAll("details.sd-dropdown:not([open])").forEach(function (d) { d.open = true; d.dataset.printOpened = "1"; });
     if (root.dataset.theme === "dark") { root.dataset.printedFrom = "dark"; root.dataset.theme = "light"; }
   });
   addEventListener("afterprint", function () {
+    document.querySelectorAll("details[data-print-opened]").forEach(function (d) { d.open = false; delete d.dataset.printOpened; });
     if (root.dataset.printedFrom) { root.dataset.theme = root.dataset.printedFrom; delete root.dataset.printedFrom; }
   });
 })();"""

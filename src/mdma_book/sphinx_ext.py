@@ -38,6 +38,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -226,6 +227,32 @@ def _link_pdf_edition(app: Sphinx, pagename, templatename, context, doctree) -> 
     buttons.insert(at, link)
 
 
+#: The phrase of the site-wide banner (``html.announcement``) that links to the home page's disclaimer.
+BANNER_LINK_TEXT = "the disclaimer on the home page"
+DISCLAIMER_ANCHOR = "medical-disclaimer"
+
+
+#: A link to the top of the page it is on, as the included disclaimer's {ref}`harms` renders on the harms page.
+_SELF_LINK = re.compile(
+    r'<a class="reference internal" href="#(?P<target>[^"]+)">(?P<text><span class="std std-ref">[^<]*</span>)</a>'
+)
+
+
+def _page_shell_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """No ``data-theme`` on ``<html>`` (see templates/layout.html), a banner whose pointer to the
+    disclaimer is a link, and no link from the included disclaimer to the very page it is on."""
+    context["default_mode"] = ""
+    body = context.get("body") or ""
+    top = re.search(r'<span id="([^"]+)"></span><h1>|<section id="[^"]+">\s*<span id="([^"]+)"></span>', body)
+    if top and "book/disclaimer" not in pagename:
+        label = top.group(1) or top.group(2)
+        context["body"] = _SELF_LINK.sub(lambda m: m.group("text") if m.group("target") == label else m.group(0), body)
+    banner = context.get("theme_announcement") or ""
+    if BANNER_LINK_TEXT in banner and "<a " not in banner:
+        href = context["pathto"](app.config.root_doc) + "#" + DISCLAIMER_ANCHOR
+        context["theme_announcement"] = banner.replace(BANNER_LINK_TEXT, f'<a href="{href}">{BANNER_LINK_TEXT}</a>')
+
+
 def setup(app: Sphinx) -> dict:
     from mdma_book import bibstyle
 
@@ -235,6 +262,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _derive_site_urls, priority=400)  # before the extensions read them
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
     app.connect("html-page-context", _link_pdf_edition, priority=600)  # after the theme's buttons (501)
+    app.connect("html-page-context", _page_shell_context, priority=900)
     app.connect("build-finished", _publish_notebooks)
     app.connect("build-finished", _publish_data_package)
     app.connect("builder-inited", _write_downloads)

@@ -21,6 +21,7 @@ SUBGROUPS = {
     3: "Phase 3 (comparator: inactive placebo)",
 }
 MEASURE_ABBREVIATIONS = {"risk_ratio": "RR", "risk_difference": "RD", "hedges_g": "g"}
+MEASURE_NAMES = {"risk_ratio": "risk ratio", "risk_difference": "risk difference", "hedges_g": "Hedges' g"}
 
 
 STATUS_STRENGTH = {"verified": 0, "secondary": 1, "derived": 2}
@@ -469,7 +470,9 @@ def ptsd_forest_views(dichotomous: pd.DataFrame) -> list[dict]:
     """The six views of the PTSD forest plot: three outcomes, each as RR and RD."""
     return [
         {
-            "label": f"{OUTCOMES[outcome].replace('No longer met PTSD criteria', 'Lost diagnosis')} ({MEASURE_ABBREVIATIONS[measure]})",
+            # Spelled out: "(RR)" and "(RD)" in the menu were abbreviations a reader had to look up,
+            # and the outcome keeps the one name it has everywhere else in the book.
+            "label": f"{OUTCOMES[outcome]}, {MEASURE_NAMES[measure]}",
             "outcome": outcome,
             "measure": measure,
             "table": forest_table(dichotomous_effects(dichotomous, outcome, measure), measure),

@@ -25,15 +25,27 @@
 
   const keyOf = (link) => decodeURIComponent(link.hash.slice(1));
 
+  // The part of the page on the screen: the visual viewport. innerWidth/innerHeight give the
+  // layout viewport, which on a phone can be wider and taller than the screen.
+  function screenBox() {
+    const view = window.visualViewport;
+    const width = Math.min(view ? view.width : window.innerWidth, document.documentElement.clientWidth);
+    return view
+      ? { left: view.offsetLeft, top: view.offsetTop, width, height: view.height }
+      : { left: 0, top: 0, width, height: window.innerHeight };
+  }
+
   function place(link) {
     const box = link.getBoundingClientRect();
-    const width = Math.min(340, window.innerWidth - 16);
+    const view = screenBox();
+    const width = Math.min(340, view.width - 16);
     tip.style.width = width + "px";
-    const left = Math.max(8, Math.min(box.left, window.innerWidth - width - 8));
+    const left = Math.max(view.left + 8, Math.min(box.left, view.left + view.width - width - 8));
     tip.style.left = left + window.scrollX + "px";
     const below = box.bottom + 6;
     const height = tip.offsetHeight;
-    const top = below + height > window.innerHeight && box.top - height - 6 > 0 ? box.top - height - 6 : below;
+    const fitsAbove = box.top - height - 6 > view.top;
+    const top = below + height > view.top + view.height && fitsAbove ? box.top - height - 6 : below;
     tip.style.top = top + window.scrollY + "px";
   }
 

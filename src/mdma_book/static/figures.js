@@ -13,7 +13,9 @@
  * - applies a control's choice by calling the plotly method its menu button or
  *   slider step declares (the same `method` and `args` plotly's own menu would
  *   call), and announces the figure's new title in the status line;
- * - keeps live figures' text readable when the theme switches to dark.
+ * - draws a live figure in the page theme's colours (render.static_figure does the same for the
+ *   pictures: the figure's `data-dark-colours` maps light colours to dark ones), and swaps them
+ *   when the theme changes.
  *
  * Written by hand because no maintained library turns plotly menus into native
  * controls; it has no dependency but plotly.js itself. */
@@ -25,8 +27,28 @@
   var PLOTLY_URL = document.currentScript.src.replace(/figures\.js(\?.*)?$/, "plotly-basic.min.js");
   var plotlyLoading = null;
 
-  function fontColour() {
-    return document.documentElement.dataset.theme === "dark" ? FONT_COLOURS.dark : FONT_COLOURS.light;
+  function isDark() { return document.documentElement.dataset.theme === "dark"; }
+  function fontColour() { return isDark() ? FONT_COLOURS.dark : FONT_COLOURS.light; }
+
+  /* The figure's colour swaps for the theme it is drawn in (light -> dark, or back). */
+  function colourMap(figure, toDark) {
+    var map = JSON.parse(figure.dataset.darkColours || "{}"), swap = {};
+    Object.keys(map).forEach(function (light) {
+      if (toDark) { swap[light.toLowerCase()] = map[light]; } else { swap[map[light].toLowerCase()] = light; }
+    });
+    return swap;
+  }
+
+  /* Replace, in place, every colour string of `swap` inside a figure's data or layout. */
+  function recolour(value, swap) {
+    if (Array.isArray(value) || (value && typeof value === "object")) {
+      Object.keys(value).forEach(function (key) {
+        var item = value[key];
+        if (typeof item === "string" && swap[item.toLowerCase()]) { value[key] = swap[item.toLowerCase()]; }
+        else if (item && typeof item === "object") { recolour(item, swap); }
+      });
+    }
+    return value;
   }
 
   function loadPlotly() {
@@ -51,12 +73,16 @@
         (spec.layout.updatemenus || []).concat(spec.layout.sliders || []).forEach(function (control) {
           control.visible = false;
         });
+        if (isDark()) { recolour(spec, colourMap(figure, true)); }
         spec.layout.font = Object.assign({}, spec.layout.font, { color: fontColour() });
         var div = document.createElement("div");
         div.className = "mdma-plotly plotly-graph-div";
+        // The chart is a picture to assistive technology (its text alternative follows the figure);
+        // plotly draws nothing focusable inside it once its mode bar is off (theme.plotly_config).
         div.setAttribute("role", "img");
         var picture = figure.querySelector(".mdma-static img");
         div.setAttribute("aria-label", picture ? picture.alt : "Interactive chart");
+        if (figure.getAttribute("aria-describedby")) { div.setAttribute("aria-describedby", figure.getAttribute("aria-describedby")); }
         figure.querySelector(".mdma-plot").appendChild(div);
         return Plotly.newPlot(div, spec).then(function () {
           figure.classList.add("mdma-is-live");
@@ -99,7 +125,25 @@
     return input.labels && input.labels.length ? input.labels[0].textContent : "View";
   }
 
+  /* Tie the figure to its caption and its text alternative, the paragraphs that follow its cell
+   * ("Figure N. ..." and "Text alternative. ..."), so a screen reader offers them with the chart. */
+  function describe(figure) {
+    var ids = [], node = figure.closest(".cell") || figure;
+    for (var i = 0; i < 6 && (node = node.nextElementSibling); i++) {
+      var text = node.textContent.trim();
+      if (node.tagName === "P" && (/^Figure \d+\.\d+\./.test(text) || /^Text alternative\./.test(text))) {
+        node.id = node.id || figure.id + "-about-" + ids.length;
+        ids.push(node.id);
+      }
+    }
+    if (ids.length) {
+      figure.setAttribute("aria-describedby", ids.join(" "));
+      figure.querySelectorAll(".mdma-static img").forEach(function (img) { img.setAttribute("aria-describedby", ids.join(" ")); });
+    }
+  }
+
   function wire(figure) {
+    describe(figure);
     function reach() { live(figure); }
     if (figure.matches(":hover")) { reach(); }  // the pointer was already there when this script ran
     figure.addEventListener("pointerenter", reach, { once: true });
@@ -122,9 +166,18 @@
     });
   }
 
+  var drawnDark = isDark();
   function matchTheme() {
-    document.querySelectorAll(FIGURE + " .mdma-plotly").forEach(function (div) {
-      if (div.layout) { Plotly.relayout(div, { "font.color": fontColour() }); }
+    if (isDark() === drawnDark) { return; }
+    drawnDark = isDark();
+    document.querySelectorAll(FIGURE).forEach(function (figure) {
+      var div = figure.querySelector(".mdma-plotly");
+      if (!div || !div.layout) { return; }
+      var swap = colourMap(figure, drawnDark);
+      recolour(div.data, swap);
+      recolour(div.layout, swap);
+      div.layout.font = Object.assign({}, div.layout.font, { color: fontColour() });
+      Plotly.react(div, div.data, div.layout);
     });
   }
 

@@ -1,0 +1,71 @@
+"""Every figure of the built book, read from its own plotly specification (so a new figure is covered the day it is added).
+
+* Text meets 4.5:1 against what it is drawn on, and whiskers and lines 3:1 against the page, in the
+  light and the dark theme, at 12 px or more (:func:`mdma_book.figure_checks.contrast_problems`).
+* In every chart that labels rows, each label is level with its own mark, in data coordinates, and
+  never reaches a neighbouring row (:func:`mdma_book.figure_checks.row_label_problems`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from mdma_book import evidence_map, figure_checks
+
+SPEC = re.compile(r'<script type="application/json" id="([^"]+)-spec">(.*?)</script>', re.S)
+
+
+def built_figures(built_html):
+    figures = []
+    for page in sorted(built_html.rglob("*.html")):
+        for figure_id, body in SPEC.findall(page.read_text(encoding="utf-8")):
+            figures.append((f"{page.relative_to(built_html)}#{figure_id}", json.loads(body.replace("<\\/", "</"))))
+    return figures
+
+
+def test_the_book_has_figures_to_check(built_html):
+    assert len(built_figures(built_html)) >= 10
+
+
+def test_every_figure_text_and_mark_stands_out_in_both_themes(built_html):
+    problems = [p for name, spec in built_figures(built_html) for p in figure_checks.contrast_problems(spec, name)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_row_label_is_level_with_its_own_mark(built_html):
+    figures = built_figures(built_html)
+    assert any(
+        str(a.get("name", "")).startswith("row_") for _, spec in figures for a in spec["layout"].get("annotations", [])
+    ), "no chart labels its rows any more: this test has nothing to check"
+    problems = [p for name, spec in figures for p in figure_checks.row_label_problems(spec, name)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_evidence_map_builder_keeps_labels_level_with_more_rows(monkeypatch):
+    """The layout is computed from the rows, so a lane with more rows (issue 16 adds some) stays aligned."""
+    import pandas as pd
+
+    table = evidence_map.evidence_map()
+    extra = [table[table["row_id"] == "EM06"].assign(row_id=f"EM9{i}") for i in range(4)]
+    table = pd.concat([table, *extra], ignore_index=True)
+    title, axis, ids = evidence_map.LANES["madrs"]
+    monkeypatch.setitem(evidence_map.LANES, "madrs", (title, axis, (*ids, "EM90", "EM91", "EM92", "EM93")))
+    figure = evidence_map.evidence_map_figure(table).to_plotly_json()
+    assert figure_checks.row_label_problems(figure, "evidence map") == []
+
+
+@pytest.mark.parametrize(
+    ("colour", "expected"),
+    [("#ffffff", (255, 255, 255, 1.0)), ("#fff", (255, 255, 255, 1.0)), ("rgba(0,114,178,0.5)", (0, 114, 178, 0.5))],
+)
+def test_colours_are_read_as_css_does(colour, expected):
+    assert figure_checks.rgba(colour) == pytest.approx(expected)
+
+
+def test_wcag_contrast_matches_known_values():
+    white, black = (255, 255, 255), (0, 0, 0)
+    assert figure_checks.ratio(white, black) == pytest.approx(21.0)
+    assert figure_checks.ratio(white, (0x76, 0x76, 0x76)) == pytest.approx(4.54, abs=0.01)
