@@ -15,7 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from mdma_book import currency, datapackage, evidence, evidence_map, harms, mechanism, pharmacokinetics, timelines
+from mdma_book import (
+    currency,
+    datapackage,
+    evidence,
+    evidence_map,
+    harms,
+    mechanism,
+    pharmacokinetics,
+    screening,
+    timelines,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -40,6 +50,9 @@ SCHEMAS = {
     "dosing_regimens": pharmacokinetics.dosing_regimens_schema,
     "evidence_map": evidence_map.evidence_map_schema,
     "regulatory_status": evidence_map.regulatory_schema,
+    "searches": lambda keys: screening.searches_schema(),
+    "screening": screening.screening_schema,
+    "registry_checks": lambda keys: screening.registry_checks_schema(),
 }
 RESOURCES = [r["name"] for r in datapackage.descriptor()["resources"]]
 #: Columns whose pandera check is stronger than the declared pattern (keys looked up in references.bib).
