@@ -41,10 +41,10 @@ def test_every_harm_statement_is_on_the_harms_page_with_its_kind_of_evidence(har
     assert "Evidence: journalism, an allegation" in harms_page and "Evidence: case series" in harms_page
 
 
-def test_the_harms_page_warns_about_antidepressants_before_anything_else(harms_page):
-    warning = harms_page.find("If you take an antidepressant")
+def test_the_harms_page_warns_about_medicines_and_supplements_before_anything_else(harms_page):
+    warning = harms_page.find("If you take any medicine or supplement")
     assert 0 < warning < harms_page.find("Key points")
-    assert "Do not stop or change an antidepressant" in harms_page
+    assert "Do not stop, change or combine a medicine without the clinician who prescribes it" in harms_page
 
 
 def test_every_access_entry_is_on_the_chapter(built_html):

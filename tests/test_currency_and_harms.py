@@ -96,7 +96,7 @@ def test_an_allegation_without_a_response_is_refused(tmp_path):
         (
             "evidence_checked.csv",
             currency.evidence_checked,
-            "book/04-harms,2026-11-29",
+            "book/04-harms,2026-12-03",
             "book/04-harms,2026-13-01",
             "checked_on",
             "not a real calendar date",

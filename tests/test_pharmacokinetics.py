@@ -81,8 +81,8 @@ def test_regimens_are_the_named_ones_studies_used():
     regimens = pk.regimen_doses(pk.dosing_regimens())
     assert {label for label, _ in regimens.values()} == {
         "Mas 1999: single 125 mg, as measured",
-        "MAPP1/2 session 1: 80 mg then 40 mg",
-        "MAPP1/2 sessions 2–3: 120 then 60 mg",
+        "MAPP1 session 1: 80 mg then 40 mg",
+        "MAPP1 sessions 2–3: 120 then 60 mg",
     }
     for _, doses in regimens.values():
         assert doses[0][0] == 0
@@ -179,7 +179,7 @@ def test_each_curve_is_the_model_for_its_regimen(figure, model, regimens):
 
 def test_the_chart_itself_warns_that_the_linear_model_understates_repeated_doses(figure):
     warning = next(a for a in figure.layout.annotations if a.name == "linear_model_warning")
-    assert "Linear teaching model" in warning.text and "likely too low" in warning.text
+    assert "Linear teaching model" in warning.text and "likely too low" in warning.text and "overstate" in warning.text
 
 
 def test_the_model_misses_the_lower_measured_dose_on_the_chart(figure, table):

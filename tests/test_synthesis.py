@@ -79,7 +79,13 @@ def test_benefits_lead_with_the_primary_outcome_ptsd_severity(benefits):
 
 def test_harms_panel_has_the_harm_outcomes_and_durability(harms_table):
     outcomes = " | ".join(harms_table["Outcome"])
-    for phrase in ("Any adverse event", "Serious adverse events", "Severe adverse events", "Suicidal", "beyond week"):
+    for phrase in (
+        "Adverse events during treatment",
+        "Serious adverse events",
+        "Severe adverse events",
+        "Suicidal",
+        "beyond week",
+    ):
         assert phrase in outcomes
     severe = harms_table[harms_table["Outcome"].str.startswith("Severe")].iloc[0]
     assert severe["Relative effect (95% CI)"] == "RR 2.41 (0.49 to 11.85)" and severe["Certainty"].startswith(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mdma_book import evidence, evidence_map, harms, safe_text, stats, synthesis
+from mdma_book import evidence, evidence_map, harms, safe_text, safety, stats, synthesis
 
 FOLDER = Path("book") / "_data"
 
@@ -94,6 +94,7 @@ def tables() -> dict[str, pd.DataFrame]:
         "summary-of-findings.csv": synthesis.summary_of_findings(dichotomous, continuous, values, certainty),
         "summary-of-findings-harms.csv": synthesis.harms_summary_of_findings(dichotomous, values, certainty),
         "harms.csv": harms.harms(),
+        "interactions.csv": safety.interactions(),
         "evidence-map.csv": evidence_map.evidence_map(),
         "regulatory-status.csv": evidence_map.regulatory_status(),
         "claims-checked.csv": evidence.claims(),

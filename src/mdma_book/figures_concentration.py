@@ -21,10 +21,11 @@ CURVE_STEP_H = 0.1
 #: Printed on the chart itself, not only in the prose: where the linear model errs, and in which direction.
 # Short lines, so that the whole warning fits above the curve on a phone.
 LINEAR_MODEL_WARNING = (
-    "Linear teaching model. Real levels rise more<br>"
-    "than in proportion to a larger or repeated<br>"
-    "dose, so after a supplement this line is<br>"
-    "likely too low."
+    "Linear teaching model, not a measurement.<br>"
+    "Real levels rise more than in proportion to<br>"
+    "dose: after the larger regimen's supplement<br>"
+    "the line is likely too low; for the smaller<br>"
+    "one it may overstate the first peak."
 )
 
 

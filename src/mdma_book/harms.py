@@ -34,6 +34,9 @@ CATEGORIES = {
 }
 
 
+#: Kinds of document that the book often read only in a news report (``status`` secondary), and how it says so.
+READ_IN_THE_PRESS = {"regulator": "as reported in the press", "journal notice": "as quoted in the press"}
+
 RESPONSE_CHECK = "a journalism row needs the response to it and that response's source"
 
 
@@ -93,11 +96,12 @@ def harms_markdown(table: pd.DataFrame, category: str) -> str:
         raise ValueError(f"unknown category {category!r}; choose one of {list(CATEGORIES)}")
     parts = []
     for row in table[table["category"] == category].itertuples():
-        label = (
-            "**Evidence:** *journalism, an allegation*"
-            if row.evidence_kind == "journalism"
-            else f"**Evidence:** *{row.evidence_kind}*"
-        )
+        if row.evidence_kind == "journalism":
+            label = "**Evidence:** *journalism, an allegation*"
+        elif row.evidence_kind in READ_IN_THE_PRESS and row.status == "secondary":
+            label = f"**Evidence:** *{row.evidence_kind}, {READ_IN_THE_PRESS[row.evidence_kind]}*"
+        else:
+            label = f"**Evidence:** *{row.evidence_kind}*"
         keys = row.source_key if pd.isna(row.other_source_keys) else f"{row.source_key};{row.other_source_keys}"
         entry = f"- **{myst(row.topic)}.** {myst(row.statement)} {label} {_cite(keys)}"
         if row.evidence_kind == "journalism":

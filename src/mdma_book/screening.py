@@ -396,18 +396,18 @@ def search_dates(table: pd.DataFrame) -> list[str]:
 
 
 def searches_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The searches as the methods page shows them."""
-    return pd.DataFrame(
+    """The searches as the methods page shows them (the date is a column only if searches differ in date)."""
+    shown = pd.DataFrame(
         {
             "Search": table["search_id"],
             "Date": table["date"],
-            "Source": table["source"],
-            "How it was run": table["tool"],
+            "Source, and how it was run": [f"{r.source}; {r.tool}" for r in table.itertuples()],
             "Exact query": table["query"],
-            "Results returned": table["hits"],
-            "Study records among them": table["records_found"].fillna("none").str.replace(";", ", "),
+            "Results": table["hits"],
+            "Study records": table["records_found"].fillna("none").str.replace(";", ", "),
         }
     )
+    return shown.drop(columns="Date") if table["date"].nunique() == 1 else shown
 
 
 def registered_studies_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -424,11 +424,11 @@ def registered_studies_table(table: pd.DataFrame) -> pd.DataFrame:
                 for r in rows.itertuples()
             ],
             "n": rows["n"].astype("string").fillna("not stated"),
-            "Depression outcome": rows["depression_outcome"],
-            "As outcome": rows["depression_role"],
-            "Status": rows["trial_status"].str.replace("_", " ").str.lower(),
-            "Results": rows["results"],
-            "Checked": rows["checked_on"],
+            "Depression outcome": [f"{r.depression_outcome} ({r.depression_role})" for r in rows.itertuples()],
+            "Status; results (as read on the date checked)": [
+                f"{r.trial_status.replace('_', ' ').lower()}; results {r.results} ({r.checked_on})"
+                for r in rows.itertuples()
+            ],
         }
     )
 

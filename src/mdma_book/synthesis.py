@@ -341,11 +341,13 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
     randomized = values[(values["study"].isin(["MAPP1", "MAPP2"])) & (values["measure"] == "randomized")]
     rows = [
         {
-            "Outcome": "Any adverse event during treatment (Phase 3)",
+            "Outcome": "Adverse events during treatment (Phase 3 pooled; counted per person or per event is not stated)",
             "Relative effect (95% CI)": f"OR {_fmt(stats.Estimate(any_ae['value'], any_ae['ci_low'], any_ae['ci_high']))}",
             "With placebo-assisted therapy": "not reported in the source read",
             "With MDMA-assisted therapy (95% CI)": "more common; mostly mild or moderate and short-lived",
-            "Trials (participants)": f"2 ({int(randomized['value'].sum())} randomized; inferred, not stated in the abstract)",
+            # The source gives neither the number of studies nor the unit of analysis, and its
+            # interval is too narrow for a per-person comparison of the Phase 3 trials' participants.
+            "Trials (participants)": "Phase 3 studies (number and unit of analysis not stated in the abstract read)",
             "id": "any_adverse_event",
         }
     ]

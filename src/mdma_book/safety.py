@@ -1,0 +1,252 @@
+"""Safety information for readers who take medicines: the interaction table and crisis help by country.
+
+* ``data/interactions.csv``: one row per medicine or class that a source reports
+  interacting with MDMA, with what is reported, how it is thought to happen, the kind
+  of evidence, the source and whether the risk lasts after the medicine is stopped.
+  No row may call a combination safe: the schema refuses the words.
+* ``data/crisis_lines.csv``: crisis lines by country, each from a page that was read,
+  with the date it was checked.
+
+Sphinx extension (listed in ``_config.yml``):
+
+* the ``crisis-lines`` directive writes the crisis lines from the data wherever a page
+  (or ``book/disclaimer.md``, which every chapter includes) asks for them;
+* ``html-page-context``: the page holding the interaction table gets
+  ``interactions.js`` and ``interactions.css``, which add a filter box; other pages load
+  neither, and without JavaScript (or in print) the whole table shows;
+* ``build-finished``: copy ``safety_static/`` into ``_static/mdma-safety/``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util.fileutil import copy_asset
+
+from mdma_book.currency import _date_column, readable_day
+from mdma_book.evidence import (
+    EVIDENCE_KINDS,
+    _key_list_check,
+    _sourced_columns,
+    bibliography_keys,
+    load_table,
+)
+from mdma_book.paths import data_dir
+from mdma_book.safe_text import myst
+
+STATIC = Path(__file__).parent / "safety_static"
+TABLE_CLASS = "mdma-interactions"
+
+#: Words no interaction row may contain: the book never calls a combination safe.
+FORBIDDEN_WORDS = r"(?i)\b(?:safe|safely|safer|harmless|no interaction)\b"
+LASTS_AFTER_STOPPING = ("yes", "not known")
+#: The line shown beside the table in every state of the filter.
+NOT_LISTED = (
+    "A medicine that is not listed here is not known to be safe with MDMA. "
+    "No combination with MDMA has been shown to be safe. "
+    "Do not stop, change or combine any medicine without the clinician who prescribes it."
+)
+
+
+def _text_column(min_length: int) -> pa.Column:
+    return pa.Column(
+        str,
+        [
+            pa.Check.str_length(min_value=min_length, error=f"text is shorter than {min_length} characters"),
+            pa.Check(
+                lambda s: ~s.str.contains(FORBIDDEN_WORDS, regex=True),
+                error="a row may not call a combination safe or say there is no interaction",
+            ),
+        ],
+    )
+
+
+def interactions_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``interactions.csv``: one medicine or class reported to interact with MDMA per row."""
+    return pa.DataFrameSchema(
+        {
+            "interaction_id": pa.Column(
+                str, pa.Check.str_matches(r"^I\d{2}$", error="interaction_id must look like I01"), unique=True
+            ),
+            "medicines": _text_column(3),
+            "drug_class": _text_column(3),
+            "reported": _text_column(20),
+            "mechanism": _text_column(10),
+            "evidence_kind": pa.Column(
+                str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")
+            ),
+            **_sourced_columns(bib_keys),
+            "other_source_keys": pa.Column(str, _key_list_check(bib_keys), nullable=True),
+            "lasts_after_stopping": pa.Column(
+                str,
+                pa.Check.isin(
+                    list(LASTS_AFTER_STOPPING), error=f"lasts_after_stopping not one of {LASTS_AFTER_STOPPING}"
+                ),
+            ),
+            "after_stopping": _text_column(10),
+        },
+        strict=True,
+        ordered=False,
+    )
+
+
+def interactions(path: Path | None = None) -> pd.DataFrame:
+    """The interaction rows (``data/interactions.csv``), validated, in file order."""
+    return load_table(path or data_dir() / "interactions.csv", interactions_schema(bibliography_keys()))
+
+
+def _cite(keys: str) -> str:
+    # Keys were checked against references.bib by the schema, so they are safe to place in a role.
+    return "{cite:p}`" + ",".join(k for k in keys.split(";") if k) + "`"
+
+
+def interactions_markdown(table: pd.DataFrame) -> str:
+    """The interaction table as a MyST list-table with the class the filter script looks for.
+
+    Every value from the data is escaped (it shows as text whatever it holds); the
+    citation roles come from code.
+    """
+    headers = [
+        "Medicine (generic names)",
+        "Class",
+        "What is reported",
+        "How it is thought to happen",
+        "Evidence",
+        "Does the risk last after stopping?",
+    ]
+    lines = [
+        "```{list-table}",
+        ":header-rows: 1",
+        f":class: {TABLE_CLASS}",
+        ":name: interaction-table",
+        "",
+        *(("* - " if i == 0 else "  - ") + h for i, h in enumerate(headers)),
+    ]
+    for row in table.itertuples():
+        keys = row.source_key if pd.isna(row.other_source_keys) else f"{row.source_key};{row.other_source_keys}"
+        cells = [
+            f"**{myst(row.medicines)}**",
+            myst(row.drug_class),
+            myst(row.reported),
+            myst(row.mechanism),
+            f"*{myst(row.evidence_kind)}* {_cite(keys)}",
+            f"**{myst(row.lasts_after_stopping)}.** {myst(row.after_stopping)}",
+        ]
+        lines += [("* - " if i == 0 else "  - ") + cell for i, cell in enumerate(cells)]
+    lines.append("```")
+    return "\n".join(lines) + "\n"
+
+
+def crisis_lines_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
+    """Schema of ``crisis_lines.csv``: one crisis line or directory per row, with the page it was read on."""
+    url = pa.Check.str_matches(r"^https?://[^\s<>()\[\]]+$", error="source_url must be a plain http(s) address")
+    return pa.DataFrameSchema(
+        {
+            "line_id": pa.Column(
+                str, pa.Check.str_matches(r"^CL\d{2}$", error="line_id must look like CL01"), unique=True
+            ),
+            "region": pa.Column(str, pa.Check.str_length(min_value=2)),
+            "service": pa.Column(str, pa.Check.str_length(min_value=2)),
+            "how_to_reach": pa.Column(str, pa.Check.str_length(min_value=5)),
+            "source_url": pa.Column(str, url),
+            "source_publisher": pa.Column(str, pa.Check.str_length(min_value=3)),
+            "source_key": pa.Column(str, pa.Check.isin(sorted(bib_keys), error="source_key not in references.bib")),
+            "checked_on": _date_column(),
+            "how_read": pa.Column(str, pa.Check.str_length(min_value=5)),
+            "note": pa.Column(str, nullable=True),
+        },
+        strict=True,
+    )
+
+
+def crisis_lines(path: Path | None = None) -> pd.DataFrame:
+    """The crisis lines (``data/crisis_lines.csv``), validated, in file order."""
+    return load_table(path or data_dir() / "crisis_lines.csv", crisis_lines_schema(bibliography_keys()))
+
+
+def crisis_lines_markdown(table: pd.DataFrame, with_sources: bool = False) -> str:
+    """The crisis lines as a MyST bullet list, optionally with each line's source page and checked date."""
+    items = []
+    for row in table.itertuples():
+        item = f"- **{myst(row.region)}:** {myst(row.how_to_reach)} ({myst(row.service)})"
+        if with_sources:
+            item += f"; checked {readable_day(row.checked_on)} on [{myst(row.source_publisher)}]({row.source_url})"
+        items.append(item)
+    return "\n".join(items) + "\n"
+
+
+class CrisisLines(Directive):
+    """``crisis-lines``: the crisis lines from ``data/crisis_lines.csv``; ``:sources:`` adds where each was read."""
+
+    option_spec = {"sources": directives.flag}
+
+    def run(self) -> list[nodes.Node]:
+        container = nodes.container(classes=["mdma-crisis-lines"])
+        # A change to the data rebuilds every page that shows the lines.
+        self.state.document.settings.env.note_dependency(str(data_dir() / "crisis_lines.csv"))
+        text = crisis_lines_markdown(crisis_lines(), with_sources="sources" in self.options)
+        self.state.nested_parse(StringList(text.splitlines(), source="data/crisis_lines.csv"), 0, container)
+        return [container]
+
+
+def _add_filter_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if TABLE_CLASS in context.get("body", ""):
+        app.add_js_file("mdma-safety/interactions.js", loading_method="defer")
+        app.add_css_file("mdma-safety/interactions.css")
+
+
+def _copy_static(app: Sphinx, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        copy_asset(str(STATIC), str(Path(app.outdir) / "_static" / "mdma-safety"))
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("crisis-lines", CrisisLines)
+    app.connect("html-page-context", _add_filter_assets)
+    app.connect("build-finished", _copy_static)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+#: Words that place a sentence about safety in the context of combining MDMA with something.
+_COMBINATION = re.compile(
+    r"(?i)\b(?:combine|combines|combined|combining|combination|combinations|together|mix\w*|alongside|interact\w*|with (?:mdma|ecstasy))\b"
+)
+_SAFE_WORDS = re.compile(r"(?i)\b(?:safe|safely|harmless|no (?:known )?interactions?)\b")
+#: A sentence that denies or questions safety ("not known to be safe", "no combination has been shown safe").
+_NEGATION = re.compile(
+    r"(?i)\b(?:not|never|no combination|none|nothing|cannot|unknown|neither|nor|without|isn't|aren't)\b"
+)
+#: Wordings that would read as an instruction to take, dose, time or combine MDMA.
+INSTRUCTION_PATTERNS = (
+    re.compile(
+        r"(?i)\b(?:you should|you can|you could|you may|it is (?:fine|okay|ok) to|try to|try)\s+"
+        r"(?:take|taking|use|using|combine|combining|mix|mixing|dose|dosing)\b"
+    ),
+    re.compile(r"(?i)^(?:take|use|combine|mix|dose|wait|start with)\b.*\b(?:mdma|ecstasy|molly)\b"),
+    re.compile(
+        r"(?i)\bwait (?:at least |about )?\w+ (?:hours?|days?|weeks?) (?:before|after) (?:taking|using|combining)\b"
+    ),
+    re.compile(r"(?i)\b(?:recommended|safe|starting|ideal|best) dose\b"),
+    re.compile(r"(?i)\b(?:how to|the best way to|the safest way to) (?:take|dose|use|combine|mix)\b"),
+)
+
+
+def unsafe_phrases(text: str) -> list[str]:
+    """Sentences of ``text`` that call a combination with MDMA safe or harmless, or read as an instruction to use it.
+
+    A heuristic, not a reader: a sentence about safety passes only when it also denies
+    or questions it ("a medicine that is not listed is not known to be safe").
+    """
+    found = []
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+        unsafe_claim = _SAFE_WORDS.search(sentence) and _COMBINATION.search(sentence) and not _NEGATION.search(sentence)
+        if unsafe_claim or any(pattern.search(sentence) for pattern in INSTRUCTION_PATTERNS):
+            found.append(sentence)
+    return found

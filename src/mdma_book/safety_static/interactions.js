@@ -1,0 +1,52 @@
+/* The interaction table's filter box: typing part of a medicine's name, its class or
+ * anything a row says keeps the matching rows and hides the others; a live region
+ * announces how many rows match. The box is added here, so without JavaScript (and in
+ * print, see interactions.css) the whole table shows.
+ *
+ * Hand-written: a list filter is a dozen lines and the book loads no library for it. */
+(() => {
+  "use strict";
+  const table = document.querySelector("table.mdma-interactions");
+  if (!table) return;
+  const rows = Array.from(table.tBodies[0].rows);
+  const wrapper = table.closest(".cell_output, .output, .table-wrapper") || table;
+  const note = document.querySelector(".mdma-not-listed");
+  if (note && !note.id) note.id = "mdma-not-listed";
+  const box = document.createElement("div");
+  box.className = "mdma-interactions-filter";
+  box.innerHTML =
+    `<label for="mdma-interactions-search">Find your medicine (generic name or class)</label>` +
+    `<input id="mdma-interactions-search" type="search" autocomplete="off" spellcheck="false"` +
+    ` aria-describedby="mdma-interactions-count ${note ? note.id : ""}">` +
+    `<p id="mdma-interactions-count" class="mdma-interactions-count" role="status" aria-live="polite"></p>`;
+  wrapper.parentNode.insertBefore(box, wrapper);
+  const input = box.querySelector("input");
+  const count = box.querySelector("p");
+  const texts = rows.map((row) => row.textContent.toLowerCase());
+  // On a phone each row is shown as a card: every cell carries its column's name.
+  const headers = Array.from(table.tHead ? table.tHead.rows[0].cells : []).map((cell) => cell.textContent.trim());
+  rows.forEach((row) => Array.from(row.cells).forEach((cell, i) => cell.setAttribute("data-label", headers[i] || "")));
+  table.classList.add("mdma-interactions-cards");
+
+  function filter() {
+    const query = input.value.trim().toLowerCase();
+    let shown = 0;
+    rows.forEach((row, i) => {
+      const match = !query || texts[i].includes(query);
+      row.hidden = !match;
+      if (match) shown += 1;
+    });
+    if (!query) count.textContent = `All ${rows.length} rows are shown.`;
+    else if (shown === 0)
+      count.textContent = `No row matches “${input.value.trim()}”. That does not mean it is safe with MDMA: see the note above.`;
+    else count.textContent = `${shown} of ${rows.length} rows match “${input.value.trim()}”.`;
+  }
+  input.addEventListener("input", filter);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && input.value) {
+      input.value = "";
+      filter();
+    }
+  });
+  filter();
+})();

@@ -1,0 +1,84 @@
+"""In the browser: the interaction table's filter box, by keyboard, and the whole table without JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import open_page
+
+from mdma_book import safety
+
+pytestmark = pytest.mark.browser
+
+HARMS = "book/04-harms.html"
+BOX = "#mdma-interactions-search"
+ROWS = "table.mdma-interactions tbody tr"
+
+
+def _visible_rows(page) -> list[str]:
+    rows = page.locator(ROWS)
+    return [rows.nth(i).inner_text() for i in range(rows.count()) if rows.nth(i).is_visible()]
+
+
+def _focus_by_tab(page, selector: str) -> None:
+    page.locator("main").first.focus() if page.locator("main").count() else None
+    for _ in range(600):
+        page.keyboard.press("Tab")
+        if page.locator(selector).evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{selector} is not reachable with Tab")
+
+
+def test_the_filter_finds_a_medicine_by_generic_name_and_by_class_using_only_the_keyboard(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/{HARMS}")
+    try:
+        total = len(safety.interactions())
+        assert page.get_by_label("Find your medicine (generic name or class)").count() == 1
+        status = page.locator("#mdma-interactions-count")
+        assert status.get_attribute("aria-live") == "polite"
+        _focus_by_tab(page, BOX)
+        page.keyboard.type("bupropion")
+        shown = _visible_rows(page)
+        assert len(shown) == 1 and "bupropion" in shown[0]
+        assert f"1 of {total} rows match" in status.inner_text()
+        page.keyboard.press("Escape")  # clears the box: every row again
+        assert len(_visible_rows(page)) == total and f"All {total} rows" in status.inner_text()
+        page.keyboard.type("MAO inhibitor")  # a class, not a medicine's name
+        shown = _visible_rows(page)
+        assert any("moclobemide" in row for row in shown) and any("linezolid" in row for row in shown)
+        assert report["console_errors"] == [] and report["page_errors"] == [] and report["external"] == []
+    finally:
+        page.context.close()
+
+
+def test_a_medicine_that_is_not_listed_shows_that_this_does_not_mean_safe(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/{HARMS}")
+    try:
+        page.locator(BOX).fill("sertraline")
+        assert _visible_rows(page) == []
+        assert "does not mean it is safe with MDMA" in page.locator("#mdma-interactions-count").inner_text()
+        note = page.locator(".mdma-not-listed")
+        assert note.is_visible() and "not known to be safe with MDMA" in note.inner_text()
+        assert page.locator(BOX).get_attribute("aria-describedby").split()[-1] == note.get_attribute("id")
+    finally:
+        page.context.close()
+
+
+def test_without_javascript_the_whole_table_shows_and_there_is_no_filter_box(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/{HARMS}", javascript=False)
+    try:
+        assert page.locator(BOX).count() == 0
+        assert len(_visible_rows(page)) == len(safety.interactions())
+        assert page.locator(".mdma-not-listed").is_visible()
+    finally:
+        page.context.close()
+
+
+def test_in_print_the_whole_table_shows_even_after_filtering(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/{HARMS}")
+    try:
+        page.locator(BOX).fill("bupropion")
+        page.emulate_media(media="print")
+        assert len(_visible_rows(page)) == len(safety.interactions())
+        assert not page.locator(".mdma-interactions-filter").is_visible()
+    finally:
+        page.context.close()

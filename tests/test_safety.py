@@ -1,0 +1,103 @@
+"""Safety for readers who take medicines: the interaction table, crisis lines and the wording of the built book."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from conftest import toc_pages
+
+from mdma_book import evidence, safety
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: The chapters (the landing page and the numbered chapters), each of which must show the crisis lines.
+CHAPTERS = [page for page in toc_pages() if page == "book/index.html" or re.match(r"book/0\d-", page)]
+
+
+def _visible_text(path: Path) -> str:
+    raw = path.read_text(encoding="utf-8")
+    raw = re.sub(r"<script.*?</script>|<style.*?</style>", " ", raw, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", raw))
+    return " ".join(text.replace("\u2019", "'").split())
+
+
+def test_bad_interaction_rows_are_refused_with_file_line_and_column():
+    with pytest.raises(evidence.DataValidationError) as caught:
+        safety.interactions(FIXTURES / "interactions_bad_rows.csv")
+    message = str(caught.value)
+    assert "interactions_bad_rows.csv, line 2, column 'evidence_kind'" in message and "'anecdote'" in message
+    assert "line 3, column 'locator': is empty" in message  # no row without its source's locator
+    assert "line 3, column 'reported': a row may not call a combination safe" in message
+    assert "line 3, column 'lasts_after_stopping'" in message
+
+
+def test_every_interaction_row_has_a_source_and_never_calls_a_combination_safe():
+    table = safety.interactions()
+    assert len(table) >= 10 and table["locator"].str.len().gt(10).all()
+    assert set(table["evidence_kind"]) <= set(evidence.EVIDENCE_KINDS)
+    for column in ("medicines", "drug_class", "reported", "mechanism", "after_stopping"):
+        assert not table[column].str.contains(safety.FORBIDDEN_WORDS, regex=True).any(), column
+    for medicine in ("moclobemide", "linezolid", "paroxetine", "bupropion", "reboxetine", "ritonavir", "amphetamine"):
+        assert table["medicines"].str.contains(medicine).any(), medicine
+
+
+def test_bad_crisis_lines_are_refused_and_every_line_has_a_source_page_and_a_checked_date():
+    with pytest.raises(evidence.DataValidationError) as caught:
+        safety.crisis_lines(FIXTURES / "crisis_lines_bad_rows.csv")
+    assert "line 2, column 'source_url': is empty" in str(caught.value)
+    assert "line 3, column 'checked_on': date must be written YYYY-MM-DD" in str(caught.value)
+    lines = safety.crisis_lines()
+    assert lines["source_url"].str.match(r"^https?://").all() and lines["checked_on"].str.match(r"^\d{4}-").all()
+    assert {"United States", "Canada", "United Kingdom and Ireland", "Australia", "New Zealand"} <= set(lines["region"])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sertraline is safe to combine with MDMA.",
+        "Taking ecstasy together with lithium is harmless.",
+        "There is no interaction between MDMA and bupropion.",
+        "You should take MDMA two hours after your antidepressant.",
+        "Wait two weeks before taking MDMA after stopping fluoxetine.",
+        "Take half a tablet of MDMA first.",
+        "The recommended dose is written on the label.",
+    ],
+)
+def test_the_wording_check_catches_a_planted_unsafe_sentence(sentence):
+    assert safety.unsafe_phrases(f"A harmless first sentence about trials. {sentence} Another sentence.") == [sentence]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        safety.NOT_LISTED,
+        "No combination with MDMA has been shown to be safe.",
+        "Do not stop, change or combine a medicine without the clinician who prescribes it.",
+        "Nothing here tells a person on an antidepressant that MDMA would be safe for them.",
+    ],
+)
+def test_the_wording_check_lets_warnings_through(sentence):
+    assert safety.unsafe_phrases(sentence) == []
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_no_built_page_calls_a_combination_safe_or_reads_as_an_instruction_to_use_mdma(built_html, page):
+    assert safety.unsafe_phrases(_visible_text(built_html / page)) == []
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_every_chapter_shows_the_crisis_lines(built_html, page):
+    text = _visible_text(built_html / page)
+    for row in safety.crisis_lines().itertuples():
+        assert f"{row.region}: {row.how_to_reach} ({row.service})" in text, (page, row.line_id)
+
+
+def test_every_interaction_row_and_the_not_listed_line_are_on_the_harms_page(built_html):
+    text = _visible_text(built_html / "book/04-harms.html")
+    for row in safety.interactions().itertuples():
+        for column in ("medicines", "drug_class", "reported", "mechanism", "after_stopping"):
+            assert " ".join(getattr(row, column).replace("\u2019", "'").split()) in text, (row.interaction_id, column)
+    assert safety.NOT_LISTED in text
+    assert text.find("If you take any medicine or supplement") < text.find("Key points")
