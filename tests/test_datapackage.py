@@ -23,6 +23,7 @@ from mdma_book import (
     harms,
     mechanism,
     pharmacokinetics,
+    safety,
     screening,
     timelines,
 )
@@ -53,6 +54,8 @@ SCHEMAS = {
     "searches": lambda keys: screening.searches_schema(),
     "screening": screening.screening_schema,
     "registry_checks": lambda keys: screening.registry_checks_schema(),
+    "interactions": safety.interactions_schema,
+    "crisis_lines": safety.crisis_lines_schema,
 }
 RESOURCES = [r["name"] for r in datapackage.descriptor()["resources"]]
 #: Columns whose pandera check is stronger than the declared pattern (keys looked up in references.bib).
