@@ -15,7 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from mdma_book import currency, datapackage, evidence, evidence_map, harms, mechanism, pharmacokinetics, timelines
+from mdma_book import (
+    currency,
+    datapackage,
+    evidence,
+    evidence_map,
+    harms,
+    mechanism,
+    pharmacokinetics,
+    safety,
+    screening,
+    timelines,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -40,6 +51,11 @@ SCHEMAS = {
     "dosing_regimens": pharmacokinetics.dosing_regimens_schema,
     "evidence_map": evidence_map.evidence_map_schema,
     "regulatory_status": evidence_map.regulatory_schema,
+    "searches": lambda keys: screening.searches_schema(),
+    "screening": screening.screening_schema,
+    "registry_checks": lambda keys: screening.registry_checks_schema(),
+    "interactions": safety.interactions_schema,
+    "crisis_lines": safety.crisis_lines_schema,
 }
 RESOURCES = [r["name"] for r in datapackage.descriptor()["resources"]]
 #: Columns whose pandera check is stronger than the declared pattern (keys looked up in references.bib).

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import FIGURE, ROOT, build_copy, copy_book, live_figure, open_page, toc_pages
 
-from mdma_book import datapackage
+from mdma_book import datapackage, screening
 
 TAG = "<img src=x onerror=alert(1)>"
 PAYLOAD = f" {TAG}<script>alert(2)</script>{{ref}}`claims` **loud**"
@@ -37,6 +37,10 @@ SHORT = {
     if "maxLength" in f.get("constraints", {})
 }
 
+#: Free-text cells that a row check ties to a fixed list in some rows keep those words (an
+#: excluded record's reason is one of screening.EXCLUSION_REASONS); every other cell gets the payload.
+KEPT = {("screening.csv", "reason"): set(screening.EXCLUSION_REASONS)}
+
 
 def _inject(source: Path, target: Path) -> None:
     """Copy one data file, appending the payload to each free-text cell."""
@@ -44,6 +48,8 @@ def _inject(source: Path, target: Path) -> None:
         rows = list(csv.DictReader(handle))
     for number, row in enumerate(rows):
         for column in FREE_TEXT[source.name]:
+            if row[column] in KEPT.get((source.name, column), ()):
+                continue
             if (source.name, column) in SHORT:
                 row[column] = f"{number} {TAG}"
             else:

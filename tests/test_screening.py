@@ -46,7 +46,8 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
     [
         (",ACTRN12619001334190,ANZCTR,", ",ACTRN1261900133419,ANZCTR,", "registry_ids", "well-formed"),
         (",ACTRN12619001334190,ANZCTR,", ",NCT1234567,ANZCTR,", "registry_ids", "well-formed"),
-        ("SR01,EMMAC,", "SR02,EMMAC,", "record_id", "repeats a value that must be unique"),
+        ("SR01,EMMAC,", "SR02,EMMAC,", "record_id", "repeats another row's value"),  # the primary key
+        (",S01;S09,2026-12-03,", ",S01;S09,2026-02-30,", "checked_on", "not a real calendar date"),
         (",healthy volunteers,\n", ",,\n", "reason", "is empty"),
         (",anzctr2019emmac,", ",,", "source_key", "is empty"),
         (",anzctr2019emmac,", ",nosuch2099source,", "source_key", "not in references.bib"),
@@ -87,6 +88,27 @@ def test_found_by_must_name_a_recorded_search(tmp_path):
         screening.screening(path)
     line = _line_of("screening.csv", "SR01,")
     assert f"{path}, line {line}, column 'found_by'" in str(caught.value) and "S98" in str(caught.value)
+
+
+def test_records_found_must_name_a_screened_record(tmp_path):
+    """A list cannot be a declared foreign key: the loader checks each id, on the search's own line."""
+    path = _with(tmp_path, "searches.csv", ",8,SR16,", ",8,SR16;SR99,")
+    with pytest.raises(evidence.DataValidationError) as caught:
+        screening.screening(searches_path=path)
+    message = str(caught.value)
+    assert f"{path}, line {_line_of('searches.csv', 'S04,')}, column 'records_found'" in message and "SR99" in message
+    assert message.count(", line ") == 1, message
+
+
+def test_a_repeated_search_is_refused_on_the_repeat_only(tmp_path):
+    lines = (DATA / "searches.csv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "searches.csv"
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(evidence.DataValidationError) as caught:
+        screening.searches(path)
+    message = str(caught.value)
+    assert f"{path}, line {len(lines) + 1}, column 'search_id': repeats another row's value" in message
+    assert message.count(", line ") == 1, message
 
 
 def test_a_bad_search_row_is_named(tmp_path):

@@ -73,7 +73,7 @@ def interactions_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "interaction_id": pa.Column(
-                str, pa.Check.str_matches(r"^I\d{2}$", error="interaction_id must look like I01"), unique=True
+                str, pa.Check.str_matches(r"^I\d{2}$", error="interaction_id must look like I01")
             ),
             "medicines": _text_column(3),
             "drug_class": _text_column(3),
@@ -93,6 +93,7 @@ def interactions_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "after_stopping": _text_column(10),
         },
         strict=True,
+        name="interactions",
         ordered=False,
     )
 
@@ -149,9 +150,7 @@ def crisis_lines_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     url = pa.Check.str_matches(r"^https?://[^\s<>()\[\]]+$", error="source_url must be a plain http(s) address")
     return pa.DataFrameSchema(
         {
-            "line_id": pa.Column(
-                str, pa.Check.str_matches(r"^CL\d{2}$", error="line_id must look like CL01"), unique=True
-            ),
+            "line_id": pa.Column(str, pa.Check.str_matches(r"^CL\d{2}$", error="line_id must look like CL01")),
             "region": pa.Column(str, pa.Check.str_length(min_value=2)),
             "service": pa.Column(str, pa.Check.str_length(min_value=2)),
             "how_to_reach": pa.Column(str, pa.Check.str_length(min_value=5)),
@@ -163,6 +162,7 @@ def crisis_lines_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "note": pa.Column(str, nullable=True),
         },
         strict=True,
+        name="crisis_lines",
     )
 
 

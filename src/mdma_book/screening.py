@@ -23,11 +23,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from mdma_book.evidence import (
-    ROW_CHECK_COLUMNS,
     DataValidationError,
     _sourced_columns,
     bibliography_keys,
     load_table,
+    real_date_check,
+    row_check,
     row_lines,
 )
 from mdma_book.paths import data_dir
@@ -40,8 +41,10 @@ REGISTRY_ID_PATTERNS = {
     "EU CTIS": r"\d{4}-\d{6}-\d{2}-\d{2}",
     "ISRCTN": r"ISRCTN\d{8}",
 }
-_ONE_ID = "|".join(f"(?:{pattern})" for pattern in REGISTRY_ID_PATTERNS.values())
-REGISTRY_IDS_RE = rf"^(?:{_ONE_ID})(?:;(?:{_ONE_ID}))*$"
+# Plain groups, not (?:...): data/datapackage.json declares the same patterns, and a Table
+# Schema pattern is an XML Schema regular expression, which has no non-capturing group.
+_ONE_ID = "|".join(f"({pattern})" for pattern in REGISTRY_ID_PATTERNS.values())
+REGISTRY_IDS_RE = rf"^({_ONE_ID})(;({_ONE_ID}))*$"
 
 RECORD_SOURCES = ("ClinicalTrials.gov", "ANZCTR", "EU CTR", "PubMed", "journal article", "funder or hospital page")
 POPULATION_GROUPS = (
@@ -74,29 +77,38 @@ DUPLICATE = "another record of a study already counted"
 #: Why a study is left out; the PRISMA diagram counts exclusions by these reasons.
 EXCLUSION_REASONS = ("healthy volunteers", "no depression outcome found in the records read", DUPLICATE)
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
-FOUND_BY_RE = r"^(?:earlier|S\d{2}(?:;S\d{2})*)$"
+FOUND_BY_RE = r"^(earlier|S\d{2}(;S\d{2})*)$"
+RECORDS_FOUND_RE = r"^SR\d{2}(;SR\d{2})*$"
+
+
+def _date_column(column: str, nullable: bool = False) -> pa.Column:
+    """A day written ``YYYY-MM-DD`` that exists in the calendar (declared ``"type": "date"``)."""
+    return pa.Column(
+        str,
+        [pa.Check.str_matches(DATE_RE, error=f"{column} must be YYYY-MM-DD"), real_date_check(column)],
+        nullable=nullable,
+    )
 
 
 def searches_schema() -> pa.DataFrameSchema:
     """Schema of ``data/searches.csv``: every search with its date, exact query and number of hits."""
     return pa.DataFrameSchema(
         {
-            "search_id": pa.Column(
-                str, pa.Check.str_matches(r"^S\d{2}$", error="search_id must be S and two digits"), unique=True
-            ),
-            "date": pa.Column(str, pa.Check.str_matches(DATE_RE, error="date must be YYYY-MM-DD")),
+            "search_id": pa.Column(str, pa.Check.str_matches(r"^S\d{2}$", error="search_id must be S and two digits")),
+            "date": _date_column("date"),
             "source": pa.Column(str, pa.Check.str_length(min_value=3)),
             "tool": pa.Column(str, pa.Check.str_length(min_value=3)),
             "query": pa.Column(str, pa.Check.str_length(min_value=3)),
             "hits": pa.Column(int, pa.Check.ge(0, error="hits must be 0 or more"), coerce=True),
             "records_found": pa.Column(
                 str,
-                pa.Check.str_matches(r"^SR\d{2}(?:;SR\d{2})*$", error="records_found lists SR ids separated by ;"),
+                pa.Check.str_matches(RECORDS_FOUND_RE, error="records_found lists SR ids separated by ;"),
                 nullable=True,
             ),
             "note": pa.Column(str, nullable=True),
         },
         strict=True,
+        name="searches",
     )
 
 
@@ -109,7 +121,7 @@ def screening_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "record_id": pa.Column(
-                str, pa.Check.str_matches(r"^SR\d{2}$", error="record_id must be SR and two digits"), unique=True
+                str, pa.Check.str_matches(r"^SR\d{2}$", error="record_id must be SR and two digits")
             ),
             "study": pa.Column(str, pa.Check.str_length(min_value=2)),
             "registry_ids": pa.Column(
@@ -139,23 +151,26 @@ def screening_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "found_by": pa.Column(
                 str, pa.Check.str_matches(FOUND_BY_RE, error="found_by lists search ids (S01;S02) or says earlier")
             ),
-            "checked_on": pa.Column(str, pa.Check.str_matches(DATE_RE, error="checked_on must be YYYY-MM-DD")),
+            "checked_on": _date_column("checked_on"),
             "decision": pa.Column(str, vocabulary(DECISIONS, "decision")),
             "reason": pa.Column(str, pa.Check.str_length(min_value=5, error="every decision needs a reason")),
         },
         checks=[
-            pa.Check(
+            row_check(
                 lambda df: df.groupby("study")["decision"].transform("nunique") == 1,
-                error=ONE_DECISION,
+                ONE_DECISION,
+                "decision",
                 name="one_decision_per_study",
             ),
-            pa.Check(
+            row_check(
                 lambda df: (df["decision"] != "exclude") | df["reason"].isin(EXCLUSION_REASONS),
-                error=KNOWN_REASON,
+                KNOWN_REASON,
+                "reason",
                 name="known_exclusion_reason",
             ),
         ],
         strict=True,
+        name="screening",
     )
 
 
@@ -163,24 +178,20 @@ def registry_checks_schema() -> pa.DataFrameSchema:
     """Schema of ``data/registry_checks.csv``: each registry, its API, and its last check (empty: not checked)."""
     return pa.DataFrameSchema(
         {
-            "registry": pa.Column(str, unique=True),
+            "registry": pa.Column(str),
             "has_api": pa.Column(str, pa.Check.isin(["yes", "no"], error="has_api must be yes or no")),
             "check": pa.Column(str, pa.Check.isin(["weekly registry watch", "manual"], error="check not known")),
-            "last_checked": pa.Column(
-                str, pa.Check.str_matches(DATE_RE, error="last_checked must be YYYY-MM-DD"), nullable=True
-            ),
+            "last_checked": _date_column("last_checked", nullable=True),
             "how_checked": pa.Column(str, pa.Check.str_length(min_value=5)),
             "note": pa.Column(str, nullable=True),
         },
         strict=True,
+        name="registry_checks",
     )
 
 
 ONE_DECISION = "records of one study must share one decision"
 KNOWN_REASON = f"an excluded record's reason must be one of {list(EXCLUSION_REASONS)}"
-# A failed row-wise check is reported under one column (see evidence._describe_failures).
-ROW_CHECK_COLUMNS.setdefault(ONE_DECISION, "decision")
-ROW_CHECK_COLUMNS.setdefault(KNOWN_REASON, "reason")
 
 
 def searches(path: Path | None = None) -> pd.DataFrame:
@@ -188,17 +199,36 @@ def searches(path: Path | None = None) -> pd.DataFrame:
     return load_table(path or data_dir() / "searches.csv", searches_schema())
 
 
-def screening(path: Path | None = None, searches_path: Path | None = None) -> pd.DataFrame:
-    """Every record screened (``data/screening.csv``), validated; ``found_by`` must name known searches."""
-    path = path or data_dir() / "screening.csv"
-    table = load_table(path, screening_schema(bibliography_keys()))
-    known = set(searches(searches_path)["search_id"]) | {"earlier"}
-    for line, cell in zip(row_lines(table), table["found_by"], strict=True):
-        unknown = sorted(set(cell.split(";")) - known)
+def _unknown_ids(path: Path, table: pd.DataFrame, column: str, known: set[str], other: str) -> list[str]:
+    """One message per row whose ``;``-separated ``column`` names an id absent from ``known``.
+
+    A list in one cell cannot be a Table Schema foreign key, so these references
+    are checked here rather than declared in ``data/datapackage.json``.
+    """
+    found = []
+    for line, cell in zip(row_lines(table), table[column], strict=True):
+        unknown = sorted(set(cell.split(";")) - known) if isinstance(cell, str) else []
         if unknown:
-            raise DataValidationError(
-                f"{path}, line {line}, column 'found_by': names no search in searches.csv ({unknown})"
-            )
+            found.append(f"{path}, line {line}, column '{column}': names no {other} ({unknown})")
+    return found
+
+
+def screening(path: Path | None = None, searches_path: Path | None = None) -> pd.DataFrame:
+    """Every record screened (``data/screening.csv``), validated.
+
+    Each ``found_by`` must name searches of ``searches.csv`` (or say ``earlier``),
+    and each ``records_found`` of ``searches.csv`` records of this file.
+    """
+    path = path or data_dir() / "screening.csv"
+    searches_path = searches_path or data_dir() / "searches.csv"
+    table = load_table(path, screening_schema(bibliography_keys()))
+    searched = searches(searches_path)
+    problems = _unknown_ids(path, table, "found_by", set(searched["search_id"]) | {"earlier"}, "search in searches.csv")
+    problems += _unknown_ids(
+        searches_path, searched, "records_found", set(table["record_id"]), f"record in {path.name}"
+    )
+    if problems:
+        raise DataValidationError("\n".join(problems))
     return table
 
 
