@@ -50,6 +50,24 @@ BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION = BOOK_TEMPLATE.layout.colorway  # 
 MENU_STYLE = {"bgcolor": "white", "bordercolor": NEUTRAL_COLOUR, "font": {"color": "#222", "size": 13}}
 
 
+def plotly_config() -> dict:
+    """The plotly configuration of every live figure: no plotly logo, no button that sends the chart anywhere.
+
+    plotly's default modebar has a "Share chart" button (``sendDataToCloud``) that uploads the
+    figure to Plotly Cloud; it and the Chart Studio link are switched off and removed, with the
+    selection tools the book's figures do not use.
+    """
+    return {
+        "responsive": True,
+        "displaylogo": False,
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "showLink": False,
+        "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio", "select2d", "lasso2d", "autoScale2d"],
+        "toImageButtonOptions": {"format": "png", "scale": 2},
+    }
+
+
 def wrap(text: str, width: int) -> str:
     """``text`` broken into lines of at most ``width`` characters, joined with plotly's ``<br>``."""
     return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
