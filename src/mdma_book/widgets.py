@@ -222,9 +222,7 @@ class AbsoluteEffectsPanel(FigurePanel):
             options=PTSD_OUTCOME_CHOICES, value="response", description="Outcome", layout=WIDE
         )
         start = round(100 * synthesis.assumed_control_risk(self._data, "response"), 1)
-        self.placebo_per_100 = widgets.FloatText(
-            value=start, description="With placebo (per 100)", style=LABEL_STYLE
-        )
+        self.placebo_per_100 = widgets.FloatText(value=start, description="With placebo (per 100)", style=LABEL_STYLE)
         # A new outcome starts from its own trial-based risk; observed before the redraw is wired.
         self.outcome.observe(self._reset_placebo_risk, names="value")
         self._start([self.outcome, self.placebo_per_100])
