@@ -98,7 +98,8 @@ def run_all(browser, base: str, token: str, chapter: str):
             route.abort()
 
     page.route("**/*", route)
-    page.goto(f"{base}/lab/tree/{chapter}.ipynb?token={token}")
+    # A workspace of its own, reset: JupyterLab would otherwise reopen the previous test's notebook too.
+    page.goto(f"{base}/lab/workspaces/{chapter}/tree/{chapter}.ipynb?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
     # The kernel must be connected before Run All, or JupyterLab asks which kernel to start.
     page.get_by_text(re.compile(r"Python 3 \(ipykernel\) \| Idle")).wait_for(timeout=90_000)
@@ -118,7 +119,9 @@ def run_all(browser, base: str, token: str, chapter: str):
         )
     except Exception:
         page.screenshot(path=str(SHOTS / f"{chapter}-run-all-timed-out.png"), full_page=True)
-        raise
+        prompts = page.evaluate("() => [...document.querySelectorAll('.jp-InputPrompt')].map(p => p.textContent)")
+        dialogs = page.locator(".jp-Dialog").all_inner_texts()
+        raise AssertionError(f"Run All did not finish: prompts {prompts}, dialogs {dialogs}") from None
     page.wait_for_timeout(1500)  # the last outputs (plotly, widgets) draw
     page.external = external
     return page

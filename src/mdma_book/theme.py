@@ -54,15 +54,13 @@ def plotly_config() -> dict:
     """The plotly configuration of every live figure: no plotly logo, no button that sends the chart anywhere.
 
     plotly's default modebar has a "Share chart" button (``sendDataToCloud``) that uploads the
-    figure to Plotly Cloud; it and the Chart Studio link are switched off and removed, with the
-    selection tools the book's figures do not use.
+    figure to Plotly Cloud; it is switched off and removed, with the Chart Studio button and the
+    selection tools the book's figures do not use. Only options plotly.py knows (it warns on others).
     """
     return {
         "responsive": True,
         "displaylogo": False,
         "showSendToCloud": False,
-        "showEditInChartStudio": False,
-        "showLink": False,
         "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio", "select2d", "lasso2d", "autoScale2d"],
         "toImageButtonOptions": {"format": "png", "scale": 2},
     }
