@@ -207,3 +207,16 @@ def test_plotly_config_has_no_logo_and_no_cloud_button():
     config = theme_module.plotly_config()
     assert config["displaylogo"] is False
     assert {"sendDataToCloud", "editInChartStudio"} <= set(config["modeBarButtonsToRemove"])
+
+
+def test_forest_panel_says_which_chosen_trials_lack_the_outcome():
+    import html
+
+    panel = live.ForestPanel()
+    reporting = set(panel._data.loc[panel._data["outcome"] == "loss_of_diagnosis", "study"])
+    lacking = [study for study in panel.trials.options if study not in reporting]
+    panel.outcome.value = "loss_of_diagnosis"
+    shown = html.unescape(panel.message.value)
+    assert lacking and all(study in shown for study in lacking) and "Not drawn" not in shown
+    panel.trials.value = tuple(study for study in panel.trials.options if study in reporting)
+    assert panel.message.value == ""

@@ -65,6 +65,10 @@ class FigurePanel:
         """The chart for the current control values; raises ``ValueError`` if they are impossible."""
         raise NotImplementedError
 
+    def remark(self) -> str:
+        """HTML shown above a chart that was drawn, e.g. which chosen trials it could not include."""
+        return ""
+
     def _update(self, change: dict | None = None) -> None:
         try:
             figure = self.build_figure()
@@ -75,7 +79,7 @@ class FigurePanel:
             )
             return
         self.figure = figure
-        self.message.value = ""
+        self.message.value = self.remark()
         # One set of controls per figure: the panel's. The figure's own plotly menus and sliders
         # (which the static book turns into its native controls) would drive the same chart
         # without moving the panel's controls, so the live figure leaves them out.
@@ -205,6 +209,14 @@ class ForestPanel(FigurePanel):
             ),
         }
         return figures.forest_plot([view])
+
+    def remark(self) -> str:
+        reporting = set(self._data.loc[self._data["outcome"] == self.outcome.value, "study"])
+        missing = [study for study in self.trials.value if study not in reporting]
+        if not missing:
+            return ""
+        outcome = evidence.OUTCOMES[self.outcome.value].lower()
+        return f"<p>Not in this chart: {html.escape(', '.join(missing))} (no data on {html.escape(outcome)}).</p>"
 
 
 class AbsoluteEffectsPanel(FigurePanel):
