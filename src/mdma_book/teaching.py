@@ -125,6 +125,9 @@ class Chapter:
     downloads: dict = field(default_factory=dict)  #: source-relative file -> URL path under the site
     cited: list = field(default_factory=list)  #: citation keys, in the order first cited
     line: int = 0  #: the line of the chapter where the cell being converted starts
+    #: A missing {ref} label becomes plain text instead of an error (only for the disclaimer a
+    #: page without one gets: a partial copy of the book may lack the page it points to).
+    lenient_refs: bool = False
 
     def where(self, offset: int = 0) -> str:
         return f"{self.source}, line {self.line + offset + 1}"
@@ -186,6 +189,8 @@ def role(chapter: Chapter, name: str, content: str, offset: int) -> str:
         return f"[{text or target}]({chapter.page(*found)})"
     if name == "ref":
         found = chapter.labels.get(target.strip())
+        if found is None and chapter.lenient_refs:
+            return text or target.strip()
         if found is None:
             raise TeachingNotebookError(f"{chapter.where(offset)}: no label {target!r} in the book")
         docname, anchor, title = found
@@ -361,7 +366,15 @@ def teaching_notebook(chapter: Chapter, repository_url: str, commit: str | None 
         # The web book shows the health notice on every page (its announcement bar); a notebook
         # has no such bar, so a page without a disclaimer of its own gets the chapters' one.
         disclaimer = chapter.source.parent / DISCLAIMER
-        notice = markdown(Chapter(**{**chapter.__dict__, "source": disclaimer, "line": 0}), disclaimer.read_text())
+        if not disclaimer.exists():
+            raise TeachingNotebookError(
+                f"{chapter.source}: the page has no disclaimer of its own and {disclaimer} is missing: "
+                "every teaching notebook carries the medical disclaimer"
+            )
+        notice = markdown(
+            Chapter(**{**chapter.__dict__, "source": disclaimer, "line": 0, "lenient_refs": True}),
+            disclaimer.read_text(),
+        )
         first_markdown = next((i for i, cell in enumerate(cells) if cell.cell_type == "markdown"), -1)
         cells.insert(first_markdown + 1, nbformat.v4.new_markdown_cell(notice))
     if chapter.cited:
