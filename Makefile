@@ -78,12 +78,16 @@ test-setup: $(TSTAMP) browser $(ACTIONLINT) $(AXE)
 check: $(TSTAMP) $(ACTIONLINT)
 	$(BIN)/python -m pytest -m "not build and not browser and not book"
 
-## Open the chapters as live notebooks in JupyterLab (jupytext opens the .md files as notebooks).
-## As root (a container), JupyterLab refuses to start without --allow-root.
-LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
-lab: $(STAMP)
+## Open the chapters' teaching notebooks in JupyterLab (python -m mdma_book.lab prints the address
+## of the first chapter, and how to reach it from another machine). JupyterLab opens copies in
+## _build/teaching/, made from the build's notebooks, never book/ (its autosave would rewrite the
+## chapters). `cp -u` keeps a copy you changed there unless the book was rebuilt since.
+TEACHING := _build/teaching
+lab: book
 	install -D -m 644 binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab --notebook-dir=. $(LAB_FLAGS) book/03-evidence.md
+	mkdir -p $(TEACHING)
+	cp -u _build/html/_sources/book/*.ipynb $(TEACHING)/
+	$(BIN)/python -m mdma_book.lab $(TEACHING)
 
 ## Check the book's external links (weekly in CI; reports, never blocks a deploy).
 linkcheck: $(STAMP)

@@ -33,13 +33,55 @@ def test_markdown_chapters_open_as_notebooks_by_default():
     assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
 
 
-def test_make_lab_installs_the_viewer_setting_and_starts_jupyterlab():
+def test_make_lab_opens_the_teaching_copies_never_book():
+    """JupyterLab's autosave rewrote every chapter it opened through jupytext; `make lab` must not open book/."""
     plan = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "binder/overrides.json" in plan and "share/jupyter/lab/settings/overrides.json" in plan
-    assert re.search(r"jupyter lab .*book/", plan)
+    launch = next(line for line in plan.splitlines() if "mdma_book.lab" in line)
+    assert launch.split()[-1] == "_build/teaching", launch
+    assert "book/" not in launch and " ." not in launch
+    copy = next(line for line in plan.splitlines() if line.startswith("cp "))
+    assert "_build/html/_sources/book/" in copy and copy.split()[-1].startswith("_build/teaching")
+
+
+def test_lab_launcher_serves_only_its_folder_on_127_0_0_1_and_prints_the_chapter_address(tmp_path):
+    from mdma_book import lab
+
+    cmd = lab.command(tmp_path, 8890, "tok", "03-evidence.ipynb", [])
+    assert f"--ServerApp.root_dir={tmp_path}" in cmd and "--ServerApp.ip=127.0.0.1" in cmd
+    assert cmd[-1] == str(tmp_path / "03-evidence.ipynb")
+    text = lab.message(8890, "tok", "03-evidence.ipynb")
+    assert "http://127.0.0.1:8890/lab/tree/03-evidence.ipynb?token=tok" in text
+    assert "ssh -N -L 8890:127.0.0.1:8890" in text
 
 
 def test_binder_post_build_installs_the_package_and_the_setting():
     script = (ROOT / "binder" / "postBuild").read_text()
     assert "pip install --no-deps -e ." in script and "overrides.json" in script
     assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111
+
+
+def test_repo2docker_builds_python_3_11_with_the_pinned_requirements_and_the_package():
+    """The Dockerfile repo2docker would build for Binder (`--no-build`: no Docker daemon needed).
+
+    With a binder/ folder, repo2docker reads only binder/ files: before binder/runtime.txt and
+    binder/requirements.txt it chose Python 3.10, installed nothing and postBuild failed
+    ("requires a different Python: 3.10.13 not in '>=3.11'").
+    """
+    repo2docker = Path(sys.executable).with_name("jupyter-repo2docker")
+    rendered = subprocess.run(
+        [str(repo2docker), "--no-build", "--debug", str(ROOT)], capture_output=True, text=True, timeout=300
+    )
+    assert rendered.returncode == 0, rendered.stderr[-2000:]
+    dockerfile = rendered.stdout + rendered.stderr
+    version = re.search(r"python=(\d+)\.(\d+)", dockerfile)
+    assert version and (int(version[1]), int(version[2])) >= (3, 11), dockerfile[:500]
+    lines = dockerfile.splitlines()
+    copy_all = next(i for i, line in enumerate(lines) if re.match(r"COPY --chown=\S+ src/ \$\{REPO_DIR\}/", line))
+    install = next(
+        i for i, line in enumerate(lines) if 'pip install --no-cache-dir -r "binder/requirements.txt"' in line
+    )
+    post_build = next(i for i, line in enumerate(lines) if line.strip() == "RUN ./binder/postBuild")
+    # binder/requirements.txt names ../requirements.txt, so the whole repository must be there first.
+    assert copy_all < install < post_build
+    assert (ROOT / "binder" / "requirements.txt").read_text().split() == ["-r", "../requirements.txt"]

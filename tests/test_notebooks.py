@@ -1,47 +1,182 @@
-"""The published notebooks: valid, runnable in a fresh kernel, linked from every chapter page."""
+"""The teaching notebooks (download, Colab, `make lab`): plain Markdown every Jupyter renders, runnable anywhere."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
-import shutil
+import subprocess
+import sys
+import textwrap
 
 import nbformat
 import pytest
 from conftest import ROOT, toc_pages
-from nbclient import NotebookClient
 
-from mdma_book import notebooks
+from mdma_book import teaching
 
 # Pages written as notebooks (MyST Markdown with a jupytext header); prose-only pages are not published.
 CHAPTERS = [
     page for page in toc_pages() if (ROOT / page.replace(".html", ".md")).read_text().startswith("---\njupytext")
 ]
+#: The disclaimer every chapter includes (book/disclaimer.md); the home page has its own, fuller one.
+DISCLAIMERS = ("Health information, not medical advice", "**Medical disclaimer.**")
+#: What only a MyST build understands: a role, a directive fence, a target line.
+MYST_LEFT = re.compile(r"\{[a-z][a-z:-]*\}`|^[`:]{3,}\{|^\([^)\s]+\)=\s*$", re.M)
 
 
 def published(built_html, page: str):
     return built_html / "_sources" / page.replace(".html", ".ipynb")
 
 
+def glue_names(page: str) -> set[str]:
+    store = ROOT / "_build" / "jupyter_execute" / page.replace(".html", ".glue.json")
+    return set(json.loads(store.read_text())) if store.exists() else set()
+
+
+def markdown_of(notebook) -> str:
+    return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+
+
 @pytest.mark.parametrize("page", CHAPTERS)
-def test_published_notebook_is_valid_and_starts_with_the_setup_cell(built_html, page):
+def test_teaching_notebook_is_valid_and_starts_with_the_setup_cell(built_html, page):
     notebook = nbformat.read(published(built_html, page), as_version=4)
     nbformat.validate(notebook)
-    assert notebooks.SETUP_TAG in notebook.cells[0].metadata["tags"]
-    assert 'git", "clone"' in notebook.cells[0].source
+    assert teaching.SETUP_TAG in notebook.cells[0].metadata["tags"]
+    assert "needs the internet" in notebook.cells[0].source
     assert not any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+    # The panels are meant to run in a notebook: nbclient (and so a test runner) would skip them otherwise.
+    assert not any("skip-execution" in cell.metadata.get("tags", []) for cell in notebook.cells)
 
 
 @pytest.mark.parametrize("page", CHAPTERS)
-def test_published_notebook_runs_in_a_fresh_kernel(built_html, page, tmp_path):
-    # Run from an unrelated folder: the package must find its data wherever the notebook is.
-    path = shutil.copy(published(built_html, page), tmp_path / "chapter.ipynb")
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert errors == []
+def test_teaching_notebook_text_has_every_value_and_no_myst(built_html, page):
+    notebook = nbformat.read(published(built_html, page), as_version=4)
+    text = markdown_of(notebook)
+    assert not MYST_LEFT.findall(text), MYST_LEFT.findall(text)[:5]
+    # No glued value shows as its name (the review saw "holds n_trials randomized trials").
+    names = {name for name in glue_names(page) if re.search(rf"(?<![\w/#-]){re.escape(name)}(?![\w-])", text)}
+    assert names == set()
+    assert any(disclaimer in text for disclaimer in DISCLAIMERS) and "emergency services" in text
+    source = (ROOT / page.replace(".html", ".md")).read_text()
+    # Figure numbers and captions are the chapter's own.
+    assert re.findall(r"\*\*Figure \d+\.\d+\.", text) == re.findall(r"\*\*Figure \d+\.\d+\.", source)
+    if "{cite:" in source:
+        assert "\n## References\n" in text
+        assert re.search(r"\([A-Z][^()]*, (19|20)\d\d[a-z]?[;)]", text), "no author-year citation"
+    if "{term}" in source:
+        assert "/book/glossary.html#term-" in text
+        assert "https://mdma-evidence-book.github.io/mdma-evidence-book/" in text
+
+
+def _chapter(tmp_path, text: str, glue: dict | None = None) -> teaching.Chapter:
+    source = tmp_path / "chapter.md"
+    source.write_text(text)
+    return teaching.Chapter(source=source, site="https://example.org/book/", glue=glue or {}, terms={}, labels={})
+
+
+def test_converter_resolves_glue_citations_and_admonitions(tmp_path):
+    glue = {"n": {"data": {"text/plain": "'7 trials'"}}, "table": {"data": {"text/html": "<table></table>"}}}
+    chapter = _chapter(tmp_path, "", glue)
+    text = textwrap.dedent("""\
+        (label)=
+        # Title
+
+        It holds {glue:text}`n` {cite:p}`mitchell2021mapp1`.
+
+        ```{warning}
+        Take care.
+        ```
+
+        ```{glue:} table
+        ```
+        """)
+    out = teaching.markdown(chapter, text)
+    assert "It holds 7 trials (Mitchell et al., 2021)." in out
+    assert "> **⚠️ Warning**\n>\n> Take care." in out
+    assert "<table></table>" in out and "(label)=" not in out
+    assert chapter.cited == ["mitchell2021mapp1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("One\n\nTwo {glue:text}`missing`\n", "chapter.md, line 3: nothing is glued under the name 'missing'"),
+        (
+            "A\n\n```{mermaid}\nx\n```\n",
+            "chapter.md, line 3: the teaching notebooks cannot show the directive {mermaid}",
+        ),
+        ("A {numref}`x`\n", "chapter.md, line 1: the teaching notebooks cannot show the role {numref}"),
+        ("A {term}`nowhere`\n", "line 1: 'nowhere' is not a term of the glossary"),
+    ],
+)
+def test_converter_fails_on_what_it_cannot_show_naming_file_and_line(tmp_path, text, phrase):
+    chapter = _chapter(tmp_path, text)
+    with pytest.raises(teaching.TeachingNotebookError, match=re.escape(phrase)):
+        teaching.markdown(chapter, text)
+
+
+def test_setup_cell_does_nothing_in_the_books_environment(tmp_path):
+    cell = teaching.setup_cell("https://github.com/example/never-cloned", "0" * 40)
+    run = subprocess.run([sys.executable, "-c", cell.source], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout == "", run.stderr
     assert not (tmp_path / "mdma-book").exists(), "the set-up cell cloned the repository inside the book's environment"
+
+
+def test_setup_cell_says_it_needs_the_internet_when_it_cannot_clone(tmp_path):
+    cell = teaching.setup_cell(f"file://{tmp_path}/no-such-repository", "")
+    fresh = tmp_path / "venv"  # a Python without the book's package, as in Colab
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(fresh)], check=True)
+    run = subprocess.run(
+        [str(fresh / "bin" / "python"), "-c", cell.source], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert run.returncode != 0
+    assert "Set-up failed while downloading the book's repository from GitHub" in run.stderr
+    assert "needs the internet" in run.stderr
+
+
+RUNNER = textwrap.dedent("""\
+    import sys
+    import nbformat
+    from nbclient import NotebookClient
+
+    failures = []
+    for path in sys.argv[1:]:
+        notebook = nbformat.read(path, as_version=4)
+        # Every cell runs, panels included, as in Colab; the cells' own tags skip nothing.
+        NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
+                       skip_cells_with_tag="never-skip").execute()
+        for cell in notebook.cells:
+            for output in cell.get("outputs", []):
+                if output.output_type == "error":
+                    failures.append(f"{path}: {output.ename}: {output.evalue}")
+        print(path, "ran", sum(c.cell_type == "code" for c in notebook.cells), "cells", flush=True)
+    print("\\n".join(failures))
+    sys.exit(1 if failures else 0)
+    """)
+
+
+@pytest.mark.build
+def test_every_cell_of_every_teaching_notebook_runs_in_a_fresh_environment(built_html, tmp_path):
+    """A virtual environment with only a kernel and what the set-up cell installs (from this checkout)."""
+    fresh = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(fresh)], check=True)
+    python = str(fresh / "bin" / "python")
+    kernel = ["ipykernel", "nbclient", "nbformat"]  # what runs a notebook at all (Colab has them)
+    pin = ["-c", str(ROOT / "requirements.txt")]
+    subprocess.run([python, "-m", "pip", "install", "--quiet", *pin, *kernel], check=True)
+    work = tmp_path / "class"
+    work.mkdir()
+    paths = [str(published(built_html, page)) for page in CHAPTERS]
+    env = {**os.environ, "MDMA_BOOK_CHECKOUT": str(ROOT)}
+    env.pop("MDMA_BOOK_DATA", None)
+    env.pop("MDMA_BOOK_BIB", None)
+    run = subprocess.run(
+        [python, "-c", RUNNER, *paths], cwd=work, env=env, capture_output=True, text=True, timeout=1800
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    installed = subprocess.run([python, "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True).stdout
+    assert "mdma-book" in installed and "jupyter-book" not in installed and "myst-nb" not in installed
 
 
 REPOSITORY = "https://github.com/mdma-evidence-book/mdma-evidence-book"

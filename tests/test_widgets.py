@@ -70,6 +70,8 @@ def test_choosing_a_trial_regimen_draws_its_supplement(panel):
 import pytest  # noqa: E402
 
 from mdma_book import mechanism as mechanism_module  # noqa: E402
+from mdma_book import theme as theme_module  # noqa: E402
+from mdma_book import timelines as timelines_module  # noqa: E402
 from mdma_book import widgets as live  # noqa: E402
 
 
@@ -152,7 +154,7 @@ def test_course_and_history_panels_change_their_figures():
     assert [t.get("visible") for t in _data(course)] != before
     history = live.HistoryPanel()
     shown = sum(len(t.get("x") or []) for t in _data(history))
-    history.kinds.value = history.kinds.options[:1]
+    history.kinds.value = (history.kinds.options[0][1],)
     assert sum(len(t.get("x") or []) for t in _data(history)) < shown
     history.kinds.value = ()
     assert "choose at least one kind" in history.message.value
@@ -164,3 +166,57 @@ def test_absolute_panel_starts_each_outcome_from_its_own_placebo_risk():
     panel.outcome.value = "remission"
     assert panel.placebo_per_100.value == pytest.approx(100 * (2 + 9) / (37 + 42), abs=0.05)
     assert panel.message.value == "" and panel.figure.layout.title.text.startswith("PTSD remission: 14 vs")
+
+
+def test_mechanism_menu_shows_all_at_start_and_after_choosing_all_again():
+    # ipywidgets shows a blank menu for a None value (the review saw selectedIndex -1).
+    panel = live.MechanismPanel()
+    assert panel.pathway.index == 0 and panel.pathway.label == "All"
+    panel.pathway.value = next(iter(mechanism_module.PATHWAYS))
+    panel.pathway.index = 0
+    assert panel.pathway.label == "All" and panel.pathway.value is not None
+    assert {t["opacity"] for t in _data(panel) if "opacity" in t} <= {1.0}
+
+
+def test_history_menu_names_kinds_of_event_as_the_legend_does():
+    labels = [label for label, _ in live.HistoryPanel().kinds.options]
+    assert labels == list(timelines_module.CATEGORIES.values())
+    assert not any("_" in label for label in labels)
+
+
+def test_multi_select_panels_say_how_to_leave_a_trial_out():
+    for panel in (live.ForestPanel(), live.DepressionPanel(), live.HistoryPanel()):
+        assert "untick" not in panel.note.lower() and "Ctrl-click" in panel.note
+
+
+def _bundle(panel):
+    return panel.output.outputs[0]["data"][live.PLOTLY_MIME_TYPE]
+
+
+@pytest.mark.parametrize("name", ["MechanismPanel", "CoursePanel", "Phase3Panel", "SimulatorPanel", "ForestPanel"])
+def test_live_figures_have_only_the_panels_controls_and_the_books_plotly_config(name):
+    panel = getattr(live, name)()
+    bundle = _bundle(panel)
+    assert "updatemenus" not in bundle["layout"] and "sliders" not in bundle["layout"]
+    config = bundle["config"]
+    assert config["displaylogo"] is False and config["showSendToCloud"] is False
+    assert "sendDataToCloud" in config["modeBarButtonsToRemove"]
+
+
+def test_plotly_config_has_no_logo_and_no_cloud_button():
+    config = theme_module.plotly_config()
+    assert config["displaylogo"] is False
+    assert {"sendDataToCloud", "editInChartStudio"} <= set(config["modeBarButtonsToRemove"])
+
+
+def test_forest_panel_says_which_chosen_trials_lack_the_outcome():
+    import html
+
+    panel = live.ForestPanel()
+    reporting = set(panel._data.loc[panel._data["outcome"] == "loss_of_diagnosis", "study"])
+    lacking = [study for study in panel.trials.options if study not in reporting]
+    panel.outcome.value = "loss_of_diagnosis"
+    shown = html.unescape(panel.message.value)
+    assert lacking and all(study in shown for study in lacking) and "Not drawn" not in shown
+    panel.trials.value = tuple(study for study in panel.trials.options if study in reporting)
+    assert panel.message.value == ""

@@ -4,7 +4,7 @@
   it become one collapsed control (``<details class="mdma-live">``, titled "Run this
   figure live"), so the live panels' code waits to be asked for instead of sitting
   open between figures. The source and the published notebooks are unchanged: the
-  live panels stay runnable cells there (see :mod:`mdma_book.notebooks`).
+  live panels stay runnable cells there (see :mod:`mdma_book.teaching`).
 * ``env-updated``: read every glossary definition (``book/glossary.md``) as plain text,
   citations left out.
 * ``html-page-context``: a page that links glossary terms gets the definitions of the

@@ -384,12 +384,30 @@ class PlotlyMimeRenderPlugin:
 
 
 def setup() -> None:
-    """Make plotly's notebook mime type the default output, wherever the code runs.
+    """Choose how a chapter's plotly figures are output, wherever the code runs.
 
-    plotly picks a renderer from its environment (e.g. ``colab``, ``vscode``);
-    the book wants the standard mime type so that every chapter's outputs are
-    the same in JupyterLab and in the build.
+    In the book's build, JupyterLab, VS Code and Binder the default becomes plotly's
+    standard mime type, so that every chapter's outputs are the same there and in
+    the build. In Google Colab, which draws only what its own ``colab`` renderer
+    outputs, plotly's own choice is left in place (see googlecolab/colabtools#1522).
+    Every live renderer gets the book's plotly configuration (no logo, no cloud button).
     """
     import plotly.io as pio
 
-    pio.renderers.default = "plotly_mimetype"
+    from mdma_book.theme import plotly_config
+
+    for name in ("plotly_mimetype", "colab", "notebook", "notebook_connected", "vscode", "jupyterlab"):
+        if name in pio.renderers:
+            pio.renderers[name].config = plotly_config()
+    if not in_colab():
+        pio.renderers.default = "plotly_mimetype"
+
+
+def in_colab() -> bool:
+    """Whether the code runs in Google Colab (its ``google.colab`` package is importable)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("google.colab") is not None
+    except ModuleNotFoundError:  # no "google" package at all
+        return False

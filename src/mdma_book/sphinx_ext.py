@@ -23,8 +23,8 @@
   when the data, bibliography or package changed since the last build.
 * ``html-page-context``: point the theme's Colab button at the chapter's published
   notebook (the theme would link the ``.md`` file, which Colab cannot open).
-* ``build-finished``: publish every chapter as ``_sources/<page>.ipynb`` (see
-  :mod:`mdma_book.notebooks`), replacing the theme's copy of the executed notebook.
+* ``build-finished``: publish every chapter as a teaching notebook, ``_sources/<page>.ipynb``
+  (see :mod:`mdma_book.teaching`), replacing the theme's copy of the executed notebook.
 * ``config-inited``: derive the site's address from the one repository setting
   (``repository.url`` in ``_config.yml``; see :func:`site_url`) for the canonical
   links (``html_baseurl``), the sitemap (sphinx-sitemap), the Open Graph tags
@@ -43,6 +43,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
+import nbformat
 from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset
 
@@ -199,13 +200,35 @@ def _notebook_pages(app: Sphinx) -> list[str]:
 
 
 def _publish_notebooks(app: Sphinx, exception) -> None:
+    """Write every chapter's teaching notebook to ``_sources/<page>.ipynb`` (download, Colab, ``make lab``)."""
     if exception is not None or app.builder.format != "html":
         return
-    from mdma_book import notebooks
+    import os
+
+    from mdma_book import teaching
 
     url, _ = _repository(app)
+    site = site_url(url)
+    std = app.env.get_domain("std")
+    glue_folder = Path(app.env.mystnb_config.output_folder)
     for pagename in _notebook_pages(app):
-        notebooks.publish(Path(app.env.doc2path(pagename)), Path(app.outdir) / "_sources" / f"{pagename}.ipynb", url)
+        source = Path(app.env.doc2path(pagename))
+        here = os.path.dirname(pagename)
+        downloads = {
+            os.path.relpath(filename, here or "."): f"_downloads/{dest}"
+            for filename, (_, dest) in app.env.dlfiles.items()
+        }
+        chapter = teaching.Chapter(
+            source=source,
+            site=site,
+            glue=teaching.read_glue(glue_folder / f"{pagename}.glue.json"),
+            terms=std.data.get("terms", {}),
+            labels=std.data.get("labels", {}),
+            downloads=downloads,
+        )
+        target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(teaching.teaching_notebook(chapter, url), target)
 
 
 def _link_pdf_edition(app: Sphinx, pagename, templatename, context, doctree) -> None:

@@ -28,6 +28,21 @@ from mdma_book import pharmacokinetics as pk
 from mdma_book.explainer_figures import concentration_figure, mechanism_diagram, treatment_course_figure
 from mdma_book.explainer_figures import history_timeline as explainer_timeline
 from mdma_book.render import PLOTLY_MIME_TYPE
+from mdma_book.theme import plotly_config
+
+#: The option value of "all pathways" in the mechanism panel's menu. Not ``None``: ipywidgets
+#: takes a ``None`` value for "nothing chosen", and the menu then shows blank.
+ALL_PATHWAYS = "all"
+
+#: Wide enough for the longest control description ("Absorption rate (per h)").
+LABEL_STYLE = {"description_width": "13em"}
+#: Menus as wide as their longest option, so no regimen or outcome name is cut off.
+WIDE = widgets.Layout(width="auto", max_width="100%")
+
+MULTI_SELECT_HINT = (
+    "Ctrl-click (Cmd-click on a Mac) a trial to leave it out or put it back; "
+    "a plain click keeps only that trial, and Shift-click selects a range."
+)
 
 
 class FigurePanel:
@@ -50,6 +65,10 @@ class FigurePanel:
         """The chart for the current control values; raises ``ValueError`` if they are impossible."""
         raise NotImplementedError
 
+    def remark(self) -> str:
+        """HTML shown above a chart that was drawn, e.g. which chosen trials it could not include."""
+        return ""
+
     def _update(self, change: dict | None = None) -> None:
         try:
             figure = self.build_figure()
@@ -60,12 +79,19 @@ class FigurePanel:
             )
             return
         self.figure = figure
-        self.message.value = ""
+        self.message.value = self.remark()
+        # One set of controls per figure: the panel's. The figure's own plotly menus and sliders
+        # (which the static book turns into its native controls) would drive the same chart
+        # without moving the panel's controls, so the live figure leaves them out.
+        shown = json.loads(figure.to_json())
+        shown.setdefault("layout", {}).pop("updatemenus", None)
+        shown["layout"].pop("sliders", None)
+        shown["config"] = plotly_config()  # read by JupyterLab's and VS Code's plotly renderers
         # Set the output directly (not `with self.output:`) so the panel also works, and can be tested, without a kernel.
         self.output.outputs = (
             {
                 "output_type": "display_data",
-                "data": {PLOTLY_MIME_TYPE: json.loads(figure.to_json()), "text/plain": "Chart"},
+                "data": {PLOTLY_MIME_TYPE: shown, "text/plain": "Chart"},
                 "metadata": {},
             },
         )
@@ -97,11 +123,12 @@ class SimulatorPanel(FigurePanel):
         self._fitted = pk.fitted_model(table)
         self._durations = pk.effect_durations(table)
         self._peaks = pk.measured_peaks(table)
-        style = {"description_width": "11em"}
+        style = LABEL_STYLE
         self.regimen = widgets.Dropdown(
             options=[(label, rid) for rid, (label, _) in self._regimens.items()],
             description="Regimen studied",
             style=style,
+            layout=WIDE,
         )
         self.half_life = widgets.FloatText(
             value=round(self._fitted.half_life_h, 2), description="Half-life (h)", style=style
@@ -133,7 +160,9 @@ class Phase3Panel(FigurePanel):
     def __init__(self, dichotomous: pd.DataFrame | None = None):
         table = evidence.dichotomous_outcomes() if dichotomous is None else dichotomous
         self._phase3 = table[(table["phase"] == 3) & table["outcome"].isin(evidence.PTSD_OUTCOMES)]
-        self.outcome = widgets.Dropdown(options=PTSD_OUTCOME_CHOICES, value="loss_of_diagnosis", description="Outcome")
+        self.outcome = widgets.Dropdown(
+            options=PTSD_OUTCOME_CHOICES, value="loss_of_diagnosis", description="Outcome", layout=WIDE
+        )
         self._start([self.outcome])
 
     def build_figure(self) -> go.Figure:
@@ -146,12 +175,14 @@ class ForestPanel(FigurePanel):
     Leaving trials out shows how much the pooled result rests on any one of them.
     """
 
-    note = "Untick trials to see how the pooled result changes without them."
+    note = f"Leave trials out to see how the pooled result changes without them. {MULTI_SELECT_HINT}"
 
     def __init__(self, dichotomous: pd.DataFrame | None = None):
         self._data = evidence.dichotomous_outcomes() if dichotomous is None else dichotomous
         studies = list(dict.fromkeys(self._data.sort_values(["phase", "study"])["study"]))
-        self.outcome = widgets.Dropdown(options=PTSD_OUTCOME_CHOICES, value="response", description="Outcome")
+        self.outcome = widgets.Dropdown(
+            options=PTSD_OUTCOME_CHOICES, value="response", description="Outcome", layout=WIDE
+        )
         self.measure = widgets.ToggleButtons(
             options=[("Risk ratio", "risk_ratio"), ("Risk difference", "risk_difference")],
             value="risk_ratio",
@@ -179,6 +210,14 @@ class ForestPanel(FigurePanel):
         }
         return figures.forest_plot([view])
 
+    def remark(self) -> str:
+        reporting = set(self._data.loc[self._data["outcome"] == self.outcome.value, "study"])
+        missing = [study for study in self.trials.value if study not in reporting]
+        if not missing:
+            return ""
+        outcome = evidence.OUTCOMES[self.outcome.value].lower()
+        return f"<p>Not in this chart: {html.escape(', '.join(missing))} (no data on {html.escape(outcome)}).</p>"
+
 
 class AbsoluteEffectsPanel(FigurePanel):
     """Out of 100 people (Figure 3.3), with the risk under placebo-assisted therapy as a knob.
@@ -191,11 +230,11 @@ class AbsoluteEffectsPanel(FigurePanel):
 
     def __init__(self, dichotomous: pd.DataFrame | None = None):
         self._data = evidence.dichotomous_outcomes() if dichotomous is None else dichotomous
-        self.outcome = widgets.Dropdown(options=PTSD_OUTCOME_CHOICES, value="response", description="Outcome")
-        start = round(100 * synthesis.assumed_control_risk(self._data, "response"), 1)
-        self.placebo_per_100 = widgets.FloatText(
-            value=start, description="With placebo (per 100)", style={"description_width": "12em"}
+        self.outcome = widgets.Dropdown(
+            options=PTSD_OUTCOME_CHOICES, value="response", description="Outcome", layout=WIDE
         )
+        start = round(100 * synthesis.assumed_control_risk(self._data, "response"), 1)
+        self.placebo_per_100 = widgets.FloatText(value=start, description="With placebo (per 100)", style=LABEL_STYLE)
         # A new outcome starts from its own trial-based risk; observed before the redraw is wired.
         self.outcome.observe(self._reset_placebo_risk, names="value")
         self._start([self.outcome, self.placebo_per_100])
@@ -215,6 +254,8 @@ class AbsoluteEffectsPanel(FigurePanel):
 
 class DepressionPanel(FigurePanel):
     """The BDI-II forest plot (Figure 3.4) with the trials to pool."""
+
+    note = f"Leave trials out to see how the pooled depression estimate changes. {MULTI_SELECT_HINT}"
 
     def __init__(self, continuous: pd.DataFrame | None = None):
         self._data = evidence.continuous_outcomes() if continuous is None else continuous
@@ -241,16 +282,17 @@ class MechanismPanel(FigurePanel):
             nodes, edges = mechanism.mechanism_graph()
         self._nodes, self._edges = nodes, edges
         self.pathway = widgets.Dropdown(
-            options=[("All", None)] + [(label, key) for key, label in mechanism.PATHWAYS.items()],
-            value=None,
+            options=[("All", ALL_PATHWAYS)] + [(label, key) for key, label in mechanism.PATHWAYS.items()],
+            value=ALL_PATHWAYS,
             description="Pathway",
+            layout=WIDE,
         )
         self._start([self.pathway])
 
     def build_figure(self) -> go.Figure:
         figure = mechanism_diagram(self._nodes, self._edges)
         menu = figure.layout.updatemenus[0]
-        index = [None, *mechanism.PATHWAYS].index(self.pathway.value)
+        index = [ALL_PATHWAYS, *mechanism.PATHWAYS].index(self.pathway.value)
         restyle, relayout, trace_indices = menu.buttons[index].args
         # Apply the button's own update, so the live view is exactly what a click shows.
         figure.plotly_update(restyle_data=restyle, relayout_data=relayout, trace_indexes=trace_indices)
@@ -274,10 +316,23 @@ class CoursePanel(FigurePanel):
 class HistoryPanel(FigurePanel):
     """The history timeline (Figure 1.1) with the kinds of event to show."""
 
+    note = (
+        "Ctrl-click (Cmd-click on a Mac) a kind of event to hide it or show it again; "
+        "a plain click shows only that kind."
+    )
+
     def __init__(self, events: pd.DataFrame | None = None):
         self._events = timelines.history_events() if events is None else events
         kinds = list(dict.fromkeys(self._events["category"]))
-        self.kinds = widgets.SelectMultiple(options=kinds, value=tuple(kinds), description="Events", rows=len(kinds))
+        # The legend's names for the kinds of event, not the data's keys ("other_regulator").
+        self.kinds = widgets.SelectMultiple(
+            options=[(timelines.CATEGORIES[kind], kind) for kind in kinds],
+            value=tuple(kinds),
+            description="Events",
+            rows=len(kinds),
+            style=LABEL_STYLE,
+            layout=WIDE,
+        )
         self._start([self.kinds])
 
     def build_figure(self) -> go.Figure:
