@@ -263,6 +263,10 @@ def directive(chapter: Chapter, info: str, content: str, offset: int) -> str:
         if mime == "text/markdown":
             return convert(value)
         return value.strip() if mime == "text/html" else f"```\n{value}\n```"
+    if name == "crisis-lines":
+        from mdma_book import safety  # the same list the book's directive shows, from data/crisis_lines.csv
+
+        return convert(safety.crisis_lines_markdown(safety.crisis_lines(), with_sources="sources" in options))
     if name == "glue:md":
         _, value = glued(chapter, argument, ("text/markdown",), offset)
         return convert(value) if options.get("format", "commonmark") == "myst" else value
