@@ -27,7 +27,7 @@ def _boxes(flow: PrismaFlow) -> list[tuple[str, list[str], bool]]:
             False,
         ),
         (f"Records of a study already counted: {flow.duplicates}", ["set aside, kept with their study"], True),
-        (f"Studies screened: {flow.screened}", ["MDMA given, depression measured or planned"], False),
+        (f"Studies screened: {flow.screened}", ["MDMA given; checked for a depression outcome"], False),
         (
             f"Studies excluded: {flow.excluded}",
             [f"{reason}: {count}" for reason, count in flow.excluded_by_reason.items()],
