@@ -403,13 +403,17 @@ def registered_studies_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Study": rows["study"],
-            "Registry ids": rows["registry_ids"].fillna("none found").str.replace(";", ", "),
-            "Population": rows["population_group"],
-            "Design": [
-                f"{'randomized' if r.randomized == 'yes' else 'not randomized'}, {r.blinding}; comparator: {r.comparator}"
+            # Fewer, fuller columns keep the table near a phone's width: the population goes
+            # with the registry ids, and n with the design.
+            "Population; registry ids": [
+                f"{r.population_group}; {r.registry_ids.replace(';', ', ') if isinstance(r.registry_ids, str) else 'none found'}"
                 for r in rows.itertuples()
             ],
-            "n": rows["n"].astype("string").fillna("not stated"),
+            "Design; n": [
+                f"{'randomized' if r.randomized == 'yes' else 'not randomized'}, {r.blinding}; "
+                f"comparator: {r.comparator}; n {'not stated' if pd.isna(r.n) else r.n}"
+                for r in rows.itertuples()
+            ],
             "Depression outcome": [f"{r.depression_outcome} ({r.depression_role})" for r in rows.itertuples()],
             "Status; results (as read on the date checked)": [
                 f"{r.trial_status.replace('_', ' ').lower()}; results {r.results} ({r.checked_on})"
