@@ -203,3 +203,36 @@ def test_every_registered_study_with_a_depression_outcome_is_in_the_methods_tabl
         cell.split(";")[0] in {s.replace("_", " ").lower() for s in screening.TRIAL_STATUSES}
         for cell in shown["Status; results (as read on the date checked)"]
     )
+
+
+@pytest.mark.parametrize(
+    ("old_sentence", "study"),
+    [
+        (
+            "The randomized evidence on MDMA-assisted therapy that has reported comes from trials in "
+            "{term}`post-traumatic stress disorder` (PTSD).",
+            "Wolfson 2020",
+        ),
+        ("The only randomized trials of MDMA are in PTSD.", "Wolfson 2020"),
+    ],
+)
+def test_a_claim_that_randomized_evidence_is_only_from_ptsd_is_caught(old_sentence, study):
+    problems = screening.contradicted_sentences({"book/x.md": old_sentence}, screening.screening())
+    assert problems and study in problems[0]
+
+
+@pytest.mark.parametrize(
+    "old_sentence",
+    [
+        "There is no evidence yet; the only study in {term}`major depression` is small and uncontrolled.",
+        "The one study in major depression followed a similar pattern.",
+    ],
+)
+def test_an_unqualified_only_study_in_major_depression_is_caught(old_sentence):
+    problems = screening.contradicted_sentences({"book/x.md": old_sentence}, screening.screening())
+    assert problems and "Norrsken" in problems[0]
+
+
+def test_the_only_published_study_in_major_depression_is_allowed():
+    sentence = {"book/x.md": "The only published study in major depression (search of 3 December 2026) was small."}
+    assert screening.contradicted_sentences(sentence, screening.screening()) == []

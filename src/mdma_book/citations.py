@@ -46,7 +46,8 @@ def author_year(entry) -> str:
         name = f"{surnames[0]} et al."
     # Names keep their LaTeX accents in the .bib file ("Benzenh{\"o}fer"); readers see "Benzenhöfer".
     name = codecs.decode(name, "ulatex").replace("{", "").replace("}", "")
-    return f"{name}, {entry.fields.get('year', 'n.d.')}"
+    # An entry whose year was not seen can say so (``yearnote``) instead of the bare 'n.d.'.
+    return f"{name}, {entry.fields.get('year', entry.fields.get('yearnote', 'n.d.'))}"
 
 
 @lru_cache(maxsize=4)

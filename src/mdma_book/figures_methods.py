@@ -27,7 +27,7 @@ def _boxes(flow: PrismaFlow) -> list[tuple[str, list[str], bool]]:
             False,
         ),
         (f"Records of a study already counted: {flow.duplicates}", ["set aside, kept with their study"], True),
-        (f"Studies screened: {flow.screened}", ["MDMA given, depression measured or planned"], False),
+        (f"Studies screened: {flow.screened}", ["MDMA given; checked for a depression outcome"], False),
         (
             f"Studies excluded: {flow.excluded}",
             [f"{reason}: {count}" for reason, count in flow.excluded_by_reason.items()],
@@ -72,7 +72,7 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
         )
         text = f"<b>{heading}</b>" + "".join(f"<br>{line}" for line in lines)
         fig.add_annotation(
-            x=x0 + 0.03,
+            x=x0 + (0.03 if aside else 0.1),
             y=y_top - height / 2,
             xref="x",
             yref="y",
@@ -85,13 +85,19 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
         )
         centres.append((y_top, y_top - height, aside))
         y_top -= height + gap
-    for (_, bottom, _), (top, _, _) in zip(centres, centres[1:], strict=False):
-        x = 0.56  # inside every box, indented or not
+    # The main flow runs down the left margin, beside the indented boxes of records set
+    # aside; each set-aside box branches off it to the side, so no arrow leads from
+    # "excluded" into "included".
+    main = [(top, bottom) for top, bottom, aside in centres if not aside]
+    x = 0.06  # left of every indented box, inside every main box
+    arrows = [((x, bottom), (x, top)) for (_, bottom), (top, _) in zip(main, main[1:], strict=False)]
+    arrows += [((x, (top + bottom) / 2), (0.12, (top + bottom) / 2)) for top, bottom, aside in centres if aside]
+    for (ax, ay), (hx, hy) in arrows:
         fig.add_annotation(
-            x=x,
-            y=top,
-            ax=x,
-            ay=bottom,
+            x=hx,
+            y=hy,
+            ax=ax,
+            ay=ay,
             xref="x",
             yref="y",
             axref="x",

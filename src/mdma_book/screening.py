@@ -298,6 +298,8 @@ class EvidenceRule:
     name: str
     pattern: str
     contradicting: str  # a pandas query over the included studies of screening.csv
+    #: How many matching studies contradict it: 1 for "no study", 2 for "the only study".
+    at_least: int = 1
 
     def matches(self, text: str) -> list[str]:
         return [m.group(0) for m in re.finditer(self.pattern, text, flags=re.IGNORECASE | re.DOTALL)]
@@ -332,6 +334,20 @@ EVIDENCE_RULES = (
         "randomized == 'yes' and depression_role == 'primary'",
     ),
     EvidenceRule(
+        "the randomized evidence comes only from PTSD",
+        r"\brandomi[sz]ed (?:evidence|trials?|studies)\b[^.]{0,80}?\b(?:comes? from|came from|(?:is|are|were) (?:all|only))\b"
+        r"[^.]{0,60}?(?:PTSD|post-traumatic)"
+        r"|\bonly randomi[sz]ed[^.]{0,60}?(?:PTSD|post-traumatic)"
+        r"|\brandomi[sz]ed[^.]{0,60}?\bonly (?:in|from) (?:\{term\}`)?(?:PTSD|post-traumatic)",
+        "randomized == 'yes' and population_group != 'PTSD'",
+    ),
+    EvidenceRule(
+        "the only study in major depression, unqualified",
+        r"\b(?:the|its) (?:only|one|single) (?:study|trial) (?:in|of|designed for) (?:\{term\}`)?major depress",
+        "population_group == 'major depressive disorder'",
+        at_least=2,
+    ),
+    EvidenceRule(
         "no other randomized trial reports depression",
         r"\bno other randomi[sz]ed[^.]{0,80}?(?:depression|BDI)",
         "randomized == 'yes' and depression_role in ('primary', 'secondary') and population_group != 'PTSD'",
@@ -355,7 +371,7 @@ def contradicted_sentences(texts: dict[str, str], table: pd.DataFrame) -> list[s
                     # "no trial ... has reported" denies results, not registration.
                     query += " and results != 'none found'"
                 against = included.query(query)
-                if against.empty:
+                if len(against) < rule.at_least:
                     continue
                 named = ", ".join(f"{row.study} ({row.record_id})" for row in against.itertuples())
                 problems.append(f"{place}: '{match.group(0)}' ({rule.name}) contradicts screening.csv: {named}")
@@ -417,13 +433,17 @@ def registered_studies_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Study": rows["study"],
-            "Registry ids": rows["registry_ids"].fillna("none found").str.replace(";", ", "),
-            "Population": rows["population_group"],
-            "Design": [
-                f"{'randomized' if r.randomized == 'yes' else 'not randomized'}, {r.blinding}; comparator: {r.comparator}"
+            # Fewer, fuller columns keep the table near a phone's width: the population goes
+            # with the registry ids, and n with the design.
+            "Population; registry ids": [
+                f"{r.population_group}; {r.registry_ids.replace(';', ', ') if isinstance(r.registry_ids, str) else 'none found'}"
                 for r in rows.itertuples()
             ],
-            "n": rows["n"].astype("string").fillna("not stated"),
+            "Design; n": [
+                f"{'randomized' if r.randomized == 'yes' else 'not randomized'}, {r.blinding}; "
+                f"comparator: {r.comparator}; n {'not stated' if pd.isna(r.n) else r.n}"
+                for r in rows.itertuples()
+            ],
             "Depression outcome": [f"{r.depression_outcome} ({r.depression_role})" for r in rows.itertuples()],
             "Status; results (as read on the date checked)": [
                 f"{r.trial_status.replace('_', ' ').lower()}; results {r.results} ({r.checked_on})"
