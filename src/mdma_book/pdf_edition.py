@@ -187,11 +187,14 @@ def _front_matter_css(site_css: list[str]) -> str:
     links = "".join(f'<link rel="stylesheet" href="{html.escape(href)}">' for href in site_css)
     return (
         links + "<style>body{font-family:system-ui,sans-serif;line-height:1.5;color:#222;background:#fff}"
-        "h1{font-size:26pt;line-height:1.2;margin:30mm 0 6mm}.mdma-pdf-contents h1{margin-top:0}"
+        "h1{font-size:24pt;line-height:1.2;margin:12mm 0 5mm}"
+        # The disclaimer carries the crisis lines by country: a smaller type keeps the title page to one sheet.
+        ".admonition{font-size:9.5pt;line-height:1.4}.admonition ul{margin:1mm 0}"
+        ".mdma-pdf-contents h1{margin-top:0}"
         ".mdma-pdf-contents ol{list-style:none;padding:0}.mdma-pdf-contents li{display:flex;gap:4mm;margin:1.5mm 0}"
         ".mdma-pdf-contents li a{color:#222;text-decoration:none}.mdma-pdf-contents .fill{flex:1;"
         "border-bottom:1px dotted #888;margin-bottom:1.2mm}.mdma-pdf-contents h2{font-size:13pt;margin:6mm 0 2mm}"
-        ".mdma-pdf-meta{font-size:12pt}.mdma-pdf-meta dt{font-weight:bold}.mdma-pdf-meta dd{margin:0 0 3mm}</style>"
+        ".mdma-pdf-meta{font-size:11pt}.mdma-pdf-meta dt{font-weight:bold}.mdma-pdf-meta dd{margin:0 0 3mm}</style>"
     )
 
 
