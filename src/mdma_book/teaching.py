@@ -230,7 +230,7 @@ def quote(text: str) -> str:
 
 def details(summary: str, body: str) -> str:
     # Blank lines around the body: CommonMark then parses it as Markdown inside the HTML block.
-    return f"<details>\n<summary>{summary}</summary>\n\n{body.strip()}\n\n</details>"
+    return f"<details>\n<summary>▶ {summary} (click to open)</summary>\n\n{body.strip()}\n\n</details>"
 
 
 def directive(chapter: Chapter, info: str, content: str, offset: int) -> str:
@@ -316,7 +316,7 @@ def reference_list(keys: list[str]) -> str:
     items = []
     for key in sorted(keys, key=lambda k: citation_label(k).lower()):
         text = style.format_entry(citation_label(key), entries[key]).text.render_as("markdown").replace("\n", " ")
-        items.append(f"- **{citation_label(key)}.** {text}")
+        items.append(f"- **{citation_label(key)}.** {text}".replace("n.d..", "n.d."))
     return "## References\n\n" + "\n".join(items)
 
 
