@@ -19,6 +19,7 @@ CHAPTERS = [page for page in toc_pages() if page == "book/index.html" or re.matc
 def _visible_text(path: Path) -> str:
     raw = path.read_text(encoding="utf-8")
     raw = re.sub(r"<script.*?</script>|<style.*?</style>", " ", raw, flags=re.S)
+    raw = re.sub(r"</?a\b[^>]*>", "", raw)  # a link is inline: no space around its text, as a browser shows it
     text = html.unescape(re.sub(r"<[^>]+>", " ", raw))
     return " ".join(text.replace("\u2019", "'").split())
 

@@ -25,7 +25,7 @@
   howTo.textContent = "Type the name of a medicine, or its class, in the box to narrow the table.";
   box.insertBefore(howTo, box.firstChild);
   const input = box.querySelector("input");
-  const count = box.querySelector("p");
+  const count = box.querySelector("#mdma-interactions-count");
   // Case, hyphens, dashes, apostrophes and spaces are ignored, so "5htp" finds "5-HTP"
   // and "St Johns" finds "St John's".
   const squash = (text) => text.toLowerCase().replace(/[\s\-\u2010-\u2015'\u2018\u2019\u02bc]+/g, "");
