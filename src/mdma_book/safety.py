@@ -231,7 +231,9 @@ class CrisisLines(Directive):
 
     def run(self) -> list[nodes.Node]:
         short = "short" in self.options
-        container = nodes.container(classes=["mdma-crisis-lines", "mdma-crisis-footer"] if short else ["mdma-crisis-lines"])
+        container = nodes.container(
+            classes=["mdma-crisis-lines", "mdma-crisis-footer"] if short else ["mdma-crisis-lines"]
+        )
         # A change to the data rebuilds every page that shows the lines.
         self.state.document.settings.env.note_dependency(str(data_dir() / "crisis_lines.csv"))
         text = crisis_lines_markdown(crisis_lines(), with_sources="sources" in self.options, short=short)
