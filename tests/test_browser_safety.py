@@ -53,12 +53,32 @@ def test_the_filter_finds_a_medicine_by_generic_name_and_by_class_using_only_the
 def test_a_medicine_that_is_not_listed_shows_that_this_does_not_mean_safe(browser, site_url):
     page, report = open_page(browser, f"{site_url}/{HARMS}")
     try:
-        page.locator(BOX).fill("sertraline")
+        page.locator(BOX).fill("lithium")
         assert _visible_rows(page) == []
-        assert "does not mean it is safe with MDMA" in page.locator("#mdma-interactions-count").inner_text()
+        status = page.locator("#mdma-interactions-count").inner_text()
+        assert "does not mean it is safe with MDMA" in status
+        assert "Try its class instead (for example SSRI, SNRI, MAOI or stimulant)" in status
+        assert "Not found in the sources read" in status
         note = page.locator(".mdma-not-listed")
         assert note.is_visible() and "not known to be safe with MDMA" in note.inner_text()
         assert page.locator(BOX).get_attribute("aria-describedby").split()[-1] == note.get_attribute("id")
+    finally:
+        page.context.close()
+
+
+def test_a_class_member_not_itself_studied_finds_its_class_row_with_that_note(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/{HARMS}")
+    try:
+        for query, expected in (("sertraline", "paroxetine"), ("Venlafaxine", "duloxetine"), ("ADHD", "amphetamine")):
+            page.locator(BOX).fill(query)
+            shown = _visible_rows(page)
+            assert len(shown) == 1 and expected in shown[0], query
+            assert "same class; not itself studied with MDMA" in shown[0], query
+        page.locator(BOX).fill("5htp")  # hyphens are ignored: finds 5-HTP
+        assert any("5-HTP" in row for row in _visible_rows(page))
+        page.locator(BOX).fill("l\u2011tryptophan")  # a non-breaking hyphen typed or pasted
+        assert any("L-tryptophan" in row for row in _visible_rows(page))
+        assert report["console_errors"] == [] and report["page_errors"] == []
     finally:
         page.context.close()
 
@@ -67,6 +87,7 @@ def test_without_javascript_the_whole_table_shows_and_there_is_no_filter_box(bro
     page, report = open_page(browser, f"{site_url}/{HARMS}", javascript=False)
     try:
         assert page.locator(BOX).count() == 0
+        assert "Type the name of a medicine" not in page.locator("main").inner_text()
         assert len(_visible_rows(page)) == len(safety.interactions())
         assert page.locator(".mdma-not-listed").is_visible()
     finally:

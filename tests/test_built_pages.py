@@ -44,7 +44,9 @@ def test_every_harm_statement_is_on_the_harms_page_with_its_kind_of_evidence(har
 def test_the_harms_page_warns_about_medicines_and_supplements_before_anything_else(harms_page):
     warning = harms_page.find("If you take any medicine or supplement")
     assert 0 < warning < harms_page.find("Key points")
-    assert "Do not stop, change or combine a medicine without the clinician who prescribes it" in harms_page
+    assert "Do not stop or change a medicine without your prescriber" in harms_page
+    assert "Do not combine any medicine with MDMA: no combination has been shown safe" in harms_page
+    assert "combine a medicine without the clinician" not in harms_page
 
 
 def test_every_access_entry_is_on_the_chapter(built_html):

@@ -19,6 +19,7 @@ CHAPTERS = [page for page in toc_pages() if page == "book/index.html" or re.matc
 def _visible_text(path: Path) -> str:
     raw = path.read_text(encoding="utf-8")
     raw = re.sub(r"<script.*?</script>|<style.*?</style>", " ", raw, flags=re.S)
+    raw = re.sub(r"</?a\b[^>]*>", "", raw)  # a link is inline: no space around its text, as a browser shows it
     text = html.unescape(re.sub(r"<[^>]+>", " ", raw))
     return " ".join(text.replace("\u2019", "'").split())
 
@@ -74,7 +75,8 @@ def test_the_wording_check_catches_a_planted_unsafe_sentence(sentence):
     [
         safety.NOT_LISTED,
         "No combination with MDMA has been shown to be safe.",
-        "Do not stop, change or combine a medicine without the clinician who prescribes it.",
+        "Do not stop or change a medicine without your prescriber.",
+        "Do not combine any medicine with MDMA: no combination has been shown safe.",
         "Nothing here tells a person on an antidepressant that MDMA would be safe for them.",
     ],
 )
@@ -87,8 +89,8 @@ def test_no_built_page_calls_a_combination_safe_or_reads_as_an_instruction_to_us
     assert safety.unsafe_phrases(_visible_text(built_html / page)) == []
 
 
-@pytest.mark.parametrize("page", CHAPTERS)
-def test_every_chapter_shows_the_crisis_lines(built_html, page):
+@pytest.mark.parametrize("page", toc_pages())
+def test_every_page_shows_the_crisis_lines(built_html, page):
     text = _visible_text(built_html / page)
     for row in safety.crisis_lines().itertuples():
         assert f"{row.region}: {row.how_to_reach} ({row.service})" in text, (page, row.line_id)
@@ -101,3 +103,16 @@ def test_every_interaction_row_and_the_not_listed_line_are_on_the_harms_page(bui
             assert " ".join(getattr(row, column).replace("\u2019", "'").split()) in text, (row.interaction_id, column)
     assert safety.NOT_LISTED in text
     assert text.find("If you take any medicine or supplement") < text.find("Key points")
+
+
+def test_crisis_numbers_are_tel_and_sms_links_and_the_visible_text_is_unchanged():
+    text = safety.crisis_lines_markdown(safety.crisis_lines())
+    assert "[988](tel:988)" in text and "[text](sms:988)" in text and "[116 123](tel:116123)" in text
+    assert "[000](tel:000)" in text and "[111](tel:111)" in text
+    # A how_to_reach with markup stays escaped text; only the number becomes a link.
+    assert safety._reach_markdown("call *999* [x](javascript:1)") == r"call \*[999](tel:999)\* \[x\]\(javascript\:1\)"
+
+
+def test_the_built_pages_link_the_numbers(built_html):
+    html = (built_html / "book/glossary.html").read_text(encoding="utf-8")
+    assert 'href="tel:988"' in html and 'href="sms:988"' in html and 'href="tel:112"' in html

@@ -47,11 +47,13 @@ TABLE_CLASS = "mdma-interactions"
 #: Words no interaction row may contain: the book never calls a combination safe.
 FORBIDDEN_WORDS = r"(?i)\b(?:safe|safely|safer|harmless|no interaction)\b"
 LASTS_AFTER_STOPPING = ("yes", "not known")
+#: Printed after the evidence kind of a row whose source was read only in someone else's report (status secondary).
+SECONDARY_NOTE = ", read only as reported by others (the original was not read)"
 #: The line shown beside the table in every state of the filter.
 NOT_LISTED = (
     "A medicine that is not listed here is not known to be safe with MDMA. "
-    "No combination with MDMA has been shown to be safe. "
-    "Do not stop, change or combine any medicine without the clinician who prescribes it."
+    "Do not stop or change a medicine without your prescriber. "
+    "Do not combine any medicine with MDMA: no combination has been shown safe."
 )
 
 
@@ -137,7 +139,7 @@ def interactions_markdown(table: pd.DataFrame) -> str:
             myst(row.drug_class),
             myst(row.reported),
             myst(row.mechanism),
-            f"*{myst(row.evidence_kind)}* {_cite(keys)}",
+            f"*{myst(row.evidence_kind)}*{SECONDARY_NOTE if row.status == 'secondary' else ''} {_cite(keys)}",
             f"**{myst(row.lasts_after_stopping)}.** {myst(row.after_stopping)}",
         ]
         lines += [("* - " if i == 0 else "  - ") + cell for i, cell in enumerate(cells)]
@@ -171,27 +173,70 @@ def crisis_lines(path: Path | None = None) -> pd.DataFrame:
     return load_table(path or data_dir() / "crisis_lines.csv", crisis_lines_schema(bibliography_keys()))
 
 
-def crisis_lines_markdown(table: pd.DataFrame, with_sources: bool = False) -> str:
-    """The crisis lines as a MyST bullet list, optionally with each line's source page and checked date."""
+#: A telephone number inside ``how_to_reach`` ("988", "9-8-8", "116 123", "13 11 14", "000").
+_PHONE_NUMBER = re.compile(r"\b\d(?:[\d -]*\d)?\b")
+
+
+def _escaped(text: str) -> str:
+    """``myst(text)``, keeping one leading and one trailing space if ``text`` had them."""
+    if not text.strip():
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + myst(text) + (" " if text[-1].isspace() else "")
+
+
+def _reach_markdown(how_to_reach: str) -> str:
+    """``how_to_reach`` as escaped MyST text whose numbers are ``tel:`` links; "text" before a number is an ``sms:`` link.
+
+    The visible text stays exactly ``how_to_reach``.
+    """
+    parts, end = [], 0
+    for match in _PHONE_NUMBER.finditer(how_to_reach):
+        digits = re.sub(r"\D", "", match.group(0))
+        if len(digits) < 3:  # not a telephone number
+            continue
+        before = _escaped(how_to_reach[end : match.start()])
+        # The links come from code: only digits, spaces and hyphens of the data reach the markup.
+        before = re.sub(r"\btext\b", f"[text](sms:{digits})", before, count=1)
+        parts += [before, f"[{match.group(0)}](tel:{digits})"]
+        end = match.end()
+    parts.append(_escaped(how_to_reach[end:]))
+    return "".join(parts).strip()
+
+
+def crisis_lines_markdown(table: pd.DataFrame, with_sources: bool = False, short: bool = False) -> str:
+    """The crisis lines as a MyST bullet list, optionally with each line's source page and checked date.
+
+    ``short``: one paragraph instead, for the foot of a back page.
+    """
     items = []
     for row in table.itertuples():
-        item = f"- **{myst(row.region)}:** {myst(row.how_to_reach)} ({myst(row.service)})"
+        item = f"**{myst(row.region)}:** {_reach_markdown(row.how_to_reach)} ({myst(row.service)})"
         if with_sources:
             item += f"; checked {readable_day(row.checked_on)} on [{myst(row.source_publisher)}]({row.source_url})"
         items.append(item)
-    return "\n".join(items) + "\n"
+    if short:
+        return (
+            "**If you are in crisis or might harm yourself, call your local emergency number now.** "
+            + "; ".join(items)
+            + ". Where each number was read: {ref}`harms`.\n"
+        )
+    return "\n".join(f"- {item}" for item in items) + "\n"
 
 
 class CrisisLines(Directive):
-    """``crisis-lines``: the crisis lines from ``data/crisis_lines.csv``; ``:sources:`` adds where each was read."""
+    """``crisis-lines``: the crisis lines from ``data/crisis_lines.csv``; ``:sources:`` adds where each was read,
+    ``:short:`` gives them as one paragraph (the foot of each back page)."""
 
-    option_spec = {"sources": directives.flag}
+    option_spec = {"sources": directives.flag, "short": directives.flag}
 
     def run(self) -> list[nodes.Node]:
-        container = nodes.container(classes=["mdma-crisis-lines"])
+        short = "short" in self.options
+        container = nodes.container(
+            classes=["mdma-crisis-lines", "mdma-crisis-footer"] if short else ["mdma-crisis-lines"]
+        )
         # A change to the data rebuilds every page that shows the lines.
         self.state.document.settings.env.note_dependency(str(data_dir() / "crisis_lines.csv"))
-        text = crisis_lines_markdown(crisis_lines(), with_sources="sources" in self.options)
+        text = crisis_lines_markdown(crisis_lines(), with_sources="sources" in self.options, short=short)
         self.state.nested_parse(StringList(text.splitlines(), source="data/crisis_lines.csv"), 0, container)
         return [container]
 

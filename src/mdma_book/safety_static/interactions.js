@@ -20,16 +20,23 @@
     ` aria-describedby="mdma-interactions-count ${note ? note.id : ""}">` +
     `<p id="mdma-interactions-count" class="mdma-interactions-count" role="status" aria-live="polite"></p>`;
   wrapper.parentNode.insertBefore(box, wrapper);
+  const howTo = document.createElement("p");
+  howTo.className = "mdma-interactions-howto";
+  howTo.textContent = "Type the name of a medicine, or its class, in the box to narrow the table.";
+  box.insertBefore(howTo, box.firstChild);
   const input = box.querySelector("input");
-  const count = box.querySelector("p");
-  const texts = rows.map((row) => row.textContent.toLowerCase());
+  const count = box.querySelector("#mdma-interactions-count");
+  // Case, hyphens, dashes, apostrophes and spaces are ignored, so "5htp" finds "5-HTP"
+  // and "St Johns" finds "St John's".
+  const squash = (text) => text.toLowerCase().replace(/[\s\-\u2010-\u2015'\u2018\u2019\u02bc]+/g, "");
+  const texts = rows.map((row) => squash(row.textContent));
   // On a phone each row is shown as a card: every cell carries its column's name.
   const headers = Array.from(table.tHead ? table.tHead.rows[0].cells : []).map((cell) => cell.textContent.trim());
   rows.forEach((row) => Array.from(row.cells).forEach((cell, i) => cell.setAttribute("data-label", headers[i] || "")));
   table.classList.add("mdma-interactions-cards");
 
   function filter() {
-    const query = input.value.trim().toLowerCase();
+    const query = squash(input.value);
     let shown = 0;
     rows.forEach((row, i) => {
       const match = !query || texts[i].includes(query);
@@ -38,7 +45,10 @@
     });
     if (!query) count.textContent = `All ${rows.length} rows are shown.`;
     else if (shown === 0)
-      count.textContent = `No row matches “${input.value.trim()}”. That does not mean it is safe with MDMA: see the note above.`;
+      count.textContent =
+        `No row matches “${input.value.trim()}”. That does not mean it is safe with MDMA. ` +
+        "Try its class instead (for example SSRI, SNRI, MAOI or stimulant), and see the note above " +
+        "and “Not found in the sources read” below the table.";
     else count.textContent = `${shown} of ${rows.length} rows match “${input.value.trim()}”.`;
   }
   input.addEventListener("input", filter);
