@@ -266,7 +266,8 @@ def directive(chapter: Chapter, info: str, content: str, offset: int) -> str:
     if name == "crisis-lines":
         from mdma_book import safety  # the same list the book's directive shows, from data/crisis_lines.csv
 
-        return convert(safety.crisis_lines_markdown(safety.crisis_lines(), with_sources="sources" in options))
+        lines = safety.crisis_lines()
+        return convert(safety.crisis_lines_markdown(lines, with_sources="sources" in options, short="short" in options))
     if name == "glue:md":
         _, value = glued(chapter, argument, ("text/markdown",), offset)
         return convert(value) if options.get("format", "commonmark") == "myst" else value
