@@ -14,7 +14,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mdma_book.mechanism import EVIDENCE, PATHWAYS, in_pathway
-from mdma_book.theme import BLUE, BOOK_TEMPLATE, GREEN, MENU_STYLE, NEUTRAL_COLOUR, PURPLE, rgba, source_line, wrap
+from mdma_book.theme import (
+    BLUE,
+    BOOK_TEMPLATE,
+    GREEN,
+    MENU_STYLE,
+    NEUTRAL_COLOUR,
+    PURPLE,
+    rgba,
+    source_line,
+    text_px,
+    wrap,
+)
 
 DIMMED = 0.15
 
@@ -51,12 +62,9 @@ LABEL_WIDTH = 11  # characters per line inside a box: four boxes fit across a ph
 BOX_FONT_SIZE = 12
 BOX_LINE_PX = 1.3 * BOX_FONT_SIZE  # plotly's spacing between lines of text
 BOX_PAD_PX, BOX_BORDER_PX = 3, 1.5
-#: Width of box text in em, by kind of character, measured for DejaVu Sans (the
-#: system-ui font of Linux); the system fonts of phones, Macs and Windows are a
-#: little narrower, so an arrow that meets a box from the side may stop a pixel
-#: or two short there, never inside the box.
-NARROW_CHARS, WIDE_CHARS = set("fijlrtI()[]'.,:;- "), set("mwMW●■◆")
-NARROW_EM, WIDE_EM, CAPITAL_EM, OTHER_EM = 0.32, 0.9, 0.7, 0.58
+# Box text widths come from theme.text_px (measured for DejaVu Sans, the system-ui font of
+# Linux); the system fonts of phones, Macs and Windows are a little narrower, so an arrow that
+# meets a box from the side may stop a pixel or two short there, never inside the box.
 FIGURE_HEIGHT = 770
 MARGIN = {"l": 4, "r": 4, "t": 96, "b": 100}
 #: The widest the plot area gets in the book's text column (782 px measured).
@@ -72,14 +80,7 @@ def _box_lines(row) -> list[str]:
 
 
 def _text_px(line: str) -> float:
-    def em(char: str) -> float:
-        if char in NARROW_CHARS:
-            return NARROW_EM
-        if char in WIDE_CHARS:
-            return WIDE_EM
-        return CAPITAL_EM if char.isupper() else OTHER_EM
-
-    return sum(map(em, line)) * BOX_FONT_SIZE
+    return text_px(line, BOX_FONT_SIZE)
 
 
 def _box_half_px(lines: list[str]) -> tuple[float, float]:
