@@ -24,11 +24,6 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-from docutils import nodes
-from docutils.parsers.rst import Directive, directives
-from docutils.statemachine import StringList
-from sphinx.application import Sphinx
-from sphinx.util.fileutil import copy_asset
 
 from mdma_book.currency import _date_column, readable_day
 from mdma_book.evidence import (
@@ -221,42 +216,6 @@ def crisis_lines_markdown(table: pd.DataFrame, with_sources: bool = False, short
             + ". Where each number was read: {ref}`harms`.\n"
         )
     return "\n".join(f"- {item}" for item in items) + "\n"
-
-
-class CrisisLines(Directive):
-    """``crisis-lines``: the crisis lines from ``data/crisis_lines.csv``; ``:sources:`` adds where each was read,
-    ``:short:`` gives them as one paragraph (the foot of each back page)."""
-
-    option_spec = {"sources": directives.flag, "short": directives.flag}
-
-    def run(self) -> list[nodes.Node]:
-        short = "short" in self.options
-        container = nodes.container(
-            classes=["mdma-crisis-lines", "mdma-crisis-footer"] if short else ["mdma-crisis-lines"]
-        )
-        # A change to the data rebuilds every page that shows the lines.
-        self.state.document.settings.env.note_dependency(str(data_dir() / "crisis_lines.csv"))
-        text = crisis_lines_markdown(crisis_lines(), with_sources="sources" in self.options, short=short)
-        self.state.nested_parse(StringList(text.splitlines(), source="data/crisis_lines.csv"), 0, container)
-        return [container]
-
-
-def _add_filter_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    if TABLE_CLASS in context.get("body", ""):
-        app.add_js_file("mdma-safety/interactions.js", loading_method="defer")
-        app.add_css_file("mdma-safety/interactions.css")
-
-
-def _copy_static(app: Sphinx, exception) -> None:
-    if exception is None and app.builder.format == "html":
-        copy_asset(str(STATIC), str(Path(app.outdir) / "_static" / "mdma-safety"))
-
-
-def setup(app: Sphinx) -> dict:
-    app.add_directive("crisis-lines", CrisisLines)
-    app.connect("html-page-context", _add_filter_assets)
-    app.connect("build-finished", _copy_static)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 #: Words that place a sentence about safety in the context of combining MDMA with something.
