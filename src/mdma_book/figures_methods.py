@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from mdma_book.screening import PrismaFlow
-from mdma_book.theme import BLUE, BOOK_TEMPLATE, NEUTRAL_COLOUR, ORANGE, rgba, wrap
+from mdma_book.theme import BLUE, BOOK_TEMPLATE, NEUTRAL_COLOUR, WARNING_TEXT, rgba, wrap
 
 ARROW_PX = 40  # vertical space between boxes, for the arrows
 LINE_HEIGHT_PX = 19
@@ -58,7 +58,7 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
     for (heading, lines, aside), height_px in zip(boxes, heights_px, strict=True):
         height = height_px / plot_px
         x0 = 0.12 if aside else 0.0
-        colour = ORANGE if aside else BLUE
+        colour = WARNING_TEXT if aside else BLUE  # 3:1 or more on the page in both themes
         fig.add_shape(
             type="rect",
             xref="x",
@@ -117,7 +117,7 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
     )
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        title={"text": f"How the studies were found<br><sup>search of {searched_on}</sup>", "x": 0, "xanchor": "left"},
+        title={"text": f"How the studies were found<br>search of {searched_on}", "x": 0, "xanchor": "left"},
         xaxis={"visible": False, "range": [0, 1]},
         yaxis={"visible": False, "range": [0, 1]},
         height=total_px,
