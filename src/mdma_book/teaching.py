@@ -325,6 +325,8 @@ def reference_list(keys: list[str]) -> str:
 
 #: The medical disclaimer the chapters include, beside them in book/.
 DISCLAIMER = "disclaimer.md"
+#: Words only the medical disclaimer (the chapters' include, or the home page's own) carries.
+DISCLAIMER_SIGNS = ("Health information, not medical advice", "Medical disclaimer.")
 
 HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 
@@ -367,7 +369,7 @@ def teaching_notebook(chapter: Chapter, repository_url: str, commit: str | None 
         if HIDDEN_TAGS & set(tags):  # collapsed in JupyterLab and Notebook 7, as the book hides them
             metadata["jupyter"] = {"source_hidden": True}
         cells.append(nbformat.v4.new_code_cell(cell.source, metadata=metadata))
-    if not any("emergency services" in cell.source for cell in cells if cell.cell_type == "markdown"):
+    if not any(sign in cell.source for cell in cells if cell.cell_type == "markdown" for sign in DISCLAIMER_SIGNS):
         # The web book shows the health notice on every page (its announcement bar); a notebook
         # has no such bar, so a page without a disclaimer of its own gets the chapters' one.
         disclaimer = chapter.source.parent / DISCLAIMER
