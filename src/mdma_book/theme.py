@@ -86,8 +86,11 @@ def plotly_config() -> dict:
         "responsive": True,
         "displayModeBar": False,
         "displaylogo": False,
-        "showLink": False,
         "showSendToCloud": False,
+        # Should a mode bar ever be shown (a notebook front end that ignores displayModeBar), none
+        # of these: the cloud upload, Chart Studio and selection tools the figures do not use.
+        # Only options plotly.py knows: it warns on others (showLink is not one of them).
+        "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio", "select2d", "lasso2d", "autoScale2d"],
     }
 
 
