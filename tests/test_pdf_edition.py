@@ -140,7 +140,10 @@ def test_every_link_inside_the_book_lands_on_a_page_of_the_pdf(pdf):
         elif action is not None and action.get("/S") == "/URI":
             url = urlparse(str(action["/URI"]))
             # A link the build left pointing at its local server or a file works on no reader's machine.
-            if url.scheme not in ("https", "http", "mailto", "tel", "sms") or url.hostname in ("127.0.0.1", "localhost"):
+            if url.scheme not in ("https", "http", "mailto", "tel", "sms") or url.hostname in (
+                "127.0.0.1",
+                "localhost",
+            ):
                 problems.append((index + 1, str(action["/URI"])))
         else:
             problems.append((index + 1, f"a link that goes nowhere: {dict(annotation)}"))
