@@ -40,7 +40,8 @@ def _book_copy(tmp_path: Path, chapter_text: str) -> Path:
     shutil.copy(ROOT / "book" / "disclaimer.md", book / "book" / "disclaimer.md")  # every teaching notebook shows it
     (book / "_toc.yml").write_text("format: jb-book\nroot: book/references\nchapters:\n  - file: book/broken\n")
     header = (ROOT / "book" / "03-evidence.md").read_text().split("---\n")[1]
-    (book / "book" / "broken.md").write_text(f"---\n{header}---\n\n# A broken chapter\n\n{chapter_text}\n")
+    # The back page's crisis lines link to the harms chapter's label, so the copy's chapter carries it.
+    (book / "book" / "broken.md").write_text(f"---\n{header}---\n\n(harms)=\n# A broken chapter\n\n{chapter_text}\n")
     return book
 
 
