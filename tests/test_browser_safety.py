@@ -6,6 +6,7 @@ import pytest
 from conftest import open_page
 
 from mdma_book import safety
+from mdma_book.pdf_edition import TEXT_WIDTH_PX
 
 pytestmark = pytest.mark.browser
 
@@ -101,5 +102,62 @@ def test_in_print_the_whole_table_shows_even_after_filtering(browser, site_url):
         page.emulate_media(media="print")
         assert len(_visible_rows(page)) == len(safety.interactions())
         assert not page.locator(".mdma-interactions-filter").is_visible()
+    finally:
+        page.context.close()
+
+
+#: What a reader cannot read of the interaction table: the table wider than the screen or paper,
+#: a scroll box that hides columns, a cell that cuts off its text, and (for the phone's cards) the
+#: page wider than the screen or a cell shown without its column's name. ``cards``: each row is
+#: expected as a card.
+TABLE_PROBLEMS = """cards => {
+  const problems = [], width = document.documentElement.clientWidth;
+  const table = document.querySelector('table.mdma-interactions');
+  if (cards && document.documentElement.scrollWidth > width + 1)
+    problems.push(`the page is ${document.documentElement.scrollWidth} px wide on a ${width} px screen`);
+  const box = table.closest('.pst-scrollable-table-container') || table.parentElement;
+  if (box.scrollWidth > box.clientWidth + 1)
+    problems.push(`the table needs ${box.scrollWidth} px in a box ${box.clientWidth} px wide`);
+  if (table.getBoundingClientRect().right > width + 1) problems.push('the table runs off the screen');
+  const headers = Array.from(table.tHead.rows[0].cells).map(cell => cell.textContent.trim());
+  Array.from(table.tBodies[0].rows).forEach((row, r) => Array.from(row.cells).forEach((cell, c) => {
+    if (cell.scrollWidth > cell.clientWidth + 1) problems.push(`row ${r + 1}, column ${c + 1} cuts off its text`);
+    if (!cards) return;
+    const label = cell.querySelector('.mdma-cell-label');
+    if (!label || !label.checkVisibility() || label.textContent.trim() !== headers[c])
+      problems.push(`row ${r + 1}, column ${c + 1} is shown without its column's name`);
+    if (cell.getBoundingClientRect().width < width * 0.6) problems.push(`row ${r + 1}, column ${c + 1} is squeezed into a column`);
+  }));
+  return problems;
+}"""
+
+
+def test_on_a_phone_without_javascript_each_row_is_a_card_that_fits_the_screen(browser, site_url):
+    page, report = open_page(browser, f"{site_url}/{HARMS}", width=390, javascript=False)
+    try:
+        assert len(_visible_rows(page)) == len(safety.interactions())
+        assert page.evaluate(TABLE_PROBLEMS, True) == []
+    finally:
+        page.context.close()
+
+
+def test_in_print_without_javascript_every_column_of_the_table_is_on_the_paper(browser, site_url):
+    # A reader's own print, without the PDF edition's scaling of wide tables: the width of the
+    # PDF edition's A4 text.
+    page, report = open_page(browser, f"{site_url}/{HARMS}", width=TEXT_WIDTH_PX, javascript=False)
+    try:
+        page.emulate_media(media="print")
+        assert len(_visible_rows(page)) == len(safety.interactions())
+        assert page.evaluate(TABLE_PROBLEMS, False) == []
+        assert not page.locator(".mdma-cell-label").first.is_visible()  # paper shows the header row instead
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
+def test_on_a_laptop_every_column_of_the_table_is_on_the_screen(browser, site_url, javascript):
+    page, report = open_page(browser, f"{site_url}/{HARMS}", width=1366, javascript=javascript)
+    try:
+        assert page.evaluate(TABLE_PROBLEMS, False) == []
     finally:
         page.context.close()

@@ -105,11 +105,22 @@ def _cite(keys: str) -> str:
     return "{cite:p}`" + ",".join(k for k in keys.split(";") if k) + "`"
 
 
+#: Class of the column name written at the start of every cell: hidden beside the table's own
+#: header row, shown above each cell where a phone draws a row as a card (``interactions.css``),
+#: so that the cards read right without JavaScript too.
+CELL_LABEL_CLASS = "mdma-cell-label"
+
+
+def _cell_label(header: str) -> str:
+    # A fixed header from this module, never data, so it may be written as HTML.
+    return f'<span class="{CELL_LABEL_CLASS}">{header}</span> '
+
+
 def interactions_markdown(table: pd.DataFrame) -> str:
     """The interaction table as a MyST list-table with the class the filter script looks for.
 
     Every value from the data is escaped (it shows as text whatever it holds); the
-    citation roles come from code.
+    citation roles and each cell's column label come from code.
     """
     headers = [
         "Medicine (generic names)",
@@ -137,7 +148,10 @@ def interactions_markdown(table: pd.DataFrame) -> str:
             f"*{myst(row.evidence_kind)}*{SECONDARY_NOTE if row.status == 'secondary' else ''} {_cite(keys)}",
             f"**{myst(row.lasts_after_stopping)}.** {myst(row.after_stopping)}",
         ]
-        lines += [("* - " if i == 0 else "  - ") + cell for i, cell in enumerate(cells)]
+        lines += [
+            ("* - " if i == 0 else "  - ") + _cell_label(header) + cell
+            for i, (header, cell) in enumerate(zip(headers, cells, strict=True))
+        ]
     lines.append("```")
     return "\n".join(lines) + "\n"
 

@@ -29,11 +29,12 @@
   // Case, hyphens, dashes, apostrophes and spaces are ignored, so "5htp" finds "5-HTP"
   // and "St Johns" finds "St John's".
   const squash = (text) => text.toLowerCase().replace(/[\s\-\u2010-\u2015'\u2018\u2019\u02bc]+/g, "");
-  const texts = rows.map((row) => squash(row.textContent));
-  // On a phone each row is shown as a card: every cell carries its column's name.
-  const headers = Array.from(table.tHead ? table.tHead.rows[0].cells : []).map((cell) => cell.textContent.trim());
-  rows.forEach((row) => Array.from(row.cells).forEach((cell, i) => cell.setAttribute("data-label", headers[i] || "")));
-  table.classList.add("mdma-interactions-cards");
+  // Each cell starts with its column's name (for the phone's cards); the filter ignores those names.
+  const texts = rows.map((row) => {
+    const copy = row.cloneNode(true);
+    copy.querySelectorAll(".mdma-cell-label").forEach((label) => label.remove());
+    return squash(copy.textContent);
+  });
 
   function filter() {
     const query = squash(input.value);
