@@ -209,13 +209,23 @@ def test_each_study_is_counted_once_and_a_pooled_report_adds_none(tmp_path):
 
 
 def test_the_records_of_each_source_are_counted_from_the_searches():
-    """A record counts once for each source whose searches returned it (ANZCTR: search S01)."""
+    """A record counts once for each source whose searches returned it, in the column it belongs to."""
     table = screening.screening()
-    searched = screening.searches()
-    anzctr = set(searched.loc[searched["source"] == "ANZCTR (via stored copies)", "search_id"])
-    expected = sum(bool(anzctr & set(cell.split(";"))) for cell in table["found_by"])
-    assert _flow().databases.identified_by_source["ANZCTR (via stored copies)"] == expected > 0
-    assert _flow().other.identified_by_source[screening.EARLIER_SOURCE] == (table["found_by"] == "earlier").sum()
+    searched = screening.searches().set_index("search_id")
+    flow = _flow()
+    expected = {"databases and registers": {}, "other methods": {}}
+    for cell in table["found_by"]:
+        found = {
+            (searched.at[s, "source"], searched.at[s, "method"]) if s != "earlier" else (screening.EARLIER_SOURCE, "other methods")
+            for s in cell.split(";")
+        }
+        column = "databases and registers" if any(m == "databases and registers" for _, m in found) else "other methods"
+        for source, method in found:
+            if method == column:
+                expected[column][source] = expected[column].get(source, 0) + 1
+    for column, method in ((flow.databases, "databases and registers"), (flow.other, "other methods")):
+        assert {s: n for s, n in column.identified_by_source.items() if n} == expected[method]
+    assert flow.databases.identified_by_source["ANZCTR (via stored copies)"] > 0
 
 
 def test_the_prisma_flow_follows_the_data(tmp_path):
@@ -251,6 +261,26 @@ def test_the_prisma_figure_shows_every_box_and_a_text_alternative():
     assert "Identification of studies via databases and registers" in plain
     assert "Identification of studies via other methods" in plain
     db, other = flow.databases, flow.other
+    headings = [part.split("</b>")[0].rsplit(":", 1)[0] for part in text.split("<b>")[1:]]
+    assert headings == [
+        "Identification of studies via databases<br>and registers",
+        "Records identified",
+        "Records removed before screening",
+        "Records screened",
+        "Records excluded",
+        "Reports sought for retrieval",
+        "Reports not retrieved",
+        "Reports assessed for eligibility",
+        "Reports excluded",
+        "Identification of studies via other<br>methods",
+        "Records identified",
+        "Reports sought for retrieval",
+        "Reports not retrieved",
+        "Reports assessed for eligibility",
+        "Reports excluded",
+        "Included",
+        "Studies included in review",
+    ], "the boxes of the PRISMA 2020 template, in order"
     for heading, number in (
         ("Records identified", db.identified),
         ("Records removed before screening", db.duplicates),
