@@ -165,7 +165,8 @@ def test_the_workflow_is_weekly_manual_and_never_edits_the_book():
 
 def test_a_failure_on_a_later_page_is_reported_not_half_compared(registry, tmp_path, monkeypatch):
     """A registry that fails while paging must not be read as "studies vanished"."""
-    report, _, output = _run(registry, {None: "unchanged_page1.json", "page2": (400, "bad_request.txt")}, tmp_path, monkeypatch)
+    report, _, output = _run(
+        registry, {None: "unchanged_page1.json", "page2": (400, "bad_request.txt")}, tmp_path, monkeypatch
+    )
     assert "could not be read this week" in report and "HTTP 400" in report and "No longer returned" not in report
     assert output == "outcome=unavailable\n"
-

@@ -71,8 +71,18 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
         (",S01;S09,2026-12-03,", ",S01;S09,2026-02-30,", "checked_on", "not a real calendar date"),
         (",exclude,healthy volunteers,", ",exclude,,", "reason", "is empty"),
         (",ST01,\n", ",EMMAC,\n", "study_id", "ST and two digits"),
-        (",healthy volunteers,,ST11,title or summary\n", ",healthy volunteers,,ST11,\n", "decision", "excluded_at is given"),
-        (",healthy volunteers,,ST11,title or summary\n", ",healthy volunteers,,ST11,maybe\n", "excluded_at", "not one of"),
+        (
+            ",healthy volunteers,,ST11,title or summary\n",
+            ",healthy volunteers,,ST11,\n",
+            "decision",
+            "excluded_at is given",
+        ),
+        (
+            ",healthy volunteers,,ST11,title or summary\n",
+            ",healthy volunteers,,ST11,maybe\n",
+            "excluded_at",
+            "not one of",
+        ),
         (",anzctr2019emmac,", ",,", "source_key", "is empty"),
         (",anzctr2019emmac,", ",nosuch2099source,", "source_key", "not in references.bib"),
         (",S01;S09,2026-12-03,", ",S01;S09,3 Dec 2026,", "checked_on", "YYYY-MM-DD"),
@@ -178,6 +188,7 @@ def test_the_prisma_flow_adds_up():
     for column in (flow.databases, flow.other):
         assert column.identified - column.duplicates == column.screened
         assert column.screened - column.excluded_at_screening == column.sought
+        assert sum(column.screened_out_by_reason.values()) == column.excluded_at_screening
         assert column.sought - column.not_retrieved == column.assessed
         assert column.assessed - column.excluded == column.included
     assert flow.databases.screened + flow.other.screened == len(table)
@@ -198,9 +209,14 @@ def test_each_study_is_counted_once_and_a_pooled_report_adds_none(tmp_path):
     lines = (DATA / "screening.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     without = tmp_path / "screening.csv"
     without.write_text("".join(line for line in lines if not line.startswith("SR15,")), encoding="utf-8")
-    searches = _with(tmp_path, "searches.csv", ",8,SR03;SR05;SR06;SR09;SR15;SR16;SR17,", ",8,SR03;SR05;SR06;SR09;SR16;SR17,")
+    searches = _with(
+        tmp_path, "searches.csv", ",8,SR03;SR05;SR06;SR09;SR15;SR16;SR17,", ",8,SR03;SR05;SR06;SR09;SR16;SR17,"
+    )
     text = searches.read_text(encoding="utf-8")
-    for old, new in ((",8,SR15;SR16;SR17;SR19,", ",8,SR16;SR17;SR19,"), (",8,SR09;SR10;SR12;SR15,", ",8,SR09;SR10;SR12,")):
+    for old, new in (
+        (",8,SR15;SR16;SR17;SR19,", ",8,SR16;SR17;SR19,"),
+        (",8,SR09;SR10;SR12;SR15,", ",8,SR09;SR10;SR12,"),
+    ):
         text = text.replace(old, new)
     searches.write_text(text, encoding="utf-8")
     after = _flow(without, searches)
@@ -216,7 +232,9 @@ def test_the_records_of_each_source_are_counted_from_the_searches():
     expected = {"databases and registers": {}, "other methods": {}}
     for cell in table["found_by"]:
         found = {
-            (searched.at[s, "source"], searched.at[s, "method"]) if s != "earlier" else (screening.EARLIER_SOURCE, "other methods")
+            (searched.at[s, "source"], searched.at[s, "method"])
+            if s != "earlier"
+            else (screening.EARLIER_SOURCE, "other methods")
             for s in cell.split(";")
         }
         column = "databases and registers" if any(m == "databases and registers" for _, m in found) else "other methods"
@@ -246,7 +264,14 @@ def test_the_prisma_flow_follows_the_data(tmp_path):
 
 def test_a_report_not_retrieved_leaves_the_assessed_reports(tmp_path):
     before = _flow()
-    path = _edited(tmp_path, "screening.csv", "SR27", decision="not retrieved", reason="named in a source; record not read", excluded_at="")
+    path = _edited(
+        tmp_path,
+        "screening.csv",
+        "SR27",
+        decision="not retrieved",
+        reason="named in a source; record not read",
+        excluded_at="",
+    )
     after = _flow(path)
     assert after.databases.not_retrieved == before.databases.not_retrieved + 1
     assert after.databases.assessed == before.databases.assessed - 1

@@ -55,7 +55,11 @@ def _databases(column: PrismaColumn) -> list[_Box]:
             aside=True,
         ),
         _Box(f"Records screened: {column.screened}"),
-        _Box(f"Records excluded: {column.excluded_at_screening}", ("on the title or summary",), aside=True),
+        _Box(
+            f"Records excluded: {column.excluded_at_screening}",
+            ("on the title or summary:", *_lines(column.screened_out_by_reason)),
+            aside=True,
+        ),
         _Box(f"Reports sought for retrieval: {column.sought}"),
         _Box(f"Reports not retrieved: {column.not_retrieved}", aside=True),
         _Box(f"Reports assessed for eligibility: {column.assessed}"),
@@ -100,7 +104,8 @@ def description(flow: PrismaFlow, searched_on: str) -> str:
         f"Flow of the search of {searched_on}, in the PRISMA 2020 layout. "
         f"Databases and registers: {db.identified} records identified ({listed(db.identified_by_source)}); "
         f"{db.duplicates} duplicates removed; {db.screened} records screened, {db.excluded_at_screening} excluded "
-        f"on the title or summary; {db.sought} reports sought, {db.not_retrieved} not retrieved; "
+        f"on the title or summary ({listed(db.screened_out_by_reason)}); {db.sought} reports sought, "
+        f"{db.not_retrieved} not retrieved; "
         f"{db.assessed} assessed, {db.excluded} excluded ({listed(db.excluded_by_reason)}). "
         f"Other methods: {other.identified} records identified ({listed(other.identified_by_source)}); "
         f"{other.sought} reports sought, {other.not_retrieved} not retrieved; {other.assessed} assessed, "
@@ -137,7 +142,9 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
         (
             title,
             [
-                _Box(box.heading, tuple(w for line in box.lines for w in wrap(line, WRAP_CHARS).split("<br>")), box.aside)
+                _Box(
+                    box.heading, tuple(w for line in box.lines for w in wrap(line, WRAP_CHARS).split("<br>")), box.aside
+                )
                 for box in boxes
             ],
         )
@@ -198,9 +205,9 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
                 font={"size": 13},
             )
             column.append((box, y, y - height))
-            y -= height + gap
+            y -= height + (gap if box is not boxes[-1] else 0)
         placed.append(column)
-        y -= gap
+        y -= gap  # between sections
     # Each column's main boxes are joined down a line at its left; each set-aside box
     # branches off that line to the side, so no arrow leads from "excluded" onwards.
     for index, column in enumerate(placed[:2]):
@@ -210,7 +217,9 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
             _arrow(fig, (x, bottom), (x, top))
         for box, top, bottom in column:
             if box.aside:
-                _arrow(fig, (x, (top + bottom) / 2), (ASIDE_X0 + (RAIL_X * 2 if index == 1 else 0.0), (top + bottom) / 2))
+                _arrow(
+                    fig, (x, (top + bottom) / 2), (ASIDE_X0 + (RAIL_X * 2 if index == 1 else 0.0), (top + bottom) / 2)
+                )
     included_top = placed[2][0][1]
     databases_last = [bottom for box, _, bottom in placed[0] if not box.aside][-1]
     other_last = [bottom for box, _, bottom in placed[1] if not box.aside][-1]
@@ -238,4 +247,3 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
         meta={"description": description(flow, searched_on)},
     )
     return fig
-

@@ -116,9 +116,7 @@ def searches_schema() -> pa.DataFrameSchema:
                 nullable=True,
             ),
             "note": pa.Column(str, nullable=True),
-            "method": pa.Column(
-                str, pa.Check.isin(list(METHODS), error=f"method not one of {list(METHODS)}")
-            ),
+            "method": pa.Column(str, pa.Check.isin(list(METHODS), error=f"method not one of {list(METHODS)}")),
         },
         strict=True,
         name="searches",
@@ -310,6 +308,7 @@ class PrismaColumn:
     identified_by_source: dict[str, int]  # records per source searched; a record two sources found counts in both
     screened: int  # distinct records of this column
     excluded_at_screening: int  # excluded on the title or summary (the other-methods column has no screening box)
+    screened_out_by_reason: dict[str, int]  # the same, by reason
     sought: int  # reports sought for retrieval
     not_retrieved: int  # reports sought but not read
     assessed: int  # reports read and judged
@@ -381,6 +380,7 @@ def _column(
         identified_by_source=by_source,
         screened=len(rows),
         excluded_at_screening=int(at_screening.sum()),
+        screened_out_by_reason={reason: int(n) for reason, n in rows[at_screening]["reason"].value_counts().items()},
         sought=len(sought),
         not_retrieved=int((sought["decision"] == "not retrieved").sum()),
         assessed=len(read),

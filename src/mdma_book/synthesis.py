@@ -460,9 +460,9 @@ def evidence_comparison(dichotomous, continuous, values) -> dict:
         "antidepressants": {
             # A different axis (0 to 50 %) from the PTSD panel's
             # 0 to 100 % of completers, so that bar lengths cannot be read across the two panels.
-            "title": "<b>Antidepressants in major depression</b><br>STAR*D, remission at each treatment step<br>"
-            "other people, outcome and design: do not compare",
-            "axis": "% remitted at the step (QIDS-SR16); axis stops at 50%",
+            "title": "<b>STAR*D antidepressant study</b><br>major depression, remission per step<br>"
+            "not comparable with the PTSD panel",
+            "axis": "% remitted (QIDS-SR16)",
             "rows": stard,
             "xaxis": {"range": [0, 50]},
         },
