@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from conftest import ROOT, toc_pages
 
@@ -139,3 +140,16 @@ def test_harms_markdown_escapes_data_and_keeps_citations(tmp_path):
     markdown = harms.harms_markdown(table, table.iloc[0]["category"])
     assert "<script>" not in markdown and "\\<script\\>" in markdown
     assert "{cite:p}`" in markdown
+
+
+def test_each_access_entry_gives_its_source_date_apart_from_the_day_it_was_checked():
+    """An entry's date is the date of its source; the day the book read it is shown separately."""
+    table = currency.access()
+    text = currency.access_markdown(table)
+    for row in table.itertuples():
+        checked = f"checked on {currency.readable_day(row.checked_on)}"
+        dated = "source undated" if pd.isna(row.as_of) else f"source dated {currency.readable_day(row.as_of)}"
+        assert f"({dated}; {checked})" in text, row.region
+    undated = table[table["as_of"].isna()]
+    assert list(undated["region"]) == ["United States (expanded access)"]  # the sponsor's page gives no date
+    assert "source undated" in text

@@ -19,7 +19,7 @@ SCREENING = FIXTURES / "screening.csv"
 class _Registry(http.server.BaseHTTPRequestHandler):
     """Answers /api/v2/studies with the scenario's recorded pages, chosen by pageToken."""
 
-    scenario: dict[str | None, str | int] = {}
+    scenario: dict[str | None, str | int | tuple[int, str]] = {}
     requests: list[dict[str, list[str]]] = []
 
     def do_GET(self):  # noqa: N802 (http.server's name)
@@ -31,6 +31,13 @@ class _Registry(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
         elif isinstance(answer, int):
             self.send_error(answer)
+        elif isinstance(answer, tuple):  # (status, fixture file): an error with a recorded body
+            status, name = answer
+            body = (FIXTURES / name).read_bytes()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(body)
         else:
             body = (FIXTURES / answer).read_bytes() if answer.endswith(".json") else answer.encode()
             self.send_response(200)
@@ -108,8 +115,8 @@ def test_a_vanished_study_is_reported(registry, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     "answer",
-    [500, 503, "this is not json", "not_documented_shape.json"],
-    ids=["server-error", "unavailable", "not-json", "wrong-shape"],
+    [500, 503, "this is not json", "not_documented_shape.json", (400, "bad_request.txt")],
+    ids=["server-error", "unavailable", "not-json", "wrong-shape", "recorded-bad-request"],
 )
 def test_an_api_failure_is_reported_and_exits_zero(registry, tmp_path, monkeypatch, answer):
     report, summary, output = _run(registry, {None: answer}, tmp_path, monkeypatch)
@@ -154,3 +161,12 @@ def test_the_workflow_is_weekly_manual_and_never_edits_the_book():
     assert workflow["permissions"] == {"contents": "read", "issues": "write"}
     steps = " ".join(str(step) for step in workflow["jobs"]["watch"]["steps"])
     assert "git push" not in steps and "git commit" not in steps and "gh issue create" in steps
+
+
+def test_a_failure_on_a_later_page_is_reported_not_half_compared(registry, tmp_path, monkeypatch):
+    """A registry that fails while paging must not be read as "studies vanished"."""
+    report, _, output = _run(
+        registry, {None: "unchanged_page1.json", "page2": (400, "bad_request.txt")}, tmp_path, monkeypatch
+    )
+    assert "could not be read this week" in report and "HTTP 400" in report and "No longer returned" not in report
+    assert output == "outcome=unavailable\n"

@@ -3,6 +3,7 @@ no sentence of the book denies a study the screening file holds."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,26 @@ def _with(tmp_path: Path, name: str, old: str, new: str) -> Path:
     path = tmp_path / name
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
+
+
+def _edited(tmp_path: Path, name: str, record_id: str, **changes: str) -> Path:
+    """A copy of ``data/<name>`` with some cells of one row changed (rows keep their lines)."""
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    key = next(iter(rows[0]))
+    row = next(r for r in rows if r[key] == record_id)
+    row.update(changes)
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _flow(screening_path: Path | None = None, searches_path: Path | None = None) -> screening.PrismaFlow:
+    records = screening.screening(screening_path, searches_path)
+    return screening.prisma_flow(records, screening.searches(searches_path))
 
 
 def _line_of(name: str, start: str) -> int:
@@ -48,7 +69,20 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
         (",ACTRN12619001334190,ANZCTR,", ",NCT1234567,ANZCTR,", "registry_ids", "well-formed"),
         ("SR01,EMMAC,", "SR02,EMMAC,", "record_id", "repeats another row's value"),  # the primary key
         (",S01;S09,2026-12-03,", ",S01;S09,2026-02-30,", "checked_on", "not a real calendar date"),
-        (",healthy volunteers,\n", ",,\n", "reason", "is empty"),
+        (",exclude,healthy volunteers,", ",exclude,,", "reason", "is empty"),
+        (",ST01,\n", ",EMMAC,\n", "study_id", "ST and two digits"),
+        (
+            ",healthy volunteers,,ST11,title or summary\n",
+            ",healthy volunteers,,ST11,\n",
+            "decision",
+            "excluded_at is given",
+        ),
+        (
+            ",healthy volunteers,,ST11,title or summary\n",
+            ",healthy volunteers,,ST11,maybe\n",
+            "excluded_at",
+            "not one of",
+        ),
         (",anzctr2019emmac,", ",,", "source_key", "is empty"),
         (",anzctr2019emmac,", ",nosuch2099source,", "source_key", "not in references.bib"),
         (",S01;S09,2026-12-03,", ",S01;S09,3 Dec 2026,", "checked_on", "YYYY-MM-DD"),
@@ -73,13 +107,42 @@ def test_an_exclusion_needs_a_known_reason(tmp_path):
 
 
 def test_records_of_one_study_share_one_decision(tmp_path):
-    path = _with(tmp_path, "screening.csv", "another record of a study already counted", "healthy volunteers")
-    text = path.read_text(encoding="utf-8").replace(",include,healthy volunteers,", ",exclude,healthy volunteers,", 1)
-    path.write_text(text, encoding="utf-8")
+    """SR03 is a further record of the Oslo/Østfold study (ST02), which is included."""
+    path = _edited(
+        tmp_path,
+        "screening.csv",
+        "SR03",
+        decision="exclude",
+        reason="no depression outcome found in the records read",
+        excluded_at="full record",
+    )
     with pytest.raises(evidence.DataValidationError) as caught:
         screening.screening(path)
     assert "records of one study must share one decision" in str(caught.value)
     assert "column 'decision'" in str(caught.value)
+
+
+def test_records_of_one_study_share_one_name(tmp_path):
+    path = _edited(tmp_path, "screening.csv", "SR03", study="Oslo study under another name")
+    with pytest.raises(evidence.DataValidationError) as caught:
+        screening.screening(path)
+    assert "column 'study'" in str(caught.value) and "share one study name" in str(caught.value)
+
+
+def test_a_pooled_report_must_name_studies_with_records_of_their_own(tmp_path):
+    """A study known only from a pooled report would be counted from that report alone."""
+    path = _edited(tmp_path, "screening.csv", "SR15", study_id="ST06;ST07;ST08;ST09;ST21;ST98")
+    with pytest.raises(evidence.DataValidationError) as caught:
+        screening.screening(path)
+    message = str(caught.value)
+    assert f"{path}, line {_line_of('screening.csv', 'SR15,')}, column 'study_id'" in message and "ST98" in message
+
+
+def test_a_search_needs_a_prisma_column(tmp_path):
+    path = _edited(tmp_path, "searches.csv", "S23", method="hearsay")
+    with pytest.raises(evidence.DataValidationError) as caught:
+        screening.searches(path)
+    assert f"{path}, line {_line_of('searches.csv', 'S23,')}, column 'method'" in str(caught.value)
 
 
 def test_found_by_must_name_a_recorded_search(tmp_path):
@@ -119,34 +182,149 @@ def test_a_bad_search_row_is_named(tmp_path):
 
 
 def test_the_prisma_flow_adds_up():
-    flow = screening.prisma_flow(screening.screening())
-    assert flow.identified == flow.duplicates + flow.screened
-    assert flow.screened == flow.excluded + flow.included
-    assert flow.identified == len(screening.screening())
-    assert all(count > 0 for count in flow.records_by_source.values())
+    """Each box is counted from the records, so the sums between boxes check the counting."""
+    table = screening.screening()
+    flow = _flow()
+    for column in (flow.databases, flow.other):
+        assert column.identified - column.duplicates == column.screened
+        assert column.screened - column.excluded_at_screening == column.sought
+        assert sum(column.screened_out_by_reason.values()) == column.excluded_at_screening
+        assert column.sought - column.not_retrieved == column.assessed
+        assert column.assessed - column.excluded == column.included
+    assert flow.databases.screened + flow.other.screened == len(table)
+    assert flow.databases.included + flow.other.included == flow.reports_of_included
+    assert flow.other.excluded_at_screening == 0  # the template's other-methods column has no screening box
+    searched = screening.searches()
+    for column, method in ((flow.databases, "databases and registers"), (flow.other, "other methods")):
+        assert set(searched.loc[searched["method"] == method, "source"]) <= set(column.identified_by_source)
+
+
+def test_each_study_is_counted_once_and_a_pooled_report_adds_none(tmp_path):
+    table = screening.screening()
+    own = table[~table["study_id"].str.contains(";") & (table["decision"] == "include")]
+    flow = _flow()
+    assert flow.studies_included == own["study_id"].nunique() < len(own)
+    pooled = table[table["study_id"].str.contains(";")]
+    assert list(pooled["record_id"]) == ["SR15"]
+    lines = (DATA / "screening.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    without = tmp_path / "screening.csv"
+    without.write_text("".join(line for line in lines if not line.startswith("SR15,")), encoding="utf-8")
+    searches = _with(
+        tmp_path, "searches.csv", ",8,SR03;SR05;SR06;SR09;SR15;SR16;SR17,", ",8,SR03;SR05;SR06;SR09;SR16;SR17,"
+    )
+    text = searches.read_text(encoding="utf-8")
+    for old, new in (
+        (",8,SR15;SR16;SR17;SR19,", ",8,SR16;SR17;SR19,"),
+        (",8,SR09;SR10;SR12;SR15,", ",8,SR09;SR10;SR12,"),
+    ):
+        text = text.replace(old, new)
+    searches.write_text(text, encoding="utf-8")
+    after = _flow(without, searches)
+    assert after.studies_included == flow.studies_included
+    assert after.reports_of_included == flow.reports_of_included - 1
+
+
+def test_the_records_of_each_source_are_counted_from_the_searches():
+    """A record counts once for each source whose searches returned it, in the column it belongs to."""
+    table = screening.screening()
+    searched = screening.searches().set_index("search_id")
+    flow = _flow()
+    expected = {"databases and registers": {}, "other methods": {}}
+    for cell in table["found_by"]:
+        found = {
+            (searched.at[s, "source"], searched.at[s, "method"])
+            if s != "earlier"
+            else (screening.EARLIER_SOURCE, "other methods")
+            for s in cell.split(";")
+        }
+        column = "databases and registers" if any(m == "databases and registers" for _, m in found) else "other methods"
+        for source, method in found:
+            if method == column:
+                expected[column][source] = expected[column].get(source, 0) + 1
+    for column, method in ((flow.databases, "databases and registers"), (flow.other, "other methods")):
+        assert {s: n for s, n in column.identified_by_source.items() if n} == expected[method]
+    assert flow.databases.identified_by_source["ANZCTR (via stored copies)"] > 0
 
 
 def test_the_prisma_flow_follows_the_data(tmp_path):
-    """Turning an included study into an excluded one moves it from one box to the other."""
-    before = screening.prisma_flow(screening.screening())
-    path = _with(
+    """An exclusion on the title moves a record to "records excluded"; after reading, to "reports excluded"."""
+    before = _flow()
+    wolfson = {"decision": "exclude", "reason": "healthy volunteers"}
+    path = _edited(tmp_path, "screening.csv", "SR16", **wolfson, excluded_at="title or summary")
+    after = _flow(path)
+    assert after.databases.excluded_at_screening == before.databases.excluded_at_screening + 1
+    assert after.databases.sought == before.databases.sought - 1
+    assert after.studies_included == before.studies_included - 1
+    path = _edited(tmp_path, "screening.csv", "SR16", **wolfson, excluded_at="full record")
+    after = _flow(path)
+    assert after.databases.excluded_by_reason["healthy volunteers"] == 1
+    assert after.databases.excluded == before.databases.excluded + 1
+    assert after.databases.included == before.databases.included - 1
+
+
+def test_a_report_not_retrieved_leaves_the_assessed_reports(tmp_path):
+    before = _flow()
+    path = _edited(
         tmp_path,
         "screening.csv",
-        ",include,randomized trial that measured depression as a secondary outcome; its depression results were not read,",
-        ",exclude,healthy volunteers,",
+        "SR27",
+        decision="not retrieved",
+        reason="named in a source; record not read",
+        excluded_at="",
     )
-    after = screening.prisma_flow(screening.screening(path))
-    assert (after.included, after.excluded) == (before.included - 1, before.excluded + 1)
-    assert after.excluded_by_reason["healthy volunteers"] == before.excluded_by_reason["healthy volunteers"] + 1
+    after = _flow(path)
+    assert after.databases.not_retrieved == before.databases.not_retrieved + 1
+    assert after.databases.assessed == before.databases.assessed - 1
+    assert after.databases.excluded == before.databases.excluded - 1
 
 
-def test_the_prisma_figure_shows_the_counts_and_a_text_alternative():
-    flow = screening.prisma_flow(screening.screening())
+def test_the_prisma_figure_shows_every_box_and_a_text_alternative():
+    flow = _flow()
     fig = figures_methods.prisma_figure(flow, "3 December 2026")
     text = " ".join(a.text for a in fig.layout.annotations)
-    for number in (flow.identified, flow.duplicates, flow.screened, flow.excluded, flow.included):
-        assert f": {number}</b>" in text
-    assert str(flow.included) in fig.layout.meta["description"]
+    plain = text.replace("<br>", " ")
+    assert "Identification of studies via databases and registers" in plain
+    assert "Identification of studies via other methods" in plain
+    db, other = flow.databases, flow.other
+    headings = [part.split("</b>")[0].rsplit(":", 1)[0] for part in text.split("<b>")[1:]]
+    assert headings == [
+        "Identification of studies via databases<br>and registers",
+        "Records identified",
+        "Records removed before screening",
+        "Records screened",
+        "Records excluded",
+        "Reports sought for retrieval",
+        "Reports not retrieved",
+        "Reports assessed for eligibility",
+        "Reports excluded",
+        "Identification of studies via other<br>methods",
+        "Records identified",
+        "Reports sought for retrieval",
+        "Reports not retrieved",
+        "Reports assessed for eligibility",
+        "Reports excluded",
+        "Included",
+        "Studies included in review",
+    ], "the boxes of the PRISMA 2020 template, in order"
+    for heading, number in (
+        ("Records identified", db.identified),
+        ("Records removed before screening", db.duplicates),
+        ("Records screened", db.screened),
+        ("Records excluded", db.excluded_at_screening),
+        ("Reports sought for retrieval", db.sought),
+        ("Reports not retrieved", db.not_retrieved),
+        ("Reports assessed for eligibility", db.assessed),
+        ("Reports excluded", db.excluded),
+        ("Records identified", other.identified),
+        ("Reports assessed for eligibility", other.assessed),
+        ("Studies included in review", flow.studies_included),
+    ):
+        assert f"<b>{heading}: {number}</b>" in text, heading
+    assert f"Reports of included studies: {flow.reports_of_included}" in text
+    for source, count in db.identified_by_source.items():
+        assert f"{source}: {count}" in plain
+    description = fig.layout.meta["description"]
+    assert f"{flow.studies_included} studies included, in {flow.reports_of_included} reports" in description
 
 
 def _book_texts(root: Path = ROOT) -> dict[str, str]:

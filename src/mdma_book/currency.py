@@ -35,7 +35,7 @@ CHANGE_KINDS = {
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
-def _date_column() -> pa.Column:
+def _date_column(nullable: bool = False) -> pa.Column:
     return pa.Column(
         str,
         [
@@ -45,6 +45,7 @@ def _date_column() -> pa.Column:
                 error="date is not a real calendar date",
             ),
         ],
+        nullable=nullable,
     )
 
 
@@ -100,12 +101,15 @@ def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
         {
             "region": pa.Column(str, pa.Check.str_length(min_value=2)),
             "access": pa.Column(str, pa.Check.str_length(min_value=3)),
-            "as_of": _date_column(),
+            # The date of the source (what it describes); empty for an undated page.
+            "as_of": _date_column(nullable=True),
             "statement": pa.Column(str, pa.Check.str_length(min_value=20)),
             "evidence_kind": pa.Column(
                 str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")
             ),
             **_sourced_columns(bib_keys),
+            # The day this book last read the source.
+            "checked_on": _date_column(),
         },
         strict=True,
         name="access",
@@ -117,12 +121,18 @@ def access(path: Path | None = None) -> pd.DataFrame:
     return load_table(path or data_dir() / "access.csv", access_schema(bibliography_keys()))
 
 
+def _dated(source_date: object, checked_on: str) -> str:
+    """'source dated 17 April 2024; checked on 29 November 2026', or 'source undated; ...'."""
+    dated = "source undated" if pd.isna(source_date) else f"source dated {readable_day(source_date)}"
+    return f"{dated}; checked on {readable_day(checked_on)}"
+
+
 def access_markdown(table: pd.DataFrame) -> str:
     """The access section as MyST Markdown: one entry per region with its status, date, evidence kind and citation."""
     parts = []
     for row in table.itertuples():
         parts.append(
-            f"- **{myst(row.region)}: {myst(row.access)}** (as of {readable_day(row.as_of)}). "
+            f"- **{myst(row.region)}: {myst(row.access)}** ({_dated(row.as_of, row.checked_on)}). "
             f"{myst(row.statement)} *{row.evidence_kind.capitalize()}* {{cite:p}}`{row.source_key}`"
         )
     return "\n".join(parts) + "\n"

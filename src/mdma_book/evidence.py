@@ -57,6 +57,7 @@ EVIDENCE_KINDS = (
     "laboratory study",
     "modelling study",
     "case series",
+    "programme report",
     "case report",
     "forensic analysis",
     "historical research",
@@ -64,6 +65,7 @@ EVIDENCE_KINDS = (
     "government",
     "journal notice",
     "sponsor",
+    "industry press release",
     "preprint",
     "journalism",
 )

@@ -49,7 +49,8 @@ NUMBER_KINDS = {
     "none": "no number",
 }
 LABELS = {"P": "read in the primary source", "S": "read only in a secondary report"}
-PEER_REVIEW = ("peer-reviewed", "preprint", "press release", "regulator", "registry")
+#: "news": a news item or commentary; "press release": the issuer's own release.
+PEER_REVIEW = ("peer-reviewed", "preprint", "press release", "news", "regulator", "registry")
 LABEL_CHECK = "a P label needs status verified (or derived), an S label secondary (or derived)"
 
 

@@ -1,128 +1,249 @@
 """The PRISMA 2020 flow diagram of the book's search, drawn from the screening counts.
 
+The layout is the PRISMA 2020 template for new reviews that searched databases,
+registers and other sources (Page et al. 2021): "Identification of studies via
+databases and registers", "Identification of studies via other methods", and the
+included studies and their reports at the bottom. The template sets the two
+identification columns side by side, each with its boxes of records set aside to
+the right: four columns of boxes, which no phone can show. Here the two columns
+are stacked, one section above the other, and the boxes set aside are indented
+beside their own column, so the diagram stays readable at 390 px.
+
 A flow diagram is boxes and arrows, not data points, so it is drawn with plotly
-shapes and annotations in the coordinates of two hidden unit axes: one column of boxes that stays
-readable at a phone's width, the boxes of records set aside indented and dashed.
+shapes and annotations in the coordinates of two hidden unit axes.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
 
-from mdma_book.screening import PrismaFlow
+from mdma_book.screening import PrismaColumn, PrismaFlow
 from mdma_book.theme import BLUE, BOOK_TEMPLATE, NEUTRAL_COLOUR, WARNING_TEXT, rgba, wrap
 
-ARROW_PX = 40  # vertical space between boxes, for the arrows
+ARROW_PX = 34  # vertical space between boxes, for the arrows
+HEADER_PX = 54  # a section heading of two lines, and the space under it
 LINE_HEIGHT_PX = 19
-BOX_PADDING_PX = 14
-WRAP_CHARS = 40
+BOX_PADDING_PX = 12
+WRAP_CHARS = 38
+RAIL_X = 0.025  # the databases column's line to "included", left of the other column's boxes
+MAIN_X = 0.06  # each column's own line down the left of its set-aside boxes
+ASIDE_X0 = 0.12
 
 
-def _boxes(flow: PrismaFlow) -> list[tuple[str, list[str], bool]]:
-    """(heading, lines, set_aside) for each box, top to bottom."""
+@dataclass(frozen=True)
+class _Box:
+    heading: str
+    lines: tuple[str, ...] = ()
+    aside: bool = False  # a box of records set aside (removed, excluded, not retrieved)
+
+
+def _lines(counts: dict[str, int]) -> tuple[str, ...]:
+    return tuple(f"{name}: {n}" for name, n in counts.items())
+
+
+def _databases(column: PrismaColumn) -> list[_Box]:
     return [
-        (
-            f"Records identified: {flow.identified}",
-            [f"{source}: {count}" for source, count in flow.records_by_source.items()],
-            False,
+        _Box(
+            f"Records identified: {column.identified}",
+            ("from each source searched, through stored copies:", *_lines(column.identified_by_source)),
         ),
-        (f"Records of a study already counted: {flow.duplicates}", ["set aside, kept with their study"], True),
-        (f"Studies screened: {flow.screened}", ["MDMA given; checked for a depression outcome"], False),
-        (
-            f"Studies excluded: {flow.excluded}",
-            [f"{reason}: {count}" for reason, count in flow.excluded_by_reason.items()],
-            True,
+        _Box(
+            f"Records removed before screening: {column.duplicates}",
+            ("duplicate records (found in more than one source)",),
+            aside=True,
         ),
-        (f"Studies included: {flow.included}", ["listed with their status on this page"], False),
+        _Box(f"Records screened: {column.screened}"),
+        _Box(
+            f"Records excluded: {column.excluded_at_screening}",
+            ("on the title or summary:", *_lines(column.screened_out_by_reason)),
+            aside=True,
+        ),
+        _Box(f"Reports sought for retrieval: {column.sought}"),
+        _Box(f"Reports not retrieved: {column.not_retrieved}", aside=True),
+        _Box(f"Reports assessed for eligibility: {column.assessed}"),
+        _Box(f"Reports excluded: {column.excluded}", _lines(column.excluded_by_reason), aside=True),
     ]
 
 
+def _other(column: PrismaColumn) -> list[_Box]:
+    return [
+        _Box(f"Records identified: {column.identified}", _lines(column.identified_by_source)),
+        _Box(f"Reports sought for retrieval: {column.sought}"),
+        _Box(f"Reports not retrieved: {column.not_retrieved}", aside=True),
+        _Box(f"Reports assessed for eligibility: {column.assessed}"),
+        _Box(f"Reports excluded: {column.excluded}", _lines(column.excluded_by_reason), aside=True),
+    ]
+
+
+def _sections(flow: PrismaFlow) -> list[tuple[str, list[_Box]]]:
+    return [
+        ("Identification of studies via databases and registers", _databases(flow.databases)),
+        ("Identification of studies via other methods", _other(flow.other)),
+        (
+            "Included",
+            [
+                _Box(
+                    f"Studies included in review: {flow.studies_included}",
+                    (f"Reports of included studies: {flow.reports_of_included}",),
+                )
+            ],
+        ),
+    ]
+
+
+def description(flow: PrismaFlow, searched_on: str) -> str:
+    """The text alternative: every box of the diagram, in reading order."""
+    db, other = flow.databases, flow.other
+
+    def listed(counts: dict[str, int]) -> str:
+        return "; ".join(f"{name} {n}" for name, n in counts.items()) or "none"
+
+    return (
+        f"Flow of the search of {searched_on}, in the PRISMA 2020 layout. "
+        f"Databases and registers: {db.identified} records identified ({listed(db.identified_by_source)}); "
+        f"{db.duplicates} duplicates removed; {db.screened} records screened, {db.excluded_at_screening} excluded "
+        f"on the title or summary ({listed(db.screened_out_by_reason)}); {db.sought} reports sought, "
+        f"{db.not_retrieved} not retrieved; "
+        f"{db.assessed} assessed, {db.excluded} excluded ({listed(db.excluded_by_reason)}). "
+        f"Other methods: {other.identified} records identified ({listed(other.identified_by_source)}); "
+        f"{other.sought} reports sought, {other.not_retrieved} not retrieved; {other.assessed} assessed, "
+        f"{other.excluded} excluded ({listed(other.excluded_by_reason)}). "
+        f"{flow.studies_included} studies included, in {flow.reports_of_included} reports."
+    )
+
+
+def _arrow(fig: go.Figure, tail: tuple[float, float], head: tuple[float, float]) -> None:
+    fig.add_annotation(
+        x=head[0],
+        y=head[1],
+        ax=tail[0],
+        ay=tail[1],
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        showarrow=True,
+        arrowhead=2,
+        arrowwidth=1.5,
+        arrowcolor=NEUTRAL_COLOUR,
+        text="",
+    )
+
+
 def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
-    """A PRISMA 2020 flow diagram: records per source, duplicates, screened, excluded with reasons, included.
+    """A PRISMA 2020 flow diagram for a new review of databases, registers and other sources.
 
     ``flow`` comes from :func:`mdma_book.screening.prisma_flow`; ``searched_on`` is
     the readable date of the search, shown in the title.
     """
-    boxes = [
-        (heading, [w for line in lines for w in wrap(line, WRAP_CHARS).split("<br>")], aside)
-        for heading, lines, aside in _boxes(flow)
-    ]
-    heights_px = [BOX_PADDING_PX * 2 + LINE_HEIGHT_PX * (1 + len(lines)) for _, lines, _ in boxes]
-    top_margin, bottom_margin = 90, 20
-    plot_px = sum(heights_px) + ARROW_PX * (len(boxes) - 1)
-    total_px = plot_px + top_margin + bottom_margin
-    gap = ARROW_PX / plot_px
-    fig = go.Figure()
-    y_top = 1.0
-    centres = []
-    for (heading, lines, aside), height_px in zip(boxes, heights_px, strict=True):
-        height = height_px / plot_px
-        x0 = 0.12 if aside else 0.0
-        colour = WARNING_TEXT if aside else BLUE  # 3:1 or more on the page in both themes
-        fig.add_shape(
-            type="rect",
-            xref="x",
-            yref="y",
-            x0=x0,
-            x1=1.0,
-            y0=y_top - height,
-            y1=y_top,
-            line={"color": colour, "width": 2, "dash": "dash" if aside else "solid"},
-            fillcolor=rgba(colour, 0.08),
+    sections = [
+        (
+            title,
+            [
+                _Box(
+                    box.heading, tuple(w for line in box.lines for w in wrap(line, WRAP_CHARS).split("<br>")), box.aside
+                )
+                for box in boxes
+            ],
         )
-        text = f"<b>{heading}</b>" + "".join(f"<br>{line}" for line in lines)
+        for title, boxes in _sections(flow)
+    ]
+    heights = [[BOX_PADDING_PX * 2 + LINE_HEIGHT_PX * (1 + len(b.lines)) for b in boxes] for _, boxes in sections]
+    top_margin, bottom_margin = 70, 16
+    plot_px = sum(HEADER_PX + sum(h) + ARROW_PX * (len(h) - 1) for h in heights) + ARROW_PX * (len(sections) - 1)
+    fig = go.Figure()
+    y = 1.0
+    gap = ARROW_PX / plot_px
+    placed: list[list[tuple[_Box, float, float]]] = []
+    for index, ((title, boxes), section_heights) in enumerate(zip(sections, heights, strict=True)):
+        # Later headings are indented, so the databases column's line passes them on the left.
         fig.add_annotation(
-            x=x0 + (0.03 if aside else 0.1),
-            y=y_top - height / 2,
+            x=RAIL_X * 2 if index else 0.0,
+            y=y,
             xref="x",
             yref="y",
             xanchor="left",
-            yanchor="middle",
+            yanchor="top",
             align="left",
-            text=text,
+            text=f"<b>{wrap(title, WRAP_CHARS + 4)}</b>",
             showarrow=False,
-            font={"size": 13},
+            font={"size": 14},
+            name=f"section_{index}",
         )
-        centres.append((y_top, y_top - height, aside))
-        y_top -= height + gap
-    # The main flow runs down the left margin, beside the indented boxes of records set
-    # aside; each set-aside box branches off it to the side, so no arrow leads from
-    # "excluded" into "included".
-    main = [(top, bottom) for top, bottom, aside in centres if not aside]
-    x = 0.06  # left of every indented box, inside every main box
-    arrows = [((x, bottom), (x, top)) for (_, bottom), (top, _) in zip(main, main[1:], strict=False)]
-    arrows += [((x, (top + bottom) / 2), (0.12, (top + bottom) / 2)) for top, bottom, aside in centres if aside]
-    for (ax, ay), (hx, hy) in arrows:
-        fig.add_annotation(
-            x=hx,
-            y=hy,
-            ax=ax,
-            ay=ay,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=2,
-            arrowwidth=1.5,
-            arrowcolor=NEUTRAL_COLOUR,
-            text="",
-        )
-    description = (
-        f"Flow of the search of {searched_on}: {flow.identified} records were identified "
-        f"({'; '.join(f'{s} {n}' for s, n in flow.records_by_source.items())}). "
-        f"{flow.duplicates} were further records of a study already counted, leaving {flow.screened} studies screened. "
-        f"{flow.excluded} were excluded ({'; '.join(f'{r}: {n}' for r, n in flow.excluded_by_reason.items())}) "
-        f"and {flow.included} were included."
+        y -= HEADER_PX / plot_px
+        # The other-methods column is indented so the databases column's line can pass it on the left.
+        left = RAIL_X * 2 if index == 1 else 0.0
+        column = []
+        for box, height_px in zip(boxes, section_heights, strict=True):
+            height = height_px / plot_px
+            x0 = ASIDE_X0 + left if box.aside else left
+            colour = WARNING_TEXT if box.aside else BLUE  # 3:1 or more on the page in both themes
+            fig.add_shape(
+                type="rect",
+                xref="x",
+                yref="y",
+                x0=x0,
+                x1=1.0,
+                y0=y - height,
+                y1=y,
+                line={"color": colour, "width": 2, "dash": "dash" if box.aside else "solid"},
+                fillcolor=rgba(colour, 0.08),
+            )
+            text = f"<b>{box.heading}</b>" + "".join(f"<br>{line}" for line in box.lines)
+            fig.add_annotation(
+                x=x0 + (0.03 if box.aside else 0.1),
+                y=y - height / 2,
+                xref="x",
+                yref="y",
+                xanchor="left",
+                yanchor="middle",
+                align="left",
+                text=text,
+                showarrow=False,
+                font={"size": 13},
+            )
+            column.append((box, y, y - height))
+            y -= height + (gap if box is not boxes[-1] else 0)
+        placed.append(column)
+        y -= gap  # between sections
+    # Each column's main boxes are joined down a line at its left; each set-aside box
+    # branches off that line to the side, so no arrow leads from "excluded" onwards.
+    for index, column in enumerate(placed[:2]):
+        x = MAIN_X + (RAIL_X * 2 if index == 1 else 0.0)
+        main = [(top, bottom) for box, top, bottom in column if not box.aside]
+        for (_, bottom), (top, _) in zip(main, main[1:], strict=False):
+            _arrow(fig, (x, bottom), (x, top))
+        for box, top, bottom in column:
+            if box.aside:
+                _arrow(
+                    fig, (x, (top + bottom) / 2), (ASIDE_X0 + (RAIL_X * 2 if index == 1 else 0.0), (top + bottom) / 2)
+                )
+    included_top = placed[2][0][1]
+    databases_last = [bottom for box, _, bottom in placed[0] if not box.aside][-1]
+    other_last = [bottom for box, _, bottom in placed[1] if not box.aside][-1]
+    # Both columns lead into "included": the databases column down a rail left of the other column.
+    fig.add_shape(
+        type="line",
+        xref="x",
+        yref="y",
+        x0=RAIL_X,
+        x1=RAIL_X,
+        y0=databases_last,
+        y1=included_top + gap * 0.5,
+        line={"color": NEUTRAL_COLOUR, "width": 1.5},
     )
+    _arrow(fig, (RAIL_X, included_top + gap * 0.5), (RAIL_X, included_top))
+    _arrow(fig, (MAIN_X + RAIL_X * 2, other_last), (MAIN_X + RAIL_X * 2, included_top))
     fig.update_layout(
         template=BOOK_TEMPLATE,
         title={"text": f"How the studies were found<br>search of {searched_on}", "x": 0, "xanchor": "left"},
         xaxis={"visible": False, "range": [0, 1]},
         yaxis={"visible": False, "range": [0, 1]},
-        height=total_px,
+        height=plot_px + top_margin + bottom_margin,
         margin={"l": 4, "r": 4, "t": top_margin, "b": bottom_margin},
         showlegend=False,
-        meta={"description": description},
+        meta={"description": description(flow, searched_on)},
     )
     return fig

@@ -3,12 +3,14 @@
 Three tables in ``data/`` (described in ``data/README.md``):
 
 - ``searches.csv``: one row per search run (source, date, exact query, hits);
-- ``screening.csv``: one row per study record found (a registration or a report),
-  grouped into studies by the ``study`` column, with the decision and its reason;
+- ``screening.csv``: one row per record found (a registration or a report),
+  grouped into studies by ``study_id``, with the decision and its reason; a
+  report that pools several trials (``ST06;ST07``) is a report of each of them,
+  never a study of its own;
 - ``registry_checks.csv``: each registry, whether it has an API, and when it was last checked.
 
-From the screening table this module computes the PRISMA 2020 flow (records per
-source, duplicates, studies screened, excluded with reasons, included) and checks
+From the two tables this module computes the PRISMA 2020 flow for a new review
+that searched databases, registers and other sources (:func:`prisma_flow`) and checks
 the book's sentences about how much evidence exists against it
 (:func:`contradicted_sentences`).
 """
@@ -72,13 +74,21 @@ TRIAL_STATUSES = (
     "PLANNED",
 )
 RESULTS = ("none found", "posted", "published", "posted and published")
-DECISIONS = ("include", "exclude")
-DUPLICATE = "another record of a study already counted"
+#: "not retrieved": a report sought but not read (PRISMA's "reports not retrieved").
+DECISIONS = ("include", "exclude", "not retrieved")
 #: Why a study is left out; the PRISMA diagram counts exclusions by these reasons.
-EXCLUSION_REASONS = ("healthy volunteers", "no depression outcome found in the records read", DUPLICATE)
+EXCLUSION_REASONS = ("healthy volunteers", "no depression outcome found in the records read")
+#: Where an exclusion was made: on the title or summary (PRISMA's "records excluded"),
+#: or after reading the record (PRISMA's "reports excluded", with the reason).
+EXCLUDED_AT = ("title or summary", "full record")
+#: PRISMA 2020's two columns, named as the template names them.
+METHODS = ("databases and registers", "other methods")
+#: The source of a record found before the documented search (``found_by`` = ``earlier``).
+EARLIER_SOURCE = "Leads from the book's earlier research"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 FOUND_BY_RE = r"^(earlier|S\d{2}(;S\d{2})*)$"
 RECORDS_FOUND_RE = r"^SR\d{2}(;SR\d{2})*$"
+STUDY_ID_RE = r"^ST\d{2}(;ST\d{2})*$"
 
 
 def _date_column(column: str, nullable: bool = False) -> pa.Column:
@@ -106,6 +116,7 @@ def searches_schema() -> pa.DataFrameSchema:
                 nullable=True,
             ),
             "note": pa.Column(str, nullable=True),
+            "method": pa.Column(str, pa.Check.isin(list(METHODS), error=f"method not one of {list(METHODS)}")),
         },
         strict=True,
         name="searches",
@@ -154,13 +165,21 @@ def screening_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "checked_on": _date_column("checked_on"),
             "decision": pa.Column(str, vocabulary(DECISIONS, "decision")),
             "reason": pa.Column(str, pa.Check.str_length(min_value=5, error="every decision needs a reason")),
+            "study_id": pa.Column(
+                str,
+                pa.Check.str_matches(STUDY_ID_RE, error="study_id must be ST and two digits, several separated by ;"),
+            ),
+            "excluded_at": pa.Column(str, vocabulary(EXCLUDED_AT, "excluded_at"), nullable=True),
         },
         checks=[
+            row_check(_one_decision_per_study, ONE_DECISION, "decision", name="one_decision_per_study"),
+            row_check(_one_name_per_study, ONE_NAME, "study", name="one_name_per_study"),
             row_check(
-                lambda df: df.groupby("study")["decision"].transform("nunique") == 1,
-                ONE_DECISION,
+                lambda df: (df["decision"] == "exclude") == df["excluded_at"].notna(),
+                EXCLUDED_WHERE,
+                # Reported on "decision": pandera leaves an empty cell out of a row check's failure cases.
                 "decision",
-                name="one_decision_per_study",
+                name="excluded_at_exactly_for_exclusions",
             ),
             row_check(
                 lambda df: (df["decision"] != "exclude") | df["reason"].isin(EXCLUSION_REASONS),
@@ -190,8 +209,27 @@ def registry_checks_schema() -> pa.DataFrameSchema:
     )
 
 
-ONE_DECISION = "records of one study must share one decision"
+ONE_DECISION = "records of one study must share one decision (include or exclude)"
+ONE_NAME = "records of one study_id must share one study name"
+EXCLUDED_WHERE = "excluded_at is given for an excluded record, and only for one"
 KNOWN_REASON = f"an excluded record's reason must be one of {list(EXCLUSION_REASONS)}"
+
+
+def _single(df: pd.DataFrame) -> pd.Series:
+    """Records of one study (a pooled report names several, ``ST06;ST07``)."""
+    return ~df["study_id"].astype(str).str.contains(";")
+
+
+def _one_decision_per_study(df: pd.DataFrame) -> pd.Series:
+    """A study's read records share a decision; a pooled report or an unread one is judged on its own."""
+    judged = _single(df) & df["decision"].isin(["include", "exclude"])
+    counts = df[judged].groupby("study_id")["decision"].transform("nunique")
+    return counts.reindex(df.index).fillna(1) == 1
+
+
+def _one_name_per_study(df: pd.DataFrame) -> pd.Series:
+    counts = df[_single(df)].groupby("study_id")["study"].transform("nunique")
+    return counts.reindex(df.index).fillna(1) == 1
 
 
 def searches(path: Path | None = None) -> pd.DataFrame:
@@ -199,15 +237,18 @@ def searches(path: Path | None = None) -> pd.DataFrame:
     return load_table(path or data_dir() / "searches.csv", searches_schema())
 
 
-def _unknown_ids(path: Path, table: pd.DataFrame, column: str, known: set[str], other: str) -> list[str]:
+def _unknown_ids(
+    path: Path, table: pd.DataFrame, column: str, known: set[str], other: str, rows: pd.Series | None = None
+) -> list[str]:
     """One message per row whose ``;``-separated ``column`` names an id absent from ``known``.
 
     A list in one cell cannot be a Table Schema foreign key, so these references
     are checked here rather than declared in ``data/datapackage.json``.
     """
     found = []
-    for line, cell in zip(row_lines(table), table[column], strict=True):
-        unknown = sorted(set(cell.split(";")) - known) if isinstance(cell, str) else []
+    chosen = [True] * len(table) if rows is None else list(rows)
+    for line, cell, checked in zip(row_lines(table), table[column], chosen, strict=True):
+        unknown = sorted(set(cell.split(";")) - known) if isinstance(cell, str) and checked else []
         if unknown:
             found.append(f"{path}, line {line}, column '{column}': names no {other} ({unknown})")
     return found
@@ -227,6 +268,12 @@ def screening(path: Path | None = None, searches_path: Path | None = None) -> pd
     problems += _unknown_ids(
         searches_path, searched, "records_found", set(table["record_id"]), f"record in {path.name}"
     )
+    # A pooled report is a report of studies that have records of their own; an id
+    # only it names would be a study counted from a pooled report alone.
+    single = _single(table)
+    problems += _unknown_ids(
+        path, table, "study_id", set(table.loc[single, "study_id"]), "study with a record of its own", rows=~single
+    )
     if problems:
         raise DataValidationError("\n".join(problems))
     return table
@@ -238,11 +285,16 @@ def registry_checks(path: Path | None = None) -> pd.DataFrame:
 
 
 def studies(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per study: its first record, with every registry id of the study joined."""
-    first = table.drop_duplicates("study").set_index("study")
+    """One row per study: its first read record, with every registry id of the study joined.
+
+    Only records of one study count (a pooled report adds no study), and only
+    records that were read (decision include or exclude).
+    """
+    own = table[_single(table) & table["decision"].isin(["include", "exclude"])]
+    first = own.drop_duplicates("study_id").set_index("study_id")
     ids = (
-        table.dropna(subset=["registry_ids"])
-        .groupby("study")["registry_ids"]
+        own.dropna(subset=["registry_ids"])
+        .groupby("study_id")["registry_ids"]
         .agg(lambda v: ";".join(dict.fromkeys(";".join(v).split(";"))))
     )
     first["registry_ids"] = ids.reindex(first.index)
@@ -250,41 +302,107 @@ def studies(table: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class PrismaFlow:
-    """The numbers of a PRISMA 2020 flow diagram, all computed from ``screening.csv``."""
+class PrismaColumn:
+    """One column of the PRISMA 2020 flow diagram; every box is counted from the records themselves."""
 
-    records_by_source: dict[str, int]
-    duplicates: int
-    screened: int
-    excluded_by_reason: dict[str, int]
-    included: int
+    identified_by_source: dict[str, int]  # records per source searched; a record two sources found counts in both
+    screened: int  # distinct records of this column
+    excluded_at_screening: int  # excluded on the title or summary (the other-methods column has no screening box)
+    screened_out_by_reason: dict[str, int]  # the same, by reason
+    sought: int  # reports sought for retrieval
+    not_retrieved: int  # reports sought but not read
+    assessed: int  # reports read and judged
+    excluded_by_reason: dict[str, int]  # reports read and excluded, by reason
+    included: int  # reports included, from this column
 
     @property
     def identified(self) -> int:
-        return sum(self.records_by_source.values())
+        return sum(self.identified_by_source.values())
+
+    @property
+    def duplicates(self) -> int:
+        """Records removed before screening: found in more than one source of this column."""
+        return self.identified - self.screened
 
     @property
     def excluded(self) -> int:
         return sum(self.excluded_by_reason.values())
 
 
-def prisma_flow(table: pd.DataFrame) -> PrismaFlow:
-    """Count records per source, records that repeat a study already counted, and studies in and out.
+@dataclass(frozen=True)
+class PrismaFlow:
+    """The PRISMA 2020 flow for a new review of databases, registers and other sources (Page et al. 2021)."""
 
-    A record is a registration or a report; a study may have several. The first
-    record of each study (in file order) is screened; the others are duplicates.
+    databases: PrismaColumn
+    other: PrismaColumn
+    studies_included: int  # each study once, however many reports it has
+    reports_of_included: int  # every included report, a pooled report once
+
+
+def _record_sources(table: pd.DataFrame, searched: pd.DataFrame) -> list[tuple[str, dict[str, str]]]:
+    """For each record: its PRISMA column, and for that column the sources that found it (source -> method)."""
+    by_id = searched.set_index("search_id")
+    placed = []
+    for found_by in table["found_by"]:
+        sources = {}
+        for search in found_by.split(";"):
+            if search == "earlier":
+                sources[EARLIER_SOURCE] = "other methods"
+            else:
+                sources[by_id.at[search, "source"]] = by_id.at[search, "method"]
+        # A record any database or register search found belongs to that column;
+        # PRISMA counts the other methods only for records they alone found.
+        column = "databases and registers" if "databases and registers" in sources.values() else "other methods"
+        placed.append((column, {s: m for s, m in sources.items() if m == column}))
+    return placed
+
+
+def _column(
+    table: pd.DataFrame, searched: pd.DataFrame, placed: list[tuple[str, dict[str, str]]], method: str
+) -> PrismaColumn:
+    """Count one column's boxes, each from the records themselves, so that the sums between boxes are a check.
+
+    Every source this column's searches reached is listed, with 0 if it returned no record.
     """
-    by_source = table["record_source"].value_counts()
-    unique = studies(table)
-    excluded = unique[unique["decision"] == "exclude"]["reason"].value_counts()
+    mine = [i for i, (column, _) in enumerate(placed) if column == method]
+    rows = table.iloc[mine]
+    by_source = dict.fromkeys(searched.loc[searched["method"] == method, "source"], 0)
+    for i in mine:
+        for source in placed[i][1]:
+            by_source[source] = by_source.get(source, 0) + 1
+    # The other-methods column of the template goes from records identified straight to reports sought.
+    screens = method == "databases and registers"
+    at_screening = rows["excluded_at"].eq("title or summary") & screens
+    sought = rows[~at_screening]
+    read = sought[sought["decision"].isin(["include", "exclude"])]
+    reports_out = read[read["decision"] == "exclude"]
+    return PrismaColumn(
+        identified_by_source=by_source,
+        screened=len(rows),
+        excluded_at_screening=int(at_screening.sum()),
+        screened_out_by_reason={reason: int(n) for reason, n in rows[at_screening]["reason"].value_counts().items()},
+        sought=len(sought),
+        not_retrieved=int((sought["decision"] == "not retrieved").sum()),
+        assessed=len(read),
+        excluded_by_reason={reason: int(n) for reason, n in reports_out["reason"].value_counts().items()},
+        included=int((read["decision"] == "include").sum()),
+    )
+
+
+def prisma_flow(table: pd.DataFrame, searched: pd.DataFrame) -> PrismaFlow:
+    """Count the PRISMA 2020 boxes from ``screening.csv`` and ``searches.csv``.
+
+    Each row of ``screening.csv`` is one record and one report (a registration or
+    a publication). A study is counted once, from its own records; a report that
+    pools several trials is a report of each of them and adds no study.
+    """
+    placed = _record_sources(table, searched)
+    included_studies = studies(table).query("decision == 'include'")
     return PrismaFlow(
-        records_by_source={
-            source: int(by_source.get(source, 0)) for source in RECORD_SOURCES if by_source.get(source, 0)
-        },
-        duplicates=len(table) - len(unique),
-        screened=len(unique),
-        excluded_by_reason={reason: int(count) for reason, count in excluded.items()},
-        included=int((unique["decision"] == "include").sum()),
+        databases=_column(table, searched, placed, "databases and registers"),
+        other=_column(table, searched, placed, "other methods"),
+        studies_included=len(included_studies),
+        reports_of_included=int((table["decision"] == "include").sum()),
     )
 
 

@@ -458,10 +458,13 @@ def evidence_comparison(dichotomous, continuous, values) -> dict:
             "xaxis": {"range": [0, 40]},
         },
         "antidepressants": {
-            "title": "<b>Antidepressants in major depression</b><br>STAR*D, remission at each treatment step",
+            # A different axis (0 to 50 %) from the PTSD panel's
+            # 0 to 100 % of completers, so that bar lengths cannot be read across the two panels.
+            "title": "<b>STAR*D antidepressant study</b><br>major depression, remission per step<br>"
+            "not comparable with the PTSD panel",
             "axis": "% remitted (QIDS-SR16)",
             "rows": stard,
-            "xaxis": {"range": [0, 100]},
+            "xaxis": {"range": [0, 50]},
         },
     }
 
