@@ -37,24 +37,10 @@ def _boxes(flow: PrismaFlow) -> list[tuple[str, list[str], bool]]:
     ]
 
 
-def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
-    """A PRISMA 2020 flow diagram: records per source, duplicates, screened, excluded with reasons, included.
-
-    ``flow`` comes from :func:`mdma_book.screening.prisma_flow`; ``searched_on`` is
-    the readable date of the search, shown in the title.
-    """
-    boxes = [
-        (heading, [w for line in lines for w in wrap(line, WRAP_CHARS).split("<br>")], aside)
-        for heading, lines, aside in _boxes(flow)
-    ]
-    heights_px = [BOX_PADDING_PX * 2 + LINE_HEIGHT_PX * (1 + len(lines)) for _, lines, _ in boxes]
-    top_margin, bottom_margin = 90, 20
-    plot_px = sum(heights_px) + ARROW_PX * (len(boxes) - 1)
-    total_px = plot_px + top_margin + bottom_margin
+def _draw_boxes(fig: go.Figure, boxes: list, heights_px: list[float], plot_px: float) -> list[tuple]:
+    """The flow's boxes from the top, set-aside ones indented and dashed; returns each box's (top, bottom, aside)."""
     gap = ARROW_PX / plot_px
-    fig = go.Figure()
-    y_top = 1.0
-    centres = []
+    y_top, spans = 1.0, []
     for (heading, lines, aside), height_px in zip(boxes, heights_px, strict=True):
         height = height_px / plot_px
         x0 = 0.12 if aside else 0.0
@@ -83,15 +69,20 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
             showarrow=False,
             font={"size": 13},
         )
-        centres.append((y_top, y_top - height, aside))
+        spans.append((y_top, y_top - height, aside))
         y_top -= height + gap
-    # The main flow runs down the left margin, beside the indented boxes of records set
-    # aside; each set-aside box branches off it to the side, so no arrow leads from
-    # "excluded" into "included".
-    main = [(top, bottom) for top, bottom, aside in centres if not aside]
+    return spans
+
+
+def _draw_arrows(fig: go.Figure, spans: list[tuple]) -> None:
+    """The main flow runs down the left margin, beside the indented boxes of records set aside.
+
+    Each set-aside box branches off it to the side, so no arrow leads from "excluded" into "included".
+    """
+    main = [(top, bottom) for top, bottom, aside in spans if not aside]
     x = 0.06  # left of every indented box, inside every main box
     arrows = [((x, bottom), (x, top)) for (_, bottom), (top, _) in zip(main, main[1:], strict=False)]
-    arrows += [((x, (top + bottom) / 2), (0.12, (top + bottom) / 2)) for top, bottom, aside in centres if aside]
+    arrows += [((x, (top + bottom) / 2), (0.12, (top + bottom) / 2)) for top, bottom, aside in spans if aside]
     for (ax, ay), (hx, hy) in arrows:
         fig.add_annotation(
             x=hx,
@@ -108,6 +99,23 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
             arrowcolor=NEUTRAL_COLOUR,
             text="",
         )
+
+
+def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
+    """A PRISMA 2020 flow diagram: records per source, duplicates, screened, excluded with reasons, included.
+
+    ``flow`` comes from :func:`mdma_book.screening.prisma_flow`; ``searched_on`` is
+    the readable date of the search, shown in the title.
+    """
+    boxes = [
+        (heading, [w for line in lines for w in wrap(line, WRAP_CHARS).split("<br>")], aside)
+        for heading, lines, aside in _boxes(flow)
+    ]
+    heights_px = [BOX_PADDING_PX * 2 + LINE_HEIGHT_PX * (1 + len(lines)) for _, lines, _ in boxes]
+    top_margin, bottom_margin = 90, 20
+    plot_px = sum(heights_px) + ARROW_PX * (len(boxes) - 1)
+    fig = go.Figure()
+    _draw_arrows(fig, _draw_boxes(fig, boxes, heights_px, plot_px))
     description = (
         f"Flow of the search of {searched_on}: {flow.identified} records were identified "
         f"({'; '.join(f'{s} {n}' for s, n in flow.records_by_source.items())}). "
@@ -120,7 +128,7 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
         title={"text": f"How the studies were found<br>search of {searched_on}", "x": 0, "xanchor": "left"},
         xaxis={"visible": False, "range": [0, 1]},
         yaxis={"visible": False, "range": [0, 1]},
-        height=total_px,
+        height=plot_px + top_margin + bottom_margin,
         margin={"l": 4, "r": 4, "t": top_margin, "b": bottom_margin},
         showlegend=False,
         meta={"description": description},
