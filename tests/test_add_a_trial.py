@@ -46,6 +46,7 @@ TRIAL = {
     "status": "verified",
     "retracted": "false",
     "note": "A fictional trial used by the tests.",
+    "trial_id": "doe_2027",
 }
 ARMS = [("MDMA 120 mg", "mdma", "120"), ("placebo with therapy", "control", "0")]
 COUNTS = {

@@ -195,6 +195,8 @@ def test_frictionless_reports_each_defect_on_its_own_line_and_no_other(tmp_path)
     trials = (folder / "trials.csv").read_text(encoding="utf-8").splitlines()
     (folder / "trials.csv").write_text("\n".join([*trials, trials[1]]) + "\n", encoding="utf-8")
     expected.append(f"{folder / 'trials.csv'}, line {len(trials) + 1}, column 'study': primary-key: ")
+    # The repeated row repeats the trial's stable id too, declared unique.
+    expected.append(f"{folder / 'trials.csv'}, line {len(trials) + 1}, column 'trial_id': unique-error: ")
     found = declared_problems(folder)
     assert len(found) == len(expected), "\n".join(found)
     for start in expected:

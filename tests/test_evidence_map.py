@@ -69,10 +69,10 @@ def test_no_lane_mixes_kinds_of_number(figure):
         assert not ({"within_group_change"} & kinds and {"controlled_difference", "proportion_difference"} & kinds)
 
 
-def test_the_builder_refuses_a_lane_that_mixes_kinds(table, monkeypatch):
-    monkeypatch.setitem(evidence_map.LANES, "madrs", (*evidence_map.LANES["madrs"][:2], ("EM10", "EM01")))
+def test_the_builder_refuses_a_lane_that_mixes_kinds(table):
+    moved = table.assign(lane=table["lane"].mask(table["row_id"] == "EM01", "madrs"))  # the open-label change
     with pytest.raises(ValueError, match="mixes"):
-        evidence_map.lane_rows(table, "madrs")
+        evidence_map.lane_rows(moved, "madrs")
 
 
 def test_mdma_has_its_own_lane_with_its_only_depression_study(figure):
@@ -121,3 +121,25 @@ def test_the_evidence_map_page_has_the_figure_its_text_alternative_and_downloads
     page = (built_html / "book" / "05-alternatives.html").read_text(encoding="utf-8")
     assert "mdma-figure" in page and "Text alternative" in page
     assert "evidence-map.csv" in page and "regulatory-status.csv" in page
+
+
+def test_faint_bands_lead_the_eye_from_each_label_to_its_point(figure):
+    """Every other row of each lane has a faint band behind it, across the label and the point (issue 18).
+
+    Decoration only: no outline, drawn below the marks, and light enough (at most 10% opacity)
+    that the label and the point on it keep their contrast; the legibility test checks them.
+    """
+    from mdma_book import figure_checks
+
+    bands = {
+        s.name.removeprefix("row_band_"): s for s in figure.layout.shapes if (s.name or "").startswith("row_band_")
+    }
+    labels = [a.name.removeprefix("row_") for a in figure.layout.annotations if (a.name or "").startswith("row_")]
+    lanes = [
+        evidence_map.lane_rows(evidence_map.evidence_map(), lane)["row_id"].tolist() for lane in evidence_map.LANES
+    ]
+    assert set(bands) == {row for rows in lanes for row in rows[::2]} and set(bands) <= set(labels)
+    for band in bands.values():
+        assert (band.xref, band.x0, band.x1, band.layer, band.line.width) == ("paper", 0, 1, "below", 0)
+        assert band.y1 - band.y0 == 1  # exactly its row's height, centred on the row
+        assert figure_checks.rgba(band.fillcolor)[3] <= 0.1

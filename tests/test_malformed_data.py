@@ -269,12 +269,39 @@ def test_the_same_row_twice_is_refused_on_the_repeat(tmp_path, load, name, key):
     _refused(load, _write(rows, tmp_path / name), 3, key, "repeats another row")
 
 
-def test_a_row_the_evidence_map_figure_names_must_exist(tmp_path):
+def test_every_lane_the_evidence_map_figure_shows_needs_a_row(tmp_path):
     rows = _rows("evidence_map.csv")
-    rows[_first(rows, row_id="EM06")]["row_id"] = "EM99"
+    for row in rows:
+        row["lane"] = "" if row["lane"] == "madrs" else row["lane"]
     path = _write(rows, tmp_path / "evidence_map.csv")
-    with pytest.raises(DataValidationError, match=r"no row has row_id 'EM06', which the figure's lane 'madrs' shows"):
+    with pytest.raises(DataValidationError, match=r"no row has lane 'madrs', which the figure shows"):
         evidence_map.evidence_map(path)
+
+
+def test_a_row_drawn_in_a_lane_needs_its_short_label(tmp_path):
+    rows = _rows("evidence_map.csv")
+    rows[_first(rows, row_id="EM06")]["short_label"] = ""
+    _refused(
+        evidence_map.evidence_map,
+        _write(rows, tmp_path / "evidence_map.csv"),
+        _first(rows, row_id="EM06"),
+        "lane",
+        "needs its short_label",
+    )
+
+
+def test_a_quote_id_given_twice_is_refused_on_the_repeat(tmp_path):
+    rows = _rows("reported_values.csv")
+    first, second = _first(rows, quote_id="kvam_n"), _first(rows, quote_id="kvam_sessions")
+    rows[second]["quote_id"] = "kvam_n"
+    _refused(
+        evidence.reported_values,
+        _write(rows, tmp_path / "reported_values.csv"),
+        second,
+        "quote_id",
+        "repeats an earlier row",
+    )
+    assert first < second
 
 
 def test_the_books_data_passes_the_new_checks():

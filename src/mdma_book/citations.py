@@ -87,3 +87,10 @@ def citation_label(key: str, bib_path: Path | None = None) -> str:
 def short_citation(key: str, bib_path: Path | None = None) -> str:
     """Return the label readers see for a citation key, e.g. ``"Mitchell et al., 2021"`` (see :func:`citation_label`)."""
     return citation_label(key, bib_path)
+
+
+def citation_year(key: str, bib_path: Path | None = None) -> str:
+    """The year of a source as its label shows it ('2021', or '2012b' where two labels would read alike)."""
+    entry = bibliography_entries(bib_path)[key]
+    year = entry.fields.get("year", entry.fields.get("yearnote", "n.d."))  # as author_year writes it
+    return year + citation_label(key, bib_path).removeprefix(author_year(entry))

@@ -64,6 +64,11 @@ def primary_key(name: str) -> list[str]:
     return list(resource(name)["schema"].get("primaryKey", []))
 
 
+def unique_fields(name: str) -> list[str]:
+    """The columns of ``name`` declared ``unique`` (an id each row may give once, or leave blank)."""
+    return [f["name"] for f in fields(name) if f.get("constraints", {}).get("unique")]
+
+
 def foreign_keys(name: str) -> list[tuple[str, str, str]]:
     """``(column, referenced resource, referenced column)`` for each single-column foreign key."""
     keys = []

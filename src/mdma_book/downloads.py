@@ -62,7 +62,8 @@ def _absolute_csv(effects: list[dict]) -> pd.DataFrame:
 
 
 def _comparison_csv(panels: dict) -> pd.DataFrame:
-    ptsd, depression, mdd, stard = panels.values()
+    ptsd, depression = panels["ptsd"], panels["depression_in_ptsd"]
+    mdd, stard = panels["major_depression"], panels["antidepressants"]
     frames = [
         ptsd["rows"][["study", "arm", "events", "total", "rate", "ci_low", "ci_high", "source_key"]].assign(
             panel="ptsd", unit="% of completers"
@@ -72,10 +73,10 @@ def _comparison_csv(panels: dict) -> pd.DataFrame:
         .assign(panel="depression_in_ptsd", unit="Hedges' g"),
         mdd["rows"][["when", "madrs"]]
         .rename(columns={"when": "arm", "madrs": "value"})
-        .assign(panel="major_depression", study="Kvam 2025", unit="mean MADRS"),
+        .assign(panel="major_depression", study=mdd["study"], unit="mean MADRS"),
         stard["rows"][["step", "remission"]]
         .rename(columns={"step": "arm", "remission": "value"})
-        .assign(panel="antidepressants", study="STAR*D", unit="% remitted"),
+        .assign(panel="antidepressants", study=stard["study"], unit="% remitted"),
     ]
     return pd.concat(frames, ignore_index=True)
 

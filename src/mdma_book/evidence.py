@@ -28,6 +28,12 @@ STATUSES = {
     "secondary": "seen in a secondary source only (e.g. a double-extracted dataset or the sponsor's page)",
     "derived": "computed by arithmetic from reported values",
 }
+#: The same, in the few words a hover line has room for.
+STATUS_SHORT = {
+    "verified": "seen in the primary source",
+    "secondary": "seen in a secondary source only",
+    "derived": "computed by arithmetic from reported values",
+}
 
 #: Outcomes counted as events, in the order the book shows them.
 OUTCOMES = {
@@ -35,6 +41,12 @@ OUTCOMES = {
     "response": "Response",
     "remission": "Remission",
     "severe_adverse_event": "Severe adverse event",
+}
+#: The same outcomes named so that none reads as a depression outcome (titles of the absolute-effects chart).
+PTSD_OUTCOME_NAMES = {
+    "loss_of_diagnosis": "No longer met PTSD criteria",
+    "response": "PTSD response",
+    "remission": "PTSD remission",
 }
 #: The PTSD outcomes of the Phase 3 chart and the forest plot.
 PTSD_OUTCOMES = ("loss_of_diagnosis", "response", "remission")
@@ -241,6 +253,12 @@ def interval_checks(column: str) -> list[pa.Check]:
     ]
 
 
+#: Stable ids (``quote_id`` of reported_values.csv, ``trial_id`` of trials.csv): what code and glue
+#: names use, so that renaming a study in the data is the whole change.
+ID_PATTERN = r"^[a-z0-9_]+$"
+ID_ERROR = "ids are lower case letters, digits and underscores"
+
+
 def reported_values_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``reported_values.csv``: single published numbers (effects, rates, counts)."""
     return pa.DataFrameSchema(
@@ -255,6 +273,7 @@ def reported_values_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "k_studies": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
             "participants": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
             **_sourced_columns(bib_keys),
+            "quote_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR), nullable=True),
         },
         checks=[
             *interval_checks("value"),
@@ -281,6 +300,7 @@ def trials_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "dosing_sessions": pa.Column(int, pa.Check.in_range(1, 10), coerce=True),
             "registration": pa.Column(str, pa.Check.str_matches(r"^NCT\d{8}$")),
             **_sourced_columns(bib_keys),
+            "trial_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR)),
         },
         strict=True,
         name="trials",
@@ -529,6 +549,13 @@ def _with_declared_keys(schema: pa.DataFrameSchema, references: dict[str, Path])
         for column in key:  # the key's own uniqueness check replaces the column's
             schema = schema.update_column(column, unique=False)
         schema.unique, schema.report_duplicates = key, "exclude_first"
+    for column in datapackage.unique_fields(schema.name):  # an id given twice fails on the repeat (blanks allowed)
+        repeat = pa.Check(
+            lambda s: ~(s.duplicated(keep="first") & s.notna()),
+            error=f"{column} repeats an earlier row's {column}",
+            name="unique_id",
+        )
+        schema = schema.update_column(column, checks=[*schema.columns[column].checks, repeat])
     for column, table, referenced in datapackage.foreign_keys(schema.name):
         known, _ = read_rows(references.get(table) or data_dir() / datapackage.resource(table)["path"])
         check = pa.Check.isin(
@@ -578,11 +605,24 @@ def certainty(path: Path | None = None) -> pd.DataFrame:
     return _load("certainty.csv", certainty_schema, path)
 
 
-def reported(values: pd.DataFrame, study: str, measure: str, arm: str | None = None) -> pd.Series:
-    """Return the one row of ``reported_values`` for a study, measure (and arm); KeyError if absent."""
-    rows = values[(values["study"] == study) & (values["measure"] == measure)]
-    if arm is not None:
-        rows = rows[rows["arm"] == arm]
+def quoted(values: pd.DataFrame, quote_id: str) -> pd.Series:
+    """The row of ``reported_values`` the book quotes under ``quote_id`` (its stable id, never the study's name)."""
+    rows = values[values["quote_id"] == quote_id]
     if len(rows) != 1:
-        raise KeyError(f"expected one reported value for {study!r} / {measure!r} / {arm!r}, found {len(rows)}")
+        raise KeyError(f"reported_values.csv: expected one row with quote_id {quote_id!r}, found {len(rows)}")
     return rows.iloc[0]
+
+
+def quoted_family(values: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """The rows whose ``quote_id`` is ``prefix`` followed by a number (e.g. ``stard_remission_step_1`` ...), in that order."""
+    ids = values["quote_id"].fillna("")
+    rows = values[ids.str.fullmatch(rf"{prefix}\d+")]
+    if rows.empty:
+        raise KeyError(f"reported_values.csv: no row has a quote_id {prefix}<number>")
+    order = rows["quote_id"].str.removeprefix(prefix).astype(int)
+    return rows.loc[order.sort_values(kind="stable").index]
+
+
+def trial_ids(trials: pd.DataFrame) -> dict[str, str]:
+    """Study name -> its stable ``trial_id`` (trials.csv), for glue names that must survive a rename."""
+    return dict(zip(trials["study"], trials["trial_id"], strict=True))

@@ -9,7 +9,7 @@ from memory are never stored (the schema has no label for them).
 region, with its date and source.
 
 The figure never sets numbers of different kinds on one axis. Each *lane* takes
-one kind of number on one scale (:data:`LANES`); MDMA has a lane of its own,
+one kind of number on one scale (:data:`LANES`; a row's ``lane`` column places it); MDMA has a lane of its own,
 because its only study in depression had no control group. Rows are grouped by
 treatment in a fixed order, never sorted by effect, and nothing is ranked.
 """
@@ -37,7 +37,7 @@ from mdma_book.evidence import (
     row_check,
 )
 from mdma_book.paths import data_dir
-from mdma_book.theme import BOOK_TEMPLATE, INK, wrap_px
+from mdma_book.theme import BAND_COLOUR, BOOK_TEMPLATE, INK, title_style, wrap, wrap_px
 
 INDICATIONS = ("MDD", "TRD", "depressive symptoms in PTSD trials", "depressive or anxiety symptoms in advanced cancer")
 BLINDING = ("double-blind", "open-label", "rater-blinded open-label", "none")
@@ -86,8 +86,16 @@ def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
                 str, pa.Check.isin(list(PEER_REVIEW), error=f"peer_review not one of {list(PEER_REVIEW)}")
             ),
             **_sourced_columns(bib_keys),
+            "lane": pa.Column(str, pa.Check.isin(list(PLACES), error=f"lane not one of {list(PLACES)}"), nullable=True),
+            "short_label": pa.Column(str, nullable=True),
         },
         checks=[
+            row_check(
+                lambda df: ~df["lane"].isin(list(LANES)) | df["short_label"].notna(),
+                "a row drawn in a lane needs its short_label",
+                "lane",  # reported under the lane: pandera lists only the row's non-empty cells
+                name="drawn_row_has_label",
+            ),
             *interval_checks("estimate"),
             percent_check(("estimate", "ci_low", "ci_high")),
             not_above_check("randomized_trials", "participants"),
@@ -144,16 +152,16 @@ def regulatory_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
 def evidence_map(path: Path | None = None) -> pd.DataFrame:
     """The evidence-map numbers (``data/evidence_map.csv``), validated, in file order.
 
-    Every row the figure's lanes (:data:`LANES`) and :data:`MDMA_PTSD_ROW` name must exist.
+    Each lane of the figure (:data:`LANES`) needs at least one row, and MDMA's note exactly one.
     """
     path = path or data_dir() / "evidence_map.csv"
     table = load_table(path, evidence_map_schema(bibliography_keys()))
-    named = {row: lane for lane, (_, _, rows) in LANES.items() for row in rows} | {MDMA_PTSD_ROW: "mdma (PTSD note)"}
+    counts = table["lane"].value_counts()
     missing = [
-        f"{path}: no row has row_id '{row}', which the figure's lane '{lane}' shows"
-        for row, lane in named.items()
-        if row not in set(table["row_id"])
+        f"{path}: no row has lane '{lane}', which the figure shows" for lane in LANES if counts.get(lane, 0) == 0
     ]
+    if counts.get(NOTE_LANE, 0) != 1:
+        missing.append(f"{path}: exactly one row needs lane '{NOTE_LANE}' (MDMA's number inside PTSD trials)")
     if missing:
         raise DataValidationError("\n".join(missing))
     return table
@@ -166,38 +174,37 @@ def regulatory_status(path: Path | None = None) -> pd.DataFrame:
 
 # --- Lanes: one kind of number on one scale each ---------------------------------------------
 
-#: Lane id -> (title, x-axis title, the rows it takes). Rows are chosen by id so that each lane's
-#: content is deliberate; the builder refuses a lane that mixes kinds of number or units.
+#: Lane id -> (title, x-axis title). Which rows a lane takes, in file order, is the ``lane`` column
+#: of the data; the builder refuses a lane that mixes kinds of number or units.
 LANES = {
     "mdma": (
         "<b>MDMA-assisted therapy</b>: no reported controlled trial in depression; one open-label study of {n} people",
         "Change in MADRS within the one treated group (points; no control)",
-        ("EM01",),
     ),
     "madrs": (
         "<b>Other treatments, randomized trials</b>: difference from the control group on the MADRS",
         "Difference from control (MADRS points; below 0 favours the treatment)",
-        ("EM06", "EM07", "EM08", "EM09", "EM10", "EM14"),
     ),
     "proportions": (
         "<b>Against an active treatment</b>: difference in the share who responded or remitted",
         "Difference from the comparator (percentage points; above 0 favours the treatment)",
-        ("EM15", "EM16", "EM17"),
     ),
     "reviews": (
         "<b>Pooled reviews</b>: standardized difference from placebo",
         "Standardized mean difference (above 0 favours the treatment)",
-        ("EM30", "EM31"),
     ),
 }
-#: Where MDMA's number inside PTSD trials is shown: as a labelled note in its own lane, not on any axis.
-MDMA_PTSD_ROW = "EM05"
+#: MDMA's number inside PTSD trials: a labelled note in MDMA's lane, not on any axis.
+NOTE_LANE = "mdma_note"
+#: Counts listed under the figure's numbers, not drawn (e.g. the registered randomized MDMA trial
+#: with a depression primary outcome, and the esketamine licensing trials a review counts as negative).
+CONTEXT_LANE = "context"
+PLACES = (*LANES, NOTE_LANE, CONTEXT_LANE)
 
 
 def lane_rows(table: pd.DataFrame, lane: str) -> pd.DataFrame:
-    """The rows of one lane, in the lane's fixed order; raises ``ValueError`` if they mix kinds of number or units."""
-    ids = LANES[lane][2]
-    rows = table.set_index("row_id").loc[list(ids)].reset_index()
+    """The rows of one lane, in file order; raises ``ValueError`` if they mix kinds of number or units."""
+    rows = table[table["lane"] == lane].reset_index(drop=True)
     if rows["number_kind"].nunique() != 1 or rows["unit"].nunique() != 1:
         raise ValueError(
             f"lane {lane!r} mixes {sorted(rows['number_kind'].unique())} in {sorted(rows['unit'].unique())}: one kind and unit per lane"
@@ -205,9 +212,9 @@ def lane_rows(table: pd.DataFrame, lane: str) -> pd.DataFrame:
     return rows
 
 
-def row_label(row) -> str:
-    """How a row reads on the chart: treatment, trial or review, time point, comparator."""
-    return f"{row.treatment} ({row.indication}) · {row.timepoint} · vs {row.comparator}"
+def note_row(table: pd.DataFrame):
+    """The one row written as a note in MDMA's lane."""
+    return next(table[table["lane"] == NOTE_LANE].itertuples())
 
 
 def row_hover(row) -> str:
@@ -235,30 +242,6 @@ def _size(row) -> str:
     return f" ({design}{trials}{row.participants:,} people)"
 
 
-def _short_treatment(row) -> str:
-    where = {
-        "EM06": "Phase 2b",
-        "EM07": "Phase 2b, 10 mg",
-        "EM08": "COMP005",
-        "EM09": "COMP006",
-        "EM10": "Raison 2023",
-        "EM14": "TRANSFORM-2",
-        "EM15": "ESCAPE-TRD",
-        "EM16": "ELEKT-D",
-        "EM17": "KetECT",
-        "EM30": "vs psychedelic-trial placebo",
-        "EM31": "vs antidepressant-trial placebo",
-        "EM01": "Oslo study",
-    }
-    return f"{row.treatment.split(' (')[0]}: {where.get(row.row_id, row.row_id)}"
-
-
-def _wrap(text: str, width: int = 44) -> str:
-    import textwrap
-
-    return "<br>".join(textwrap.wrap(text, width))
-
-
 #: The map's geometry, in px. The same figure is drawn at a phone's width (358 px) and a
 #: desktop's (760 px); row labels take the left part of the figure, level with their own point
 #: (centred on the point's row, in the point's own y coordinates), and the points the right part.
@@ -275,6 +258,156 @@ def _lines(text: str) -> int:
     return text.count("<br>") + 1
 
 
+def _note_text(row, width_px: float) -> str:
+    return wrap_px(
+        f"Inside PTSD trials, depression scores against control: g {row.estimate:g} "
+        f"({row.ci_low:g} to {row.ci_high:g}), not clearly different from no effect "
+        f"(a preprint; a different kind of number, so not drawn here)",
+        width_px,
+        LABEL_FONT,
+    )
+
+
+def _map_geometry(table: pd.DataFrame) -> dict:
+    """Every lane's rows, wrapped texts and vertical span (px from the top), and the figure's height.
+
+    Top to bottom in each lane: its title, its rows (MDMA's lane has one more, for its note), its axis.
+    """
+    lanes = {lane: lane_rows(table, lane) for lane in LANES}
+    inner_px = MAP_NARROW_PX - MAP_MARGIN["l"] - MAP_MARGIN["r"]
+    label_px, plot_px = LABEL_SHARE * inner_px - 10, (1 - LABEL_SHARE) * inner_px
+    note = _note_text(note_row(table), inner_px)
+    people = int(lanes["mdma"]["participants"].iloc[0])
+    geometry = {"lanes": lanes, "note": note, "labels": {}, "titles": {}, "axis_titles": {}, "row_px": {}, "spans": {}}
+    y = 0.0
+    for lane, rows in lanes.items():
+        labels = [wrap_px(f"{r.short_label}{_size(r)}", label_px, LABEL_FONT) for r in rows.itertuples()]
+        geometry["labels"][lane] = labels
+        geometry["titles"][lane] = wrap(LANES[lane][0].format(n=people), 50, break_long_words=True)
+        geometry["axis_titles"][lane] = wrap_px(LANES[lane][1], plot_px, LABEL_FONT)
+        row_px = geometry["row_px"][lane] = max(_lines(t) for t in labels) * LINE_PX + 14
+        y += _lines(geometry["titles"][lane]) * LINE_PX + 8
+        extra = (_lines(note) * LINE_PX + 10) if lane == "mdma" else 0
+        geometry["spans"][lane] = (y, y + len(rows) * row_px + extra)
+        y = geometry["spans"][lane][1] + AXIS_PX + _lines(geometry["axis_titles"][lane]) * LINE_PX + LANE_GAP_PX
+    geometry["inner_height"] = y - LANE_GAP_PX
+    geometry["height"] = round(geometry["inner_height"] + MAP_MARGIN["t"] + MAP_MARGIN["b"])
+    return geometry
+
+
+def _lane_points(fig: go.Figure, lane: str, rows: pd.DataFrame, index: int) -> None:
+    """The lane's estimates with their intervals: filled markers for label P, hollow for label S."""
+    colour = BOOK_TEMPLATE.layout.colorway[0]
+    for label_kind, symbol in (("P", "circle"), ("S", "circle-open")):
+        subset = rows[rows["label"] == label_kind]
+        if subset.empty:
+            continue
+        error_x = {
+            "type": "data",
+            "symmetric": False,
+            "array": (subset["ci_high"] - subset["estimate"]).fillna(0),
+            "arrayminus": (subset["estimate"] - subset["ci_low"]).fillna(0),
+            "thickness": 1.5,
+            "width": 4,
+            "color": colour,
+        }
+        meta = {"lane": lane, "number_kind": rows["number_kind"].iloc[0], "row_ids": list(subset["row_id"])}
+        fig.add_trace(
+            go.Scatter(
+                x=subset["estimate"],
+                y=list(subset.index),
+                mode="markers",
+                marker={"symbol": symbol, "size": 11, "line": {"width": 2, "color": colour}, "color": colour},
+                error_x=error_x,
+                hovertext=[row_hover(r) for r in subset.itertuples()],
+                hoverinfo="text",
+                showlegend=False,
+                meta={**meta, "label": label_kind},
+            ),
+            row=index,
+            col=1,
+        )
+
+
+def _text(text: str, x: float, y: float, yref: str, name: str, yanchor: str, size: int = LABEL_FONT, **extra) -> dict:
+    """A left-aligned annotation of the map (a row label, a lane title or the note)."""
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": yref,
+        "x": x,
+        "y": y,
+        "xanchor": "left",
+        "yanchor": yanchor,
+        "showarrow": False,
+        "font": {"size": size},
+        "align": "left",
+        "name": name,
+        **extra,
+    }
+
+
+def _row_bands(fig: go.Figure, rows: pd.DataFrame, axis: str) -> None:
+    """Faint bands behind every other row, from its label across to its point, to lead the eye along a row.
+
+    Decoration, not data: the band is far below 3:1 on purpose (each row's label is also level with
+    its point, and the table under the figure lists every row), and it is light enough that text
+    and marks on it keep their contrast in both themes.
+    """
+    for position in range(0, len(rows), 2):
+        fig.add_shape(
+            type="rect",
+            xref="paper",
+            yref=f"y{axis}",
+            x0=0,
+            x1=1,
+            y0=position - 0.5,
+            y1=position + 0.5,
+            fillcolor=BAND_COLOUR,
+            line={"width": 0},
+            layer="below",
+            name=f"row_band_{rows['row_id'].iloc[position]}",
+        )
+
+
+def _draw_lane(fig: go.Figure, geometry: dict, lane: str, index: int, paper_y) -> list[dict]:
+    """One lane's points, axes, line of no difference and row bands; returns its title, row labels (and note)."""
+    rows, axis = geometry["lanes"][lane], "" if index == 1 else str(index)
+    top, bottom = geometry["spans"][lane]
+    row_px = geometry["row_px"][lane]
+    _lane_points(fig, lane, rows, index)
+    _row_bands(fig, rows, axis)
+    texts = [_text(geometry["titles"][lane], 0, paper_y(top - 6), "paper", f"lane_{lane}", "bottom", size=13)]
+    texts += [
+        _text(label, 0, position, f"y{axis}", f"row_{row.row_id}", "middle")
+        for position, (row, label) in enumerate(zip(rows.itertuples(), geometry["labels"][lane], strict=True))
+    ]
+    # y range: row i is centred in its own band of row_px; MDMA's note takes the band below its rows.
+    fig.update_yaxes(
+        domain=[paper_y(bottom), paper_y(top)],
+        range=[(bottom - top) / row_px - 0.5, -0.5],
+        showticklabels=False,
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+        row=index,
+        col=1,
+    )
+    fig.update_xaxes(
+        domain=[LABEL_SHARE, 1],
+        title_text=geometry["axis_titles"][lane],
+        title_font={"size": LABEL_FONT},
+        title_standoff=4,
+        tickfont={"size": LABEL_FONT},
+        zeroline=False,
+        fixedrange=True,
+        automargin=False,
+        row=index,
+        col=1,
+    )
+    return texts
+
+
 def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
     """The evidence map: one panel (lane) per kind of number, each with its own axis; MDMA first, in its own lane.
 
@@ -283,158 +416,29 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
     were read in the primary source (label P). Each row's label is level with its
     own point, in a column to the left of the panels, wrapped to fit a phone's
     width; every row is tall enough for its label, so a label never reaches a
-    neighbouring row. Hover gives each number's kind, label and source. A dotted
-    line marks no difference in each comparative lane. MDMA's depression result
-    inside PTSD trials is a different kind of number, so it is written in MDMA's
-    lane, not drawn on its axis.
+    neighbouring row, and every other row has a faint band behind it. Hover gives
+    each number's kind, label and source. A dotted line marks no difference in
+    each comparative lane. MDMA's depression result inside PTSD trials is a
+    different kind of number, so it is written in MDMA's lane, not drawn on its axis.
     """
-    lanes = {lane: lane_rows(table, lane) for lane in LANES}
-    mdma_ptsd = table.set_index("row_id").loc[MDMA_PTSD_ROW]
-    inner_px = MAP_NARROW_PX - MAP_MARGIN["l"] - MAP_MARGIN["r"]
-    label_px = LABEL_SHARE * inner_px - 10
-    plot_px = (1 - LABEL_SHARE) * inner_px
-    note_text = wrap_px(
-        f"Inside PTSD trials, depression scores against control: g {mdma_ptsd['estimate']:g} "
-        f"({mdma_ptsd['ci_low']:g} to {mdma_ptsd['ci_high']:g}), not clearly different from no effect "
-        f"(a preprint; a different kind of number, so not drawn here)",
-        inner_px,
-        LABEL_FONT,
-    )
-    labels, titles, axis_titles, row_px = {}, {}, {}, {}
-    for lane, rows in lanes.items():
-        labels[lane] = [
-            wrap_px(f"{_short_treatment(r)}, {str(r.timepoint).split(' (')[0]}{_size(r)}", label_px, LABEL_FONT)
-            for r in rows.itertuples()
-        ]
-        titles[lane] = _wrap(LANES[lane][0].format(n=int(lanes["mdma"]["participants"].iloc[0])), 50)
-        axis_titles[lane] = wrap_px(LANES[lane][1], plot_px, LABEL_FONT)
-        row_px[lane] = max(_lines(t) for t in labels[lane]) * LINE_PX + 14
-    # Pixel layout, top to bottom: lane title, rows (MDMA's lane has one more, for its note), axis.
-    spans, y = {}, 0.0
-    for lane, rows in lanes.items():
-        y += _lines(titles[lane]) * LINE_PX + 8
-        extra = (_lines(note_text) * LINE_PX + 10) if lane == "mdma" else 0
-        spans[lane] = (y, y + len(rows) * row_px[lane] + extra)
-        y = spans[lane][1] + AXIS_PX + _lines(axis_titles[lane]) * LINE_PX + LANE_GAP_PX
-    inner_height = y - LANE_GAP_PX
-    height = round(inner_height + MAP_MARGIN["t"] + MAP_MARGIN["b"])
+    geometry = _map_geometry(table)
+    height = geometry["height"]
 
     def paper_y(px: float) -> float:
-        return 1 - px / inner_height
+        return 1 - px / geometry["inner_height"]
 
-    fig = make_subplots(rows=len(lanes), cols=1)
-    notes, lane_titles = [], []
-    colour = BOOK_TEMPLATE.layout.colorway[0]
-    for index, (lane, rows) in enumerate(lanes.items(), start=1):
-        axis = "" if index == 1 else str(index)
-        top, bottom = spans[lane]
-        for label_kind, symbol in (("P", "circle"), ("S", "circle-open")):
-            subset = rows[rows["label"] == label_kind]
-            if subset.empty:
-                continue
-            fig.add_trace(
-                go.Scatter(
-                    x=subset["estimate"],
-                    y=list(subset.index),
-                    mode="markers",
-                    marker={"symbol": symbol, "size": 11, "line": {"width": 2, "color": colour}, "color": colour},
-                    error_x={
-                        "type": "data",
-                        "symmetric": False,
-                        "array": (subset["ci_high"] - subset["estimate"]).fillna(0),
-                        "arrayminus": (subset["estimate"] - subset["ci_low"]).fillna(0),
-                        "thickness": 1.5,
-                        "width": 4,
-                        "color": colour,
-                    },
-                    hovertext=[row_hover(r) for r in subset.itertuples()],
-                    hoverinfo="text",
-                    showlegend=False,
-                    meta={
-                        "lane": lane,
-                        "number_kind": rows["number_kind"].iloc[0],
-                        "row_ids": list(subset["row_id"]),
-                        "label": label_kind,
-                    },
-                ),
-                row=index,
-                col=1,
-            )
-        for position, (row, text) in enumerate(zip(rows.itertuples(), labels[lane], strict=True)):
-            notes.append(
-                {
-                    "text": text,
-                    "xref": "paper",
-                    "yref": f"y{axis}",
-                    "x": 0,
-                    "y": position,
-                    "xanchor": "left",
-                    "yanchor": "middle",
-                    "showarrow": False,
-                    "font": {"size": LABEL_FONT},
-                    "align": "left",
-                    "name": f"row_{row.row_id}",
-                }
-            )
-        # y range: row i is centred in its own band of row_px; MDMA's note takes the band below its rows.
-        rows_span = len(rows) * row_px[lane]
-        units = (bottom - top) / row_px[lane]
-        fig.update_yaxes(
-            domain=[paper_y(bottom), paper_y(top)],
-            range=[units - 0.5, -0.5],
-            showticklabels=False,
-            showgrid=False,
-            zeroline=False,
-            fixedrange=True,
-            row=index,
-            col=1,
-        )
+    fig = make_subplots(rows=len(LANES), cols=1)
+    lane_titles, notes = [], []
+    for index, lane in enumerate(LANES, start=1):
+        title, *labels = _draw_lane(fig, geometry, lane, index, paper_y)
+        lane_titles.append(title)
+        notes += labels
         if lane == "mdma":
-            notes.append(
-                {
-                    "text": note_text,
-                    "xref": "paper",
-                    "yref": "paper",
-                    "x": 0,
-                    "y": paper_y(top + rows_span + 4),
-                    "xanchor": "left",
-                    "yanchor": "top",
-                    "showarrow": False,
-                    "font": {"size": LABEL_FONT},
-                    "align": "left",
-                    "name": "mdma_ptsd_note",
-                    "hovertext": row_hover(next(table[table["row_id"] == MDMA_PTSD_ROW].itertuples())),
-                }
-            )
+            top = geometry["spans"][lane][0] + len(geometry["lanes"][lane]) * geometry["row_px"][lane]
+            note = _text(geometry["note"], 0, paper_y(top + 4), "paper", "mdma_ptsd_note", "top")
+            notes.append(note | {"hovertext": row_hover(note_row(table))})
         else:
             fig.add_vline(x=0, line={"dash": "dot", "color": INK, "width": 1.5}, row=index, col=1)
-        lane_titles.append(
-            {
-                "text": titles[lane],
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": paper_y(top - 6),
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 13},
-                "align": "left",
-                "name": f"lane_{lane}",
-            }
-        )
-        fig.update_xaxes(
-            domain=[LABEL_SHARE, 1],
-            title_text=axis_titles[lane],
-            title_font={"size": LABEL_FONT},
-            title_standoff=4,
-            tickfont={"size": LABEL_FONT},
-            zeroline=False,
-            fixedrange=True,
-            automargin=False,
-            row=index,
-            col=1,
-        )
     fig.update_xaxes(range=[-25, 0], row=1, col=1)
     fig.update_layout(
         template=BOOK_TEMPLATE,
@@ -442,15 +446,9 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
         margin=MAP_MARGIN,
         hovermode="closest",
         hoverlabel={"font": {"size": 13}, "align": "left"},
-        title={
-            "text": "What kind of evidence each treatment has",
-            "x": 0,
-            "xref": "paper",
-            "xanchor": "left",
-            "y": 1 - 14 / height,
-            "yanchor": "top",
-            "font": {"size": 16},
-        },
+        title=title_style(
+            "What kind of evidence each treatment has", 1 - 14 / height, size=16, xref="paper", yanchor="top"
+        ),
         annotations=[*lane_titles, *notes],
         meta={
             "description": "Evidence map: for MDMA-assisted therapy and other treatments for hard-to-treat depression, "
@@ -461,15 +459,9 @@ def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
-#: Counts listed under the figure's numbers, not drawn: the registered randomized MDMA trial with a
-#: depression primary outcome (EMMAC), and the esketamine licensing trials a critical review counts as negative.
-CONTEXT_ROWS = ("EM33", "EM34")
-
-
 def evidence_base_table(table: pd.DataFrame) -> pd.DataFrame:
     """The text alternative: every number in the map with its kind, label and source, in the figure's order."""
-    order = [row_id for lane in LANES.values() for row_id in lane[2]] + [MDMA_PTSD_ROW, *CONTEXT_ROWS]
-    rows = table.set_index("row_id").loc[order].reset_index()
+    rows = pd.concat([table[table["lane"] == place] for place in PLACES], ignore_index=True)
     return pd.DataFrame(
         {
             "Treatment (indication)": [f"{r.treatment} ({r.indication})" for r in rows.itertuples()],

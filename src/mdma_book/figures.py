@@ -12,10 +12,23 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mdma_book.citations import short_citation
-from mdma_book.evidence import ARMS, OUTCOMES, PTSD_OUTCOMES, STATUSES
+from mdma_book.evidence import ARMS, OUTCOMES, PTSD_OUTCOME_NAMES, PTSD_OUTCOMES, STATUSES
 from mdma_book.stats import add_proportions
 from mdma_book.synthesis import MEASURE_ABBREVIATIONS, SUBGROUPS
-from mdma_book.theme import BOOK_TEMPLATE, INK, MDMA_COLOUR, NEUTRAL_COLOUR, ON_BLUE, ON_ORANGE, ROLE_STYLE, wrap
+from mdma_book.theme import (
+    BOOK_TEMPLATE,
+    INK,
+    MDMA_COLOUR,
+    NEUTRAL_COLOUR,
+    ON_BLUE,
+    ON_ORANGE,
+    PATTERN_INK,
+    ROLE_STYLE,
+    signed,
+    title_style,
+    view_menu,
+    wrap,
+)
 
 
 def _outcome_title(outcome: str) -> str:
@@ -30,6 +43,41 @@ def _hover_text(row: pd.Series) -> str:
         f"{OUTCOMES[row.outcome]}: {row.events} of {row.total} ({row.rate:.0f}%)<br>"
         f"95% CI {row.ci_low:.0f}–{row.ci_high:.0f}%<br>"
         f"Source: {short_citation(row.source_key)} ({status})"
+    )
+
+
+def _phase3_bar(rows: pd.DataFrame, arm: str, outcome: str, visible: bool) -> go.Bar:
+    """One arm's bars (one per trial) for one outcome, with Wilson 95% intervals."""
+    style = ROLE_STYLE["mdma" if arm == ARMS[0] else "control"]
+    return go.Bar(
+        name=arm[0].upper() + arm[1:],
+        x=rows["study"],
+        y=rows["rate"],
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": rows["ci_high"] - rows["rate"],
+            "arrayminus": rows["rate"] - rows["ci_low"],
+            "thickness": 2,
+            "width": 6,
+            "color": INK,
+        },
+        text=[f"{r:.0f}%" for r in rows["rate"]],
+        textposition="auto",
+        insidetextanchor="start",
+        constraintext="none",
+        insidetextfont={"color": ON_BLUE if arm == ARMS[0] else ON_ORANGE, "size": 13},
+        outsidetextfont={"color": INK, "size": 13},
+        marker={
+            "color": style["color"],
+            "pattern": {"shape": style["pattern"], "fillmode": "overlay", "fgcolor": PATTERN_INK},
+        },
+        hovertext=[_hover_text(r) for r in rows.itertuples()],
+        hoverinfo="text",
+        visible=visible,
+        legendgroup=arm,
+        showlegend=True,
+        meta={"outcome": outcome},
     )
 
 
@@ -49,79 +97,32 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
     for outcome in present:
         for arm in ARMS:
             rows = table[(table["outcome"] == outcome) & (table["arm"] == arm)]
-            style = ROLE_STYLE["mdma" if arm == ARMS[0] else "control"]
-            fig.add_trace(
-                go.Bar(
-                    name=arm[0].upper() + arm[1:],
-                    x=rows["study"],
-                    y=rows["rate"],
-                    error_y={
-                        "type": "data",
-                        "symmetric": False,
-                        "array": rows["ci_high"] - rows["rate"],
-                        "arrayminus": rows["rate"] - rows["ci_low"],
-                        "thickness": 2,
-                        "width": 6,
-                        "color": INK,
-                    },
-                    text=[f"{r:.0f}%" for r in rows["rate"]],
-                    textposition="auto",
-                    insidetextanchor="start",
-                    constraintext="none",
-                    insidetextfont={"color": ON_BLUE if arm == ARMS[0] else ON_ORANGE, "size": 13},
-                    outsidetextfont={"color": INK, "size": 13},
-                    marker={
-                        "color": style["color"],
-                        "pattern": {
-                            "shape": style["pattern"],
-                            "fillmode": "overlay",
-                            "fgcolor": "rgba(255,255,255,0.6)",
-                        },
-                    },
-                    hovertext=[_hover_text(r) for r in rows.itertuples()],
-                    hoverinfo="text",
-                    visible=outcome == initial_outcome,
-                    legendgroup=arm,
-                    showlegend=True,
-                    meta={"outcome": outcome},
-                )
-            )
-    buttons = [
-        {
-            "label": OUTCOMES[outcome],
-            "method": "update",
-            "args": [
-                {"visible": [trace.meta["outcome"] == outcome for trace in fig.data]},
-                # plotly.js 3+ ignores a bare string title here; set title.text.
-                {"title.text": _outcome_title(outcome)},
-            ],
-        }
-        for outcome in present
-    ]
+            fig.add_trace(_phase3_bar(rows, arm, outcome, outcome == initial_outcome))
+    menu = view_menu(
+        fig,
+        present,
+        "Outcome",  # the label of the page's native control
+        lambda trace, outcome: trace.meta["outcome"] == outcome,
+        label=OUTCOMES.__getitem__,
+        # plotly.js 3+ ignores a bare string title here; set title.text.
+        relayout=lambda outcome: {"title.text": _outcome_title(outcome)},
+        active=present.index(initial_outcome),
+        x=0,
+        xanchor="left",
+        y=1.04,
+        yanchor="bottom",
+        showactive=True,
+    )
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        title={"text": _outcome_title(initial_outcome), "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.97},
+        title=title_style(_outcome_title(initial_outcome), 0.97),
         barmode="group",
         bargap=0.3,
         yaxis={"title": {"text": "Share of completers (%)"}, "range": [0, 100], "ticksuffix": "%"},
         # Legend under the plot: above it, it would collide with the menu on a phone.
         legend={"y": -0.12, "yanchor": "top", "x": 0, "xanchor": "left"},
         margin={"t": 100, "b": 90},
-        updatemenus=[
-            {
-                "type": "dropdown",
-                "name": "Outcome",  # the label of the page's native control
-                "buttons": buttons,
-                "active": present.index(initial_outcome),
-                "x": 0,
-                "xanchor": "left",
-                "y": 1.04,
-                "yanchor": "bottom",
-                "bgcolor": "white",
-                "font": {"color": "#222"},
-                "showactive": True,
-            }
-        ],
+        updatemenus=[menu],
         meta={
             "description": "Bar chart of Phase 3 outcome rates per arm with 95% confidence intervals.",
             "page_margin_top": 56,  # no plotly menu on the page: the native control stands above the chart
@@ -163,8 +164,8 @@ def _forest_rows(table: pd.DataFrame):
     """Yield (y, tick label, row or None) from top to bottom, with a header per subgroup."""
     y = 0
     for phase, group in table[table["kind"] != "overall"].groupby("phase", sort=True):
-        name, comparator = SUBGROUPS[int(phase)].split(" (")
-        yield y, f"<b>{name}</b><br><i>vs {comparator.rstrip(')').removeprefix('comparator: ')}</i>", None
+        name, comparator = SUBGROUPS[int(phase)]
+        yield y, f"<b>{name}</b><br><i>vs {comparator}</i>", None
         y -= 1
         for _, row in group.iterrows():
             label = row["label"] if row["kind"] == "study" else f"Subtotal (I² {row['i2_pct']:.0f}%)"
@@ -176,53 +177,43 @@ def _forest_rows(table: pd.DataFrame):
 
 def _ratio_text(value: float, low: float, high: float) -> str:
     """'1.42 (1.08 to 1.87)', with true minus signs."""
-    return f"{value:.2f} ({low:.2f} to {high:.2f})".replace("-", "\u2212")
+    return f"{signed(value, '.2f')} ({signed(low, '.2f')} to {signed(high, '.2f')})"
 
 
-def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[go.Scatter], list, list]:
-    """Traces (squares with whiskers, diamonds), tick values and tick labels of one forest view.
-
-    Each row's estimate is printed under its name in the row's tick label, level with its mark and
-    clear of the line of no effect (printed beside the point, it was struck through by that line).
-    """
-    traces, tickvals, ticktext = [], [], []
-    study_rows = [(y, row) for y, _, row in _forest_rows(table) if row is not None and row["kind"] == "study"]
-    for y, label, row in _forest_rows(table):
-        tickvals.append(y)
-        ticktext.append(
-            label if row is None else f"{label}<br>{_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
-        )
-    traces.append(
-        go.Scatter(
-            x=[row["effect"] for _, row in study_rows],
-            y=[y for y, _ in study_rows],
-            mode="markers",
-            name="Trial (square size = weight)",
-            marker={
-                "symbol": "square",
-                "color": MDMA_COLOUR,
-                "size": [7 + 2.2 * math.sqrt(row["weight_pct"]) for _, row in study_rows],
-            },
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "thickness": 1.5,
-                "width": 0,
-                "color": MDMA_COLOUR,
-                "array": [row["ci_high"] - row["effect"] for _, row in study_rows],
-                "arrayminus": [row["effect"] - row["ci_low"] for _, row in study_rows],
-            },
-            hovertext=[
-                f"<b>{row['label']}</b><br>{row['detail']}<br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
-                f"<br>Weight {row['weight_pct']:.0f}%<br>Source: {short_citation(row['source_key'])}"
-                for _, row in study_rows
-            ],
-            hoverinfo="text",
-            cliponaxis=False,
-            meta={"view": view},
-        )
+def _trial_squares(study_rows: list, measure: str, view: str) -> go.Scatter:
+    """Each trial's estimate: a square sized by its weight, with its 95% interval."""
+    return go.Scatter(
+        x=[row["effect"] for _, row in study_rows],
+        y=[y for y, _ in study_rows],
+        mode="markers",
+        name="Trial (square size = weight)",
+        marker={
+            "symbol": "square",
+            "color": MDMA_COLOUR,
+            "size": [7 + 2.2 * math.sqrt(row["weight_pct"]) for _, row in study_rows],
+        },
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "thickness": 1.5,
+            "width": 0,
+            "color": MDMA_COLOUR,
+            "array": [row["ci_high"] - row["effect"] for _, row in study_rows],
+            "arrayminus": [row["effect"] - row["ci_low"] for _, row in study_rows],
+        },
+        hovertext=[
+            f"<b>{row['label']}</b><br>{row['detail']}<br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
+            f"<br>Weight {row['weight_pct']:.0f}%<br>Source: {short_citation(row['source_key'])}"
+            for _, row in study_rows
+        ],
+        hoverinfo="text",
+        cliponaxis=False,
+        meta={"view": view},
     )
-    # An interval that runs past the axis ends in an arrowhead at the axis' edge, so it is not read as ending there.
+
+
+def _cut_intervals(study_rows: list, measure: str, view: str) -> list[go.Scatter]:
+    """An interval that runs past the axis ends in an arrowhead at the axis' edge, so it is not read as ending there."""
     axis = FOREST_AXES[measure]
     edges = [10**end if axis["type"] == "log" else end for end in axis["range"]]
     cut = [
@@ -234,44 +225,65 @@ def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[g
         )
         if beyond
     ]
-    if cut:
-        traces.append(
-            go.Scatter(
-                x=[c[0] for c in cut],
-                y=[c[1] for c in cut],
-                mode="markers",
-                name="Interval continues beyond the axis",
-                marker={"symbol": [c[2] for c in cut], "size": 10, "color": MDMA_COLOUR},
-                hovertext=["The 95% CI continues beyond the edge of the axis"] * len(cut),
-                hoverinfo="text",
-                cliponaxis=False,
-                showlegend=False,
-                meta={"view": view},
-            )
+    if not cut:
+        return []
+    return [
+        go.Scatter(
+            x=[c[0] for c in cut],
+            y=[c[1] for c in cut],
+            mode="markers",
+            name="Interval continues beyond the axis",
+            marker={"symbol": [c[2] for c in cut], "size": 10, "color": MDMA_COLOUR},
+            hovertext=["The 95% CI continues beyond the edge of the axis"] * len(cut),
+            hoverinfo="text",
+            cliponaxis=False,
+            showlegend=False,
+            meta={"view": view},
         )
-    for y, _, row in _forest_rows(table):
-        if row is None or row["kind"] == "study":
-            continue
-        low, value, high = row["ci_low"], row["effect"], row["ci_high"]
-        traces.append(
-            go.Scatter(
-                x=[low, value, high, value, low],
-                y=[y, y + 0.28, y, y - 0.28, y],
-                fill="toself",
-                mode="lines",
-                fillcolor=POOLED_COLOUR,
-                line={"color": POOLED_COLOUR, "width": 1},
-                name="Pooled (diamond = 95% CI)",
-                showlegend=row["kind"] == "overall",
-                hovertext=(
-                    f"<b>{row['label']}</b><br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(value, low, high)}"
-                    f"<br>{int(row['k'])} trials, {int(row['participants'])} participants<br>I² {row['i2_pct']:.0f}%"
-                    f"<br>Method: {row['method']}"
-                ),
-                hoverinfo="text",
-                meta={"view": view},
-            )
+    ]
+
+
+def _pooled_diamond(y: float, row, measure: str, view: str) -> go.Scatter:
+    """A pooled estimate: a diamond as wide as its 95% interval."""
+    low, value, high = row["ci_low"], row["effect"], row["ci_high"]
+    return go.Scatter(
+        x=[low, value, high, value, low],
+        y=[y, y + 0.28, y, y - 0.28, y],
+        fill="toself",
+        mode="lines",
+        fillcolor=POOLED_COLOUR,
+        line={"color": POOLED_COLOUR, "width": 1},
+        name="Pooled (diamond = 95% CI)",
+        showlegend=row["kind"] == "overall",
+        hovertext=(
+            f"<b>{row['label']}</b><br>{MEASURE_ABBREVIATIONS[measure]} {_ratio_text(value, low, high)}"
+            f"<br>{int(row['k'])} trials, {int(row['participants'])} participants<br>I² {row['i2_pct']:.0f}%"
+            f"<br>Method: {row['method']}"
+        ),
+        hoverinfo="text",
+        meta={"view": view},
+    )
+
+
+def _forest_traces(table: pd.DataFrame, measure: str, view: str) -> tuple[list[go.Scatter], list, list]:
+    """Traces (squares with whiskers, diamonds), tick values and tick labels of one forest view.
+
+    Each row's estimate is printed under its name in the row's tick label, level with its mark and
+    clear of the line of no effect (printed beside the point, it was struck through by that line).
+    """
+    tickvals, ticktext = [], []
+    study_rows = [(y, row) for y, _, row in _forest_rows(table) if row is not None and row["kind"] == "study"]
+    for y, label, row in _forest_rows(table):
+        tickvals.append(y)
+        ticktext.append(
+            label if row is None else f"{label}<br>{_ratio_text(row['effect'], row['ci_low'], row['ci_high'])}"
         )
+    traces = [_trial_squares(study_rows, measure, view), *_cut_intervals(study_rows, measure, view)]
+    traces += [
+        _pooled_diamond(y, row, measure, view)
+        for y, _, row in _forest_rows(table)
+        if row is not None and row["kind"] != "study"
+    ]
     return traces, tickvals, ticktext
 
 
@@ -283,7 +295,7 @@ def _forest_layout(measure: str, favours_left: str, favours_right: str) -> dict:
         "xaxis.range": axis["range"],
         "xaxis.title.text": axis["title"],
         "xaxis.tickvals": axis["tickvals"],
-        "xaxis.ticktext": [f"{v:g}".replace("-", "\u2212") for v in axis["tickvals"]],
+        "xaxis.ticktext": [signed(v, "g") for v in axis["tickvals"]],
         "shapes": [
             {
                 "type": "line",
@@ -356,27 +368,20 @@ def forest_plot(views: list[dict]) -> go.Figure:
     )
     _apply_dotted(fig, first_layout)
     if len(views) > 1:
-        buttons = []
-        for index, (label, layout) in enumerate(states):
-            visible = [trace.meta["view"] == label for trace in fig.data]
-            buttons.append({"label": label, "method": "update", "args": [{"visible": visible}, layout]})
-        fig.update_layout(
-            updatemenus=[
-                {
-                    "type": "dropdown",
-                    "name": "Outcome and effect measure",
-                    "buttons": buttons,
-                    "active": 0,
-                    "x": 1,
-                    "xanchor": "right",
-                    "y": 1.0,
-                    "yanchor": "bottom",
-                    "pad": {"b": 30},
-                    "bgcolor": "white",
-                    "font": {"color": "#222"},
-                }
-            ]
+        layouts = dict(states)
+        menu = view_menu(
+            fig,
+            list(layouts),
+            "Outcome and effect measure",
+            lambda trace, label: trace.meta["view"] == label,
+            relayout=layouts.__getitem__,
+            x=1,
+            xanchor="right",
+            y=1.0,
+            yanchor="bottom",
+            pad={"b": 30},
         )
+        fig.update_layout(updatemenus=[menu])
     return fig
 
 
@@ -395,6 +400,47 @@ def _icon_grid(count: int, x_offset: float) -> tuple[list[float], list[float], l
     return xs[:count], ys[:count], xs[count:], ys[count:]
 
 
+def _icon_traces(effect: dict, view: str, visible: bool) -> list[go.Scatter]:
+    """The two grids of 100 for one outcome: filled marks for people with the outcome, open ones for the rest."""
+    traces = []
+    for role, offset, name in (("control", 0, "Placebo-assisted therapy"), ("mdma", 12, "MDMA-assisted therapy")):
+        count = round(effect[f"per100_{role}"])
+        x_on, y_on, x_off, y_off = _icon_grid(count, offset)
+        common = {"mode": "markers", "hovertext": f"{name}: {count} of 100 with the outcome", "hoverinfo": "text"}
+        common |= {"visible": visible, "meta": {"view": view}}
+        traces.append(
+            go.Scatter(
+                x=x_on,
+                y=y_on,
+                name=f"{name}: outcome",
+                marker={
+                    "size": 13,
+                    "color": ROLE_STYLE[role]["color"],
+                    "symbol": "circle" if role == "mdma" else "square",
+                },
+                **common,
+            )
+        )
+        off_marker = {"size": 12, "color": NEUTRAL_COLOUR, "line": {"width": 1.2}}
+        off_marker["symbol"] = "circle-open" if role == "mdma" else "square-open"
+        traces.append(go.Scatter(x=x_off, y=y_off, name=f"{name}: no outcome", marker=off_marker, **common))
+    return traces
+
+
+def _absolute_title(effect: dict) -> str:
+    control, mdma = round(effect["per100_control"]), round(effect["per100_mdma"])
+    outcome_name = PTSD_OUTCOME_NAMES[effect["outcome"]]  # never read as a depression outcome
+    return (
+        f"{outcome_name}: {control} vs {mdma} in 100 "
+        f'<br><span style="font-size:13px">With MDMA 95% CI {effect["per100_mdma_low"]:.0f} to '
+        f"{effect['per100_mdma_high']:.0f}; number needed to treat {effect['nnt'].describe()}</span>"
+    )
+
+
+def _grid_label(x: float, text: str) -> dict:
+    return {"x": x, "y": 10.2, "text": f"<b>{text}</b><br>filled = improved", "showarrow": False, "yanchor": "bottom"}
+
+
 def absolute_effects_chart(effects: list[dict]) -> go.Figure:
     """Out of 100 people: how many improve with placebo- vs MDMA-assisted therapy.
 
@@ -403,87 +449,20 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
     the title gives the interval and the number needed to treat.
     """
     fig = go.Figure()
-    titles = []
+    titles = {effect["label"]: _absolute_title(effect) for effect in effects}
     for index, effect in enumerate(effects):
-        view = effect["label"]
-        counts = {"control": round(effect["per100_control"]), "mdma": round(effect["per100_mdma"])}
-        for role, offset, name in (("control", 0, "Placebo-assisted therapy"), ("mdma", 12, "MDMA-assisted therapy")):
-            colour = ROLE_STYLE[role]["color"]
-            x_on, y_on, x_off, y_off = _icon_grid(counts[role], offset)
-            hover = f"{name}: {counts[role]} of 100 with the outcome"
-            fig.add_trace(
-                go.Scatter(
-                    x=x_on,
-                    y=y_on,
-                    mode="markers",
-                    name=f"{name}: outcome",
-                    marker={"size": 13, "color": colour, "symbol": "circle" if role == "mdma" else "square"},
-                    hovertext=hover,
-                    hoverinfo="text",
-                    visible=index == 0,
-                    meta={"view": view},
-                )
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=x_off,
-                    y=y_off,
-                    mode="markers",
-                    name=f"{name}: no outcome",
-                    marker={
-                        "size": 12,
-                        "color": NEUTRAL_COLOUR,
-                        "line": {"width": 1.2},
-                        "symbol": "circle-open" if role == "mdma" else "square-open",
-                    },
-                    hovertext=hover,
-                    hoverinfo="text",
-                    visible=index == 0,
-                    meta={"view": view},
-                )
-            )
-        nnt = effect["nnt"].describe()
-        outcome_name = view if "PTSD" in view else f"PTSD {view.lower()}"  # never read as a depression outcome
-        titles.append(
-            f"{outcome_name}: {counts['control']} vs {counts['mdma']} in 100 "
-            f'<br><span style="font-size:13px">With MDMA 95% CI {effect["per100_mdma_low"]:.0f} to '
-            f"{effect['per100_mdma_high']:.0f}; number needed to treat {nnt}</span>"
-        )
-    labels = [
-        {
-            "x": 4.5,
-            "y": 10.2,
-            "text": "<b>Placebo-assisted</b><br>filled = improved",
-            "showarrow": False,
-            "yanchor": "bottom",
-        },
-        {
-            "x": 16.5,
-            "y": 10.2,
-            "text": "<b>MDMA-assisted</b><br>filled = improved",
-            "showarrow": False,
-            "yanchor": "bottom",
-        },
-    ]
+        fig.add_traces(_icon_traces(effect, effect["label"], index == 0))
     height, top = 480, 150
     fig.update_layout(
         template=BOOK_TEMPLATE,
         height=height,
         showlegend=False,
         # Title below the menu: both sit in the top margin, placed in pixels.
-        title={
-            "text": titles[0],
-            "x": 0,
-            "xanchor": "left",
-            "yref": "container",
-            "y": 1 - 58 / height,
-            "yanchor": "top",
-            "font": {"size": 15},
-        },
+        title=title_style(titles[effects[0]["label"]], 1 - 58 / height, yref="container", yanchor="top"),
         xaxis={"visible": False, "range": [-1, 22]},
         yaxis={"visible": False, "range": [-1, 12.2]},
         margin={"l": 10, "r": 10, "t": top, "b": 10},
-        annotations=labels,
+        annotations=[_grid_label(4.5, "Placebo-assisted"), _grid_label(16.5, "MDMA-assisted")],
         meta={
             "description": "Two grids of 100 people showing how many had the outcome with each therapy.",
             # On the page the menu is a native control above the chart: the title moves up into its place.
@@ -492,38 +471,88 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
         },
     )
     if len(effects) > 1:
-        buttons = [
-            {
-                "label": effect["label"],
-                "method": "update",
-                "args": [
-                    {"visible": [trace.meta["view"] == effect["label"] for trace in fig.data]},
-                    {"title.text": title},
-                ],
-            }
-            for effect, title in zip(effects, titles, strict=True)
-        ]
-        plot_height = height - top - 10
-        fig.update_layout(
-            updatemenus=[
-                {
-                    "type": "dropdown",
-                    "name": "Outcome",
-                    "buttons": buttons,
-                    "active": 0,
-                    "x": 0,
-                    "xanchor": "left",
-                    "y": 1 + (top - 8) / plot_height,
-                    "yanchor": "top",
-                    "bgcolor": "white",
-                    "font": {"color": "#222"},
-                }
-            ]
+        menu = view_menu(
+            fig,
+            list(titles),
+            "Outcome",
+            lambda trace, view: trace.meta["view"] == view,
+            relayout=lambda view: {"title.text": titles[view]},
+            x=0,
+            xanchor="left",
+            y=1 + (top - 8) / (height - top - 10),
+            yanchor="top",
         )
+        fig.update_layout(updatemenus=[menu])
     return fig
 
 
 # --- The four bodies of evidence, side by side but not on one scale -----------
+
+
+def _error_x(rows: pd.DataFrame, centre: str) -> dict:
+    """Asymmetric whiskers from ``centre`` to the rows' ``ci_low`` and ``ci_high``, in the page's ink."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": rows["ci_high"] - rows[centre],
+        "arrayminus": rows[centre] - rows["ci_low"],
+        "thickness": 2,
+        "color": INK,
+    }
+
+
+def _ptsd_bars(rows: pd.DataFrame, role: str) -> go.Bar:
+    """One arm of each Phase 3 trial: the share who no longer met PTSD criteria."""
+    return go.Bar(
+        y=rows["study"],
+        x=rows["rate"],
+        orientation="h",
+        name=rows["arm"].iloc[0][0].upper() + rows["arm"].iloc[0][1:],
+        marker={
+            "color": ROLE_STYLE[role]["color"],
+            "pattern": {"shape": ROLE_STYLE[role]["pattern"], "fillmode": "overlay", "fgcolor": PATTERN_INK},
+        },
+        error_x=_error_x(rows, "rate"),
+        text=[f"{v:.0f}%" for v in rows["rate"]],
+        textposition="auto",
+        insidetextanchor="start",
+        constraintext="none",
+        insidetextfont={"color": ON_BLUE if role == "mdma" else ON_ORANGE, "size": 13},
+        outsidetextfont={"color": INK, "size": 13},
+        hovertext=[f"{r.study}, {r.arm}: {r.events} of {r.total}" for r in rows.itertuples()],
+        hoverinfo="text",
+    )
+
+
+def _depression_points(g: pd.DataFrame) -> go.Scatter:
+    """Hedges' g per trial (squares) and pooled (a diamond)."""
+    return go.Scatter(
+        x=g["effect"],
+        y=g["label"],
+        mode="markers",
+        marker={"symbol": ["square"] * (len(g) - 1) + ["diamond"], "size": 11, "color": POOLED_COLOUR},
+        error_x=_error_x(g, "effect"),
+        hovertext=[
+            f"{label}: g {_ratio_text(e, lo, hi)}"
+            for label, e, lo, hi in zip(g["label"], g["effect"], g["ci_low"], g["ci_high"], strict=True)
+        ],
+        hoverinfo="text",
+        showlegend=False,
+    )
+
+
+def _plain_bars(y, x, text: list[str], hover, colour: str, **extra) -> go.Bar:
+    return go.Bar(
+        y=y,
+        x=x,
+        orientation="h",
+        marker={"color": colour},
+        showlegend=False,
+        text=text,
+        hovertext=hover,
+        hoverinfo="text",
+        **extra,
+    )
 
 
 def evidence_comparison_chart(panels: dict) -> go.Figure:
@@ -538,98 +567,36 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
 
     titles = [panel["title"] for panel in panels.values()]
     fig = make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=0.12)
-    ptsd, depression, mdd, stard = panels.values()
+    ptsd, mdd, stard = panels["ptsd"]["rows"], panels["major_depression"]["rows"], panels["antidepressants"]["rows"]
     for role in ("mdma", "control"):
-        rows = ptsd["rows"][ptsd["rows"]["role"] == role]
-        fig.add_trace(
-            go.Bar(
-                y=rows["study"],
-                x=rows["rate"],
-                orientation="h",
-                name=rows["arm"].iloc[0][0].upper() + rows["arm"].iloc[0][1:],
-                marker={
-                    "color": ROLE_STYLE[role]["color"],
-                    "pattern": {
-                        "shape": ROLE_STYLE[role]["pattern"],
-                        "fillmode": "overlay",
-                        "fgcolor": "rgba(255,255,255,0.6)",
-                    },
-                },
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": rows["ci_high"] - rows["rate"],
-                    "arrayminus": rows["rate"] - rows["ci_low"],
-                    "thickness": 2,
-                    "color": INK,
-                },
-                text=[f"{v:.0f}%" for v in rows["rate"]],
-                textposition="auto",
-                insidetextanchor="start",
-                constraintext="none",
-                insidetextfont={"color": ON_BLUE if role == "mdma" else ON_ORANGE, "size": 13},
-                outsidetextfont={"color": INK, "size": 13},
-                hovertext=[f"{r.study}, {r.arm}: {r.events} of {r.total}" for r in rows.itertuples()],
-                hoverinfo="text",
-            ),
-            row=1,
-            col=1,
-        )
-    g = depression["rows"]
-    fig.add_trace(
-        go.Scatter(
-            x=g["effect"],
-            y=g["label"],
-            mode="markers",
-            marker={"symbol": ["square"] * (len(g) - 1) + ["diamond"], "size": 11, "color": POOLED_COLOUR},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": g["ci_high"] - g["effect"],
-                "arrayminus": g["effect"] - g["ci_low"],
-                "thickness": 2,
-                "color": INK,
-            },
-            hovertext=[
-                f"{label}: g {_ratio_text(e, lo, hi)}"
-                for label, e, lo, hi in zip(g["label"], g["effect"], g["ci_low"], g["ci_high"], strict=True)
-            ],
-            hoverinfo="text",
-            showlegend=False,
-        ),
-        row=2,
-        col=1,
-    )
+        fig.add_trace(_ptsd_bars(ptsd[ptsd["role"] == role], role), row=1, col=1)
+    fig.add_trace(_depression_points(panels["depression_in_ptsd"]["rows"]), row=2, col=1)
     fig.add_vline(x=0, line={"color": NEUTRAL_COLOUR, "width": 1.2}, row=2, col=1)
+    mdd_text = [f"{v:.1f}" for v in mdd["madrs"]]
     fig.add_trace(
-        go.Bar(
-            y=mdd["rows"]["when"],
-            x=mdd["rows"]["madrs"],
-            orientation="h",
-            marker={"color": MDMA_COLOUR},
-            showlegend=False,
-            text=[f"{v:.1f}" for v in mdd["rows"]["madrs"]],
+        _plain_bars(
+            mdd["when"],
+            mdd["madrs"],
+            mdd_text,
+            mdd["hover"],
+            MDMA_COLOUR,
             textposition="inside",
             textfont={"color": ON_BLUE, "size": 13},
-            hovertext=mdd["rows"]["hover"],
-            hoverinfo="text",
         ),
         row=3,
         col=1,
     )
+    stard_text = [f"{v:.1f}%" for v in stard["remission"]]
     fig.add_trace(
-        go.Bar(
-            y=stard["rows"]["step"],
-            x=stard["rows"]["remission"],
-            orientation="h",
-            marker={"color": NEUTRAL_COLOUR},
-            showlegend=False,
-            text=[f"{v:.1f}%" for v in stard["rows"]["remission"]],
+        _plain_bars(
+            stard["step"],
+            stard["remission"],
+            stard_text,
+            stard["hover"],
+            NEUTRAL_COLOUR,
             textposition="outside",
             textangle=0,
             cliponaxis=False,
-            hovertext=stard["rows"]["hover"],
-            hoverinfo="text",
         ),
         row=4,
         col=1,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from mdma_book.mechanism import EVIDENCE, PATHWAYS, in_pathway
+from mdma_book.mechanism import EVIDENCE, EVIDENCE_SHORT, PATHWAYS, in_pathway
 from mdma_book.theme import (
     BLUE,
     BOOK_TEMPLATE,
@@ -24,6 +24,7 @@ from mdma_book.theme import (
     rgba,
     source_line,
     text_px,
+    title_style,
     wrap,
 )
 
@@ -137,6 +138,118 @@ def _pathway_title(pathway: str | None) -> str:
     return "How MDMA acts: all pathways" if pathway is None else f"How MDMA acts: {PATHWAYS[pathway].lower()} pathway"
 
 
+def _edge_trace(edge, position: dict, half_px: dict, labels: dict, px_per_unit) -> go.Scatter:
+    """One edge: a line from box to box with an arrowhead at its end and a hover point in its middle."""
+    (x0, y0), mid, (x1, y1), (standoff0, standoff1) = _edge_ends(
+        position[edge.from_node], position[edge.to_node], half_px[edge.from_node], half_px[edge.to_node], px_per_unit
+    )
+    if standoff0 or standoff1:
+        # Two runs out from the hover point, each backed off in pixels at its box (plotly backs a
+        # line off at the end of a run only). The second run starts a hair before the hover point,
+        # because a marker whose angle follows the previous point is not drawn without one.
+        hair = (mid[0] + (x0 - mid[0]) / 100, mid[1] + (y0 - mid[1]) / 100)
+        x, y = [mid[0], x0, None, hair[0], mid[0], x1], [mid[1], y0, None, hair[1], mid[1], y1]
+        marker = {
+            "size": [0, 0, 0, 0, 9, 11],
+            "symbol": ["circle"] * 5 + ["arrow"],
+            "standoff": [0, standoff0, 0, 0, 0, standoff1],
+        }
+    else:
+        x, y = [x0, mid[0], x1], [y0, mid[1], y1]
+        marker = {"size": [0, 9, 11], "symbol": ["circle", "circle", "arrow"]}
+    style = EVIDENCE_STYLE[edge.evidence]
+    hover = (
+        f"<b>{labels[edge.from_node]} → {labels[edge.to_node]}</b><br>{wrap(edge.explanation, 48)}<br>"
+        f"Evidence: {EVIDENCE[edge.evidence]}<br>{source_line(edge.source_key, edge.status)}"
+    )
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="lines+markers",
+        line={"color": style["colour"], "dash": style["dash"], "width": 1.6},
+        # Opaque and without plotly's default white outline for sized markers, so the tip is on the border.
+        marker={**marker, "angleref": "previous", "color": style["colour"], "opacity": 1, "line": {"width": 0}},
+        hovertext=[hover] * len(x),
+        hoverinfo="text",
+        showlegend=False,
+        meta={
+            "edge": f"{edge.from_node}->{edge.to_node}",
+            "pathways": edge.pathways if isinstance(edge.pathways, str) else "",
+        },
+    )
+
+
+def _legend_trace(kind: str, style: dict) -> go.Scatter:
+    """A legend entry only: what a colour, dash and glyph mean."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        name=f"{style['glyph']} {EVIDENCE_SHORT[kind]}",
+        line={"color": style["colour"], "dash": style["dash"], "width": 2},
+        hoverinfo="skip",
+    )
+
+
+def _node_box(row) -> dict:
+    """One node as a box: an annotation tinted with its kind of evidence."""
+    style, lines = EVIDENCE_STYLE[row.evidence], _box_lines(row)
+    return {
+        "x": row.x,
+        "y": row.y,
+        "xref": "x",
+        "yref": "y",
+        "showarrow": False,
+        "text": "<br>".join(lines),
+        "font": {"size": BOX_FONT_SIZE},
+        "align": "center",
+        "height": len(lines) * BOX_LINE_PX,
+        "bgcolor": rgba(style["colour"], 0.18),
+        "bordercolor": style["colour"],
+        "borderwidth": BOX_BORDER_PX,
+        "borderpad": BOX_PAD_PX,
+        "hovertext": _node_hover(row),
+        "opacity": 1,
+        "name": row.node_id,
+    }
+
+
+def _pathway_menu(nodes: pd.DataFrame, edges: pd.DataFrame, edge_count: int) -> dict:
+    """Buttons that highlight one pathway by dimming the edges and boxes outside it (opacity, not visibility)."""
+
+    def highlight(pathway: str | None) -> dict:
+        def opacity(pathways) -> float:
+            return 1.0 if pathway is None or in_pathway(pathways, pathway) else DIMMED
+
+        return {
+            "label": "All" if pathway is None else PATHWAYS[pathway],
+            "method": "update",
+            "args": [
+                {"opacity": [opacity(edge.pathways) for edge in edges.itertuples()]},
+                {
+                    "title.text": _pathway_title(pathway),
+                    **{f"annotations[{i}].opacity": opacity(row.pathways) for i, row in enumerate(nodes.itertuples())},
+                },
+                list(range(edge_count)),
+            ],
+        }
+
+    return {
+        "type": "buttons",
+        "name": "Highlight a pathway",
+        "direction": "right",
+        "buttons": [highlight(None)] + [highlight(p) for p in PATHWAYS],
+        "x": 0,
+        "xanchor": "left",
+        "y": 1.045,
+        "yanchor": "bottom",
+        "pad": {"r": 4, "t": 0},
+        "showactive": True,
+        "active": 0,
+        **MENU_STYLE,
+    }
+
+
 def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
     """Flow diagram of how MDMA is thought to act, from the drug to trial outcomes and side effects.
 
@@ -156,107 +269,13 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
         (FIGURE_HEIGHT - MARGIN["t"] - MARGIN["b"]) / (y_range[0] - y_range[1]),
     )
     fig = go.Figure()
-    for edge in edges.itertuples():
-        (x0, y0), mid, (x1, y1), (standoff0, standoff1) = _edge_ends(
-            position[edge.from_node],
-            position[edge.to_node],
-            half_px[edge.from_node],
-            half_px[edge.to_node],
-            px_per_unit,
-        )
-        if standoff0 or standoff1:
-            # Two runs out from the hover point, each backed off in pixels at its box (plotly backs a
-            # line off at the end of a run only). The second run starts a hair before the hover point,
-            # because a marker whose angle follows the previous point is not drawn without one.
-            hair = (mid[0] + (x0 - mid[0]) / 100, mid[1] + (y0 - mid[1]) / 100)
-            x, y = [mid[0], x0, None, hair[0], mid[0], x1], [mid[1], y0, None, hair[1], mid[1], y1]
-            marker = {
-                "size": [0, 0, 0, 0, 9, 11],
-                "symbol": ["circle"] * 5 + ["arrow"],
-                "standoff": [0, standoff0, 0, 0, 0, standoff1],
-            }
-        else:
-            x, y = [x0, mid[0], x1], [y0, mid[1], y1]
-            marker = {"size": [0, 9, 11], "symbol": ["circle", "circle", "arrow"]}
-        style = EVIDENCE_STYLE[edge.evidence]
-        hover = (
-            f"<b>{labels[edge.from_node]} → {labels[edge.to_node]}</b><br>{wrap(edge.explanation, 48)}<br>"
-            f"Evidence: {EVIDENCE[edge.evidence]}<br>{source_line(edge.source_key, edge.status)}"
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines+markers",
-                line={"color": style["colour"], "dash": style["dash"], "width": 1.6},
-                # Opaque and without plotly's default white outline for sized markers, so the tip is on the border.
-                marker={**marker, "angleref": "previous", "color": style["colour"], "opacity": 1, "line": {"width": 0}},
-                hovertext=[hover] * len(x),
-                hoverinfo="text",
-                showlegend=False,
-                meta={
-                    "edge": f"{edge.from_node}->{edge.to_node}",
-                    "pathways": edge.pathways if isinstance(edge.pathways, str) else "",
-                },
-            )
-        )
+    fig.add_traces([_edge_trace(edge, position, half_px, labels, px_per_unit) for edge in edges.itertuples()])
     edge_count = len(fig.data)
-    for kind, style in EVIDENCE_STYLE.items():  # legend only: what colour, dash and glyph mean
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name=f"{style['glyph']} {EVIDENCE[kind].split(',')[0]}",
-                line={"color": style["colour"], "dash": style["dash"], "width": 2},
-                hoverinfo="skip",
-            )
-        )
-    annotations = []
-    for row in nodes.itertuples():
-        style, lines = EVIDENCE_STYLE[row.evidence], _box_lines(row)
-        annotations.append(
-            {
-                "x": row.x,
-                "y": row.y,
-                "xref": "x",
-                "yref": "y",
-                "showarrow": False,
-                "text": "<br>".join(lines),
-                "font": {"size": BOX_FONT_SIZE},
-                "align": "center",
-                "height": len(lines) * BOX_LINE_PX,
-                "bgcolor": rgba(style["colour"], 0.18),
-                "bordercolor": style["colour"],
-                "borderwidth": BOX_BORDER_PX,
-                "borderpad": BOX_PAD_PX,
-                "hovertext": _node_hover(row),
-                "opacity": 1,
-                "name": row.node_id,
-            }
-        )
-
-    def highlight(pathway: str | None) -> dict:
-        def opacity(pathways) -> float:
-            return 1.0 if pathway is None or in_pathway(pathways, pathway) else DIMMED
-
-        return {
-            "label": "All" if pathway is None else PATHWAYS[pathway],
-            "method": "update",
-            "args": [
-                {"opacity": [opacity(edge.pathways) for edge in edges.itertuples()]},
-                {
-                    "title.text": _pathway_title(pathway),
-                    **{f"annotations[{i}].opacity": opacity(row.pathways) for i, row in enumerate(nodes.itertuples())},
-                },
-                list(range(edge_count)),
-            ],
-        }
-
+    fig.add_traces([_legend_trace(kind, style) for kind, style in EVIDENCE_STYLE.items()])
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        title={"text": _pathway_title(None), "font": {"size": 15}, "x": 0, "xanchor": "left", "y": 0.985},
-        annotations=annotations,
+        title=title_style(_pathway_title(None), 0.985),
+        annotations=[_node_box(row) for row in nodes.itertuples()],
         xaxis={"visible": False, "range": x_range, "fixedrange": True},
         yaxis={"visible": False, "range": y_range, "fixedrange": True},
         height=FIGURE_HEIGHT,
@@ -272,22 +291,7 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
             "itemdoubleclick": False,
             "font": {"size": 12},
         },
-        updatemenus=[
-            {
-                "type": "buttons",
-                "name": "Highlight a pathway",
-                "direction": "right",
-                "buttons": [highlight(None)] + [highlight(p) for p in PATHWAYS],
-                "x": 0,
-                "xanchor": "left",
-                "y": 1.045,
-                "yanchor": "bottom",
-                "pad": {"r": 4, "t": 0},
-                "showactive": True,
-                "active": 0,
-                **MENU_STYLE,
-            }
-        ],
+        updatemenus=[_pathway_menu(nodes, edges, edge_count)],
         meta={
             "description": "Flow diagram of how MDMA is thought to act, from the drug through transporters and messengers to felt effects, therapy, trial outcomes and side effects."
         },

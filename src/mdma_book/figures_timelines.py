@@ -14,13 +14,14 @@ from mdma_book.theme import (
     BLUE,
     BOOK_TEMPLATE,
     GREEN,
-    MENU_STYLE,
     NEUTRAL_COLOUR,
     ORANGE,
     SKY,
     VERMILLION,
     rgba,
     source_line,
+    title_style,
+    view_menu,
     wrap,
 )
 from mdma_book.timelines import CATEGORIES, COURSES, TIMINGS, readable_date
@@ -49,6 +50,75 @@ def _course_hover(row) -> str:
     return "<br>".join(lines)
 
 
+def _course_trace(row, y: float, common: dict):
+    """One part of a course: a period as a line, a block of sessions as a hatched bar, an event as a marker."""
+    style = COMPONENT_STYLE.get(row.component)
+    if row.component == "treatment_period":
+        return go.Scatter(
+            x=[row.start_week, row.end_week],
+            y=[y + 0.3] * 2,  # below the row's title, clear of its bars
+            mode="lines+text",
+            text=["", f"{row.label}, about {row.end_week - row.start_week:g} weeks"],
+            textposition="top left",
+            line={"color": NEUTRAL_COLOUR, "width": 2},
+            **{**common, "showlegend": False},
+        )
+    if "pattern" in style:
+        return go.Bar(
+            x=[row.end_week - row.start_week],
+            base=[row.start_week],
+            y=[y],
+            orientation="h",
+            width=0.42,
+            marker={
+                "color": rgba(style["colour"], 0.55),
+                "line": {"color": style["colour"], "width": 1.5},
+                "pattern": {"shape": style["pattern"], "fgcolor": style["colour"]},
+            },
+            **common,
+        )
+    marker = {"symbol": style["symbol"], "size": 18, "color": style["colour"]}
+    return go.Scatter(
+        x=[row.start_week],
+        y=[y],
+        mode="markers",
+        marker={**marker, "line": {"width": 1.5, "color": style["colour"]}},
+        **common,
+    )
+
+
+def _row_title(y: float, text: str) -> dict:
+    return {
+        "x": -0.4,
+        "y": y,
+        "xref": "x",
+        "yref": "y",
+        "text": f"<b>{text}</b>",
+        "showarrow": False,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "font": {"size": 13},
+    }
+
+
+def _course_traces(fig: go.Figure, course: pd.DataFrame, initial_course: str, therapy_courses: list[str]) -> None:
+    shown_in_legend = set()
+    for row in course.itertuples():
+        style = COMPONENT_STYLE.get(row.component)
+        legend_key = (row.course, row.component)
+        common = {
+            "name": (style or {}).get("name") or row.label,
+            "hovertext": [_course_hover(row)],
+            "hoverinfo": "text",
+            "visible": row.course == initial_course or row.course not in therapy_courses,
+            "legendgroup": row.component,
+            "showlegend": bool(style) and legend_key not in shown_in_legend,
+            "meta": {"course": row.course, "component": row.component},
+        }
+        shown_in_legend.add(legend_key)
+        fig.add_trace(_course_trace(row, COURSE_ROW[row.course], common))
+
+
 def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1") -> go.Figure:
     """Timeline in weeks of an MDMA-assisted therapy course beside a daily antidepressant course.
 
@@ -62,111 +132,24 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
     if initial_course not in therapy_courses:
         raise ValueError(f"unknown course {initial_course!r}; choose one of {therapy_courses}")
     fig = go.Figure()
-    shown_in_legend = set()
-    for row in course.itertuples():
-        style = COMPONENT_STYLE.get(row.component)
-        y = COURSE_ROW[row.course]
-        visible = row.course == initial_course or row.course not in therapy_courses
-        legend_key = (row.course, row.component)
-        common = {
-            "name": (style or {}).get("name") or row.label,
-            "hovertext": [_course_hover(row)],
-            "hoverinfo": "text",
-            "visible": visible,
-            "legendgroup": row.component,
-            "showlegend": bool(style) and legend_key not in shown_in_legend,
-            "meta": {"course": row.course, "component": row.component},
-        }
-        shown_in_legend.add(legend_key)
-        if row.component == "treatment_period":
-            fig.add_trace(
-                go.Scatter(
-                    x=[row.start_week, row.end_week],
-                    y=[y + 0.3] * 2,  # below the row's title, clear of its bars
-                    mode="lines+text",
-                    text=["", f"{row.label}, about {row.end_week - row.start_week:g} weeks"],
-                    textposition="top left",
-                    line={"color": NEUTRAL_COLOUR, "width": 2},
-                    **{**common, "showlegend": False},
-                )
-            )
-        elif "pattern" in style:
-            fig.add_trace(
-                go.Bar(
-                    x=[row.end_week - row.start_week],
-                    base=[row.start_week],
-                    y=[y],
-                    orientation="h",
-                    width=0.42,
-                    marker={
-                        "color": rgba(style["colour"], 0.55),
-                        "line": {"color": style["colour"], "width": 1.5},
-                        "pattern": {"shape": style["pattern"], "fgcolor": style["colour"]},
-                    },
-                    **common,
-                )
-            )
-        else:
-            fig.add_trace(
-                go.Scatter(
-                    x=[row.start_week],
-                    y=[y],
-                    mode="markers",
-                    marker={
-                        "symbol": style["symbol"],
-                        "size": 18,
-                        "color": style["colour"],
-                        "line": {"width": 1.5, "color": style["colour"]},
-                    },
-                    **common,
-                )
-            )
-    labels = {c: COURSES[c] for c in COURSES}
-    row_labels = [
-        {
-            "x": -0.4,
-            "y": 1.62,
-            "xref": "x",
-            "yref": "y",
-            "text": f"<b>{labels[initial_course]}</b>",
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "font": {"size": 13},
-        },
-        {
-            "x": -0.4,
-            "y": 0.3,
-            "xref": "x",
-            "yref": "y",
-            "text": f"<b>{labels['STAR*D level 1']}</b>",
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "font": {"size": 13},
-        },
-    ]
-    buttons = [
-        {
-            "label": name,
-            "method": "update",
-            "args": [
-                {"visible": [t.meta["course"] == name or t.meta["course"] not in therapy_courses for t in fig.data]},
-                {"annotations[0].text": f"<b>{labels[name]}</b>"},
-            ],
-        }
-        for name in therapy_courses
-    ]
+    _course_traces(fig, course, initial_course, therapy_courses)
+    menu = view_menu(
+        fig,
+        therapy_courses,
+        "Trial protocol",
+        lambda trace, name: trace.meta["course"] == name or trace.meta["course"] not in therapy_courses,
+        relayout=lambda name: {"annotations[0].text": f"<b>{COURSES[name]}</b>"},
+        active=therapy_courses.index(initial_course),
+        x=0,
+        xanchor="left",
+        y=1.04,
+        yanchor="bottom",
+        showactive=True,
+    )
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        title={
-            "text": "A course of treatment, week by week",
-            "font": {"size": 15},
-            "x": 0,
-            "xanchor": "left",
-            "y": 0.97,
-        },
-        annotations=row_labels,
+        title=title_style("A course of treatment, week by week", 0.97),
+        annotations=[_row_title(1.62, COURSES[initial_course]), _row_title(0.3, COURSES["STAR*D level 1"])],
         barmode="overlay",
         height=520,
         hovermode="closest",
@@ -187,20 +170,7 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
             "itemclick": False,
             "itemdoubleclick": False,
         },
-        updatemenus=[
-            {
-                "type": "dropdown",
-                "name": "Trial protocol",
-                "buttons": buttons,
-                "active": therapy_courses.index(initial_course),
-                "x": 0,
-                "xanchor": "left",
-                "y": 1.04,
-                "yanchor": "bottom",
-                "showactive": True,
-                **MENU_STYLE,
-            }
-        ],
+        updatemenus=[menu],
         meta={
             "description": "Timeline in weeks comparing a course of MDMA-assisted therapy in the trials with a course of a daily antidepressant.",
             "page_margin_top": 56,
@@ -221,6 +191,52 @@ LONG_GAP_YEARS = 10
 GAP_SPACE = 0.8  # extra rows of space where years pass without an event
 
 
+def _rows_and_gaps(events: pd.DataFrame) -> tuple[list[float], list[tuple[float, int]], float]:
+    """Each event's row (evenly spaced, a wider gap where more than ten years pass), the gaps, the rows' extent."""
+    years = events["date"].str[:4].astype(int).tolist()
+    y, position, gaps = [], 0.0, []
+    for i, year in enumerate(years):
+        if i and year - years[i - 1] > LONG_GAP_YEARS:
+            gaps.append((position - 1 + (1 + GAP_SPACE) / 2, year - years[i - 1]))
+            position += GAP_SPACE
+        y.append(position)
+        position += 1
+    return y, gaps, position
+
+
+def _spine(y: list[float], long: bool) -> go.Scatter:
+    """The timeline's line between neighbouring events: solid, or dotted across a long gap."""
+    values = [v for start, end in zip(y, y[1:]) if (end - start >= 1.5) == long for v in (start, end, None)]
+    line = {"color": NEUTRAL_COLOUR, "width": 2} | ({"dash": "dot"} if long else {})
+    return go.Scatter(x=[0] * len(values), y=values, mode="lines", line=line, hoverinfo="skip", showlegend=False)
+
+
+def _event_trace(rows: pd.DataFrame, category: str, style: dict) -> go.Scatter:
+    """One kind of event: a marker per event, labelled with its date and what happened."""
+    return go.Scatter(
+        x=[0] * len(rows),
+        y=rows["row"],
+        mode="markers+text",
+        name=CATEGORIES[category],
+        text=[f"<b>{readable_date(e.date, e.end_date, short=True)}</b>  {e.label}" for e in rows.itertuples()],
+        textposition="middle right",
+        cliponaxis=False,
+        marker={
+            "symbol": style["symbol"],
+            "size": 13,
+            "color": style["colour"],
+            "line": {"width": 1, "color": style["colour"]},
+        },
+        hovertext=[
+            f"<b>{readable_date(e.date, e.end_date)}: {e.label}</b><br>{wrap(e.description, 50)}<br>"
+            f"Kind of evidence: {e.evidence_kind}<br>{source_line(e.source_key, e.status)}"
+            for e in rows.itertuples()
+        ],
+        hoverinfo="text",
+        meta={"category": category},
+    )
+
+
 def history_timeline(events: pd.DataFrame) -> go.Figure:
     """Vertical timeline of MDMA's history and regulation, one row per event.
 
@@ -230,67 +246,14 @@ def history_timeline(events: pd.DataFrame) -> go.Figure:
     shape and colour give the kind of event; hover gives what happened and
     the source.
     """
-    years = events["date"].str[:4].astype(int).tolist()
-    y, position = [], 0.0
-    gaps = []
-    for i, year in enumerate(years):
-        if i and year - years[i - 1] > LONG_GAP_YEARS:
-            gaps.append((position - 1 + (1 + GAP_SPACE) / 2, year - years[i - 1]))
-            position += GAP_SPACE
-        y.append(position)
-        position += 1
+    y, gaps, position = _rows_and_gaps(events)
     events = events.assign(row=y)
     fig = go.Figure()
-    spine = [v for start, end in zip(y, y[1:]) if end - start < 1.5 for v in (start, end, None)]
-    fig.add_trace(
-        go.Scatter(
-            x=[0] * len(spine),
-            y=spine,
-            mode="lines",
-            line={"color": NEUTRAL_COLOUR, "width": 2},
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
-    dotted = [v for start, end in zip(y, y[1:]) if end - start >= 1.5 for v in (start, end, None)]
-    fig.add_trace(
-        go.Scatter(
-            x=[0] * len(dotted),
-            y=dotted,
-            mode="lines",
-            line={"color": NEUTRAL_COLOUR, "width": 2, "dash": "dot"},
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
+    fig.add_traces([_spine(y, long=False), _spine(y, long=True)])
     for category, style in CATEGORY_STYLE.items():
         rows = events[events["category"] == category]
-        if rows.empty:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=[0] * len(rows),
-                y=rows["row"],
-                mode="markers+text",
-                name=CATEGORIES[category],
-                text=[f"<b>{readable_date(e.date, e.end_date, short=True)}</b>  {e.label}" for e in rows.itertuples()],
-                textposition="middle right",
-                cliponaxis=False,
-                marker={
-                    "symbol": style["symbol"],
-                    "size": 13,
-                    "color": style["colour"],
-                    "line": {"width": 1, "color": style["colour"]},
-                },
-                hovertext=[
-                    f"<b>{readable_date(e.date, e.end_date)}: {e.label}</b><br>{wrap(e.description, 50)}<br>"
-                    f"Kind of evidence: {e.evidence_kind}<br>{source_line(e.source_key, e.status)}"
-                    for e in rows.itertuples()
-                ],
-                hoverinfo="text",
-                meta={"category": category},
-            )
-        )
+        if not rows.empty:
+            fig.add_trace(_event_trace(rows, category, style))
     notes = [
         {
             "x": 0.06,
@@ -306,13 +269,7 @@ def history_timeline(events: pd.DataFrame) -> go.Figure:
     ]
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        title={
-            "text": "MDMA from patent to regulators' decisions",
-            "font": {"size": 15},
-            "x": 0,
-            "xanchor": "left",
-            "y": 0.985,
-        },
+        title=title_style("MDMA from patent to regulators' decisions", 0.985),
         annotations=notes,
         height=int(34 * position) + 150,
         hovermode="closest",

@@ -25,6 +25,13 @@ EVIDENCE = {
     "cell or animal study": "study in cells or animals",
     "hypothesis": "hypothesis, not established by the sources",
 }
+#: The same, in the few words of the diagram's legend.
+EVIDENCE_SHORT = {
+    "human trial": "human trial",
+    "human lab study": "laboratory study in people",
+    "cell or animal study": "study in cells or animals",
+    "hypothesis": "hypothesis",
+}
 
 #: Pathways the diagram can highlight, with their button labels.
 PATHWAYS = {"fear": "Fear", "closeness": "Closeness", "side_effects": "Side effects"}

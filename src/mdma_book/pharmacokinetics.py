@@ -285,11 +285,19 @@ class EffectDurations:
     session_source: str
 
 
+def _session_row(table: pd.DataFrame) -> pd.Series:
+    """The one session length of the table (chosen by regimen and measure, so the trial can be renamed)."""
+    rows = table[(table["regimen"] == "session") & (table["measure"] == "session_length")]
+    if len(rows) != 1:
+        raise KeyError(f"expected one session_length row with regimen 'session', found {len(rows)}")
+    return rows.iloc[0]
+
+
 def effect_durations(table: pd.DataFrame) -> EffectDurations:
     """Read the durations the concentration figure draws as bands from ``table``."""
     single = "Vizeli and Liechti 2017"
     booster = "Basel booster study 2026"
-    session = reported_pk(table, "MAPP1", "session_length", regimen="session")
+    session = _session_row(table)
     return EffectDurations(
         single_mean_h=float(reported_pk(table, single, "effect_duration_mean")["value"]),
         single_sd_h=float(reported_pk(table, single, "effect_duration_sd")["value"]),

@@ -8,22 +8,32 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mdma_book.evidence import OUTCOMES
+from mdma_book import stats, synthesis
+from mdma_book.evidence import OUTCOMES, quoted, quoted_family, trial_ids
 from mdma_book.safe_text import myst
 from mdma_book.stats import add_proportions
+from mdma_book.theme import signed
 
 ARM_KEYS = {"MDMA-assisted therapy": "mdma", "placebo with therapy": "placebo"}
 
 
-def phase3_numbers(outcomes: pd.DataFrame) -> dict[str, str]:
+def _trial_ids(trials: pd.DataFrame | None) -> dict[str, str]:
+    from mdma_book import evidence
+
+    return trial_ids(evidence.trials() if trials is None else trials)
+
+
+def phase3_numbers(outcomes: pd.DataFrame, trials: pd.DataFrame | None = None) -> dict[str, str]:
     """Return prose-ready strings for every Phase 3 trial, outcome and arm.
 
     Keys look like ``mapp1_remission_mdma_pct`` ("33%") and
-    ``mapp1_remission_mdma_n`` ("14 of 42").
+    ``mapp1_remission_mdma_n`` ("14 of 42"); they start with the trial's stable
+    ``trial_id`` (``trials.csv``, read from data/ unless given), not its name.
     """
+    ids = _trial_ids(trials)
     numbers = {}
     for row in add_proportions(outcomes).itertuples():
-        key = f"{row.study.lower()}_{row.outcome}_{ARM_KEYS[row.arm]}"
+        key = f"{ids[row.study]}_{row.outcome}_{ARM_KEYS[row.arm]}"
         numbers[f"{key}_pct"] = f"{row.rate:.0f}%"
         numbers[f"{key}_n"] = f"{row.events} of {row.total}"
     return numbers
@@ -80,8 +90,10 @@ def glue_all(numbers: dict[str, object]) -> None:
 
 
 def _interval(estimate, digits: int = 2, level: str = "95% CI", after: str = "") -> str:
-    text = f"{estimate.value:.{digits}f} ({level} {estimate.low:.{digits}f} to {estimate.high:.{digits}f}{after})"
-    return text.replace("-", "\u2212")
+    spec = f".{digits}f"
+    return (
+        f"{signed(estimate.value, spec)} ({level} {signed(estimate.low, spec)} to {signed(estimate.high, spec)}{after})"
+    )
 
 
 #: Kvam 2025's abstract gives an interval without its level (s.e. 2.4, n = 12), so none is claimed.
@@ -90,22 +102,55 @@ KVAM_INTERVAL = {"level": "CI", "after": ", level not stated in the abstract"}
 
 def _number(value: float) -> str:
     """As the source printed it: whole numbers grouped by thousands, others as given."""
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
-    return text.replace("-", "\u2212")
+    return signed(value, ",.0f" if float(value).is_integer() else "g")
 
 
-def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
-    """Prose-ready numbers for chapter 3, all computed from data/.
+def _value(values: pd.DataFrame, quote_id: str) -> str:
+    """The quoted value as its source printed it."""
+    return _number(quoted(values, quote_id)["value"])
 
-    Names: ``forest_<outcome>_rr`` ("1.35 (95% CI 1.10 to 1.66)", all trials),
-    ``..._k``, ``..._n``; ``abs_<outcome>_placebo`` / ``_mdma`` (per 100, Phase 3),
-    ``nnt_<outcome>``;
-    ``g_depression`` and friends; and ``<study>_<measure>`` for reported values
-    the text quotes (see the body for the full list).
-    """
-    from mdma_book import stats, synthesis
-    from mdma_book.evidence import reported
 
+def _estimate(values: pd.DataFrame, quote_id: str) -> stats.Estimate:
+    row = quoted(values, quote_id)
+    return stats.Estimate(row["value"], row["ci_low"], row["ci_high"])
+
+
+def _quote(values: pd.DataFrame, quote_id: str, **interval) -> str:
+    """The quoted value with its interval where the source gives one, else the value alone."""
+    row = quoted(values, quote_id)
+    if pd.isna(row["ci_low"]) or pd.isna(row["ci_high"]):
+        return _number(row["value"])
+    return _interval(_estimate(values, quote_id), **interval)
+
+
+#: Values chapter 3 quotes as they are (value, or value with its interval), glued under their quote_id.
+EVIDENCE_QUOTES = (
+    "kvam_n",
+    "kvam_sessions",
+    "kvam_madrs_baseline",
+    "wolfgang_low",
+    "wolfgang_high",
+    "blinding_mdma",
+    "blinding_placebo",
+    "pooled2019_active",
+    "pooled2019_control",
+    "pooled2019_bdi",
+    "cipriani_drugs",
+    "cipriani_trials",
+    "stard_cumulative",
+    "stard_level1_response",
+    "stard_level1_remission",
+    "bahji_g",
+    "sypres_response_rr",
+    "sypres_remission_rr",
+    "sypres_depression_g",
+)
+#: A network meta-analysis's intervals are credible intervals.
+CREDIBLE_QUOTES = ("cipriani_or_high", "cipriani_or_low")
+
+
+def _pooled_numbers(dichotomous: pd.DataFrame) -> dict[str, str]:
+    """``forest_<outcome>_rr``/``_k``/``_n`` (all trials) and the Phase 3 absolute effects and NNT."""
     numbers: dict[str, str] = {}
     for view in synthesis.ptsd_forest_views(dichotomous):
         if view["measure"] != "risk_ratio":
@@ -122,21 +167,25 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
         numbers[f"abs_{key}_mdma_range"] = f"{effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f}"
         numbers[f"nnt_{key}"] = effect["nnt"].describe()
         numbers[f"phase3_{key}_rr"] = _interval(effect["risk_ratio"])
+    return numbers
+
+
+def _depression_numbers(continuous: pd.DataFrame, ids: dict[str, str]) -> dict[str, str]:
+    """``g_depression`` and friends, per trial (by ``trial_id``) and leaving each trial out; BDI-II means."""
     depression = synthesis.depression_effects(continuous)
     pooled_g = stats.pool(depression["effect"], depression["variance"], "hedges_g")
-    numbers["g_depression"] = _interval(pooled_g.estimate)
-    numbers["g_depression_k"] = str(pooled_g.k)
-    numbers["g_depression_n"] = str(int(depression["participants"].sum()))
-    numbers["g_depression_i2"] = f"{pooled_g.i2:.0f}%"
+    numbers = {
+        "g_depression": _interval(pooled_g.estimate),
+        "g_depression_k": str(pooled_g.k),
+        "g_depression_n": str(int(depression["participants"].sum())),
+        "g_depression_i2": f"{pooled_g.i2:.0f}%",
+    }
     for row in depression.itertuples():
-        numbers[f"g_{row.study.lower().replace(' ', '_').replace(chr(39), '')}"] = _interval(
-            stats.interval(row.effect, row.variance, "hedges_g")
-        )
+        numbers[f"g_{ids[row.study]}"] = _interval(stats.interval(row.effect, row.variance, "hedges_g"))
     # Leave one trial out, as the live depression panel does when a trial is unticked (the exercises quote these).
     for row in depression.itertuples():
         others = depression[depression["study"] != row.study]
-        name = row.study.lower().replace(" ", "_").replace(chr(39), "")
-        numbers[f"g_depression_without_{name}"] = _interval(
+        numbers[f"g_depression_without_{ids[row.study]}"] = _interval(
             stats.pool(others["effect"], others["variance"], "hedges_g").estimate
         )
     bdi = continuous[continuous["measure"] == "bdi_ii"]
@@ -144,51 +193,26 @@ def evidence_numbers(dichotomous, continuous, values) -> dict[str, str]:
         rows = bdi[bdi["statistic"] == statistic].sort_values("dose_mg", ascending=False, na_position="first")
         for row in rows.drop_duplicates(["study", "role"]).itertuples():  # highest MDMA dose, as pooled
             # Scale scores are printed with their one decimal (e.g. "−11.0").
-            numbers[f"{prefix}_{row.study.lower().replace(' ', '_').replace(chr(39), '')}_{row.role}"] = (
-                f"{row.mean:.1f}".replace("-", "\u2212")
-            )
-    quoted = {
-        "kvam_n": ("Kvam 2025 (MDD)", "participants", None),
-        "kvam_sessions": ("Kvam 2025 (MDD)", "dosing_sessions", None),
-        "kvam_madrs_baseline": ("Kvam 2025 (MDD)", "madrs_baseline_mean", None),
-        "wolfgang_low": ("Wolfgang 2025 review", "no_longer_met_criteria_low_pct", None),
-        "wolfgang_high": ("Wolfgang 2025 review", "no_longer_met_criteria_high_pct", None),
-        "blinding_mdma": ("Phase 3 blinding", "guessed_arm_correctly_pct", "MDMA-assisted therapy"),
-        "blinding_placebo": ("Phase 3 blinding", "guessed_arm_correctly_pct", "placebo with therapy"),
-        "pooled2019_active": ("Phase 2 pooled analysis", "no_longer_met_criteria_pct", "active doses"),
-        "pooled2019_control": ("Phase 2 pooled analysis", "no_longer_met_criteria_pct", "control doses"),
-        "pooled2019_bdi": ("Phase 2 pooled analysis", "bdi2_mmrm_difference", "between groups"),
-        "cipriani_drugs": ("Cipriani 2018 network meta-analysis", "antidepressants", "all"),
-        "cipriani_trials": ("Cipriani 2018 network meta-analysis", "trials", "all"),
-        "cipriani_or_high": ("Cipriani 2018 network meta-analysis", "response_or", "amitriptyline vs placebo"),
-        "cipriani_or_low": ("Cipriani 2018 network meta-analysis", "response_or", "reboxetine vs placebo"),
-        "stard_cumulative": ("STAR*D", "cumulative_remission_pct", "all steps"),
-        "stard_level1_response": ("STAR*D level 1", "qids_response_pct", "citalopram"),
-        "stard_level1_remission": ("STAR*D level 1", "qids_remission_pct", "citalopram"),
-        "bahji_g": ("Bahji 2023 meta-analysis", "depression_hedges_g", "MDMA vs control"),
-        "sypres_response_rr": ("Living review (Sypres)", "response_rr", "MDMA vs control"),
-        "sypres_remission_rr": ("Living review (Sypres)", "remission_rr", "MDMA vs control"),
-        "sypres_depression_g": ("Living review (Sypres)", "depression_hedges_g", "MDMA vs control"),
-    }
-    for name, (study, measure, arm) in quoted.items():
-        row = reported(values, study, measure, arm)
-        has_ci = not (pd.isna(row["ci_low"]) or pd.isna(row["ci_high"]))
-        numbers[name] = (
-            _interval(stats.Estimate(row["value"], row["ci_low"], row["ci_high"])) if has_ci else _number(row["value"])
-        )
+            numbers[f"{prefix}_{ids[row.study]}_{row.role}"] = signed(row.mean, ".1f")
+    return numbers
+
+
+def evidence_numbers(dichotomous, continuous, values, trials: pd.DataFrame | None = None) -> dict[str, str]:
+    """Prose-ready numbers for chapter 3, all computed from data/.
+
+    Names: ``forest_<outcome>_rr`` ("1.35 (95% CI 1.10 to 1.66)", all trials),
+    ``..._k``, ``..._n``; ``abs_<outcome>_placebo`` / ``_mdma`` (per 100, Phase 3),
+    ``nnt_<outcome>``; ``g_depression`` and friends (per trial by its ``trial_id``);
+    and, for reported values the text quotes, their ``quote_id`` (:data:`EVIDENCE_QUOTES`).
+    """
+    numbers = _pooled_numbers(dichotomous) | _depression_numbers(continuous, _trial_ids(trials))
+    numbers |= {name: _quote(values, name) for name in EVIDENCE_QUOTES}
+    numbers |= {name: _quote(values, name, level="95% credible interval") for name in CREDIBLE_QUOTES}
     # Intervals printed to the precision of their source.
-    change = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
-    numbers["kvam_madrs_change"] = _interval(
-        stats.Estimate(change["value"], change["ci_low"], change["ci_high"]), digits=1, **KVAM_INTERVAL
-    )
-    numbers["kvam_madrs_after"] = _number(
-        round(reported(values, "Kvam 2025 (MDD)", "madrs_baseline_mean")["value"] + change["value"], 1)
-    )
-    for name in ("cipriani_or_high", "cipriani_or_low"):  # a network meta-analysis's intervals are credible intervals
-        numbers[name] = numbers[name].replace("95% CI", "95% credible interval")
-    numbers["stard_steps"] = str(
-        int(((values["study"] == "STAR*D") & (values["measure"] == "qids_remission_pct")).sum())
-    )
+    numbers["kvam_madrs_change"] = _interval(_estimate(values, "kvam_madrs_change"), digits=1, **KVAM_INTERVAL)
+    baseline, change = quoted(values, "kvam_madrs_baseline")["value"], quoted(values, "kvam_madrs_change")["value"]
+    numbers["kvam_madrs_after"] = _number(round(baseline + change, 1))
+    numbers["stard_steps"] = str(len(quoted_family(values, "stard_remission_step_")))
     return numbers
 
 
@@ -216,9 +240,7 @@ def forest_numbers(views: list[dict]) -> pd.DataFrame:
                 {
                     "View": view["label"],
                     "Row": row.label,
-                    "Estimate (95% CI)": f"{row.effect:.2f} ({row.ci_low:.2f} to {row.ci_high:.2f})".replace(
-                        "-", "\u2212"
-                    ),
+                    "Estimate (95% CI)": f"{signed(row.effect, '.2f')} ({signed(row.ci_low, '.2f')} to {signed(row.ci_high, '.2f')})",
                     "Weight": "" if pd.isna(row.weight_pct) or row.kind == "overall" else f"{row.weight_pct:.0f}%",
                     "I²": "" if pd.isna(row.i2_pct) else f"{row.i2_pct:.0f}%",
                 }
@@ -271,111 +293,90 @@ def claims_summary(claims: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+#: The Phase 3 protocol's numbers (quote ids of reported_values.csv).
+PROTOCOL_QUOTES = (
+    "mapp_sessions",
+    "mapp_session_hours",
+    "mapp_endpoint_weeks",
+    "mapp_supplement_earliest_hours",
+    "mapp_supplement_latest_hours",
+)
+
+
 def protocol_numbers(values: pd.DataFrame) -> dict[str, str]:
     """Numbers about the Phase 3 protocol that several chapters quote (from reported_values.csv)."""
-    from mdma_book.evidence import reported
+    return {name: _value(values, name) for name in PROTOCOL_QUOTES}
 
-    return {
-        "mapp_sessions": _number(reported(values, "MAPP1", "experimental_sessions", "all")["value"]),
-        "mapp_session_hours": _number(reported(values, "MAPP1", "experimental_session_hours", "all")["value"]),
-        "mapp_endpoint_weeks": _number(reported(values, "MAPP1", "primary_endpoint_weeks", "all")["value"]),
-        "mapp_supplement_earliest_hours": _number(
-            reported(values, "MAPP1", "supplement_time_earliest_hours", "all")["value"]
-        ),
-        "mapp_supplement_latest_hours": _number(
-            reported(values, "MAPP1", "supplement_time_latest_hours", "all")["value"]
-        ),
-    }
+
+#: Chapter 3's numbers on the primary outcome, completers and dropouts, quoted as printed.
+PRIMARY_OUTCOME_QUOTES = (
+    "caps_max",
+    "bdi_max",
+    "mapp1_caps_change_mdma",
+    "mapp1_caps_change_placebo",
+    "mapp1_caps_d",
+    "mapp2_caps_change_mdma",
+    "mapp2_caps_change_placebo",
+    "mapp2_caps_d",
+    *(
+        f"{trial}_{what}_{arm}"
+        for trial in ("mapp1", "mapp2")
+        for what in ("dropouts", "randomized")
+        for arm in ("mdma", "placebo")
+    ),
+    "stard_level1_hamd_remission",
+)
 
 
 def primary_outcome_numbers(values: pd.DataFrame) -> dict[str, str]:
     """Chapter 3's numbers on the trials' primary outcome (CAPS-5 PTSD severity), completers and dropouts."""
-    from mdma_book import stats
-    from mdma_book.evidence import reported
-
-    def value(study: str, measure: str, arm: str) -> str:
-        return _number(reported(values, study, measure, arm)["value"])
-
-    severity = reported(values, "Living review (Sypres)", "ptsd_severity_hedges_g", "MDMA vs control")
-    difference = reported(values, "MAPP2", "caps5_ls_mean_difference", "between groups")
+    severity = quoted(values, "sypres_severity_g")
     return {
-        "caps_max": value("CAPS-5 scale", "score_range_max", "all"),
-        "bdi_max": value("BDI-II scale", "score_range_max", "all"),
-        "mapp1_caps_change_mdma": value("MAPP1", "caps5_mean_change", "MDMA-assisted therapy"),
-        "mapp1_caps_change_placebo": value("MAPP1", "caps5_mean_change", "placebo with therapy"),
-        "mapp1_caps_d": value("MAPP1", "caps5_cohens_d", "between groups"),
-        "mapp2_caps_change_mdma": value("MAPP2", "caps5_ls_mean_change", "MDMA-assisted therapy"),
-        "mapp2_caps_change_placebo": value("MAPP2", "caps5_ls_mean_change", "placebo with therapy"),
-        "mapp2_caps_difference": _interval(
-            stats.Estimate(difference["value"], difference["ci_low"], difference["ci_high"]), digits=1
-        ),
-        "mapp2_caps_d": value("MAPP2", "caps5_cohens_d", "between groups"),
-        "sypres_severity_g": _interval(stats.Estimate(severity["value"], severity["ci_low"], severity["ci_high"])),
+        **{name: _value(values, name) for name in PRIMARY_OUTCOME_QUOTES},
+        "mapp2_caps_difference": _interval(_estimate(values, "mapp2_caps_difference"), digits=1),
+        "sypres_severity_g": _interval(_estimate(values, "sypres_severity_g")),
         "sypres_severity_k": str(int(severity["k_studies"])),
         "sypres_severity_n": str(int(severity["participants"])),
-        **{
-            f"{study.lower()}_dropouts_{key}": value(study, "did_not_complete", arm)
-            for study in ("MAPP1", "MAPP2")
-            for key, arm in (("mdma", "MDMA-assisted therapy"), ("placebo", "placebo with therapy"))
-        },
-        **{
-            f"{study.lower()}_randomized_{key}": value(study, "randomized", arm)
-            for study in ("MAPP1", "MAPP2")
-            for key, arm in (("mdma", "MDMA-assisted therapy"), ("placebo", "placebo with therapy"))
-        },
-        "stard_level1_hamd_remission": value("STAR*D level 1", "hamd_remission_pct", "citalopram"),
     }
+
+
+#: Numbers from the 2024–2026 updates that chapters quote as printed (quote ids).
+UPDATE_QUOTES = (
+    "kvam_followup_months",
+    "kvam_followup_attended",
+    "kvam_endpoint_weeks",
+    "oslo_episode_min_weeks",
+    "oslo_episode_max_years",
+    "young_adult_study_n",
+    "young_adult_age_min",
+    "young_adult_age_max",
+    "au_prescribers_dec_2023",
+    "dod_grants",
+    "mplong_target",
+    "gaynes_share",
+    "stard_pigott_pct",
+    "mithoefer_ltfu_months",
+)
+#: ... and those quoted with their 95% interval.
+UPDATE_INTERVALS = ("borgogna_depression_g", "faresotero_ptsd_smd", "colcott_phase3_ae_or")
 
 
 def update_numbers(values: pd.DataFrame) -> dict[str, str]:
     """Numbers from the 2024–2026 updates that chapters quote: appraisals, follow-ups, new meta-analyses, trials under way."""
-    from mdma_book import stats
-    from mdma_book.evidence import reported
 
-    def value(study: str, measure: str, arm: str) -> str:
-        return _number(reported(values, study, measure, arm)["value"])
-
-    def interval(study: str, measure: str, arm: str) -> str:
-        row = reported(values, study, measure, arm)
-        return _interval(stats.Estimate(row["value"], row["ci_low"], row["ci_high"]))
+    def votes(against: str) -> str:  # ICER's panel: votes that the evidence is not adequate, to votes that it is
+        return f"{_value(values, f'icer_not_adequate_vs_{against}')} to {_value(values, f'icer_adequate_vs_{against}')}"
 
     return {
-        "icer_votes_vs_no_mdma": f"{value('ICER 2024 final report', 'votes_not_adequate_vs_no_mdma', 'New England CEPAC')} to "
-        f"{value('ICER 2024 final report', 'votes_adequate_vs_no_mdma', 'New England CEPAC')}",
-        "icer_votes_vs_psychotherapy": f"{value('ICER 2024 final report', 'votes_not_adequate_vs_trauma_psychotherapy', 'New England CEPAC')} to "
-        f"{value('ICER 2024 final report', 'votes_adequate_vs_trauma_psychotherapy', 'New England CEPAC')}",
-        "kvam_followup_months": value("Kvam follow-up (MDD)", "followup_months_from_baseline", "MDMA-assisted therapy"),
-        "kvam_followup_attended": value("Kvam follow-up (MDD)", "followup_attended", "MDMA-assisted therapy"),
-        "kvam_endpoint_weeks": value(
-            "Kvam 2025 (MDD)", "primary_endpoint_weeks_after_second_session", "MDMA-assisted therapy"
-        ),
-        "oslo_episode_min_weeks": value("Oslo MDD study (eligibility)", "current_episode_min_weeks", "all"),
-        "oslo_episode_max_years": value("Oslo MDD study (eligibility)", "current_episode_max_years", "all"),
-        "borgogna_depression_g": interval("Borgogna 2026 meta-analysis (preprint)", "depression_g", "MDMA vs control"),
-        "faresotero_ptsd_smd": interval("Fares-Otero 2026 meta-analysis", "ptsd_smd", "MDMA vs control"),
-        "colcott_phase3_ae_or": interval(
-            "Colcott 2024 meta-analysis", "any_adverse_event_or", "Phase 3: MDMA-assisted vs placebo-assisted therapy"
-        ),
-        "young_adult_study_n": value("Ostfold young-adult MDD study (planned)", "planned_participants", "all"),
-        "young_adult_age_min": value("Ostfold young-adult MDD study (planned)", "age_min_years", "all"),
-        "young_adult_age_max": value("Ostfold young-adult MDD study (planned)", "age_max_years", "all"),
-        "au_prescribers_dec_2023": value(
-            "Australian Authorised Prescriber scheme", "authorised_prescribers", "December 2023"
-        ),
-        "dod_grants": value("DoD MDMA grants 2025", "grants", "all"),
-        "mplong_target": value("MPLONG (NCT05066282)", "target_recruitment", "all"),
-        "gaynes_share": value("Gaynes 2020 review", "pct_meeting_common_trd_definition", "TRD intervention studies"),
-        "stard_pigott_pct": value("STAR*D reanalysis (Pigott 2023)", "cumulative_remission_pct", "all steps"),
-        "mithoefer_ltfu_months": value(
-            "Mithoefer 2013 long-term follow-up", "followup_months_mean", "MDMA-treated participants"
-        ),
+        "icer_votes_vs_no_mdma": votes("no_mdma"),
+        "icer_votes_vs_psychotherapy": votes("psychotherapy"),
+        **{name: _value(values, name) for name in UPDATE_QUOTES},
+        **{name: _interval(_estimate(values, name)) for name in UPDATE_INTERVALS},
     }
 
 
 def evidence_map_numbers(em: pd.DataFrame) -> dict[str, str]:
     """The evidence-map numbers chapter 5 quotes, each from its row of ``data/evidence_map.csv``."""
-    from mdma_book import stats
-
     rows = em.set_index("row_id")
 
     def estimate(row_id: str, digits: int = 1, **label) -> str:

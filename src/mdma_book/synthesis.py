@@ -8,17 +8,20 @@ read these, so a number is computed in one place only.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from mdma_book import stats
-from mdma_book.citations import short_citation
-from mdma_book.evidence import OUTCOMES, reported
+from mdma_book.citations import citation_year
+from mdma_book.evidence import OUTCOMES, quoted, quoted_family
+from mdma_book.theme import signed
 
-#: Forest-plot subgroups, by trial phase, named for their comparator.
+#: Forest-plot subgroups, by trial phase: (name, comparator).
 SUBGROUPS = {
-    2: "Phase 2 (comparator: low-dose MDMA)",
-    3: "Phase 3 (comparator: inactive placebo)",
+    2: ("Phase 2", "low-dose MDMA"),
+    3: ("Phase 3", "inactive placebo"),
 }
 MEASURE_ABBREVIATIONS = {"risk_ratio": "RR", "risk_difference": "RD", "hedges_g": "g"}
 MEASURE_NAMES = {"risk_ratio": "risk ratio", "risk_difference": "risk difference", "hedges_g": "Hedges' g"}
@@ -64,7 +67,10 @@ def comparisons(dichotomous: pd.DataFrame, outcome: str) -> pd.DataFrame:
 
 
 def _study_label(study: str, source_key: str) -> str:
-    return f"{study} ({short_citation(source_key).rsplit(', ', 1)[-1]})" if study.startswith("MAPP") else study
+    """A trial's row label: its name, with its source's year when the name carries no year (``MAPP1 (2021)``)."""
+    if re.search(r"\b(19|20)\d\d\b", study):
+        return study
+    return f"{study} ({citation_year(source_key)})"
 
 
 def _pooled_row(kind: str, label: str, phase, pooled: stats.Pooled, participants: int) -> dict:
@@ -228,8 +234,13 @@ CERTAINTY_MEANING = {
 }
 
 
-def _mean_change(values: pd.DataFrame, study: str, measure: str, arm: str) -> str:
-    return f"{reported(values, study, measure, arm)['value']:.1f}".replace("-", "\u2212")
+def _changes(values: pd.DataFrame, arm: str) -> str:
+    """'Mean change −x (MAPP1) and −y (MAPP2) points' for one arm (``mdma`` or ``placebo``) of the Phase 3 trials."""
+    one, two = (quoted(values, f"{trial}_caps_change_{arm}") for trial in ("mapp1", "mapp2"))
+    return (
+        f"Mean change {signed(one['value'], '.1f')} ({one['study']}) and "
+        f"{signed(two['value'], '.1f')} ({two['study']}) points"
+    )
 
 
 def _graded(rows: list[dict], certainty: pd.DataFrame) -> pd.DataFrame:
@@ -253,19 +264,13 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
     placebo-assisted therapy (see :func:`absolute_effect`); PTSD severity and the
     depression row also pool Phase 2 trials, whose comparators were mostly low MDMA doses.
     """
-    severity = reported(values, "Living review (Sypres)", "ptsd_severity_hedges_g", "MDMA vs control")
+    severity = quoted(values, "sypres_severity_g")
     rows = [
         {
             "Outcome": "PTSD severity (CAPS, clinician interview; the trials' primary outcome; 18 weeks in Phase 3)",
             "Relative effect (95% CI)": f"Hedges' g {_fmt(stats.Estimate(severity['value'], severity['ci_low'], severity['ci_high']))}; below 0 favours MDMA",
-            "With placebo-assisted therapy": (
-                f"Mean change {_mean_change(values, 'MAPP1', 'caps5_mean_change', 'placebo with therapy')} (MAPP1) and "
-                f"{_mean_change(values, 'MAPP2', 'caps5_ls_mean_change', 'placebo with therapy')} (MAPP2) points"
-            ),
-            "With MDMA-assisted therapy (95% CI)": (
-                f"Mean change {_mean_change(values, 'MAPP1', 'caps5_mean_change', 'MDMA-assisted therapy')} (MAPP1) and "
-                f"{_mean_change(values, 'MAPP2', 'caps5_ls_mean_change', 'MDMA-assisted therapy')} (MAPP2) points"
-            ),
+            "With placebo-assisted therapy": _changes(values, "placebo"),
+            "With MDMA-assisted therapy (95% CI)": _changes(values, "mdma"),
             "Trials (participants)": f"{int(severity['k_studies'])} ({int(severity['participants'])} analysed)",
             "id": "ptsd_severity",
         }
@@ -304,17 +309,16 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
             "id": "depression_in_ptsd_trials",
         }
     )
-    madrs = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
-    people = reported(values, "Kvam 2025 (MDD)", "participants")
+    madrs = quoted(values, "kvam_madrs_change")
+    people = quoted(values, "kvam_n")
     rows.append(
         {
             "Outcome": "Major depression: change in MADRS score (open-label, no control group)",
             "Relative effect (95% CI)": "not estimable: no comparison group",
             "With placebo-assisted therapy": "no control group",
             # A within-group change, not an effect: its interval's level is not stated in the abstract.
-            "With MDMA-assisted therapy (95% CI)": f"mean change {madrs['value']:.1f} points (CI {madrs['ci_low']:.1f} to {madrs['ci_high']:.1f}, level not stated)".replace(
-                "-", "\u2212"
-            ),
+            "With MDMA-assisted therapy (95% CI)": f"mean change {signed(madrs['value'], '.1f')} points "
+            f"(CI {signed(madrs['ci_low'], '.1f')} to {signed(madrs['ci_high'], '.1f')}, level not stated)",
             "Trials (participants)": f"1 ({int(people['value'])})",
             "id": "depression_mdd_open_label",
         }
@@ -333,13 +337,7 @@ def split_reasons(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
     """The summary of findings for harms and for what is unknown, in the same layout as :func:`summary_of_findings`."""
-    any_ae = reported(
-        values,
-        "Colcott 2024 meta-analysis",
-        "any_adverse_event_or",
-        "Phase 3: MDMA-assisted vs placebo-assisted therapy",
-    )
-    randomized = values[(values["study"].isin(["MAPP1", "MAPP2"])) & (values["measure"] == "randomized")]
+    any_ae = quoted(values, "colcott_phase3_ae_or")
     rows = [
         {
             "Outcome": "Adverse events during treatment (Phase 3 pooled; counted per person or per event is not stated)",
@@ -352,11 +350,13 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
             "id": "any_adverse_event",
         }
     ]
-    serious = reported(values, "MAPP2", "serious_teae_people", "all")
-    mapp2_total = int(randomized[randomized["study"] == "MAPP2"]["value"].sum())
+    serious = quoted(values, "mapp2_serious_teae")
+    mapp2_total = int(sum(quoted(values, f"mapp2_randomized_{arm}")["value"] for arm in ("mdma", "placebo")))
+    # The other Phase 3 trial, whose safety table was not read.
+    other = quoted(values, "mapp1_suicidality_mdma")["study"]
     rows.append(
         {
-            "Outcome": "Serious adverse events (MAPP2, whole study; MAPP1's full counts were not read)",
+            "Outcome": f"Serious adverse events ({serious['study']}, whole study; {other}'s full counts were not read)",
             "Relative effect (95% CI)": "not estimable: no events",
             "With placebo-assisted therapy": f"{serious['value']:.0f} in either arm",
             "With MDMA-assisted therapy (95% CI)": f"{serious['value']:.0f} in either arm",
@@ -370,7 +370,7 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
     )
     rows.append(
         {
-            "Outcome": "Severe adverse events (MAPP2, whole study)",
+            "Outcome": f"Severe adverse events ({severe['study']}, whole study)",
             "Relative effect (95% CI)": f"RR {_fmt(rr)}",
             "With placebo-assisted therapy": f"{100 * severe['events_control'] / severe['total_control']:.0f} per 100",
             "With MDMA-assisted therapy (95% CI)": f"{100 * severe['events_mdma'] / severe['total_mdma']:.0f} per 100",
@@ -378,14 +378,13 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
             "id": "severe_adverse_events",
         }
     )
-    mdma = reported(values, "MAPP1", "suicidality_aesi_people", "MDMA-assisted therapy")
-    placebo = reported(values, "MAPP1", "suicidality_aesi_people", "placebo with therapy")
-    n_mdma = reported(values, "MAPP1", "randomized", "MDMA-assisted therapy")["value"]
-    n_placebo = reported(values, "MAPP1", "randomized", "placebo with therapy")["value"]
+    mdma, placebo = quoted(values, "mapp1_suicidality_mdma"), quoted(values, "mapp1_suicidality_placebo")
+    n_mdma = quoted(values, "mapp1_randomized_mdma")["value"]
+    n_placebo = quoted(values, "mapp1_randomized_placebo")["value"]
     rr = stats.effect_with_ci(int(mdma["value"]), int(n_mdma), int(placebo["value"]), int(n_placebo), "risk_ratio")
     rows.append(
         {
-            "Outcome": "Suicidal thoughts or behaviour recorded as adverse events (MAPP1; its two serious ones were in the placebo arm)",
+            "Outcome": f"Suicidal thoughts or behaviour recorded as adverse events ({mdma['study']}; its two serious ones were in the placebo arm)",
             "Relative effect (95% CI)": f"RR {_fmt(rr)}",
             "With placebo-assisted therapy": f"{100 * placebo['value'] / n_placebo:.0f} per 100",
             "With MDMA-assisted therapy (95% CI)": f"{100 * mdma['value'] / n_mdma:.0f} per 100",
@@ -393,7 +392,7 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
             "id": "suicidality",
         }
     )
-    endpoint = reported(values, "MAPP1", "primary_endpoint_weeks", "all")["value"]
+    endpoint = quoted(values, "mapp_endpoint_weeks")["value"]
     rows.append(
         {
             "Outcome": f"Whether benefits and harms last beyond week {endpoint:.0f}",
@@ -416,9 +415,9 @@ def evidence_comparison(dichotomous, continuous, values) -> dict:
     depression = depression[depression["kind"] != "subgroup"].assign(
         label=lambda t: t["label"].where(t["kind"] == "study", "Pooled")
     )
-    baseline = reported(values, "Kvam 2025 (MDD)", "madrs_baseline_mean")
-    change = reported(values, "Kvam 2025 (MDD)", "madrs_mean_change")
-    people = int(reported(values, "Kvam 2025 (MDD)", "participants")["value"])
+    baseline = quoted(values, "kvam_madrs_baseline")
+    change = quoted(values, "kvam_madrs_change")
+    people = int(quoted(values, "kvam_n")["value"])
     after = baseline["value"] + change["value"]  # derived: baseline mean plus mean change
     mdd = pd.DataFrame(
         {
@@ -430,10 +429,10 @@ def evidence_comparison(dichotomous, continuous, values) -> dict:
             ],
         }
     )
-    steps = values[(values["study"] == "STAR*D") & (values["measure"] == "qids_remission_pct")]
+    steps = quoted_family(values, "stard_remission_step_")
     stard = pd.DataFrame(
         {
-            "step": [f"Step {a.split()[-1]}" for a in steps["arm"]],
+            "step": [a[:1].upper() + a[1:] for a in steps["arm"]],
             "remission": steps["value"].to_numpy(),
             "hover": [f"{a}: {v:.1f}% remitted (QIDS-SR16)" for a, v in zip(steps["arm"], steps["value"], strict=True)],
         }
@@ -455,15 +454,17 @@ def evidence_comparison(dichotomous, continuous, values) -> dict:
             "title": f"<b>Major depression</b> · one open-label study<br>{people} people, no control group",
             "axis": "Mean MADRS (lower is better)",
             "rows": mdd,
+            "study": baseline["study"],
             "xaxis": {"range": [0, 40]},
         },
         "antidepressants": {
             # A different axis (0 to 50 %) from the PTSD panel's
             # 0 to 100 % of completers, so that bar lengths cannot be read across the two panels.
-            "title": "<b>STAR*D antidepressant study</b><br>major depression, remission per step<br>"
+            "title": f"<b>{steps['study'].iloc[0]} antidepressant study</b><br>major depression, remission per step<br>"
             "not comparable with the PTSD panel",
             "axis": "% remitted (QIDS-SR16)",
             "rows": stard,
+            "study": steps["study"].iloc[0],
             "xaxis": {"range": [0, 50]},
         },
     }

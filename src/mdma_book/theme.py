@@ -14,7 +14,7 @@ import textwrap
 import plotly.graph_objects as go
 
 from mdma_book.citations import short_citation
-from mdma_book.evidence import STATUSES
+from mdma_book.evidence import STATUS_SHORT
 
 #: Okabe & Ito (2008) colour-blind-safe colours.
 MDMA_COLOUR = "#0072B2"  # blue
@@ -28,6 +28,10 @@ ROLE_STYLE = {
 }
 
 GRID_COLOUR = "rgba(128,128,128,0.3)"
+#: Hatching over a coloured bar: light lines, so the bar's colour still reads.
+PATTERN_INK = "rgba(255,255,255,0.6)"
+#: Faint bands behind every other row of a chart that labels its rows: decoration, never data.
+BAND_COLOUR = "rgba(128,128,128,0.08)"
 
 #: Text and thin marks (whiskers, lines of no effect) drawn in the page's ink: this colour in the
 #: light theme; the page's light text colour in the dark theme. ``render`` and ``figures.js`` swap
@@ -72,6 +76,24 @@ BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION = BOOK_TEMPLATE.layout.colorway  # 
 
 #: Menus keep plotly's white background, so their text is dark in both page themes.
 MENU_STYLE = {"bgcolor": "white", "bordercolor": NEUTRAL_COLOUR, "font": {"color": "#222", "size": 13}}
+
+
+def view_menu(fig, views, name: str, shows, label=None, relayout=None, active: int = 0, **place) -> dict:
+    """A plotly menu (one ``updatemenus`` entry) with one button per view, the book's menu style.
+
+    ``shows(trace, view)`` says whether a trace of ``fig`` is visible in ``view``
+    (traces name their view in ``trace.meta``); ``label(view)`` is the button's text
+    (default: the view itself); ``relayout(view)``, if given, the layout changes the
+    button makes too (e.g. ``{"title.text": ...}``). ``place`` sets the menu's
+    position and any other menu attribute (``type="buttons"``, ``pad``, ...).
+    """
+    buttons = []
+    for view in views:
+        args = [{"visible": [bool(shows(trace, view)) for trace in fig.data]}]
+        if relayout is not None:
+            args.append(relayout(view))
+        buttons.append({"label": view if label is None else label(view), "method": "update", "args": args})
+    return {"type": "dropdown", "name": name, "buttons": buttons, "active": active, **place, **MENU_STYLE}
 
 
 def plotly_config() -> dict:
@@ -128,14 +150,24 @@ def wrap_px(text: str, width_px: float, size: float) -> str:
     return "<br>".join(lines)
 
 
-def wrap(text: str, width: int) -> str:
+def wrap(text: str, width: int, break_long_words: bool = False) -> str:
     """``text`` broken into lines of at most ``width`` characters, joined with plotly's ``<br>``."""
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=break_long_words))
+
+
+def title_style(text: str, y: float, size: int = 15, **extra) -> dict:
+    """A figure title as every builder sets it: left-aligned at the plot's left edge, at height ``y``."""
+    return {"text": text, "font": {"size": size}, "x": 0, "xanchor": "left", "y": y, **extra}
+
+
+def signed(value: float, spec: str = "") -> str:
+    """``value`` formatted with ``spec`` (e.g. ``".1f"``), negative numbers with a true minus sign (U+2212)."""
+    return format(value, spec).replace("-", "\u2212")
 
 
 def source_line(source_key: str, status: str) -> str:
     """'Source: Author (year) (reported)': the hover line that names a value's source and status."""
-    return f"Source: {short_citation(source_key)} ({STATUSES[status].split(' (')[0]})"
+    return f"Source: {short_citation(source_key)} ({STATUS_SHORT[status]})"
 
 
 def rgba(hex_colour: str, alpha: float) -> str:
