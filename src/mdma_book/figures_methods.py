@@ -132,13 +132,13 @@ def _arrow(fig: go.Figure, tail: tuple[float, float], head: tuple[float, float])
     )
 
 
-def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
-    """A PRISMA 2020 flow diagram for a new review of databases, registers and other sources.
+#: (box, top, bottom) of each box placed, in the plot's 0-1 coordinates.
+_Placed = list[tuple[_Box, float, float]]
 
-    ``flow`` comes from :func:`mdma_book.screening.prisma_flow`; ``searched_on`` is
-    the readable date of the search, shown in the title.
-    """
-    sections = [
+
+def _wrapped_sections(flow: PrismaFlow) -> list[tuple[str, list[_Box]]]:
+    """The sections with every box line wrapped to the box's width."""
+    return [
         (
             title,
             [
@@ -150,64 +150,78 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
         )
         for title, boxes in _sections(flow)
     ]
-    heights = [[BOX_PADDING_PX * 2 + LINE_HEIGHT_PX * (1 + len(b.lines)) for b in boxes] for _, boxes in sections]
-    top_margin, bottom_margin = 70, 16
-    plot_px = sum(HEADER_PX + sum(h) + ARROW_PX * (len(h) - 1) for h in heights) + ARROW_PX * (len(sections) - 1)
-    fig = go.Figure()
+
+
+def _heading(fig: go.Figure, index: int, title: str, y: float) -> None:
+    # Later headings are indented, so the databases column's line passes them on the left.
+    fig.add_annotation(
+        x=RAIL_X * 2 if index else 0.0,
+        y=y,
+        xref="x",
+        yref="y",
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        text=f"<b>{wrap(title, WRAP_CHARS + 4)}</b>",
+        showarrow=False,
+        font={"size": 14},
+        name=f"section_{index}",
+    )
+
+
+def _box(fig: go.Figure, box: _Box, left: float, top: float, height: float) -> None:
+    x0 = ASIDE_X0 + left if box.aside else left
+    colour = WARNING_TEXT if box.aside else BLUE  # 3:1 or more on the page in both themes
+    fig.add_shape(
+        type="rect",
+        xref="x",
+        yref="y",
+        x0=x0,
+        x1=1.0,
+        y0=top - height,
+        y1=top,
+        line={"color": colour, "width": 2, "dash": "dash" if box.aside else "solid"},
+        fillcolor=rgba(colour, 0.08),
+    )
+    text = f"<b>{box.heading}</b>" + "".join(f"<br>{line}" for line in box.lines)
+    fig.add_annotation(
+        x=x0 + (0.03 if box.aside else 0.1),
+        y=top - height / 2,
+        xref="x",
+        yref="y",
+        xanchor="left",
+        yanchor="middle",
+        align="left",
+        text=text,
+        showarrow=False,
+        font={"size": 13},
+    )
+
+
+def _place(
+    fig: go.Figure, sections: list[tuple[str, list[_Box]]], heights: list[list[int]], plot_px: int
+) -> list[_Placed]:
+    """Draw every heading and box from the top down; return where each box went."""
     y = 1.0
     gap = ARROW_PX / plot_px
-    placed: list[list[tuple[_Box, float, float]]] = []
+    placed: list[_Placed] = []
     for index, ((title, boxes), section_heights) in enumerate(zip(sections, heights, strict=True)):
-        # Later headings are indented, so the databases column's line passes them on the left.
-        fig.add_annotation(
-            x=RAIL_X * 2 if index else 0.0,
-            y=y,
-            xref="x",
-            yref="y",
-            xanchor="left",
-            yanchor="top",
-            align="left",
-            text=f"<b>{wrap(title, WRAP_CHARS + 4)}</b>",
-            showarrow=False,
-            font={"size": 14},
-            name=f"section_{index}",
-        )
+        _heading(fig, index, title, y)
         y -= HEADER_PX / plot_px
         # The other-methods column is indented so the databases column's line can pass it on the left.
         left = RAIL_X * 2 if index == 1 else 0.0
         column = []
         for box, height_px in zip(boxes, section_heights, strict=True):
             height = height_px / plot_px
-            x0 = ASIDE_X0 + left if box.aside else left
-            colour = WARNING_TEXT if box.aside else BLUE  # 3:1 or more on the page in both themes
-            fig.add_shape(
-                type="rect",
-                xref="x",
-                yref="y",
-                x0=x0,
-                x1=1.0,
-                y0=y - height,
-                y1=y,
-                line={"color": colour, "width": 2, "dash": "dash" if box.aside else "solid"},
-                fillcolor=rgba(colour, 0.08),
-            )
-            text = f"<b>{box.heading}</b>" + "".join(f"<br>{line}" for line in box.lines)
-            fig.add_annotation(
-                x=x0 + (0.03 if box.aside else 0.1),
-                y=y - height / 2,
-                xref="x",
-                yref="y",
-                xanchor="left",
-                yanchor="middle",
-                align="left",
-                text=text,
-                showarrow=False,
-                font={"size": 13},
-            )
+            _box(fig, box, left, y, height)
             column.append((box, y, y - height))
             y -= height + (gap if box is not boxes[-1] else 0)
         placed.append(column)
         y -= gap  # between sections
+    return placed
+
+
+def _connect(fig: go.Figure, placed: list[_Placed], gap: float) -> None:
     # Each column's main boxes are joined down a line at its left; each set-aside box
     # branches off that line to the side, so no arrow leads from "excluded" onwards.
     for index, column in enumerate(placed[:2]):
@@ -236,6 +250,20 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
     )
     _arrow(fig, (RAIL_X, included_top + gap * 0.5), (RAIL_X, included_top))
     _arrow(fig, (MAIN_X + RAIL_X * 2, other_last), (MAIN_X + RAIL_X * 2, included_top))
+
+
+def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
+    """A PRISMA 2020 flow diagram for a new review of databases, registers and other sources.
+
+    ``flow`` comes from :func:`mdma_book.screening.prisma_flow`; ``searched_on`` is
+    the readable date of the search, shown in the title.
+    """
+    sections = _wrapped_sections(flow)
+    heights = [[BOX_PADDING_PX * 2 + LINE_HEIGHT_PX * (1 + len(b.lines)) for b in boxes] for _, boxes in sections]
+    top_margin, bottom_margin = 70, 16
+    plot_px = sum(HEADER_PX + sum(h) + ARROW_PX * (len(h) - 1) for h in heights) + ARROW_PX * (len(sections) - 1)
+    fig = go.Figure()
+    _connect(fig, _place(fig, sections, heights, plot_px), ARROW_PX / plot_px)
     fig.update_layout(
         template=BOOK_TEMPLATE,
         title={"text": f"How the studies were found<br>search of {searched_on}", "x": 0, "xanchor": "left"},
