@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from conftest import build_copy, copy_book
 
-from mdma_book import evidence, synthesis
+from mdma_book import evidence, render, synthesis
 
 STUDY = "Doe 2027"
 BIB_ENTRY = """
@@ -120,11 +120,9 @@ def site_with_new_trial(tmp_path_factory):
 
 @pytest.mark.build
 def test_the_new_trial_appears_in_the_forest_plot_its_tables_and_its_download(site_with_new_trial):
-    page = (site_with_new_trial / "_build" / "html" / "book" / "03-evidence.html").read_text(encoding="utf-8")
-    specs = [
-        json.loads(spec.replace("<\\/", "</"))
-        for spec in re.findall(r'<script type="application/json" id="[^"]+-spec">(.*?)</script>', page, re.S)
-    ]
+    page_path = site_with_new_trial / "_build" / "html" / "book" / "03-evidence.html"
+    page = page_path.read_text(encoding="utf-8")
+    specs = [spec for _, spec in render.built_figure_specs(page_path)]
     forest = [
         spec for spec in specs if any("Trial (square size = weight)" == trace.get("name") for trace in spec["data"])
     ]

@@ -41,8 +41,10 @@ def test_figures_show_pictures_at_once_and_plotly_loads_only_when_a_reader_reach
     expected = figure_count_in_source(built_html, page_path)
     page, report = open_page(browser, f"{site_url}/{page_path}")
     try:
+        # A figure below the first screen loads its picture lazily: when the reader scrolls to it.
         for figure in range(expected):
             page.locator(FIGURE).nth(figure).scroll_into_view_if_needed()
+            page.wait_for_function(f"i => ({SHOWN_PICTURES})()[i]?.loaded", arg=figure)
         page.wait_for_load_state("networkidle")
         pictures = page.evaluate(SHOWN_PICTURES)
         assert len(pictures) == expected

@@ -106,14 +106,9 @@ def test_in_text_citations_use_the_same_disambiguated_labels(built_html):
 
 def _figure_specs(html_path: Path) -> list[dict]:
     """The plotly figures stored as JSON in a built page."""
-    import json
-    import re
+    from mdma_book import render
 
-    text = html_path.read_text()
-    return [
-        json.loads(spec.replace("<\\/", "</"))
-        for spec in re.findall(r'<script type="application/json" id="fig-[^"]+-spec">(.*?)</script>', text, re.S)
-    ]
+    return [spec for _, spec in render.built_figure_specs(html_path)]
 
 
 def test_no_control_in_the_built_book_offers_an_arbitrary_dose(built_html):

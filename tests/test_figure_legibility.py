@@ -8,21 +8,16 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 
-from mdma_book import evidence_map, figure_checks
-
-SPEC = re.compile(r'<script type="application/json" id="([^"]+)-spec">(.*?)</script>', re.S)
+from mdma_book import evidence_map, figure_checks, render
 
 
 def built_figures(built_html):
     figures = []
     for page in sorted(built_html.rglob("*.html")):
-        for figure_id, body in SPEC.findall(page.read_text(encoding="utf-8")):
-            figures.append((f"{page.relative_to(built_html)}#{figure_id}", json.loads(body.replace("<\\/", "</"))))
+        for figure_id, spec in render.built_figure_specs(page):
+            figures.append((f"{page.relative_to(built_html)}#{figure_id}", spec))
     return figures
 
 

@@ -17,6 +17,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from mdma_book.currency import evidence_checked, readable_day
+from mdma_book.learning import LIVE_SUMMARY
 from mdma_book.pdf_edition import PAGE_NUMBER, PDF_NAME, PREPARE_PAGE, TEXT_WIDTH_PX, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -296,3 +297,117 @@ def test_every_page_of_the_site_links_the_pdf(built_html):
         links = [a for a in soup.select("a[href]") if a["href"].endswith(PDF_NAME)]
         assert links, f"{page.name} has no link to the PDF edition"
         assert (page.parent / links[0]["href"]).resolve() == (built_html / PDF_NAME).resolve(), page.name
+
+
+# --- No near-empty page before a table; nothing on paper that only works on screen -----------
+
+#: A page counts as near-empty when its text reaches less than this share of the way down the
+#: paper's text area (about twelve lines of body text out of fifty).
+NEAR_EMPTY = 0.25
+
+
+def _text_reach(page) -> float:
+    """How far down the text area the page's text reaches (0 = none, 1 = to the bottom margin).
+
+    The page number, stamped in the bottom margin, does not count. pypdf gives each run of text
+    its position; chromium draws text unrotated, so the y of the text matrix is the line's baseline.
+    """
+    height = float(page.mediabox.height)
+    top, bottom = height - 16 / 25.4 * 72, 20 / 25.4 * 72  # pdf_edition.PAPER's margins, in points
+    baselines = []
+
+    def visit(text, cm, tm, font, size):
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and y > bottom:
+            baselines.append(y)
+
+    page.extract_text(visitor_text=visit)
+    return (top - min(baselines)) / (top - bottom) if baselines else 0.0
+
+
+def _table_headers(built_html: Path) -> list[tuple[str, str]]:
+    """The first words of the first two header cells of every table in the book."""
+    headers = set()
+    for entry in toc_entries():
+        for row in _page_soup(built_html, entry.docname).select("main table thead tr"):
+            cells = [_normal(th.get_text()).split() for th in row.select("th")]
+            cells = [cell for cell in cells if cell]
+            if len(cells) >= 2:
+                headers.add((cells[0][0], cells[1][0]))
+    return sorted(headers)
+
+
+def test_no_page_is_left_near_empty_before_a_table(pdf, page_texts, built_html):
+    """No page inside a chapter holds only a few lines and then leaves the rest blank for a table.
+
+    Measured: a page that is not the last of its chapter, whose text reaches less than
+    :data:`NEAR_EMPTY` of the way down, followed by a page that opens with a table's header row
+    (its first header cell's first word, and the second cell's within the next few words).
+    A chapter's last page may be short, and a figure's picture moves whole to the next page.
+    """
+    headers = _table_headers(built_html)
+    assert len(headers) >= 10, headers
+    chapter_starts = {page for _, page in _chapter_bookmarks(pdf)}
+    near_empty = []
+    for index in range(2, len(pdf.pages) - 1):
+        if index + 1 in chapter_starts:
+            continue
+        reach = _text_reach(pdf.pages[index])
+        if reach >= NEAR_EMPTY:
+            continue
+        words = page_texts[index + 1].split()[:12]
+        for first, second in headers:
+            if words and words[0] == first and second in words[1:]:
+                near_empty.append(
+                    f"page {index + 1}: text to {reach:.0%} of the page, then a table ({first}, {second} …)"
+                )
+                break
+    assert not near_empty, near_empty
+
+
+def _control_labels(built_html: Path) -> set[str]:
+    """What the book's on-screen-only controls say: each live panel's bar, every button's text.
+
+    Whole labels, as the page shows them ("Run this figure live (optional: needs Python, …)"): the
+    prose may name a control, as the educators' page names the live panels.
+    """
+    labels = set()
+    for entry in toc_entries():
+        soup = _page_soup(built_html, entry.docname)
+        for control in soup.select("details.mdma-live > summary, main button, .bd-header-article button"):
+            text = " ".join(_normal(control.get_text()).split())
+            if len(text) >= 6:
+                labels.add(text)
+    assert any(label.startswith(LIVE_SUMMARY) for label in labels), "no live panel found"
+    return labels
+
+
+def test_no_on_screen_control_is_printed(built_html, page_texts):
+    """The PDF's text holds no control's label: "Run this figure live", a button's text."""
+    text = " ".join(" ".join(page.split()) for page in page_texts)
+    printed = sorted(label for label in _control_labels(built_html) if label in text)
+    assert not printed, printed
+
+
+#: Elements only of use on a screen that the print stylesheet still shows (a box on paper).
+CONTROLS_ON_PAPER = """() => [...document.querySelectorAll(
+  "button, select, input, .sd-summary-state-marker, details.mdma-live, .copybtn, [role=button]")]
+  .filter((el) => { const box = el.getBoundingClientRect(); return box.width > 0 && box.height > 0
+    && getComputedStyle(el).visibility !== "hidden"; })
+  .map((el) => el.outerHTML.slice(0, 90))"""
+
+
+@pytest.mark.browser
+def test_no_interactive_control_is_on_paper(browser, site_url):
+    """Laid out for print as the PDF edition prints it, no button, chevron, box or live-panel bar shows."""
+    context = browser.new_context(viewport={"width": TEXT_WIDTH_PX, "height": 1000})
+    page = context.new_page()
+    page.emulate_media(media="print", color_scheme="light")
+    site = {"pages": [f"{e.docname}.html" for e in toc_entries()], "published": "https://example.invalid/"}
+    shown = {}
+    for entry in toc_entries():
+        page.goto(f"{site_url}/{entry.docname}.html", wait_until="load")
+        page.evaluate(PREPARE_PAGE, site)
+        shown[entry.docname] = page.evaluate(CONTROLS_ON_PAPER)
+    context.close()
+    assert not any(shown.values()), {name: found[:5] for name, found in shown.items() if found}

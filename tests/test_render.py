@@ -87,3 +87,25 @@ def test_renditions_are_svg_at_each_width_without_plotly_menus(tmp_path):
         assert svg.startswith("<svg") and f'width="{render.RENDITION_WIDTHS[width]}"' in svg and 'height="300"' in svg
         assert "updatemenu" not in svg
     render.stop_renderer()
+
+
+def test_only_the_first_figure_of_a_page_loads_its_picture_at_once():
+    urls = {(w, t): f"{w}-{t}.svg" for w in render.RENDITION_WIDTHS for t in render.THEME_FONT_COLOURS}
+    first = render.figure_html(_menu_figure("dropdown"), urls, div_id="fig-a")
+    later = render.figure_html(_menu_figure("dropdown"), urls, div_id="fig-b", first_on_page=False)
+    light = re.compile(r'<picture class="mdma-static mdma-static-light">.*?<img ([^>]*)>', re.S)
+    assert "loading=" not in light.search(first).group(1) and "fetchpriority" not in light.search(first).group(1)
+    assert 'loading="lazy" fetchpriority="low"' in light.search(later).group(1)
+    # The box keeps the picture's height, so nothing moves when the lazy picture arrives.
+    assert re.search(r'<div class="mdma-plot" style="height:\d+px">', later)
+
+
+def test_a_figure_can_name_its_specification_file_instead_of_carrying_it(tmp_path):
+    figure = _menu_figure("dropdown")
+    name = render.write_spec(figure, tmp_path)
+    page = tmp_path / "page.html"
+    page.write_text(render.figure_html(figure, div_id="fig-a", spec_url=name), encoding="utf-8")
+    assert "application/json" not in page.read_text() and f'data-spec="{name}"' in page.read_text()
+    [(figure_id, spec)] = render.built_figure_specs(page)
+    assert figure_id == "fig-a" and spec == render.figure_spec(figure)
+    assert (tmp_path / name).read_text().startswith("mdmaFigureSpec(document.currentScript, {")

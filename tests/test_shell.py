@@ -56,3 +56,21 @@ def test_the_icon_fonts_keep_every_icon_the_site_shows(built_html):
     github, bars, moon = 0xF09B, 0xF0C9, 0xF186  # icons of the header, the menu, the theme switch
     assert {github, bars, moon} <= needed
     assert needed <= covered, sorted(hex(code) for code in needed - covered)
+
+
+@pytest.mark.parametrize("page_path", toc_pages())
+def test_a_page_links_the_books_own_stylesheets_as_one_file_and_no_figure_json(built_html, page_path):
+    """Each render-blocking request counts on a phone: the book's own CSS comes as one file, and the
+    figures' live specifications wait in files of their own (figures.js loads one when a reader reaches for it)."""
+    html = (built_html / page_path).read_text(encoding="utf-8")
+    own = [
+        href
+        for href in re.findall(r'<link rel="stylesheet"[^>]* href="([^"?]+)', html)
+        if any(f"_static/{folder}" in href for folder in shell.OWN_CSS)
+    ]
+    assert len(own) <= 1, own
+    for href in own:
+        assert (built_html / page_path).parent.joinpath(href).is_file(), href
+    assert not re.search(r'<script type="application/json" id="[^"]+-spec"', html), "a figure's JSON inline"
+    for spec in re.findall(r'data-spec="([^"]+)"', html):
+        assert (built_html / page_path).parent.joinpath(spec).is_file(), spec

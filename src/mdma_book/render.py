@@ -226,16 +226,20 @@ def write_renditions(fig_dict: dict, folder: Path) -> dict[tuple[str, str], str]
     return names
 
 
-def _pictures(urls: dict[tuple[str, str], str], alt: str, height: int) -> str:
+def _pictures(urls: dict[tuple[str, str], str], alt: str, height: int, first: bool = True) -> str:
     """One ``<picture>`` per theme (CSS shows the one matching the page), each choosing its width by media query.
 
-    The light one loads eagerly: it is what a page without JavaScript, print and
-    reader mode show. The dark one loads lazily, so only dark pages fetch it, and
-    carries ``hidden``, so reader modes (which ignore the page's CSS) leave it out.
+    The light one is what a page without JavaScript, print and reader mode show: the page's first
+    figure loads it at once; a later figure, below the first screen, loads it lazily and at low
+    priority (on a phone, three pictures at once competed with the stylesheets for the first paint;
+    the plot box keeps its height, so nothing moves when it arrives). The dark one loads lazily, so
+    only dark pages fetch it, and carries ``hidden``, so reader modes (which ignore the page's CSS)
+    leave it out.
     """
     alt = html.escape(alt)
     pictures = []
-    for theme, extra in (("light", ("", "")), ("dark", (" hidden", ' loading="lazy"'))):
+    light = "" if first else ' loading="lazy" fetchpriority="low"'
+    for theme, extra in (("light", ("", light)), ("dark", (" hidden", ' loading="lazy"'))):
         pictures.append(
             f'<picture class="mdma-static mdma-static-{theme}"{extra[0]}>'
             f'<source media="{NARROW_MEDIA}" srcset="{urls["narrow", theme]}" width="{RENDITION_WIDTHS["narrow"]}" height="{height}">'
@@ -288,10 +292,12 @@ def controls_html(div_id: str, layout: dict) -> str:
         active = slider.get("active", 0)
         control_id = f"{div_id}-slider{index}"
         step_label = html.escape(plain_text(steps[active].get("label", "")) if steps else "")
+        # Every step's label, so the slider names its value before the live chart (and its specification) loads.
+        step_labels = html.escape(json.dumps([plain_text(step.get("label", "")) for step in steps]))
         parts.append(
             f'<div class="mdma-control mdma-range"><label for="{control_id}">{_control_label(slider, "Step")}</label>'
             f'<input type="range" id="{control_id}" data-slider="{index}" min="0" max="{max(len(steps) - 1, 0)}" step="1"'
-            f' value="{active}" aria-valuetext="{step_label}"><output for="{control_id}">{step_label}</output></div>'
+            f' value="{active}" aria-valuetext="{step_label}" data-step-labels="{step_labels}"><output for="{control_id}">{step_label}</output></div>'
         )
     if not parts:
         return ""
@@ -302,36 +308,82 @@ def controls_html(div_id: str, layout: dict) -> str:
 # --- The figure's HTML ---------------------------------------------------------
 
 
-def figure_html(fig_dict: dict, image_urls: dict[tuple[str, str], str] | None = None, div_id: str | None = None) -> str:
+def figure_html(
+    fig_dict: dict,
+    image_urls: dict[tuple[str, str], str] | None = None,
+    div_id: str | None = None,
+    first_on_page: bool = True,
+    spec_url: str | None = None,
+) -> str:
     """The HTML of one figure: native controls, the static pictures (if any), a status line, and the figure as JSON.
 
     ``image_urls`` maps (width name, theme) to each rendition's URL, as
     :func:`write_renditions` names them; without it the figure has no static
-    picture and is drawn only once plotly.js loads.
+    picture and is drawn only once plotly.js loads. A figure after the page's first
+    loads its picture lazily (see :func:`_pictures`). With ``spec_url`` (the file
+    :func:`write_spec` wrote) the page names the specification, which figures.js loads
+    when a reader reaches for the figure; without it the JSON is inline.
     """
     div_id = div_id or f"fig-{uuid.uuid4().hex[:12]}"
-    fig_dict = wrap_hover(safe_text.plotly_figure(fig_dict))  # data in hover text and titles shows as text
-    layout = page_layout(fig_dict.get("layout", {}))
+    spec = figure_spec(fig_dict)
+    layout = spec["layout"]
     height = figure_height(layout)
-    spec = {
-        "data": fig_dict.get("data", []),
-        "layout": layout,
-        "frames": fig_dict.get("frames", []),
-        "config": plotly_config(),
-    }
-    # "</" inside a <script> block would end it early; JSON allows "<\/".
-    from plotly.io.json import to_json_plotly
+    pictures = _pictures(image_urls, description(layout), height, first_on_page) if image_urls else ""
+    if spec_url:
+        where, inline = f' data-spec="{html.escape(spec_url)}"', ""
+    else:
+        # "</" inside a <script> block would end it early; JSON allows "<\/".
+        from plotly.io.json import to_json_plotly
 
-    spec_json = to_json_plotly(spec).replace("</", "<\\/")
-    pictures = _pictures(image_urls, description(layout), height) if image_urls else ""
+        spec_json = to_json_plotly(spec).replace("</", "<\\/")
+        where, inline = "", f'<script type="application/json" id="{div_id}-spec">{spec_json}</script>\n'
     return (
-        f'<div id="{div_id}" class="{FIGURE_CLASS}" data-dark-colours="{html.escape(json.dumps(DARK_COLOURS))}">'
+        f'<div id="{div_id}" class="{FIGURE_CLASS}"{where} data-dark-colours="{html.escape(json.dumps(DARK_COLOURS))}">'
         f"{controls_html(div_id, layout)}"
         f'<div class="mdma-plot" style="height:{height}px">{pictures}</div>'
         f'<p class="mdma-status visually-hidden" aria-live="polite"></p>'
-        f"</div>\n"
-        f'<script type="application/json" id="{div_id}-spec">{spec_json}</script>\n'
+        f"</div>\n{inline}"
     )
+
+
+def figure_spec(fig_dict: dict) -> dict:
+    """What the page draws live: the figure's data, its layout for the page, frames and plotly's configuration."""
+    fig_dict = wrap_hover(safe_text.plotly_figure(fig_dict))  # data in hover text and titles shows as text
+    return {
+        "data": fig_dict.get("data", []),
+        "layout": page_layout(fig_dict.get("layout", {})),
+        "frames": fig_dict.get("frames", []),
+        "config": plotly_config(),
+    }
+
+
+#: A figure's live specification in its own file: a script that hands it to figures.js. A script,
+#: not a JSON file to fetch(), so that a site opened from the disk (file://) draws it too.
+SPEC_SCRIPT = "mdmaFigureSpec(document.currentScript, {spec});\n"
+
+
+def write_spec(fig_dict: dict, folder: Path) -> str:
+    """Write the figure's :func:`figure_spec` into ``folder`` as :data:`SPEC_SCRIPT` (once: the name hashes it); return its name."""
+    from plotly.io.json import to_json_plotly
+
+    text = SPEC_SCRIPT.format(spec=to_json_plotly(figure_spec(fig_dict)))
+    name = f"{hashlib.sha256(text.encode()).hexdigest()[:20]}-spec.js"
+    if not (folder / name).exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return name
+
+
+def built_figure_specs(page: Path) -> list[tuple[str, dict]]:
+    """(figure id, specification) of every figure in a built page, from its spec file or its inline JSON."""
+    text = page.read_text(encoding="utf-8")
+    found = []
+    for figure_id, url in re.findall(r'<div id="([^"]+)" class="mdma-figure" data-spec="([^"]+)"', text):
+        script = (page.parent / html.unescape(url)).read_text(encoding="utf-8")
+        found.append((figure_id, json.loads(script[script.index("{") : script.rindex("}") + 1])))
+    for figure_id, body in re.findall(r'<script type="application/json" id="([^"]+)-spec">(.*?)</script>', text, re.S):
+        found.append((figure_id, json.loads(body.replace("<\\/", "</"))))
+    return found
 
 
 # --- The myst-nb plugin --------------------------------------------------------
@@ -372,15 +424,24 @@ class PlotlyMimeRenderPlugin:
         content = data.content
         fig_dict = json.loads(content) if isinstance(content, (str, bytes)) else content
         env = renderer.renderer.sphinx_env
-        urls = None
+        # Count the page's figures on the document being read: only its first loads its picture at once.
+        document = getattr(renderer.renderer, "document", None)  # None outside a parse (as in a test)
+        index = getattr(document, "mdma_figures", 0)
+        if document is not None:
+            document.mdma_figures = index + 1
+        urls = spec_url = None
         if env is not None:
             names = write_renditions(fig_dict, renditions_cache(env))
+            # The live specification (70 KB of the evidence chapter's 245) waits in a file of its own.
+            spec_name = write_spec(fig_dict, renditions_cache(env))
             if not hasattr(env, "mdma_renditions"):
                 env.mdma_renditions = {}
-            env.mdma_renditions.setdefault(env.docname, set()).update(names.values())
+            env.mdma_renditions.setdefault(env.docname, set()).update([*names.values(), spec_name])
             up = "../" * env.docname.count("/")
             urls = {which: f"{up}{RENDITIONS_URL_DIR}/{name}" for which, name in names.items()}
-        return [nodes.raw("", figure_html(fig_dict, urls), format="html", classes=["output", "text_html"])]
+            spec_url = f"{up}{RENDITIONS_URL_DIR}/{spec_name}"
+        markup = figure_html(fig_dict, urls, first_on_page=index == 0, spec_url=spec_url)
+        return [nodes.raw("", markup, format="html", classes=["output", "text_html"])]
 
 
 def setup() -> None:

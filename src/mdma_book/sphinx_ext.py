@@ -92,7 +92,7 @@ def _copy_renditions(app: Sphinx, exception) -> None:
     names = set().union(*getattr(app.env, "mdma_renditions", {}).values())
     for name in sorted(names):
         shutil.copyfile(cache / name, target / name)
-    for stale in target.glob("*.svg"):  # pictures of figures that have since changed
+    for stale in [*target.glob("*.svg"), *target.glob("*-spec.js")]:  # figures that have since changed
         if stale.name not in names:
             stale.unlink()
 
@@ -291,6 +291,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _write_downloads)
     app.connect("config-inited", _configure_shell)
     app.connect("html-page-context", shell.trim_page_assets, priority=950)
+    app.connect("html-page-context", shell.bundle_own_css, priority=960)  # after every hook that adds a stylesheet
     app.add_js_file(None, body=shell.RUN_AFTER_FIRST_PAINT, priority=100)
     app.add_js_file(None, body=shell.PRINT_IN_LIGHT, priority=100)
     app.connect("html-page-context", _add_figure_scripts)

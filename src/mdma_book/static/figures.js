@@ -5,6 +5,9 @@
  * at build time, an aria-live status line, and the figure itself as JSON.
  * This script, loaded with `defer` on pages that have a figure:
  *
+ * - loads a figure's specification, when the page names its file (`data-spec`, a script that
+ *   calls `mdmaFigureSpec`; render.write_spec), only when a reader reaches for the figure, so
+ *   the page's HTML does not carry it; a page with the JSON inline (a test page) is read as is;
  * - fetches the self-hosted plotly.js only when a reader reaches for a figure:
  *   the pointer enters it (hover, or a tap on a touch screen), or the keyboard
  *   focuses one of its controls. No page fetches plotly.js while it loads;
@@ -64,11 +67,31 @@
     return plotlyLoading;
   }
 
+  /* The spec files call this with their script element and the figure's specification. */
+  var specWaiting = {};
+  window.mdmaFigureSpec = function (script, spec) {
+    if (specWaiting[script.src]) { specWaiting[script.src](spec); }
+  };
+
+  /* Resolve to the figure's specification: from its file (a script, which also loads from file://), or inline. */
+  function loadSpec(figure) {
+    if (!figure.dataset.spec) {
+      return Promise.resolve(JSON.parse(document.getElementById(figure.id + "-spec").textContent));
+    }
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = figure.dataset.spec;
+      specWaiting[script.src] = function (spec) { delete specWaiting[script.src]; resolve(spec); };
+      script.onerror = function () { reject(new Error("could not load " + script.src)); };
+      document.head.appendChild(script);
+    });
+  }
+
   /* Draw the figure's live plotly chart over its picture; resolve to the plot div. Runs once per figure. */
   function live(figure) {
     if (!figure.mdmaLive) {
-      figure.mdmaLive = loadPlotly().then(function (Plotly) {
-        var spec = JSON.parse(document.getElementById(figure.id + "-spec").textContent);
+      figure.mdmaLive = Promise.all([loadPlotly(), loadSpec(figure)]).then(function (loaded) {
+        var Plotly = loaded[0], spec = loaded[1];
         // The page's native controls stand in for plotly's menus and sliders.
         (spec.layout.updatemenus || []).concat(spec.layout.sliders || []).forEach(function (control) {
           control.visible = false;
@@ -156,8 +179,7 @@
     });
     figure.querySelectorAll("[data-slider]").forEach(function (input) {
       input.addEventListener("input", function () {
-        var spec = JSON.parse(document.getElementById(figure.id + "-spec").textContent);
-        var label = plainText(spec.layout.sliders[+input.dataset.slider].steps[+input.value].label);
+        var label = JSON.parse(input.dataset.stepLabels)[+input.value];
         input.setAttribute("aria-valuetext", label);
         var output = figure.querySelector("output[for='" + input.id + "']");
         if (output) { output.textContent = label; }
