@@ -81,6 +81,8 @@ PRINT_IN_LIGHT = """(function () {
   addEventListener("beforeprint", function () {
     // The folded tables behind the figures print open.
     document.querySelectorAll("details.sd-dropdown:not([open])").forEach(function (d) { d.open = true; d.dataset.printOpened = "1"; });
+    // Pictures a reader never scrolled to are lazy; printing needs every one of them now.
+    document.querySelectorAll('img[loading="lazy"]').forEach(function (img) { img.loading = "eager"; });
     if (root.dataset.theme === "dark") { root.dataset.printedFrom = "dark"; root.dataset.theme = "light"; }
   });
   addEventListener("afterprint", function () {
