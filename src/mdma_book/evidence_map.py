@@ -204,11 +204,6 @@ def lane_rows(table: pd.DataFrame, lane: str) -> pd.DataFrame:
     return rows
 
 
-def row_label(row) -> str:
-    """How a row reads on the chart: treatment, trial or review, time point, comparator."""
-    return f"{row.treatment} ({row.indication}) · {row.timepoint} · vs {row.comparator}"
-
-
 def row_hover(row) -> str:
     """Hover text: the number as reported, its kind, its label (P/S) and its source."""
     interval = "" if pd.isna(row.ci_low) else f" (95% CI {row.ci_low:g} to {row.ci_high:g})"
