@@ -201,9 +201,19 @@ def _notebook_pages(app: Sphinx) -> list[str]:
     return [name for name, meta in app.env.metadata.items() if "kernelspec" in meta]
 
 
+def _note_page_written(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if doctree is not None:  # a document; the index and search pages are written on every build
+        app.mdma_pages_written = True
+
+
 def _publish_notebooks(app: Sphinx, exception) -> None:
-    """Write every chapter's teaching notebook to ``_sources/<page>.ipynb`` (download, Colab, ``make lab``)."""
-    if exception is not None or app.builder.format != "html":
+    """Write every chapter's teaching notebook to ``_sources/<page>.ipynb`` (download, Colab, ``make lab``).
+
+    Not when the build wrote no page: then nothing a notebook is made from changed (a change to
+    the package, data or bibliography rebuilds every page), and Sphinx left ``_sources/`` as it was.
+    Making the notebooks (pybtex formats every reference) took most of a no-change build.
+    """
+    if exception is not None or app.builder.format != "html" or not getattr(app, "mdma_pages_written", False):
         return
     import os
 
@@ -296,6 +306,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _link_pdf_edition, priority=600)  # after the theme's buttons (501)
     app.connect("html-page-context", _page_shell_context, priority=900)
     app.connect("doctree-resolved", _unlink_references_to_own_page)
+    app.connect("html-page-context", _note_page_written)
     app.connect("build-finished", _publish_notebooks)
     app.connect("build-finished", _publish_data_package)
     app.connect("builder-inited", _write_downloads)
