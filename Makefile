@@ -6,7 +6,6 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.test-installed
-JB_FLAGS := -W -n --keep-going
 
 .PHONY: book test check serve clean lock bench lab setup test-setup browser node linkcheck
 
@@ -19,26 +18,16 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
-# The execution cache keys on each notebook's code only. When the package, the
-# data or the bibliography change, drop the cache and rebuild every page, so
-# figures and glued numbers are never stale.
-INPUTS_HASH = $(shell cat $$(find src data -type f -not -path '*/__pycache__/*' | LC_ALL=C sort) references.bib _config.yml | sha256sum | cut -c1-16)
-
-## Build the HTML book into _build/html (strict: any warning or failing cell fails).
-## Chapters whose code (or inputs) changed are first executed in parallel into the
-## execution cache that the build reads (jupyter-cache, the library behind myst-nb's
-## cache mode); a chapter that fails there is executed again by the build, which reports it.
-## kaleido draws the figures' static pictures with Debian's chromium (see `browser`).
-## Then the PDF edition, _build/html/mdma-evidence-book.pdf, is printed from the built pages
-## with the same chromium, only when the pages it is printed from changed (mdma_book.pdf_edition).
+## Build the HTML book into _build/html (strict: any warning or failing cell fails), through the
+## book's one build command, mdma_book.site.build, which the tests and the benchmark use too. It
+## reads its flags from _config.yml (sphinx.config.mdma_build). When the package, the data, the
+## bibliography or _config.yml changed, it drops the execution cache so every page is rebuilt; it
+## executes the chapters whose code changed in parallel into that cache (jupyter-cache); then it
+## builds. kaleido draws the figures' static pictures with Debian's chromium (see `browser`). With
+## --pdf, the PDF edition, _build/html/mdma-evidence-book.pdf, is then printed from the built pages
+## with the same chromium, only when the pages it is printed from changed (mdma_book.site.pdf_edition).
 book: $(STAMP) browser
-	@if [ "$$(cat _build/.inputs-hash 2>/dev/null)" != "$(INPUTS_HASH)" ]; then \
-		echo "package, data or bibliography changed: re-executing every chapter"; \
-		rm -rf _build/.jupyter_cache _build/.doctrees; fi
-	$(BIN)/python -m mdma_book.execute _build/.jupyter_cache book/*.md
-	$(BIN)/python -m mdma_book.jupyter_book build . $(JB_FLAGS)
-	$(BIN)/python -m mdma_book.pdf_edition _build/html
-	@echo "$(INPUTS_HASH)" > _build/.inputs-hash
+	$(BIN)/python -m mdma_book.site.build . --pdf
 
 $(TSTAMP): $(STAMP) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt

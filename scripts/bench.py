@@ -2,12 +2,12 @@
 
 Run with `make bench`; results go to bench/results.md and bench/results.json.
 These are measurements to record and compare, not pass/fail tests. The pages are every page
-`_toc.yml` lists (tests/conftest.py's ``toc_pages``), so a new chapter is measured the day it is added.
+`_toc.yml` lists (``mdma_book.site.build.toc_pages``), so a new chapter is measured the day it is added.
 `python scripts/bench.py --skip-build-times` measures the built site as it is, without rebuilding
 it (for a quick re-measure); `--pages 03-evidence` measures only the pages whose path contains it.
 
 - Build times: cold (no _build), warm with no change, and after editing one chapter's text,
-  each with the same strict flags as `make book`.
+  each through the book's one build command (``mdma_book.site.build``, as `make book`, without the PDF).
 - Page weight: every page of the book loaded in Debian's chromium with an empty cache;
   bytes of every response, raw and gzip-compressed (as a static host serves them), on the
   first visit and again after the mouse reaches the first figure (which fetches plotly.js).
@@ -33,14 +33,13 @@ import time
 from datetime import date
 from pathlib import Path
 
+from mdma_book.site import build
+from mdma_book.site.build import CHROMIUM, CHROMIUM_ARGS, toc_pages
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM_ARGS, toc_pages  # noqa: E402
 
 BENCH = ROOT / "bench"
 HTML = ROOT / "_build" / "html"
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
-JB_FLAGS = ["-W", "-n", "--keep-going"]
 EDITED_CHAPTER = ROOT / "book" / "07-conclusion.md"
 LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
 #: Lighthouse performance budget per form factor (issue 9); accessibility must be 100.
@@ -85,7 +84,7 @@ def serve(directory: Path):
 
 def timed_build() -> float:
     start = time.perf_counter()
-    subprocess.run([str(JUPYTER_BOOK), "build", str(ROOT), *JB_FLAGS], check=True, capture_output=True)
+    build.run(ROOT, check=True)
     return time.perf_counter() - start
 
 
@@ -123,7 +122,7 @@ def page_weights(base: str, pages: list[str]) -> dict[str, dict]:
 
     weights = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for page_path in pages:
             context = browser.new_context()
             page = context.new_page()
@@ -181,7 +180,7 @@ def _lighthouse_once(base: str, page_path: str, form: str, run: int) -> dict:
     ]
     if form == "desktop":
         command.append("--preset=desktop")
-    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"})
+    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": str(CHROMIUM)})
     return json.loads(out.read_text())
 
 
@@ -247,7 +246,7 @@ def _before(page: str, key: str) -> str:
 def pdf_edition_seconds() -> float:
     """Print the PDF edition from the built site again, as `make book` does when a page changed."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mdma_book.pdf_edition", "--force", str(HTML)], check=True)
+    subprocess.run([sys.executable, "-m", "mdma_book.site.pdf_edition", "--force", str(HTML)], check=True)
     return time.perf_counter() - start
 
 
@@ -278,7 +277,7 @@ def write_report(results: dict) -> None:
     if "pdf_edition_seconds" in results:
         lines += [
             "",
-            "The PDF edition (`python -m mdma_book.pdf_edition --force`, which `make book` runs when a page it is",
+            "The PDF edition (`python -m mdma_book.site.pdf_edition --force`, which `make book` runs when a page it is",
             f"printed from changed; a no-change `make book` only compares a digest): {results['pdf_edition_seconds']:.1f} s.",
         ]
     lines += [

@@ -2,7 +2,8 @@
 
 Prints a Markdown section for bench/results.md. Run from the repository root after
 `make book` has set up .venv: `.venv/bin/python scripts/edit_loop.py`. It deletes
-_build, edits book/05-conclusion.md temporarily (and restores it), and builds several times.
+_build, edits the last chapter of `_toc.yml` that runs code temporarily (and restores it),
+and builds several times.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from mdma_book.site.build import build_config, toc_pages
+from mdma_book.site.execute import MYST_READER, is_notebook
+
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTER = ROOT / "book" / "05-conclusion.md"
+#: The chapter edited: the last page of _toc.yml that is a notebook, so the script follows the book's contents.
+CHAPTER = [
+    ROOT / page.replace(".html", ".md") for page in toc_pages() if is_notebook(ROOT / page.replace(".html", ".md"))
+][-1]
 PROSE_EDIT = "\nA sentence added to the prose by the edit-loop benchmark.\n"
 CODE_EDIT = "\n```{code-cell} ipython3\n:tags: [remove-cell]\n\nedited_by_the_benchmark = True\n```\n"
 
@@ -39,15 +46,13 @@ def serial_execution() -> float:
     from jupyter_cache import get_cache
     from jupyter_cache.executors import load_executor
 
-    from mdma_book.execute import MYST_READER, is_notebook
-
     with tempfile.TemporaryDirectory() as folder:
         cache = get_cache(folder)
         for page in sorted((ROOT / "book").glob("*.md")):
             if is_notebook(page):
                 cache.add_nb_to_project(str(page), read_data=MYST_READER)
         start = time.perf_counter()
-        load_executor("local-serial", cache).run_and_cache(timeout=120)
+        load_executor("local-serial", cache).run_and_cache(timeout=build_config().execute_timeout)
         return time.perf_counter() - start
 
 

@@ -8,17 +8,14 @@ Looking at what the book shows is part of reviewing a change; CI does not run th
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from mdma_book.site.build import CHROMIUM, CHROMIUM_ARGS, serve, toc_pages
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM_ARGS, _QuietHandler, toc_pages  # noqa: E402
 
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 
@@ -42,12 +39,10 @@ def shoot_figures(page, prefix: Path) -> None:
 
 def main(out: Path) -> None:
     out.mkdir(exist_ok=True)
-    handler = functools.partial(_QuietHandler, directory=str(ROOT / "_build" / "html"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server, base = serve(ROOT / "_build" / "html")
+    base = base.rstrip("/")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for page_path in toc_pages():
             for size, (width, height) in SIZES.items():
                 for scheme in ("light", "dark"):

@@ -11,17 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags that keep Chromium from calling Google's services on this closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# Debian's chromium and its flags, and the book's pages, as the build and the scripts define them.
+from mdma_book.site.build import CHROMIUM, CHROMIUM_ARGS, toc_pages  # noqa: E402,F401
 
 
 def pytest_collection_modifyitems(items):
@@ -116,17 +107,6 @@ def live_figure(page, index: int):
     return figure
 
 
-def toc_pages() -> list[str]:
-    """Every page of the book, as paths relative to the HTML root, from _toc.yml."""
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return [f"{name}.html" for name in files]
-
-
 def copy_book(target: Path) -> Path:
     """Copy the book's sources, data and bibliography to ``target`` (built output left out)."""
     import shutil
@@ -139,16 +119,7 @@ def copy_book(target: Path) -> Path:
 
 
 def build_copy(book: Path):
-    """Build a copy strictly (as `make book`), with the package reading the copy's data and bibliography."""
-    import os
-    import subprocess
-    import sys
+    """Build a copy strictly, with the package reading the copy's data and bibliography (the book's one build command)."""
+    from mdma_book.site import build
 
-    env = {**os.environ, "MDMA_BOOK_DATA": str(book / "data"), "MDMA_BOOK_BIB": str(book / "references.bib")}
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book), "-W", "-n", "--keep-going"],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=env,
-    )
+    return build.run(book)

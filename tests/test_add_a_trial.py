@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from conftest import build_copy, copy_book
 
-from mdma_book import evidence, render, synthesis
+from mdma_book import evidence, synthesis
+from mdma_book.site import plotly_mime as render
 
 STUDY = "Doe 2027"
 BIB_ENTRY = """

@@ -267,7 +267,7 @@ def test_live_panels_are_code_with_a_note_never_dead_widgets(browser, site_url, 
         assert cells.count() == len(expected)
         for index, panel in enumerate(expected):
             cell = cells.nth(index)
-            assert panel in cell.text_content()  # collapsed until opened (mdma_book.learning)
+            assert panel in cell.text_content()  # collapsed until opened (mdma_book.site.learning)
             assert cell.locator(".cell_output").count() == 0
             note = cell.locator("xpath=preceding-sibling::*[1]")
             assert "needs a running Python kernel" in note.text_content()

@@ -1,7 +1,7 @@
 """Every figure for every reader: keyboard, screen reader, no JavaScript, print, touch.
 
 The built book in Debian's chromium, offline. Figures come as static pictures
-with native controls (see mdma_book/render.py and static/figures.js).
+with native controls (see mdma_book/site/plotly_mime.py and site/static/figures.js).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import pytest
 from conftest import PLOT_DIV, _QuietHandler, live_figure, open_page
 
-from mdma_book import render
+from mdma_book.site import plotly_mime as render
 
 pytestmark = pytest.mark.browser
 STATIC = Path(render.__file__).parent / "static"

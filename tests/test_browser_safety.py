@@ -6,7 +6,7 @@ import pytest
 from conftest import open_page
 
 from mdma_book import safety
-from mdma_book.pdf_edition import TEXT_WIDTH_PX
+from mdma_book.site.pdf_edition import TEXT_WIDTH_PX
 
 pytestmark = pytest.mark.browser
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, toc_pages
 
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
-JB_FLAGS = ["-W", "-n", "--keep-going"]  # the same flags as `make book`
+from mdma_book.site import build
 
 
 def test_every_toc_entry_has_a_page(built_html):
@@ -20,8 +18,17 @@ def test_every_toc_entry_has_a_page(built_html):
 
 
 def test_makefile_builds_with_the_strict_flags():
+    # One source of the flags: _config.yml, read by the one build command that `make book`,
+    # the tests' copies and the benchmark run.
+    assert build.build_config(ROOT).flags == ["-W", "-n", "--keep-going"]
     makefile = (ROOT / "Makefile").read_text()
-    assert "JB_FLAGS := " + " ".join(JB_FLAGS) in makefile
+    recipe = makefile.split("\nbook:", 1)[1].split("\n\n", 1)[0]
+    assert "-m mdma_book.site.build" in recipe
+    assert "jupyter-book" not in recipe and "jupyter_book" not in recipe and " -W" not in recipe
+    assert "sha256sum" not in makefile  # one staleness digest: mdma_book.site.build's
+    for caller in (ROOT / "scripts" / "bench.py", ROOT / "tests" / "conftest.py"):  # and _build below
+        text = caller.read_text()
+        assert "build.run(" in text and '"jupyter-book"' not in text, caller
 
 
 def _book_copy(tmp_path: Path, chapter_text: str) -> Path:
@@ -46,9 +53,7 @@ def _book_copy(tmp_path: Path, chapter_text: str) -> Path:
 
 
 def _build(book: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(book), *JB_FLAGS], capture_output=True, text=True, timeout=600
-    )
+    return build.run(book)
 
 
 @pytest.mark.build
@@ -87,8 +92,8 @@ def test_bibliography_list_uses_author_year_labels(built_html):
 
 
 def test_author_year_labels_get_suffixes_when_they_clash_and_agree_everywhere():
-    from mdma_book.bibstyle import AuthorYearLabelStyle
     from mdma_book.citations import bibliography_entries, citation_label
+    from mdma_book.site.bibstyle import AuthorYearLabelStyle
 
     entries = bibliography_entries()
     pair = [entries["hysek2012carvedilol"], entries["hysek2012duloxetine"]]
@@ -106,7 +111,7 @@ def test_in_text_citations_use_the_same_disambiguated_labels(built_html):
 
 def _figure_specs(html_path: Path) -> list[dict]:
     """The plotly figures stored as JSON in a built page."""
-    from mdma_book import render
+    from mdma_book.site import plotly_mime as render
 
     return [spec for _, spec in render.built_figure_specs(html_path)]
 

@@ -103,3 +103,22 @@ def test_the_methods_page_lists_emmac_and_draws_the_flow(built_html):
     assert "ACTRN12619001334190" in page and "EudraCT 2021-000805-26" in page
     raw = (built_html / "book/methods.html").read_text(encoding="utf-8")
     assert "mdma-figure" in raw and "Records identified" in raw
+
+
+def test_the_disclaimer_links_the_harms_chapter_except_on_that_chapter(built_html):
+    # The included disclaimer's {ref}`harms` is a link everywhere but on the harms page itself,
+    # where it would point at the page's own top (mdma_book.site.extension, doctree-resolved).
+    harms_page = (built_html / "book" / "04-harms.html").read_text(encoding="utf-8")
+    assert 'href="#harms"' not in harms_page
+    assert re.search(
+        r"Risks and harms: what a reader with depression should know</span>\s*sets out the risks", harms_page
+    )
+    evidence_page = (built_html / "book" / "03-evidence.html").read_text(encoding="utf-8")
+    assert 'href="04-harms.html#harms"><span class="std std-ref">Risks and harms' in evidence_page
+
+
+def test_bibliography_entries_carry_no_invalid_aria_roles(built_html):
+    # docutils' roles, dropped by the site's translator override for citations (no HTML surgery).
+    page = (built_html / "book" / "references.html").read_text(encoding="utf-8")
+    assert page.count('<div class="citation-list">') >= 1 and page.count('class="citation"') > 20
+    assert 'role="doc-biblioentry"' not in page and 'role="list"' not in page

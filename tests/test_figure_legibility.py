@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from mdma_book import evidence_map, figure_checks, render
+from mdma_book import evidence_map, figure_checks
+from mdma_book.site import plotly_mime as render
 
 
 def built_figures(built_html):

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from mdma_book import evidence, figures, prose, render
+from mdma_book import evidence, figures, prose
+from mdma_book.site import plotly_mime as render
 
 
 @pytest.fixture(scope="module")

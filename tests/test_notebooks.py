@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from conftest import ROOT, toc_pages
 
-from mdma_book import teaching
+from mdma_book.site import teaching
 
 # Pages written as notebooks (MyST Markdown with a jupytext header); prose-only pages are not published.
 CHAPTERS = [

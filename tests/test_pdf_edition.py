@@ -17,8 +17,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from mdma_book.currency import evidence_checked, readable_day
-from mdma_book.learning import LIVE_SUMMARY
-from mdma_book.pdf_edition import PAGE_NUMBER, PDF_NAME, PREPARE_PAGE, TEXT_WIDTH_PX, toc_entries
+from mdma_book.site.learning import LIVE_SUMMARY
+from mdma_book.site.pdf_edition import PAGE_NUMBER, PDF_NAME, PREPARE_PAGE, TEXT_WIDTH_PX, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import re
 
 import plotly.graph_objects as go
 
-from mdma_book import render
+from mdma_book.site import plotly_mime as render
 
 
 def _menu_figure(kind: str) -> dict:

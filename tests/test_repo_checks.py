@@ -1,4 +1,4 @@
-"""Fast repository checks: lint, format, spelling, chapters, workflows, citation file (`make check`)."""
+"""Fast repository checks: lint, format, spelling, dead code, chapters, workflows, citation file (`make check`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,39 @@ def test_make_lab_allows_root_only_as_root():
     command = lab.command(ROOT / "_build" / "teaching", 8888, "token", "03-evidence.ipynb", [])
     assert command[1] == "lab"
     assert ("--allow-root" in command) == (os.getuid() == 0)
+
+
+def _vulture(tmp_path: Path, *extra: Path) -> subprocess.CompletedProcess:
+    """vulture (settings in pyproject.toml) over the code and the chapters' code cells, which call most of the core."""
+    import jupytext
+
+    cells = tmp_path / "chapter_cells"
+    cells.mkdir()
+    for chapter in [*ROOT.glob("book/*.md"), *ROOT.glob("templates/*.md")]:
+        code = [cell.source for cell in jupytext.read(chapter).cells if cell.cell_type == "code"]
+        (cells / f"{chapter.parent.name}_{chapter.stem.replace('-', '_')}.py").write_text("\n\n".join(code) + "\n")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["vulture"]
+    paths = [*config["paths"], str(cells), *map(str, extra)]
+    return run(str(BIN / "vulture"), *paths, "--min-confidence", str(config["min_confidence"]))
+
+
+def test_no_dead_code(tmp_path):
+    result = _vulture(tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_dead_code_check_finds_an_unused_function(tmp_path):
+    # Guards the test above: the same check, with one function that nothing calls.
+    planted = tmp_path / "planted.py"
+    planted.write_text("def nothing_calls_this(value):\n    return value * 2\n")
+    result = _vulture(tmp_path, planted)
+    assert result.returncode != 0
+    assert "unused function 'nothing_calls_this'" in result.stdout
+
+
+def test_pull_requests_run_the_browser_tests():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "preview.yml").read_text())
+    assert list(workflow[True]) == ["pull_request"]  # YAML reads the key `on` as True
+    steps = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    assert any(".ci/run" in step for step in steps)  # `make test`: every test, the browser tests too
+    assert "make test" in (ROOT / ".ci" / "run").read_text()

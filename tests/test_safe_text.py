@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from mdma_book import safe_text
-from mdma_book.render import figure_html
+from mdma_book.site.plotly_mime import figure_html
 
 NASTY = [
     "<img src=x onerror=alert(1)>",

@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import toc_pages
 
-from mdma_book import shell
+from mdma_book.site import shell
 
 
 def test_a_page_keeps_only_the_extensions_its_body_uses():

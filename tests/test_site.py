@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import ROOT, toc_pages
 
-from mdma_book.sphinx_ext import site_url
+from mdma_book.site.extension import site_url
 
 REPOSITORY = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
 SITE = site_url(REPOSITORY)

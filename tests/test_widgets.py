@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mdma_book.render import PLOTLY_MIME_TYPE
+from mdma_book.theme import PLOTLY_MIME_TYPE
 from mdma_book.widgets import SimulatorPanel
 
 

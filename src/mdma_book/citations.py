@@ -1,7 +1,7 @@
 """The bibliography, read once: citation keys and author–year labels from references.bib.
 
 One place for both the labels readers see in hover text and source lines and the
-labels of the bibliography list (:mod:`mdma_book.bibstyle` uses :func:`author_year`).
+labels of the bibliography list (:mod:`mdma_book.site.bibstyle` uses :func:`author_year`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """How fresh the book is: when each chapter's evidence was last checked, and what changed when.
 
 ``data/evidence_checked.csv`` gives, per page, the date its evidence was last
-checked against the sources; the Sphinx hook :func:`setup` prints that date
+checked against the sources; the site (:mod:`mdma_book.site.currency`) prints that date
 under the page's title, so no chapter types it. ``data/changelog.csv`` lists
 every substantive correction and update with its date, reason and sources; the
 "What changed" page is generated from it.
@@ -170,55 +170,5 @@ def changelog_markdown(table: pd.DataFrame) -> str:
     return "\n".join(parts)
 
 
-# --- Sphinx: the date under each page's title --------------------------------------
-
-
-def _add_checked_date(app, doctree) -> None:
-    from docutils import nodes
-    from sphinx.addnodes import pending_xref
-
-    dates = app.env.mdma_evidence_checked
-    docname = app.env.docname
-    if docname not in dates:
-        return
-    section = next(iter(doctree.findall(nodes.section)), None)
-    if section is None:
-        return
-    checked_on, scope = dates[docname]
-    paragraph = nodes.paragraph(classes=["mdma-evidence-checked"])
-    paragraph += nodes.strong(text="Evidence last checked: ")
-    paragraph += nodes.Text(f"{readable_day(checked_on)} ({scope}). ")
-    links = [("changes", "What changed", "")]
-    if docname != "book/methods":  # every other page links the search behind its evidence
-        links = [("changes", "What changed", " · "), ("methods", "How this book finds its evidence", "")]
-    for target, text, after in links:
-        link = pending_xref("", refdomain="std", reftype="ref", reftarget=target, refexplicit=True, refwarn=True)
-        link += nodes.inline(text=text)
-        paragraph += link
-        if after:
-            paragraph += nodes.Text(after)
-    title_index = section.first_child_matching_class(nodes.title)
-    section.insert(0 if title_index is None else title_index + 1, paragraph)
-
-
-def _read_dates(app) -> None:
-    table = evidence_checked()
-    app.env.mdma_evidence_checked = {row.page: (row.checked_on, row.scope) for row in table.itertuples()}
-    pages = {d for d in app.env.found_docs if d.startswith("book/")}
-    missing = sorted(pages - set(app.env.mdma_evidence_checked) - set(app.config.mdma_undated_pages))
-    if missing:
-        from sphinx.errors import ExtensionError
-
-        raise ExtensionError(f"data/evidence_checked.csv has no date for {missing}; add a row for each page")
-
-
 #: Pages that state no evidence of their own, so carry no date (Sphinx setting ``mdma_undated_pages``).
 UNDATED_PAGES = {"book/references", "book/educators", "book/changes", "book/how-to-cite"}
-
-
-def setup(app):
-    """Sphinx extension: print each page's evidence date under its title; refuse a page without one."""
-    app.add_config_value("mdma_undated_pages", sorted(UNDATED_PAGES), "env")
-    app.connect("env-before-read-docs", lambda app, env, docnames: _read_dates(app))
-    app.connect("doctree-read", _add_checked_date)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,7 +6,7 @@ added) and handy when writing a builder:
 * :func:`contrast_problems`: every piece of text against what it is drawn on (4.5:1, WCAG 1.4.3)
   and every thin mark that carries the message (error bars, trace lines, the lines of shapes such as
   the line of no effect) against the page (3:1, WCAG 1.4.11), in the light and the dark theme, as
-  :func:`mdma_book.render.static_figure` draws each; text smaller than
+  :func:`mdma_book.page_figure.static_figure` draws each; text smaller than
   :data:`mdma_book.theme.MIN_FONT_PX` counts as a problem too;
 * :func:`row_label_problems`: in a chart that labels rows, each label must be level with its own
   mark, in the figure's data coordinates, and short enough never to reach a neighbouring row.
@@ -21,7 +21,7 @@ import re
 
 from plotly.colors import hex_to_rgb, unlabel_rgb
 
-from mdma_book.render import figure_height, plain_text, static_figure
+from mdma_book.page_figure import figure_height, plain_text, static_figure
 from mdma_book.theme import MIN_FONT_PX, PAGE_BACKGROUND
 
 TEXT_RATIO, MARK_RATIO = 4.5, 3.0

@@ -11,7 +11,7 @@ produced:
   :func:`myst`, applied to every data value the generator inserts.
 * HTML tables: pandas ``to_html(escape=True)`` (:func:`mdma_book.prose.html_table`).
 * plotly figures: :func:`plotly_figure`, applied to the whole figure where the
-  static book renders it (:mod:`mdma_book.render`).
+  static book renders it (:mod:`mdma_book.site.plotly_mime`).
 * CSV downloads: :func:`spreadsheet_cells`.
 """
 

@@ -36,7 +36,6 @@ from mdma_book.evidence import (
 from mdma_book.paths import data_dir
 from mdma_book.safe_text import myst
 
-STATIC = Path(__file__).parent / "safety_static"
 TABLE_CLASS = "mdma-interactions"
 
 #: Words no interaction row may contain: the book never calls a combination safe.

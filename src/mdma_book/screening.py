@@ -419,9 +419,6 @@ class EvidenceRule:
     #: How many matching studies contradict it: 1 for "no study", 2 for "the only study".
     at_least: int = 1
 
-    def matches(self, text: str) -> list[str]:
-        return [m.group(0) for m in re.finditer(self.pattern, text, flags=re.IGNORECASE | re.DOTALL)]
-
 
 #: Sentences that say no study of a kind exists. Each is contradicted by any included
 #: study matching its query. "[^.]{0,80}" keeps a match inside one sentence.

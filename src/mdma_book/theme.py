@@ -34,7 +34,7 @@ PATTERN_INK = "rgba(255,255,255,0.6)"
 BAND_COLOUR = "rgba(128,128,128,0.08)"
 
 #: Text and thin marks (whiskers, lines of no effect) drawn in the page's ink: this colour in the
-#: light theme; the page's light text colour in the dark theme. ``render`` and ``figures.js`` swap
+#: light theme; the page's light text colour in the dark theme. ``page_figure`` and ``figures.js`` swap
 #: every colour of :data:`DARK_COLOURS` when a figure is drawn for the dark theme.
 INK = "#1f1f1f"
 #: Light-theme colour -> dark-theme colour. The orange bars are darkened in the dark theme so
@@ -174,3 +174,38 @@ def rgba(hex_colour: str, alpha: float) -> str:
     """``#rrggbb`` as a CSS ``rgba()`` colour with opacity ``alpha`` (0 to 1)."""
     red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
+
+
+# --- Where a chapter's figures are output ------------------------------------------
+
+#: plotly's own JSON output type: what a chapter outputs and what the site's renderer
+#: (``mdma_book.site.plotly_mime``, registered with myst-nb) draws as the book's figure.
+PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json"
+
+
+def use_book_renderer() -> None:
+    """Choose how a chapter's plotly figures are output, wherever the code runs.
+
+    In the book's build, JupyterLab, VS Code and Binder the default becomes plotly's
+    standard mime type, so that every chapter's outputs are the same there and in
+    the build. In Google Colab, which draws only what its own ``colab`` renderer
+    outputs, plotly's own choice is left in place (see googlecolab/colabtools#1522).
+    Every live renderer gets the book's plotly configuration (no logo, no cloud button).
+    """
+    import plotly.io as pio
+
+    for name in ("plotly_mimetype", "colab", "notebook", "notebook_connected", "vscode", "jupyterlab"):
+        if name in pio.renderers:
+            pio.renderers[name].config = plotly_config()
+    if not in_colab():
+        pio.renderers.default = "plotly_mimetype"
+
+
+def in_colab() -> bool:
+    """Whether the code runs in Google Colab (its ``google.colab`` package is importable)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("google.colab") is not None
+    except ModuleNotFoundError:  # no "google" package at all
+        return False

@@ -27,8 +27,7 @@ from mdma_book import evidence, figures, mechanism, synthesis, timelines
 from mdma_book import pharmacokinetics as pk
 from mdma_book.explainer_figures import concentration_figure, mechanism_diagram, treatment_course_figure
 from mdma_book.explainer_figures import history_timeline as explainer_timeline
-from mdma_book.render import PLOTLY_MIME_TYPE
-from mdma_book.theme import plotly_config
+from mdma_book.theme import PLOTLY_MIME_TYPE, plotly_config
 
 #: The option value of "all pathways" in the mechanism panel's menu. Not ``None``: ipywidgets
 #: takes a ``None`` value for "nothing chosen", and the menu then shows blank.

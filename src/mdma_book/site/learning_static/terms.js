@@ -5,7 +5,7 @@
  * its own update cycle): the book needs one behaviour, the WAI-ARIA tooltip pattern
  * (role="tooltip", aria-describedby, Escape closes, stays while hovered), and this
  * file does it with no dependency and no request: the definitions are embedded in
- * the page at build time by mdma_book.learning. */
+ * the page at build time by mdma_book.site.learning. */
 (() => {
   "use strict";
   const data = document.getElementById("mdma-term-definitions");

@@ -110,6 +110,8 @@ OPTIONAL_ASSETS = {
 }
 THEBE_FILES = ("sphinx-thebe",)
 #: Inline scripts that belong to a dropped extension, by what their body starts with.
+#: PRIVATE DETAIL (see "Private details" below): an inline script carries no name of the
+#: extension that added it, so it is known by the first characters its extension writes.
 INLINE_OF = {
     "togglebutton": ("let toggleHint", "let toggleOpenOnPrint", "var togglebuttonSelector"),
     "thebe": ("const THEBE_JS_URL",),
@@ -177,8 +179,6 @@ def _configuration_first(scripts: list) -> list:
 
 def _held(script):
     """A copy of ``script`` that waits for the first paint (or is deferred, if it needs ``DOMContentLoaded``)."""
-    from sphinx.builders.html._assets import _JavaScript  # Sphinx's asset type (7.x), as its own hooks build it
-
     name, attributes = _name(script), dict(script.attributes)
     if "async" in attributes or (not name and _body(script) in SHELL_SCRIPTS):
         return script
@@ -186,7 +186,31 @@ def _held(script):
         attributes["defer"] = "defer"
     else:
         attributes["type"] = AFTER_PAINT_TYPE
-    return _JavaScript(script.filename, priority=script.priority, **attributes)
+    return _script_asset(script.filename, script.priority, attributes)
+
+
+# --- Private details of Sphinx 7.4 and the theme, fenced here ------------------------
+# The versions these rely on are checked when the build starts (mdma_book.site.WRITTEN_FOR).
+# What stays private, and why no public hook serves:
+#
+# * _script_asset: a page's scripts reach ``html-page-context`` as Sphinx's own asset objects
+#   (``sphinx.builders.html._assets._JavaScript``), which the builder shares between pages. To
+#   give one page's script another type, the shell needs a new object of that class: Sphinx's
+#   public ``app.add_js_file`` adds a script to every page (or, during this event, appends one
+#   to the end of the page), but cannot change or reorder one that is already listed.
+# * INLINE_OF (above): inline scripts are known by their first characters (no name, see there).
+# * templates/layout.html: the theme's ``body_post()`` macro writes its two ``<script defer``
+#   tags with no option for their type, so the template replaces that text of its output.
+# * ICON_FONTS (below): where pydata-sphinx-theme 0.17 puts its Font Awesome web fonts in the
+#   built site, and the form of its stylesheet's icon rules; no setting names either.
+# * extension._dedupe_scripts reads ``filename`` and ``attributes`` of the same asset objects, to
+#   drop the inline script Sphinx 7.4 lists twice (sphinx-doc/sphinx#13402; gone in Sphinx 8).
+
+
+def _script_asset(filename, priority, attributes):
+    from sphinx.builders.html._assets import _JavaScript  # private: see above
+
+    return _JavaScript(filename, priority=priority, **attributes)
 
 
 # --- Icon fonts ------------------------------------------------------------------

@@ -4,7 +4,7 @@
   it become one collapsed control (``<details class="mdma-live">``, titled "Run this
   figure live"), so the live panels' code waits to be asked for instead of sitting
   open between figures. The source and the published notebooks are unchanged: the
-  live panels stay runnable cells there (see :mod:`mdma_book.teaching`).
+  live panels stay runnable cells there (see :mod:`mdma_book.site.teaching`).
 * ``env-updated``: read every glossary definition (``book/glossary.md``) as plain text,
   citations left out.
 * ``html-page-context``: a page that links glossary terms gets the definitions of the
@@ -114,17 +114,29 @@ def _read_glossary(app: Sphinx, env) -> None:
         app.mdma_glossary = glossary_definitions(env.get_doctree(GLOSSARY_DOC))
 
 
-TERM_LINK = re.compile(r'href="[^"]*glossary\.html#(term-[^"]+)"')
+def linked_terms(doctree) -> list[str]:
+    """The glossary entries (``term-...`` ids) that a page's resolved doctree links to, in order.
+
+    Read from the doctree's references to terms (Sphinx marks them ``std-term``), not from the
+    written HTML, so it does not depend on how the theme writes links.
+    """
+    found = []
+    for reference in doctree.findall(nodes.reference):
+        is_term = any("std-term" in child.get("classes", []) for child in reference.findall(nodes.inline))
+        uri = reference.get("refuri", "")
+        if is_term and "#" in uri and uri.split("#", 1)[0].endswith(f"{Path(GLOSSARY_DOC).name}.html"):
+            found.append(uri.split("#", 1)[1])
+    return found
 
 
 def _add_term_definitions(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    body = context.get("body", "")
     definitions = getattr(app, "mdma_glossary", {})
-    if "std-term" not in body or pagename == GLOSSARY_DOC or not definitions:
+    if doctree is None or pagename == GLOSSARY_DOC or not definitions:
         return
-    used = {key: definitions[key] for key in TERM_LINK.findall(body) if key in definitions}
+    used = {key: definitions[key] for key in linked_terms(doctree) if key in definitions}
     if not used:
         return
+    body = context.get("body", "")
     payload = json.dumps(used, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
     context["body"] = body + f'<script type="application/json" id="mdma-term-definitions">{payload}</script>'
     app.add_js_file("mdma-learning/terms.js", loading_method="defer")

@@ -6,19 +6,18 @@ library behind that mode) into the same cache, so the build then finds every
 chapter cached. A chapter that raises is not cached: the build executes it
 again and fails with its traceback, as before.
 
-Usage (the Makefile's ``book``): ``python -m mdma_book.execute _build/.jupyter_cache book/*.md``;
+Run by the build command (:mod:`mdma_book.site.build`) before the build itself, on ``book/*.md``;
 pages without a kernelspec are skipped.
 """
 
 from __future__ import annotations
 
-import hashlib
-import sys
 from pathlib import Path
+
+from mdma_book.site.build import inputs_digest
 
 #: myst-nb's reader for MyST Markdown notebooks, as registered with jupyter-cache.
 MYST_READER = {"name": "myst_nb_md", "type": "plugin"}
-TIMEOUT_SECONDS = 120  # as execute.timeout in _config.yml
 
 
 def is_notebook(path: Path) -> bool:
@@ -27,20 +26,14 @@ def is_notebook(path: Path) -> bool:
     return text.startswith("---\n") and "\nkernelspec:" in text.split("\n---\n", 1)[0]
 
 
-def _pages_digest(pages: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for page in sorted(pages):
-        digest.update(str(page).encode() + b"\0" + page.read_bytes())
-    return digest.hexdigest()
-
-
-def execute_stale(cache_path: Path, pages: list[Path]) -> list[str]:
+def execute_stale(cache_path: Path, pages: list[Path], timeout: int) -> list[str]:
     """Execute the notebooks among ``pages`` that the cache lacks; return the ones that failed.
 
     When no page changed since the last run into this cache (a digest kept in the
     cache folder, so it goes when the cache is cleared), nothing is imported or checked.
+    ``timeout``: seconds a cell may run (``execute.timeout`` of ``_config.yml``, as in the build).
     """
-    stamp, digest = cache_path / "pages.sha256", _pages_digest(pages)
+    stamp, digest = cache_path / "pages.sha256", inputs_digest(pages, cache_path.parents[1])  # the book's folder
     if stamp.exists() and stamp.read_text() == digest:
         return []
     from jupyter_cache import get_cache
@@ -51,7 +44,7 @@ def execute_stale(cache_path: Path, pages: list[Path]) -> list[str]:
     for notebook in notebooks:
         cache.add_nb_to_project(str(notebook), read_data=MYST_READER)
     result = load_executor("local-parallel", cache).run_and_cache(
-        filter_uris=[str(n) for n in notebooks], timeout=TIMEOUT_SECONDS
+        filter_uris=[str(n) for n in notebooks], timeout=timeout
     )
     if result.succeeded:
         print(
@@ -61,9 +54,3 @@ def execute_stale(cache_path: Path, pages: list[Path]) -> list[str]:
     if not result.errored:
         stamp.write_text(digest)
     return list(result.errored)
-
-
-if __name__ == "__main__":
-    failed = execute_stale(Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]])
-    for uri in failed:
-        print(f"{uri}: failed; the build will execute it again and report the error")

@@ -13,7 +13,9 @@ from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset
 
 from mdma_book.paths import data_dir
-from mdma_book.safety import STATIC, TABLE_CLASS, crisis_lines, crisis_lines_markdown
+from mdma_book.safety import TABLE_CLASS, crisis_lines, crisis_lines_markdown
+
+STATIC = Path(__file__).parent / "safety_static"
 
 
 class CrisisLines(Directive):

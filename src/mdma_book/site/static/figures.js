@@ -1,6 +1,6 @@
 /* The book's figures on the page: static picture first, native controls, plotly.js on demand.
  *
- * Each figure arrives as HTML written by mdma_book/render.py: native controls
+ * Each figure arrives as HTML written by mdma_book/site/plotly_mime.py: native controls
  * (made from the figure's plotly updatemenus and sliders), SVG pictures drawn
  * at build time, an aria-live status line, and the figure itself as JSON.
  * This script, loaded with `defer` on pages that have a figure:

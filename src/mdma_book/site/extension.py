@@ -1,54 +1,58 @@
-"""Sphinx extension: the book's figures, page shell and published notebooks.
+"""The site's Sphinx hooks: the book's figures, page shell and published notebooks (registered by :mod:`mdma_book.site`).
 
 * ``html-page-context``: a page whose body holds a figure gets ``figures.js``
   (deferred) and ``figures.css``; ``figures.js`` fetches the self-hosted
-  plotly.js only when a reader reaches for a figure (see :mod:`mdma_book.render`).
+  plotly.js only when a reader reaches for a figure (see :mod:`mdma_book.site.plotly_mime`).
   Other pages load neither.
 * ``env-purge-doc``, ``env-merge-info``, ``build-finished``: keep track of the
   figures' static renditions per page and copy them into ``_images/mdma/``.
 * ``html-page-context``: drop repeated ``<script>`` entries. Sphinx 7.4 adds the
   same inline script twice (fixed upstream in sphinx-doc/sphinx#13402), which
-  makes every page throw "Identifier ... has already been declared".
-* ``html-page-context``: remove two ARIA roles docutils puts on bibliography
-  entries (``doc-biblioentry`` is deprecated, and ``role="list"`` lacks list
-  items), which cost the references page its accessibility score.
+  makes every page throw "Identifier ... has already been declared". It reads the
+  ``filename`` and ``attributes`` of the page's script objects, which Sphinx 7.4 gives
+  them (one of the version-bound details, see :mod:`mdma_book.site`).
+* ``doctree-resolved``: no link from the included disclaimer to the page it is on.
+* a translator override for ``citation`` nodes: bibliography entries without the two
+  ARIA roles docutils gives them (``doc-biblioentry`` is deprecated, and ``role="list"``
+  lacks list items), which cost the references page its accessibility score.
 * ``html-page-context`` and ``templates/layout.html``: the page shell loads only
   the extension assets a page uses and runs its scripts after the first paint;
-  the theme's 1.5 MB ``fontawesome.js`` is gone (see :mod:`mdma_book.shell`).
+  the theme's 1.5 MB ``fontawesome.js`` is gone (see :mod:`mdma_book.site.shell`).
 * ``config-inited``: the book's favicon (``static/favicon.svg``), unless the
   configuration names one; without it every page logged a 404 for ``/favicon.ico``.
-* registers the ``authoryear`` bibliography style (:mod:`mdma_book.bibstyle`).
+* registers the ``authoryear`` bibliography style (:mod:`mdma_book.site.bibstyle`).
 * ``builder-inited``: write the data behind every figure as CSV into
   ``book/_data/`` (see :mod:`mdma_book.downloads`) for the chapters' download links,
   when the data, bibliography or package changed since the last build.
+* ``html-page-context`` (context values): no ``data-theme`` on ``<html>``, the banner's
+  pointer to the disclaimer as a link.
 * ``html-page-context``: point the theme's Colab button at the chapter's published
   notebook (the theme would link the ``.md`` file, which Colab cannot open).
 * ``build-finished``: publish every chapter as a teaching notebook, ``_sources/<page>.ipynb``
-  (see :mod:`mdma_book.teaching`), replacing the theme's copy of the executed notebook.
+  (see :mod:`mdma_book.site.teaching`), replacing the theme's copy of the executed notebook.
 * ``config-inited``: derive the site's address from the one repository setting
   (``repository.url`` in ``_config.yml``; see :func:`site_url`) for the canonical
   links (``html_baseurl``), the sitemap (sphinx-sitemap), the Open Graph tags
   (sphinxext-opengraph) and the 404 page's links (sphinx-notfound-page).
 * ``html-page-context``: a header button on every page links the PDF edition, which
-  ``make book`` prints into the site's root after the build (see :mod:`mdma_book.pdf_edition`).
+  ``make book`` prints into the site's root after the build (see :mod:`mdma_book.site.pdf_edition`).
 * ``build-finished``: copy these files into ``_static/mdma/``. They are not put
   on ``html_static_path`` because Jupyter Book would then add them to every page.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import nbformat
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset
 
-from mdma_book import render, shell
-from mdma_book.render import FIGURE_CLASS
+from mdma_book.site import plotly_mime, shell
+from mdma_book.site.plotly_mime import FIGURE_CLASS
 
 STATIC = Path(__file__).parent / "static"
 FIGURES_JS = "mdma/figures.js"
@@ -83,21 +87,18 @@ def _merge_renditions(app: Sphinx, env, docnames, other) -> None:
 
 def _copy_renditions(app: Sphinx, exception) -> None:
     """Copy every page's static renditions from the build's cache into the site."""
-    render.stop_renderer()
+    plotly_mime.stop_renderer()
     if exception is not None or app.builder.format != "html":
         return
-    target = Path(app.outdir) / render.RENDITIONS_URL_DIR
+    target = Path(app.outdir) / plotly_mime.RENDITIONS_URL_DIR
     target.mkdir(parents=True, exist_ok=True)
-    cache = render.renditions_cache(app.env)
+    cache = plotly_mime.renditions_cache(app.env)
     names = set().union(*getattr(app.env, "mdma_renditions", {}).values())
     for name in sorted(names):
         shutil.copyfile(cache / name, target / name)
     for stale in [*target.glob("*.svg"), *target.glob("*-spec.js")]:  # figures that have since changed
         if stale.name not in names:
             stale.unlink()
-
-
-INVALID_ARIA = (' role="doc-biblioentry"', ' role="list" class="citation-list"')
 
 
 def _dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -114,10 +115,20 @@ def _dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> No
     scripts[:] = unique
 
 
-def _fix_bibliography_aria(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    body = context.get("body", "")
-    if "citation-list" in body:
-        context["body"] = body.replace(INVALID_ARIA[0], "").replace(INVALID_ARIA[1], ' class="citation-list"')
+def _visit_citation(self, node) -> None:
+    """docutils' ``visit_citation`` (0.21) less its two ARIA roles, through Sphinx's public translator hook.
+
+    ``role="doc-biblioentry"`` is deprecated, and ``role="list"`` on the wrapper lacks list
+    items: both cost the references page its accessibility score. The wrapper and the
+    entries keep their classes, so the theme's styles apply as before.
+    """
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append('<div class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname]))
+
+
+def _depart_citation(self, node) -> None:
+    type(self).depart_citation(self, node)  # the translator's own: closes the entry, and the list after the last
 
 
 def _finish_html(app: Sphinx, exception) -> None:
@@ -127,21 +138,12 @@ def _finish_html(app: Sphinx, exception) -> None:
     shell.subset_icon_fonts(Path(app.outdir))
 
 
-def _inputs_digest() -> str:
-    """A digest of everything the downloads are computed from: data, bibliography, package code."""
-    from mdma_book.paths import bibliography_file, data_dir
-
-    files = sorted([*data_dir().glob("*.csv"), bibliography_file(), *Path(__file__).parent.glob("*.py")])
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def _write_downloads(app: Sphinx) -> None:
     """Write the downloads, unless their inputs are unchanged since the last build (saves ~2 s)."""
+    from mdma_book.site.build import source_digest  # the build's one staleness digest
+
     folder = Path(app.srcdir) / "book" / "_data"
-    stamp, digest = folder / ".inputs-digest", _inputs_digest()
+    stamp, digest = folder / ".inputs-digest", source_digest(Path(app.srcdir))
     if stamp.exists() and stamp.read_text() == digest:
         return
     from mdma_book import downloads  # the analysis stack is only needed when the data changed
@@ -199,13 +201,23 @@ def _notebook_pages(app: Sphinx) -> list[str]:
     return [name for name, meta in app.env.metadata.items() if "kernelspec" in meta]
 
 
+def _note_page_written(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if doctree is not None:  # a document; the index and search pages are written on every build
+        app.mdma_pages_written = True
+
+
 def _publish_notebooks(app: Sphinx, exception) -> None:
-    """Write every chapter's teaching notebook to ``_sources/<page>.ipynb`` (download, Colab, ``make lab``)."""
-    if exception is not None or app.builder.format != "html":
+    """Write every chapter's teaching notebook to ``_sources/<page>.ipynb`` (download, Colab, ``make lab``).
+
+    Not when the build wrote no page: then nothing a notebook is made from changed (a change to
+    the package, data or bibliography rebuilds every page), and Sphinx left ``_sources/`` as it was.
+    Making the notebooks (pybtex formats every reference) took most of a no-change build.
+    """
+    if exception is not None or app.builder.format != "html" or not getattr(app, "mdma_pages_written", False):
         return
     import os
 
-    from mdma_book import teaching
+    from mdma_book.site import teaching
 
     url, _ = _repository(app)
     site = site_url(url)
@@ -233,7 +245,7 @@ def _publish_notebooks(app: Sphinx, exception) -> None:
 
 def _link_pdf_edition(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Put a link to the whole book's PDF among the header buttons, before the fullscreen button."""
-    from mdma_book.pdf_edition import PDF_NAME
+    from mdma_book.site.pdf_edition import PDF_NAME
 
     buttons = context.get("header_buttons")
     if buttons is None:
@@ -255,21 +267,28 @@ BANNER_LINK_TEXT = "the disclaimer on the home page"
 DISCLAIMER_ANCHOR = "medical-disclaimer"
 
 
-#: A link to the top of the page it is on, as the included disclaimer's {ref}`harms` renders on the harms page.
-_SELF_LINK = re.compile(
-    r'<a class="reference internal" href="#(?P<target>[^"]+)">(?P<text><span class="std std-ref">[^<]*</span>)</a>'
-)
+def _unlink_references_to_own_page(app: Sphinx, doctree, docname: str) -> None:
+    """No link from the included disclaimer to the very page it is on (``doctree-resolved``).
+
+    The disclaimer, included on every page, refers to the harms chapter with ``{ref}`harms```;
+    on the harms page that is a link to its own top. Sphinx resolves a reference within one
+    page to a ``refid``: a reference to the page's top section becomes its text alone.
+    """
+    if "book/disclaimer" in docname:
+        return
+    top = next(iter(doctree.findall(nodes.section)), None)
+    if top is None:
+        return
+    for reference in list(doctree.findall(nodes.reference)):
+        if reference.get("refid") in top["ids"]:
+            reference.replace_self(reference.children)
 
 
 def _page_shell_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """No ``data-theme`` on ``<html>`` (see templates/layout.html), a banner whose pointer to the
-    disclaimer is a link, and no link from the included disclaimer to the very page it is on."""
+    """No ``data-theme`` on ``<html>`` (see templates/layout.html), and a banner whose pointer to the
+    disclaimer is a link (the banner is the book's own text, ``html.announcement``, given to the
+    theme as a context value)."""
     context["default_mode"] = ""
-    body = context.get("body") or ""
-    top = re.search(r'<span id="([^"]+)"></span><h1>|<section id="[^"]+">\s*<span id="([^"]+)"></span>', body)
-    if top and "book/disclaimer" not in pagename:
-        label = top.group(1) or top.group(2)
-        context["body"] = _SELF_LINK.sub(lambda m: m.group("text") if m.group("target") == label else m.group(0), body)
     banner = context.get("theme_announcement") or ""
     if BANNER_LINK_TEXT in banner and "<a " not in banner:
         href = context["pathto"](app.config.root_doc) + "#" + DISCLAIMER_ANCHOR
@@ -277,7 +296,7 @@ def _page_shell_context(app: Sphinx, pagename, templatename, context, doctree) -
 
 
 def setup(app: Sphinx) -> dict:
-    from mdma_book import bibstyle
+    from mdma_book.site import bibstyle
 
     bibstyle.register()
     # The branch of the repository the built site is published from (Colab opens notebooks there).
@@ -286,6 +305,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
     app.connect("html-page-context", _link_pdf_edition, priority=600)  # after the theme's buttons (501)
     app.connect("html-page-context", _page_shell_context, priority=900)
+    app.connect("doctree-resolved", _unlink_references_to_own_page)
+    app.connect("html-page-context", _note_page_written)
     app.connect("build-finished", _publish_notebooks)
     app.connect("build-finished", _publish_data_package)
     app.connect("builder-inited", _write_downloads)
@@ -300,6 +321,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", _merge_renditions)
     app.connect("build-finished", _copy_renditions)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
-    app.connect("html-page-context", _fix_bibliography_aria)
+    # The bibliography entries without docutils' invalid ARIA roles (a translator override, no HTML surgery).
+    app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
     app.connect("build-finished", _finish_html)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,17 +25,28 @@ cannot render: without the plugin the figure would silently vanish.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import html
 import json
 import logging
-import re
 import uuid
 from pathlib import Path
 
 from mdma_book import safe_text
-from mdma_book.theme import DARK_COLOURS, INK, plotly_config
+from mdma_book.page_figure import (  # noqa: F401 (re-exported: the renderer's one import for tests and the site)
+    DEFAULT_HEIGHT,
+    PAGE_MARGIN_TOP,
+    PAGE_TITLE_Y,
+    THEME_FONT_COLOURS,
+    description,
+    figure_height,
+    page_layout,
+    plain_text,
+    recolour,
+    static_figure,
+    wrap_hover,
+)
+from mdma_book.theme import DARK_COLOURS, PLOTLY_MIME_TYPE, plotly_config
 
 # plotly is imported inside the functions that use it: the Sphinx extension imports this
 # module for FIGURE_CLASS on every build, and a build with nothing to render needs no plotly.
@@ -49,123 +60,8 @@ FIGURE_CLASS = "mdma-figure"
 #: and at most 790 px elsewhere; a rendition is scaled down to its column, never up.
 RENDITION_WIDTHS = {"narrow": 358, "wide": 760}
 NARROW_MEDIA = "(max-width: 499px)"
-#: Text colour per page theme; ``figures.js`` gives a live figure the same colours.
-THEME_FONT_COLOURS = {"light": INK, "dark": DARK_COLOURS[INK]}
-DEFAULT_HEIGHT = 450
-
-
-#: Hover text lines are wrapped to this many characters, so a hover label (13 px text) stays
-#: narrower than a phone's plot (about 330 px) and is never cut off at the edge of the screen.
-HOVER_LINE_CHARS = 38
-_TAG = re.compile(r"(<[^>]+>)")
-
-
-def _wrap_hover_line(line: str) -> str:
-    """One line of plotly hover text broken at spaces (never inside a tag) into lines of at most HOVER_LINE_CHARS visible characters."""
-    lines, current, visible = [], "", 0
-    for word in line.split(" "):
-        length = len(_TAG.sub("", word))
-        if current and visible + 1 + length > HOVER_LINE_CHARS:
-            lines.append(current)
-            current, visible = word, length
-        else:
-            current, visible = (f"{current} {word}" if current else word), visible + (1 if current else 0) + length
-    lines.append(current)
-    return "<br>".join(lines)
-
-
-def wrap_hover(fig_dict: dict) -> dict:
-    """The figure with every trace's ``hovertext`` and ``hovertemplate`` (and annotation hover text) wrapped to HOVER_LINE_CHARS."""
-
-    def wrap(text):
-        if isinstance(text, str):
-            return "<br>".join(_wrap_hover_line(line) for line in re.split(r"<br\s*/?>", text))
-        if isinstance(text, list | tuple):
-            return [wrap(item) for item in text]
-        return text
-
-    fig_dict = copy.deepcopy(fig_dict)
-    for trace in fig_dict.get("data", []):
-        for key in ("hovertext", "hovertemplate"):  # a template's %{...} fields hold no spaces, so they are never split
-            if key in trace:
-                trace[key] = wrap(trace[key])
-    for note in fig_dict.get("layout", {}).get("annotations", []) or []:
-        if "hovertext" in note:
-            note["hovertext"] = wrap(note["hovertext"])
-    return fig_dict
-
-
-def figure_height(layout: dict) -> int:
-    """The figure's height in px: its own, its template's, or plotly's default."""
-    template_layout = layout.get("template", {}).get("layout", {})
-    return int(layout.get("height") or template_layout.get("height") or DEFAULT_HEIGHT)
-
-
-def description(layout: dict) -> str:
-    """The figure's text alternative (``layout.meta.description``), else its title."""
-    meta = layout.get("meta")
-    text = meta.get("description") if isinstance(meta, dict) else None
-    return text or plain_text(_title_text(layout)) or "Chart"
-
-
-def _title_text(layout: dict) -> str:
-    title = layout.get("title", {})
-    return title.get("text", "") if isinstance(title, dict) else str(title or "")
-
-
-def plain_text(plotly_html: str) -> str:
-    """Plotly's HTML-ish label text as plain text: ``<br>`` becomes a space, tags go."""
-    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", plotly_html))).strip()
-
 
 # --- Static renditions --------------------------------------------------------
-
-
-def recolour(value, colours: dict[str, str]):
-    """``value`` (a figure, or any part of one) with every colour string of ``colours`` replaced (case-insensitive)."""
-    lower = {key.lower(): new for key, new in colours.items()}
-    if isinstance(value, dict):
-        return {key: recolour(item, colours) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [recolour(item, colours) for item in value]
-    if isinstance(value, str):
-        return lower.get(value.lower(), value)
-    return value
-
-
-#: ``layout.meta`` key: the top margin a figure needs on the book's page, where its plotly menus are
-#: hidden (native controls stand above the chart instead). Without it, the room kept for the menu
-#: was an empty band between the chart's title and its plot.
-PAGE_MARGIN_TOP = "page_margin_top"
-#: ``layout.meta`` key: where the title sits on the page (container fraction), for a figure whose title sat below its menu.
-PAGE_TITLE_Y = "page_title_y"
-
-
-def page_layout(layout: dict) -> dict:
-    """``layout`` as the book's page draws it: plotly's menus and sliders hidden, and the top margin the figure asks for there."""
-    layout = copy.deepcopy(layout)
-    for key in ("updatemenus", "sliders"):
-        for control in layout.get(key, []):
-            control["visible"] = False
-    meta = layout.get("meta")
-    if isinstance(meta, dict) and meta.get(PAGE_MARGIN_TOP) is not None:
-        layout["margin"] = {**(layout.get("margin") or {}), "t": meta[PAGE_MARGIN_TOP]}
-    if isinstance(meta, dict) and meta.get(PAGE_TITLE_Y) is not None and isinstance(layout.get("title"), dict):
-        layout["title"] = {**layout["title"], "y": meta[PAGE_TITLE_Y]}
-    return layout
-
-
-def static_figure(fig_dict: dict, theme: str) -> dict:
-    """A copy of the figure as the page shows it in ``theme``: plotly's own menus and sliders hidden
-    (the page has native controls instead), text in the theme's colour, and in the dark theme the
-    colours of :data:`mdma_book.theme.DARK_COLOURS` swapped (``figures.js`` does the same live)."""
-    static = copy.deepcopy({key: fig_dict.get(key, {} if key == "layout" else []) for key in ("data", "layout")})
-    if theme == "dark":
-        static = recolour(static, DARK_COLOURS)
-    static["layout"] = layout = page_layout(static["layout"])
-    layout["font"] = {**layout.get("font", {}), "color": THEME_FONT_COLOURS[theme]}
-    return static
-
 
 _kaleido_started = False
 
@@ -388,7 +284,6 @@ def built_figure_specs(page: Path) -> list[tuple[str, dict]]:
 
 # --- The myst-nb plugin --------------------------------------------------------
 
-PLOTLY_MIME_TYPE = "application/vnd.plotly.v1+json"
 #: Where the renditions go in the built site, and (under the doctree folder) where a build keeps them.
 RENDITIONS_URL_DIR = "_images/mdma"
 RENDITIONS_CACHE_DIR = "mdma_renditions"
@@ -443,32 +338,3 @@ class PlotlyMimeRenderPlugin:
         markup = figure_html(fig_dict, urls, first_on_page=index == 0, spec_url=spec_url)
         return [nodes.raw("", markup, format="html", classes=["output", "text_html"])]
 
-
-def setup() -> None:
-    """Choose how a chapter's plotly figures are output, wherever the code runs.
-
-    In the book's build, JupyterLab, VS Code and Binder the default becomes plotly's
-    standard mime type, so that every chapter's outputs are the same there and in
-    the build. In Google Colab, which draws only what its own ``colab`` renderer
-    outputs, plotly's own choice is left in place (see googlecolab/colabtools#1522).
-    Every live renderer gets the book's plotly configuration (no logo, no cloud button).
-    """
-    import plotly.io as pio
-
-    from mdma_book.theme import plotly_config
-
-    for name in ("plotly_mimetype", "colab", "notebook", "notebook_connected", "vscode", "jupyterlab"):
-        if name in pio.renderers:
-            pio.renderers[name].config = plotly_config()
-    if not in_colab():
-        pio.renderers.default = "plotly_mimetype"
-
-
-def in_colab() -> bool:
-    """Whether the code runs in Google Colab (its ``google.colab`` package is importable)."""
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec("google.colab") is not None
-    except ModuleNotFoundError:  # no "google" package at all
-        return False

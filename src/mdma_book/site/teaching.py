@@ -13,7 +13,7 @@ whose Markdown is plain CommonMark and HTML that every Jupyter renders:
 * citations read as the book's author–year labels (:func:`mdma_book.citations.citation_label`),
   and the chapter's reference list closes the notebook;
 * glossary terms, cross-references and data downloads link to the hosted book
-  (its address derives from ``repository.url``, :func:`mdma_book.sphinx_ext.site_url`);
+  (its address derives from ``repository.url``, :func:`mdma_book.site.extension.site_url`);
 * admonitions, the disclaimer and exercises are block quotes, dropdowns and
   solutions ``<details>`` blocks; figure numbers and captions are the chapter's own text.
 
@@ -310,7 +310,7 @@ def for_the_notebook(text: str) -> str:
 
 def reference_list(keys: list[str]) -> str:
     """The chapter's references, as the book's list formats them, sorted by label."""
-    from mdma_book.bibstyle import AuthorYearStyle, register
+    from mdma_book.site.bibstyle import AuthorYearStyle, register
 
     register()  # the label style the formatting style names
     entries, style = bibliography_entries(), AuthorYearStyle()

@@ -1,6 +1,7 @@
 """The PDF edition: the whole book in one PDF, printed from the built site by Debian's chromium.
 
-``python -m mdma_book.pdf_edition`` (run by ``make book`` after the HTML build) prints every
+``python -m mdma_book.site.build --pdf`` (``make book``) prints it after the HTML build, and
+``python -m mdma_book.site.pdf_edition --force`` prints it on its own. It prints every
 page that ``_toc.yml`` lists, in its order, with the book's own print stylesheet: Playwright
 drives ``/usr/bin/chromium`` (never a downloaded browser; the theme's ``pdfhtml`` builder
 would download one). pypdf then merges the pages behind a title page and a contents page and:
@@ -18,18 +19,14 @@ figures are on paper, a table wider than the paper is scaled to fit, and every p
 The title page carries the book's disclaimer and crisis help as the chapters print them, and the
 dates the evidence was last checked (``data/evidence_checked.csv``). The PDF is written to the
 site's root (:data:`PDF_NAME`), and every page of the site links to it from its header
-(``mdma_book.sphinx_ext``).
+(``mdma_book.site.extension``).
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import hashlib
 import html
-import http.server
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -37,11 +34,11 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 from mdma_book.paths import REPO_ROOT
+from mdma_book.site.build import CHROMIUM, CHROMIUM_ARGS, serve
+from mdma_book.site.build import inputs_digest as _digest
 
 #: The PDF's file name, at the root of the built site.
 PDF_NAME = "mdma-evidence-book.pdf"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 #: Paper and margins of every printed page; the page number sits in the bottom margin.
 PAPER = {"format": "A4", "margin": {"top": "16mm", "bottom": "20mm", "left": "16mm", "right": "16mm"}}
 #: The width of the paper's text in CSS pixels (210 mm less both margins, 96 px to the inch).
@@ -94,11 +91,7 @@ def inputs_digest(html_dir: Path, entries: list[TocEntry]) -> str:
             p for p in (html_dir / folder).rglob("*") if p.is_file() and p.suffix in {".css", ".svg", ".png"}
         )
     files += [Path(__file__), REPO_ROOT / "data" / "evidence_checked.csv", REPO_ROOT / "_config.yml"]
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path.name).encode())
-        digest.update(path.read_bytes() if path.exists() else b"missing")
-    return digest.hexdigest()
+    return _digest(files, REPO_ROOT)  # the build's one digest, over what the PDF is printed from
 
 
 # --- printing with chromium ---------------------------------------------------------
@@ -164,23 +157,6 @@ FIND_DISCLAIMER = """() => {
   copy.querySelectorAll("a").forEach((a) => a.replaceWith(...a.childNodes));  // its links point into pages
   return copy.outerHTML;
 }"""
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # chromium closes connections it no longer needs; nothing to report
-
-
-def _serve(directory: Path):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def _front_matter_css(site_css: list[str]) -> str:
@@ -388,7 +364,7 @@ def build(html_dir: Path, out: Path | None = None) -> dict:
     from pypdf import PdfReader
 
     from mdma_book.currency import evidence_checked
-    from mdma_book.sphinx_ext import site_url
+    from mdma_book.site.extension import site_url
 
     out = out or html_dir / PDF_NAME
     config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -396,11 +372,11 @@ def build(html_dir: Path, out: Path | None = None) -> dict:
     entries = toc_entries()
     dated = {row.page: row.checked_on for row in evidence_checked().itertuples()}
     dates = [(e.docname, dated[e.docname]) for e in entries if e.docname in dated]
-    server, base = _serve(html_dir)
+    server, base = serve(html_dir)
     work = Path(tempfile.mkdtemp(prefix="pdf-", dir=out.parent))
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             # The viewport is as wide as the paper's text (A4 less the margins), so the page is laid out
             # before printing as it will be printed.
             page = browser.new_page(color_scheme="light", viewport={"width": TEXT_WIDTH_PX, "height": 1000})
@@ -450,20 +426,17 @@ def build(html_dir: Path, out: Path | None = None) -> dict:
     return {"pages": total, "chapters": len(printed), **report}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("html_dir", type=Path, nargs="?", default=REPO_ROOT / "_build" / "html")
-    parser.add_argument("--force", action="store_true", help="print even if nothing it is printed from changed")
-    args = parser.parse_args()
-    stamp = args.html_dir.parent / ".pdf-inputs-hash"
-    digest = inputs_digest(args.html_dir, toc_entries())
-    if not args.force and (args.html_dir / PDF_NAME).exists() and stamp.exists() and stamp.read_text() == digest:
+def print_if_changed(html_dir: Path, force: bool = False) -> None:
+    """Print the PDF edition of the site in ``html_dir``, unless nothing it is printed from changed (or ``force``)."""
+    stamp = html_dir.parent / ".pdf-inputs-hash"
+    digest = inputs_digest(html_dir, toc_entries())
+    if not force and (html_dir / PDF_NAME).exists() and stamp.exists() and stamp.read_text() == digest:
         print(f"{PDF_NAME}: unchanged")
         return
     import time
 
     start = time.perf_counter()
-    summary = build(args.html_dir)
+    summary = build(html_dir)
     stamp.write_text(digest)
     print(
         f"{PDF_NAME}: {summary['pages']} pages, {summary['chapters']} chapters, {summary['internal']} internal links, "
@@ -471,6 +444,14 @@ def main() -> None:
     )
     if summary["unresolved"]:
         raise SystemExit(f"{PDF_NAME}: links to no place in the PDF: {summary['unresolved']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("html_dir", type=Path, nargs="?", default=REPO_ROOT / "_build" / "html")
+    parser.add_argument("--force", action="store_true", help="print even if nothing it is printed from changed")
+    args = parser.parse_args()
+    print_if_changed(args.html_dir, force=args.force)
 
 
 if __name__ == "__main__":
