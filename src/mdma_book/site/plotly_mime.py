@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import logging
 import uuid
 from pathlib import Path
@@ -337,4 +338,3 @@ class PlotlyMimeRenderPlugin:
             spec_url = f"{up}{RENDITIONS_URL_DIR}/{spec_name}"
         markup = figure_html(fig_dict, urls, first_on_page=index == 0, spec_url=spec_url)
         return [nodes.raw("", markup, format="html", classes=["output", "text_html"])]
-
