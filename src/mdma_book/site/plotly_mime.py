@@ -28,8 +28,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import re
 import logging
+import re
 import uuid
 from pathlib import Path
 
