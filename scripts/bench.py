@@ -2,7 +2,7 @@
 
 Run with `make bench`; results go to bench/results.md and bench/results.json.
 These are measurements to record and compare, not pass/fail tests. The pages are every page
-`_toc.yml` lists (tests/conftest.py's ``toc_pages``), so a new chapter is measured the day it is added.
+`_toc.yml` lists (tests/support's ``toc_pages``), so a new chapter is measured the day it is added.
 `python scripts/bench.py --skip-build-times` measures the built site as it is, without rebuilding
 it (for a quick re-measure); `--pages 03-evidence` measures only the pages whose path contains it.
 
@@ -35,7 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM_ARGS, toc_pages  # noqa: E402
+from support import toc_pages  # noqa: E402
+from support.browser import CHROMIUM_ARGS  # noqa: E402
 
 BENCH = ROOT / "bench"
 HTML = ROOT / "_build" / "html"

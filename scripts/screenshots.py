@@ -18,7 +18,8 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM_ARGS, _QuietHandler, toc_pages  # noqa: E402
+from support import toc_pages  # noqa: E402
+from support.browser import CHROMIUM_ARGS, QuietHandler  # noqa: E402
 
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 
@@ -42,7 +43,7 @@ def shoot_figures(page, prefix: Path) -> None:
 
 def main(out: Path) -> None:
     out.mkdir(exist_ok=True)
-    handler = functools.partial(_QuietHandler, directory=str(ROOT / "_build" / "html"))
+    handler = functools.partial(QuietHandler, directory=str(ROOT / "_build" / "html"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"

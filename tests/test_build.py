@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, toc_pages
+from support import ROOT, toc_pages
 
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 JB_FLAGS = ["-W", "-n", "--keep-going"]  # the same flags as `make book`

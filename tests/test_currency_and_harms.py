@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, toc_pages
+from support import ROOT, toc_pages
 
 from mdma_book import currency, evidence, harms
 from mdma_book.safe_text import myst as escape_markdown

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, toc_pages
+from support import ROOT, toc_pages
 
 from mdma_book import evidence, evidence_map
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 from mdma_book import downloads, evidence, synthesis
 
