@@ -1,18 +1,15 @@
-"""Shared fixtures: the repository paths, the built book served on 127.0.0.1, a browser."""
+"""Shared fixtures and hooks: the built book served on 127.0.0.1, a browser, its tabs.
+
+Plain helpers and constants live in the importable ``support`` package (tests/support/).
+"""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
-# Debian's chromium and its flags, and the book's pages, as the build and the scripts define them.
-from mdma_book.site.build import CHROMIUM, CHROMIUM_ARGS, toc_pages  # noqa: E402,F401
+from support import HTML, ROOT
+from support.browser import CHROMIUM, CHROMIUM_ARGS, context_options, open_page, serve
 
 
 def pytest_collection_modifyitems(items):
@@ -30,20 +27,11 @@ def built_html() -> Path:
     return HTML
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(built_html: Path):
     """Serve the built book on a free port of 127.0.0.1 for the whole session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(built_html) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -61,50 +49,34 @@ def browser():
         browser.close()
 
 
-def open_page(browser, url: str, width: int = 1280, color_scheme: str = "light", javascript: bool = True):
-    """Open ``url`` with every off-machine request blocked; return (page, report).
+# Our own yield fixtures rather than pytest-playwright's: every page here must be opened with
+# off-machine requests blocked and its console/page errors collected (support.browser.open_page),
+# a test may open several tabs at several widths and themes, and pytest-playwright would add a
+# dependency and a browser-name parameter to every test id for one browser we never download.
+@pytest.fixture
+def new_context(browser):
+    """``new_context(**options)``: a browser context (Playwright's options), closed after the test, pass or fail."""
+    opened = []
 
-    Figures are not touched: they show their static pictures until a test
-    reaches for one (see :func:`live_figure`).
-    """
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, color_scheme=color_scheme, java_script_enabled=javascript
-    )
-    page = context.new_page()
-    report = {"console_errors": [], "page_errors": [], "external": [], "failed": [], "requested": []}
+    def make(**options):
+        context = browser.new_context(**options)
+        opened.append(context)
+        return context
 
-    def route(route):
-        request_url = route.request.url
-        if request_url.startswith(("http://127.0.0.1", "data:", "blob:")):
-            report["requested"].append(request_url)
-            route.continue_()
-        else:
-            report["external"].append(request_url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda msg: msg.type == "error" and report["console_errors"].append(msg.text))
-    page.on("pageerror", lambda error: report["page_errors"].append(str(error)))
-    page.on("response", lambda response: response.status >= 400 and report["failed"].append(response.url))
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    return page, report
+    yield make
+    for context in opened:
+        context.close()
 
 
-FIGURE = ".mdma-figure"
-#: The live plotly div of the page's i-th figure (null until the figure is live).
-PLOT_DIV = "i => document.querySelectorAll('.mdma-figure')[i].querySelector('.mdma-plotly')"
+@pytest.fixture
+def open_tab(new_context):
+    """``open_tab(url, width=1280, color_scheme="light", javascript=True)``: (page, report) of ``url`` opened
+    offline in a fresh context of that screen and theme (see support.browser.open_page); closed after the test."""
 
+    def open_(url: str, **screen):
+        return open_page(new_context(**context_options(**screen)), url)
 
-def live_figure(page, index: int):
-    """Reach for the page's ``index``-th figure with the mouse, as a reader would, and wait until it is interactive."""
-    figure = page.locator(FIGURE).nth(index)
-    figure.scroll_into_view_if_needed()
-    figure.hover()
-    page.wait_for_function(
-        "i => document.querySelectorAll('.mdma-figure')[i].classList.contains('mdma-is-live')", arg=index
-    )
-    return figure
+    return open_
 
 
 def copy_book(target: Path) -> Path:

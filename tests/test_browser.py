@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIGURE, PLOT_DIV, live_figure, open_page, toc_pages
+from support import toc_pages
+from support.browser import FIGURE, PLOT_DIV, live_figure
 
 pytestmark = pytest.mark.browser
 
@@ -15,16 +16,13 @@ def figure_count_in_source(built_html, page_path: str) -> int:
 
 
 @pytest.mark.parametrize("page_path", toc_pages())
-def test_page_loads_offline_without_errors(browser, site_url, built_html, page_path):
-    page, report = open_page(browser, f"{site_url}/{page_path}")
-    try:
-        assert report["external"] == [], "requests off the machine"
-        assert report["console_errors"] == [], "console errors"
-        assert report["page_errors"] == [], "uncaught page errors"
-        assert report["failed"] == [], "local requests that failed"
-        assert page.locator(".bd-header-announcement").inner_text().startswith("Health information")
-    finally:
-        page.context.close()
+def test_page_loads_offline_without_errors(open_tab, site_url, built_html, page_path):
+    page, report = open_tab(f"{site_url}/{page_path}")
+    assert report["external"] == [], "requests off the machine"
+    assert report["console_errors"] == [], "console errors"
+    assert report["page_errors"] == [], "uncaught page errors"
+    assert report["failed"] == [], "local requests that failed"
+    assert page.locator(".bd-header-announcement").inner_text().startswith("Health information")
 
 
 #: For each figure of a page: is its shown picture loaded, and what is its alt text?
@@ -36,40 +34,34 @@ SHOWN_PICTURES = """() => [...document.querySelectorAll('.mdma-figure')].map(f =
 
 @pytest.mark.parametrize("page_path", toc_pages())
 def test_figures_show_pictures_at_once_and_plotly_loads_only_when_a_reader_reaches_for_one(
-    browser, site_url, built_html, page_path
+    open_tab, site_url, built_html, page_path
 ):
     expected = figure_count_in_source(built_html, page_path)
-    page, report = open_page(browser, f"{site_url}/{page_path}")
-    try:
-        # A figure below the first screen loads its picture lazily: when the reader scrolls to it.
-        for figure in range(expected):
-            page.locator(FIGURE).nth(figure).scroll_into_view_if_needed()
-            page.wait_for_function(f"i => ({SHOWN_PICTURES})()[i]?.loaded", arg=figure)
-        page.wait_for_load_state("networkidle")
-        pictures = page.evaluate(SHOWN_PICTURES)
-        assert len(pictures) == expected
-        assert all(p and p["loaded"] and len(p["alt"]) > 20 and p["height"] > 100 for p in pictures), pictures
-        assert not any(PLOTLY_JS in url for url in report["requested"]), "plotly.js was fetched before any interaction"
-        for figure in range(expected):
-            live_figure(page, figure)
-        assert (expected > 0) == any(PLOTLY_JS in url for url in report["requested"])
-        assert page.locator(f"{FIGURE} .mdma-plotly svg.main-svg").count() >= expected
-        assert page.locator(".js-plotly-plot").count() == expected
-        assert report["console_errors"] == [] and report["page_errors"] == []
-    finally:
-        page.context.close()
+    page, report = open_tab(f"{site_url}/{page_path}")
+    # A figure below the first screen loads its picture lazily: when the reader scrolls to it.
+    for figure in range(expected):
+        page.locator(FIGURE).nth(figure).scroll_into_view_if_needed()
+        page.wait_for_function(f"i => ({SHOWN_PICTURES})()[i]?.loaded", arg=figure)
+    page.wait_for_load_state("networkidle")
+    pictures = page.evaluate(SHOWN_PICTURES)
+    assert len(pictures) == expected
+    assert all(p and p["loaded"] and len(p["alt"]) > 20 and p["height"] > 100 for p in pictures), pictures
+    assert not any(PLOTLY_JS in url for url in report["requested"]), "plotly.js was fetched before any interaction"
+    for figure in range(expected):
+        live_figure(page, figure)
+    assert (expected > 0) == any(PLOTLY_JS in url for url in report["requested"])
+    assert page.locator(f"{FIGURE} .mdma-plotly svg.main-svg").count() >= expected
+    assert page.locator(".js-plotly-plot").count() == expected
+    assert report["console_errors"] == [] and report["page_errors"] == []
 
 
-def test_the_live_figure_takes_the_pictures_place_without_moving_the_page(browser, site_url):
-    page, _ = open_page(browser, f"{site_url}/book/03-evidence.html", width=390)
-    try:
-        boxes = "() => [...document.querySelectorAll('.mdma-figure')].map(f => { const r = f.getBoundingClientRect(); return [r.top + scrollY, r.height]; })"
-        before = page.evaluate(boxes)
-        for figure in range(len(before)):
-            live_figure(page, figure)
-        assert page.evaluate(boxes) == before
-    finally:
-        page.context.close()
+def test_the_live_figure_takes_the_pictures_place_without_moving_the_page(open_tab, site_url):
+    page, _ = open_tab(f"{site_url}/book/03-evidence.html", width=390)
+    boxes = "() => [...document.querySelectorAll('.mdma-figure')].map(f => { const r = f.getBoundingClientRect(); return [r.top + scrollY, r.height]; })"
+    before = page.evaluate(boxes)
+    for figure in range(len(before)):
+        live_figure(page, figure)
+    assert page.evaluate(boxes) == before
 
 
 def test_the_evidence_chapter_has_its_figure(built_html):
@@ -99,66 +91,52 @@ def _status(page, index: int) -> str:
     return page.locator(FIGURE).nth(index).locator(".mdma-status").text_content()
 
 
-def test_outcome_menu_changes_the_figure_and_says_so(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/book/03-evidence.html")
-    try:
-        live_figure(page, 0)
-        assert _title(page, 0).startswith("No longer met PTSD criteria")
-        before = _visible(page, 0, "y")
-        _choose(page, 0, "Remission")
-        page.wait_for_function(f"() => ({PLOT_DIV})(0).querySelector('.gtitle').textContent.startsWith('Remission')")
-        after = _visible(page, 0, "y")
-        assert after != before and len(after) == 2
-        # remission is the strictest outcome: every bar is lower than loss of diagnosis
-        assert all(a < b for arm_after, arm_before in zip(after, before) for a, b in zip(arm_after, arm_before))
-        page.wait_for_function(
-            "() => document.querySelector('.mdma-status').textContent.includes('Remission at 18 weeks')"
-        )
-        assert _status(page, 0).startswith("Outcome: Remission.")
-        assert report["page_errors"] == [] and report["external"] == []
-    finally:
-        page.context.close()
+def test_outcome_menu_changes_the_figure_and_says_so(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/book/03-evidence.html")
+    live_figure(page, 0)
+    assert _title(page, 0).startswith("No longer met PTSD criteria")
+    before = _visible(page, 0, "y")
+    _choose(page, 0, "Remission")
+    page.wait_for_function(f"() => ({PLOT_DIV})(0).querySelector('.gtitle').textContent.startsWith('Remission')")
+    after = _visible(page, 0, "y")
+    assert after != before and len(after) == 2
+    # remission is the strictest outcome: every bar is lower than loss of diagnosis
+    assert all(a < b for arm_after, arm_before in zip(after, before) for a, b in zip(arm_after, arm_before))
+    page.wait_for_function("() => document.querySelector('.mdma-status').textContent.includes('Remission at 18 weeks')")
+    assert _status(page, 0).startswith("Outcome: Remission.")
+    assert report["page_errors"] == [] and report["external"] == []
 
 
-def test_figure_follows_dark_mode(browser, site_url):
-    page, _ = open_page(browser, f"{site_url}/book/03-evidence.html", color_scheme="dark")
-    try:
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-        shown = page.locator(f"{FIGURE} .mdma-static img").evaluate_all(
-            "imgs => imgs.filter(i => i.offsetParent).map(i => i.getAttribute('src'))"
-        )
-        assert shown and all(src.endswith("-dark.svg") for src in shown)
-        live_figure(page, 0)
-        assert page.evaluate(f"({PLOT_DIV})(0).layout.font.color") == "#e3e3e3"
-    finally:
-        page.context.close()
+def test_figure_follows_dark_mode(open_tab, site_url):
+    page, _ = open_tab(f"{site_url}/book/03-evidence.html", color_scheme="dark")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    shown = page.locator(f"{FIGURE} .mdma-static img").evaluate_all(
+        "imgs => imgs.filter(i => i.offsetParent).map(i => i.getAttribute('src'))"
+    )
+    assert shown and all(src.endswith("-dark.svg") for src in shown)
+    live_figure(page, 0)
+    assert page.evaluate(f"({PLOT_DIV})(0).layout.font.color") == "#e3e3e3"
 
 
-def test_search_finds_pages_without_errors(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/book/07-conclusion.html")
-    try:
-        page.keyboard.press("Control+k")
-        page.keyboard.type("placebo")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/search.html?q=placebo")
-        page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 3")
-        assert report["console_errors"] == [] and report["page_errors"] == []
-    finally:
-        page.context.close()
+def test_search_finds_pages_without_errors(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/book/07-conclusion.html")
+    page.keyboard.press("Control+k")
+    page.keyboard.type("placebo")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=placebo")
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 3")
+    assert report["console_errors"] == [] and report["page_errors"] == []
 
 
-def test_theme_icons_are_drawn_without_fontawesome_js(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/book/index.html")
-    try:
-        assert not any("fontawesome.js" in url for url in report["requested"])
-        icon = page.locator(".fa-github").first
-        page.evaluate("document.fonts.ready")
-        family = icon.evaluate("el => getComputedStyle(el, '::before').fontFamily")
-        glyph = icon.evaluate("el => getComputedStyle(el, '::before').content")
-        assert "Font Awesome" in family and glyph not in ("none", "normal", '""')
-        assert icon.bounding_box()["width"] > 0
-    finally:
-        page.context.close()
+def test_theme_icons_are_drawn_without_fontawesome_js(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/book/index.html")
+    assert not any("fontawesome.js" in url for url in report["requested"])
+    icon = page.locator(".fa-github").first
+    page.evaluate("document.fonts.ready")
+    family = icon.evaluate("el => getComputedStyle(el, '::before').fontFamily")
+    glyph = icon.evaluate("el => getComputedStyle(el, '::before').content")
+    assert "Font Awesome" in family and glyph not in ("none", "normal", '""')
+    assert icon.bounding_box()["width"] > 0
 
 
 def test_bibliography_has_no_invalid_aria_roles(built_html):
@@ -175,79 +153,67 @@ def _figure_with_menu(page, label: str) -> int:
     return next(i for i, text in enumerate(shown) if text.startswith(label))
 
 
-def test_forest_plot_menu_switches_outcome_and_effect_measure(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/book/03-evidence.html")
-    try:
-        index = _figure_with_menu(page, "Response, risk ratio")
-        live_figure(page, index)
-        axis_type = f"({PLOT_DIV})({index})._fullLayout.xaxis.type"
-        assert page.evaluate(axis_type) == "log"
-        before = _visible(page, index, "x")
-        _choose(page, index, "Remission, risk difference")
-        page.wait_for_function(f"() => {axis_type} === 'linear'")
-        after = _visible(page, index, "x")
-        assert after != before
-        # four trials report remission: 4 squares plus subtotal and total diamonds
-        assert len(after[0]) == 4
-        assert report["page_errors"] == []
-    finally:
-        page.context.close()
+def test_forest_plot_menu_switches_outcome_and_effect_measure(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/book/03-evidence.html")
+    index = _figure_with_menu(page, "Response, risk ratio")
+    live_figure(page, index)
+    axis_type = f"({PLOT_DIV})({index})._fullLayout.xaxis.type"
+    assert page.evaluate(axis_type) == "log"
+    before = _visible(page, index, "x")
+    _choose(page, index, "Remission, risk difference")
+    page.wait_for_function(f"() => {axis_type} === 'linear'")
+    after = _visible(page, index, "x")
+    assert after != before
+    # four trials report remission: 4 squares plus subtotal and total diamonds
+    assert len(after[0]) == 4
+    assert report["page_errors"] == []
 
 
-def test_absolute_effects_menu_changes_the_people_shown(browser, site_url):
-    page, _ = open_page(browser, f"{site_url}/book/03-evidence.html")
-    try:
-        alts = page.locator(f"{FIGURE} .mdma-static-light img").evaluate_all("imgs => imgs.map(i => i.alt)")
-        index = next(i for i, alt in enumerate(alts) if "grids of 100 people" in alt)
-        live_figure(page, index)
-        before = _title(page, index)
-        filled_before = len(_visible(page, index, "x")[0])
-        _choose(page, index, "Remission")
-        page.wait_for_function(
-            f"() => ({PLOT_DIV})({index}).querySelector('.gtitle').textContent.startsWith('PTSD remission')"
-        )
-        assert _title(page, index) != before
-        assert len(_visible(page, index, "x")[0]) < filled_before  # fewer people remit than respond
-    finally:
-        page.context.close()
+def test_absolute_effects_menu_changes_the_people_shown(open_tab, site_url):
+    page, _ = open_tab(f"{site_url}/book/03-evidence.html")
+    alts = page.locator(f"{FIGURE} .mdma-static-light img").evaluate_all("imgs => imgs.map(i => i.alt)")
+    index = next(i for i, alt in enumerate(alts) if "grids of 100 people" in alt)
+    live_figure(page, index)
+    before = _title(page, index)
+    filled_before = len(_visible(page, index, "x")[0])
+    _choose(page, index, "Remission")
+    page.wait_for_function(
+        f"() => ({PLOT_DIV})({index}).querySelector('.gtitle').textContent.startsWith('PTSD remission')"
+    )
+    assert _title(page, index) != before
+    assert len(_visible(page, index, "x")[0]) < filled_before  # fewer people remit than respond
 
 
 @pytest.mark.parametrize("page_path", toc_pages())
-def test_every_download_link_serves_the_generated_table(browser, site_url, built_html, page_path):
+def test_every_download_link_serves_the_generated_table(open_tab, site_url, built_html, page_path):
     import io
 
     import pandas as pd
 
     from mdma_book import downloads
 
-    page, _ = open_page(browser, f"{site_url}/{page_path}")
-    try:
-        links = page.locator("a.download").evaluate_all("as => as.map(a => a.href)")
-        expected = downloads.tables()
-        for href in links:
-            response = page.request.get(href)
-            assert response.status == 200, href
-            name = href.rsplit("/", 1)[-1]
-            served = pd.read_csv(io.BytesIO(response.body()))
-            assert len(served) == len(expected[name]) and list(served.columns) == list(expected[name].columns), name
-        if page_path.endswith("03-evidence.html"):
-            assert len(links) == 7  # five figures and the two summary-of-findings tables
-    finally:
-        page.context.close()
+    page, _ = open_tab(f"{site_url}/{page_path}")
+    links = page.locator("a.download").evaluate_all("as => as.map(a => a.href)")
+    expected = downloads.tables()
+    for href in links:
+        response = page.request.get(href)
+        assert response.status == 200, href
+        name = href.rsplit("/", 1)[-1]
+        served = pd.read_csv(io.BytesIO(response.body()))
+        assert len(served) == len(expected[name]) and list(served.columns) == list(expected[name].columns), name
+    if page_path.endswith("03-evidence.html"):
+        assert len(links) == 7  # five figures and the two summary-of-findings tables
 
 
-def test_claims_appendix_cites_sources_and_links_chapters(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/book/appendix-claims.html")
-    try:
-        citations = page.locator("a[href^='references.html#']")
-        chapters = page.locator("a[href$='03-evidence.html#evidence'], a[href*='03-evidence.html']")
-        assert citations.count() >= 20 and chapters.count() >= 3
-        from mdma_book import evidence
+def test_claims_appendix_cites_sources_and_links_chapters(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/book/appendix-claims.html")
+    citations = page.locator("a[href^='references.html#']")
+    chapters = page.locator("a[href$='03-evidence.html#evidence'], a[href*='03-evidence.html']")
+    assert citations.count() >= 20 and chapters.count() >= 3
+    from mdma_book import evidence
 
-        assert page.locator("em", has_text="Verdict:").count() == len(evidence.claims())
-        assert report["console_errors"] == []
-    finally:
-        page.context.close()
+    assert page.locator("em", has_text="Verdict:").count() == len(evidence.claims())
+    assert report["console_errors"] == []
 
 
 LIVE_PANELS = {
@@ -259,19 +225,16 @@ LIVE_PANELS = {
 
 
 @pytest.mark.parametrize("page_path", toc_pages())
-def test_live_panels_are_code_with_a_note_never_dead_widgets(browser, site_url, page_path):
-    page, report = open_page(browser, f"{site_url}/{page_path}")
-    try:
-        cells = page.locator(".cell.tag_skip-execution")
-        expected = LIVE_PANELS.get(page_path, [])
-        assert cells.count() == len(expected)
-        for index, panel in enumerate(expected):
-            cell = cells.nth(index)
-            assert panel in cell.text_content()  # collapsed until opened (mdma_book.site.learning)
-            assert cell.locator(".cell_output").count() == 0
-            note = cell.locator("xpath=preceding-sibling::*[1]")
-            assert "needs a running Python kernel" in note.text_content()
-        assert page.locator(".jupyter-widgets, script[type='application/vnd.jupyter.widget-state+json']").count() == 0
-        assert not any("require" in url or "html-manager" in url for url in report["requested"])
-    finally:
-        page.context.close()
+def test_live_panels_are_code_with_a_note_never_dead_widgets(open_tab, site_url, page_path):
+    page, report = open_tab(f"{site_url}/{page_path}")
+    cells = page.locator(".cell.tag_skip-execution")
+    expected = LIVE_PANELS.get(page_path, [])
+    assert cells.count() == len(expected)
+    for index, panel in enumerate(expected):
+        cell = cells.nth(index)
+        assert panel in cell.text_content()  # collapsed until opened (mdma_book.learning)
+        assert cell.locator(".cell_output").count() == 0
+        note = cell.locator("xpath=preceding-sibling::*[1]")
+        assert "needs a running Python kernel" in note.text_content()
+    assert page.locator(".jupyter-widgets, script[type='application/vnd.jupyter.widget-state+json']").count() == 0
+    assert not any("require" in url or "html-manager" in url for url in report["requested"])

@@ -7,7 +7,8 @@ with native controls (see mdma_book/site/plotly_mime.py and site/static/figures.
 from __future__ import annotations
 
 import pytest
-from conftest import FIGURE, PLOT_DIV, live_figure, open_page, toc_pages
+from support import toc_pages
+from support.browser import FIGURE, PLOT_DIV, live_figure, wait_until_live
 
 pytestmark = pytest.mark.browser
 
@@ -33,27 +34,24 @@ def test_every_figure_page_has_figures(built_html):
 
 
 @pytest.mark.parametrize("page_path", toc_pages())
-def test_tab_reaches_every_control_of_every_figure_with_a_visible_focus(browser, site_url, page_path):
-    page, report = open_page(browser, f"{site_url}/{page_path}")
-    try:
-        expected = page.evaluate(CONTROL_KEYS)
-        reached, outlines = set(), []
-        focusable = page.evaluate(
-            "() => document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]').length"
-        )
-        for _ in range(focusable + 5):
-            page.keyboard.press("Tab")
-            key = page.evaluate(FOCUSED_KEY)
-            if key and key not in reached:
-                reached.add(key)
-                outlines.append(page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle"))
-            if reached == set(expected):
-                break
-        assert reached == set(expected)
-        assert all(style != "none" for style in outlines), "a figure control shows no focus ring"
-        assert report["console_errors"] == [] and report["page_errors"] == []
-    finally:
-        page.context.close()
+def test_tab_reaches_every_control_of_every_figure_with_a_visible_focus(open_tab, site_url, page_path):
+    page, report = open_tab(f"{site_url}/{page_path}")
+    expected = page.evaluate(CONTROL_KEYS)
+    reached, outlines = set(), []
+    focusable = page.evaluate(
+        "() => document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]').length"
+    )
+    for _ in range(focusable + 5):
+        page.keyboard.press("Tab")
+        key = page.evaluate(FOCUSED_KEY)
+        if key and key not in reached:
+            reached.add(key)
+            outlines.append(page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle"))
+        if reached == set(expected):
+            break
+    assert reached == set(expected)
+    assert all(style != "none" for style in outlines), "a figure control shows no focus ring"
+    assert report["console_errors"] == [] and report["page_errors"] == []
 
 
 #: What a reader sees of a live figure: traces' visibility and opacity, and the layout, less plotly's hidden menus.
@@ -64,113 +62,91 @@ FIGURE_STATE = f"""i => {{
 
 
 @pytest.mark.parametrize("page_path", FIGURE_PAGES)
-def test_a_keyboard_change_alters_each_figure_and_is_announced(browser, site_url, page_path):
-    page, report = open_page(browser, f"{site_url}/{page_path}")
-    try:
-        figures = page.locator(FIGURE)
-        changed = 0
-        for index in range(figures.count()):
-            control = figures.nth(index).locator("select, input:checked, input[type=range]").first
-            if control.count() == 0:
-                continue
-            control.focus()  # focus alone makes the figure live
-            page.wait_for_function(
-                "i => document.querySelectorAll('.mdma-figure')[i].classList.contains('mdma-is-live')", arg=index
-            )
-            before = page.evaluate(FIGURE_STATE, index)
-            page.keyboard.press(
-                "ArrowRight" if control.evaluate("el => el.type") in ("radio", "range") else "ArrowDown"
-            )
-            page.wait_for_function(
-                "i => document.querySelectorAll('.mdma-figure')[i].querySelector('.mdma-status').textContent", arg=index
-            )
-            assert page.evaluate(FIGURE_STATE, index) != before, f"figure {index} did not change"
-            status = figures.nth(index).locator(".mdma-status")
-            assert status.get_attribute("aria-live") == "polite" and len(status.text_content()) > 10
-            changed += 1
-        assert changed == page.locator(f"{FIGURE}:has(.mdma-controls)").count()
-        assert report["console_errors"] == [] and report["page_errors"] == []
-    finally:
-        page.context.close()
+def test_a_keyboard_change_alters_each_figure_and_is_announced(open_tab, site_url, page_path):
+    page, report = open_tab(f"{site_url}/{page_path}")
+    figures = page.locator(FIGURE)
+    changed = 0
+    for index in range(figures.count()):
+        control = figures.nth(index).locator("select, input:checked, input[type=range]").first
+        if control.count() == 0:
+            continue
+        control.focus()  # focus alone makes the figure live
+        wait_until_live(page, index)
+        before = page.evaluate(FIGURE_STATE, index)
+        page.keyboard.press("ArrowRight" if control.evaluate("el => el.type") in ("radio", "range") else "ArrowDown")
+        page.wait_for_function(
+            "i => document.querySelectorAll('.mdma-figure')[i].querySelector('.mdma-status').textContent", arg=index
+        )
+        assert page.evaluate(FIGURE_STATE, index) != before, f"figure {index} did not change"
+        status = figures.nth(index).locator(".mdma-status")
+        assert status.get_attribute("aria-live") == "polite" and len(status.text_content()) > 10
+        changed += 1
+    assert changed == page.locator(f"{FIGURE}:has(.mdma-controls)").count()
+    assert report["console_errors"] == [] and report["page_errors"] == []
 
 
 @pytest.mark.parametrize("page_path", FIGURE_PAGES)
-def test_plotly_js_is_not_fetched_before_a_reader_reaches_for_a_figure(browser, site_url, page_path):
-    page, report = open_page(browser, f"{site_url}/{page_path}")
-    try:
-        page.mouse.wheel(0, 4000)  # scrolling past the figures is not reaching for one
-        page.wait_for_timeout(500)
-        assert not any(PLOTLY_JS in url for url in report["requested"])
-        live_figure(page, 0)
-        assert any(PLOTLY_JS in url for url in report["requested"])
-    finally:
-        page.context.close()
+def test_plotly_js_is_not_fetched_before_a_reader_reaches_for_a_figure(open_tab, site_url, page_path):
+    page, report = open_tab(f"{site_url}/{page_path}")
+    page.mouse.wheel(0, 4000)  # scrolling past the figures is not reaching for one
+    page.wait_for_timeout(500)
+    assert not any(PLOTLY_JS in url for url in report["requested"])
+    live_figure(page, 0)
+    assert any(PLOTLY_JS in url for url in report["requested"])
 
 
 @pytest.mark.parametrize("page_path", FIGURE_PAGES)
-def test_without_javascript_every_figure_shows_its_picture_with_alt_text(browser, site_url, page_path):
-    page, report = open_page(browser, f"{site_url}/{page_path}", javascript=False)
-    try:
-        figures = page.locator(FIGURE)
-        assert figures.count() >= 1
-        for index in range(figures.count()):
-            figure = figures.nth(index)
-            figure.scroll_into_view_if_needed()
-            img = figure.locator(".mdma-static-light img")
-            img.wait_for(state="visible")
-            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
-            assert len(img.get_attribute("alt")) > 20
-            assert figure.locator(".mdma-controls").count() == 0 or not figure.locator(".mdma-controls").is_visible()
-        assert not any(PLOTLY_JS in url for url in report["requested"])
-    finally:
-        page.context.close()
+def test_without_javascript_every_figure_shows_its_picture_with_alt_text(open_tab, site_url, page_path):
+    page, report = open_tab(f"{site_url}/{page_path}", javascript=False)
+    figures = page.locator(FIGURE)
+    assert figures.count() >= 1
+    for index in range(figures.count()):
+        figure = figures.nth(index)
+        figure.scroll_into_view_if_needed()
+        img = figure.locator(".mdma-static-light img")
+        img.wait_for(state="visible")
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+        assert len(img.get_attribute("alt")) > 20
+        assert figure.locator(".mdma-controls").count() == 0 or not figure.locator(".mdma-controls").is_visible()
+    assert not any(PLOTLY_JS in url for url in report["requested"])
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 @pytest.mark.parametrize("page_path", FIGURE_PAGES)
-def test_print_shows_the_figures_and_no_navigation(browser, site_url, page_path, color_scheme):
-    page, _ = open_page(browser, f"{site_url}/{page_path}", color_scheme=color_scheme)
-    try:
-        live_figure(page, 0)  # a figure made interactive prints as its picture too
-        page.emulate_media(media="print")
-        figures = page.locator(FIGURE)
-        for index in range(figures.count()):
-            figure = figures.nth(index)
-            img = figure.locator(".mdma-static-light img")
-            assert img.is_visible() and len(img.get_attribute("alt")) > 20
-            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
-            assert not figure.locator(".mdma-controls").is_visible()
-            assert figure.locator(".mdma-plotly").count() == 0 or not figure.locator(".mdma-plotly").is_visible()
-        for chrome in (".bd-sidebar-primary", ".bd-header", ".bd-sidebar-secondary", ".prev-next-area"):
-            if page.locator(chrome).count():
-                assert not page.locator(chrome).first.is_visible(), chrome
-        assert len(page.pdf()) > 10_000
-    finally:
-        page.context.close()
+def test_print_shows_the_figures_and_no_navigation(open_tab, site_url, page_path, color_scheme):
+    page, _ = open_tab(f"{site_url}/{page_path}", color_scheme=color_scheme)
+    live_figure(page, 0)  # a figure made interactive prints as its picture too
+    page.emulate_media(media="print")
+    figures = page.locator(FIGURE)
+    for index in range(figures.count()):
+        figure = figures.nth(index)
+        img = figure.locator(".mdma-static-light img")
+        assert img.is_visible() and len(img.get_attribute("alt")) > 20
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+        assert not figure.locator(".mdma-controls").is_visible()
+        assert figure.locator(".mdma-plotly").count() == 0 or not figure.locator(".mdma-plotly").is_visible()
+    for chrome in (".bd-sidebar-primary", ".bd-header", ".bd-sidebar-secondary", ".prev-next-area"):
+        if page.locator(chrome).count():
+            assert not page.locator(chrome).first.is_visible(), chrome
+    assert len(page.pdf()) > 10_000
 
 
-def test_a_page_in_the_dark_theme_prints_in_the_light_one(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/book/07-conclusion.html", color_scheme="dark")
-    try:
-        theme = "() => document.documentElement.dataset.theme"
-        assert page.evaluate(theme) == "dark"
-        page.evaluate("dispatchEvent(new Event('beforeprint'))")
-        assert page.evaluate(theme) == "light"
-        page.evaluate("dispatchEvent(new Event('afterprint'))")
-        assert page.evaluate(theme) == "dark"
-        assert report["page_errors"] == []
-    finally:
-        page.context.close()
+def test_a_page_in_the_dark_theme_prints_in_the_light_one(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/book/07-conclusion.html", color_scheme="dark")
+    theme = "() => document.documentElement.dataset.theme"
+    assert page.evaluate(theme) == "dark"
+    page.evaluate("dispatchEvent(new Event('beforeprint'))")
+    assert page.evaluate(theme) == "light"
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate(theme) == "dark"
+    assert report["page_errors"] == []
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_figure_controls_are_big_enough_to_touch(browser, site_url, width):
-    for page_path in FIGURE_PAGES:
-        page, _ = open_page(browser, f"{site_url}/{page_path}", width=width)
-        try:
-            targets = page.locator(f"{FIGURE} select, {FIGURE} input[type=range], {FIGURE} .mdma-option")
-            for index in range(targets.count()):
-                box = targets.nth(index).bounding_box()
-                assert box["height"] >= 44 and box["width"] >= 44, (page_path, index, box)
-        finally:
-            page.context.close()
+@pytest.mark.parametrize("page_path", FIGURE_PAGES)
+def test_figure_controls_are_big_enough_to_touch(open_tab, site_url, page_path, width):
+    page, _ = open_tab(f"{site_url}/{page_path}", width=width)
+    targets = page.locator(f"{FIGURE} select, {FIGURE} input[type=range], {FIGURE} .mdma-option")
+    for index in range(targets.count()):
+        box = targets.nth(index).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, (page_path, index, box)

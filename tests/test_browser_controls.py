@@ -6,15 +6,12 @@ future figure might; figures.js and plotly.js are the book's own files.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
-from conftest import PLOT_DIV, _QuietHandler, live_figure, open_page
+from support.browser import PLOT_DIV, live_figure, serve
 
 from mdma_book.site import plotly_mime as render
 
@@ -64,38 +61,30 @@ def made_page(tmp_path_factory):
         f"</head><body><main>{body}</main></body></html>",
         encoding="utf-8",
     )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    server.shutdown()
+    with serve(root) as url:
+        yield f"{url}/index.html"
 
 
-def test_a_slider_becomes_a_range_input_the_arrow_keys_move(browser, made_page):
-    page, report = open_page(browser, made_page)
-    try:
-        slider = page.get_by_label("Week")
-        slider.focus()
-        page.wait_for_function("() => document.querySelector('#fig-slider').classList.contains('mdma-is-live')")
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function(f"() => ({PLOT_DIV})(0).layout.title.text === 'After 6 weeks'")
-        assert page.evaluate(f"({PLOT_DIV})(0).data.map(t => t.visible)") == [False, True, False]
-        assert slider.get_attribute("aria-valuetext") == "Week 6"
-        assert page.locator("#fig-slider output").text_content() == "Week 6"
-        assert page.locator("#fig-slider .mdma-status").text_content() == "Week: Week 6. After 6 weeks"
-        assert report["console_errors"] == [] and report["page_errors"] == []
-    finally:
-        page.context.close()
+def test_a_slider_becomes_a_range_input_the_arrow_keys_move(open_tab, made_page):
+    page, report = open_tab(made_page)
+    slider = page.get_by_label("Week")
+    slider.focus()
+    page.wait_for_function("() => document.querySelector('#fig-slider').classList.contains('mdma-is-live')")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({PLOT_DIV})(0).layout.title.text === 'After 6 weeks'")
+    assert page.evaluate(f"({PLOT_DIV})(0).data.map(t => t.visible)") == [False, True, False]
+    assert slider.get_attribute("aria-valuetext") == "Week 6"
+    assert page.locator("#fig-slider output").text_content() == "Week 6"
+    assert page.locator("#fig-slider .mdma-status").text_content() == "Week: Week 6. After 6 weeks"
+    assert report["console_errors"] == [] and report["page_errors"] == []
 
 
-def test_a_button_row_becomes_radios_that_restyle_the_figure(browser, made_page):
-    page, report = open_page(browser, made_page)
-    try:
-        live_figure(page, 1)
-        page.locator("#fig-buttons input[type=radio]").first.focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function(f"() => ({PLOT_DIV})(1).data[0].marker.color === 'orange'")
-        assert page.get_by_role("radio", name="orange").is_checked()
-        assert page.locator("#fig-buttons .mdma-status").text_content() == "Colour: orange. Bars"
-        assert report["console_errors"] == [] and report["page_errors"] == []
-    finally:
-        page.context.close()
+def test_a_button_row_becomes_radios_that_restyle_the_figure(open_tab, made_page):
+    page, report = open_tab(made_page)
+    live_figure(page, 1)
+    page.locator("#fig-buttons input[type=radio]").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({PLOT_DIV})(1).data[0].marker.color === 'orange'")
+    assert page.get_by_role("radio", name="orange").is_checked()
+    assert page.locator("#fig-buttons .mdma-status").text_content() == "Colour: orange. Bars"
+    assert report["console_errors"] == [] and report["page_errors"] == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PLOT_DIV, live_figure, open_page
+from support.browser import PLOT_DIV, live_figure
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +28,10 @@ def _title_includes(page, index: int, text: str) -> None:
 
 
 @pytest.fixture
-def chapter2(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/book/02-mechanism.html")
+def chapter2(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/book/02-mechanism.html")
     yield page, report
     assert report["external"] == [] and report["page_errors"] == [] and report["console_errors"] == []
-    page.context.close()
 
 
 def test_pathway_buttons_highlight_one_pathway_and_dim_the_rest(chapter2):
@@ -82,16 +81,13 @@ EDGE_END_GAPS = """d => {
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_mechanism_arrows_meet_their_boxes_on_a_phone_and_a_desktop(browser, site_url, width):
-    page, report = open_page(browser, f"{site_url}/book/02-mechanism.html", width=width)
-    try:
-        _figure(page, MECHANISM)
-        ends = _eval(page, MECHANISM, EDGE_END_GAPS)
-        assert ends
-        assert [end for end in ends if not all(abs(gap) <= 2 for gap in end[1:])] == []
-        assert report["page_errors"] == []
-    finally:
-        page.context.close()
+def test_mechanism_arrows_meet_their_boxes_on_a_phone_and_a_desktop(open_tab, site_url, width):
+    page, report = open_tab(f"{site_url}/book/02-mechanism.html", width=width)
+    _figure(page, MECHANISM)
+    ends = _eval(page, MECHANISM, EDGE_END_GAPS)
+    assert ends
+    assert [end for end in ends if not all(abs(gap) <= 2 for gap in end[1:])] == []
+    assert report["page_errors"] == []
 
 
 def test_node_hover_shows_explanation_evidence_and_source(chapter2):
@@ -133,34 +129,28 @@ def test_regimen_menu_switches_to_a_trial_regimen_and_its_supplement_band(chapte
     assert _eval(page, CONCENTRATION, band) is True
 
 
-def test_course_menu_switches_between_mapp1_and_mapp2(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/book/06-what-it-means.html")
-    try:
-        figure = _figure(page, 0)
-        courses = "d => [...new Set(d.data.filter(t => t.visible !== false).map(t => t.meta.course))].sort()"
-        assert _eval(page, 0, courses) == ["MAPP1", "STAR*D level 1"]
-        figure.locator("select").select_option(label="MAPP2")
-        page.wait_for_function(f"() => ({PLOT_DIV})(0).textContent.includes('as in MAPP2')")
-        assert _eval(page, 0, courses) == ["MAPP2", "STAR*D level 1"]
-        assert report["external"] == [] and report["page_errors"] == []
-    finally:
-        page.context.close()
+def test_course_menu_switches_between_mapp1_and_mapp2(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/book/06-what-it-means.html")
+    figure = _figure(page, 0)
+    courses = "d => [...new Set(d.data.filter(t => t.visible !== false).map(t => t.meta.course))].sort()"
+    assert _eval(page, 0, courses) == ["MAPP1", "STAR*D level 1"]
+    figure.locator("select").select_option(label="MAPP2")
+    page.wait_for_function(f"() => ({PLOT_DIV})(0).textContent.includes('as in MAPP2')")
+    assert _eval(page, 0, courses) == ["MAPP2", "STAR*D level 1"]
+    assert report["external"] == [] and report["page_errors"] == []
 
 
-def test_history_timeline_hover_gives_the_source(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/book/01-history.html")
-    try:
-        figure = _figure(page, 0)
-        # Plotly hovers the nearest marker, so move the mouse onto the marker in the label's row.
-        text = figure.locator(".textpoint", has_text="Schedule I made final")
-        text.scroll_into_view_if_needed()
-        label = text.bounding_box()
-        row_y = label["y"] + label["height"] / 2
-        markers = [box for box in (p.bounding_box() for p in figure.locator(".scatterlayer .point").all()) if box]
-        marker = min(markers, key=lambda box: abs(box["y"] + box["height"] / 2 - row_y))
-        page.mouse.move(marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
-        page.wait_for_function("() => document.querySelector('.hoverlayer').textContent.includes('Source')")
-        assert "Drug Enforcement Administration" in page.evaluate(HOVER_TEXT)
-        assert report["external"] == [] and report["page_errors"] == []
-    finally:
-        page.context.close()
+def test_history_timeline_hover_gives_the_source(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/book/01-history.html")
+    figure = _figure(page, 0)
+    # Plotly hovers the nearest marker, so move the mouse onto the marker in the label's row.
+    text = figure.locator(".textpoint", has_text="Schedule I made final")
+    text.scroll_into_view_if_needed()
+    label = text.bounding_box()
+    row_y = label["y"] + label["height"] / 2
+    markers = [box for box in (p.bounding_box() for p in figure.locator(".scatterlayer .point").all()) if box]
+    marker = min(markers, key=lambda box: abs(box["y"] + box["height"] / 2 - row_y))
+    page.mouse.move(marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
+    page.wait_for_function("() => document.querySelector('.hoverlayer').textContent.includes('Source')")
+    assert "Drug Enforcement Administration" in page.evaluate(HOVER_TEXT)
+    assert report["external"] == [] and report["page_errors"] == []

@@ -22,7 +22,8 @@ import base64
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, toc_pages
+from support import ROOT, toc_pages
+from support.browser import LOCAL, live_figure
 
 pytestmark = pytest.mark.browser
 
@@ -52,14 +53,7 @@ def tabs(browser):
     opened = {}
     for name, options in SCREENS.items():
         context = browser.new_context(**options)
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-                else route.abort()
-            ),
-        )
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL) else route.abort())
         opened[name] = context.new_page()
     yield opened
     for page in opened.values():
@@ -178,11 +172,7 @@ def test_every_glossary_tip_and_hover_label_is_on_the_screen(tabs, site_url, pag
                 problems.append(f"{screen}: the tip of {term.inner_text()!r} is off the screen: {box}")
         figures = page.locator(".mdma-figure")
         for index in range(figures.count()):
-            figures.nth(index).scroll_into_view_if_needed()
-            figures.nth(index).hover()
-            page.wait_for_function(
-                "i => document.querySelectorAll('.mdma-figure')[i].classList.contains('mdma-is-live')", arg=index
-            )
+            live_figure(page, index)
             result = page.evaluate(HOVER_BOXES, index)
             for b in result["boxes"]:
                 if b["left"] < 0 or b["right"] > result["width"] + 0.5:
@@ -306,11 +296,7 @@ def test_axe_finds_no_serious_violation_before_or_after_a_reader_reaches_for_the
         if figures.count() == 0:
             continue
         for index in range(figures.count()):
-            figures.nth(index).scroll_into_view_if_needed()
-            figures.nth(index).hover()
-            page.wait_for_function(
-                "i => document.querySelectorAll('.mdma-figure')[i].classList.contains('mdma-is-live')", arg=index
-            )
+            live_figure(page, index)
         problems += [f"{screen}, figures live: {v}" for v in page.evaluate(AXE_RUN)]
     assert problems == [], "\n".join(problems)
 
@@ -343,18 +329,13 @@ NO_JS_CONTRAST = """() => {
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_without_javascript_the_banner_and_every_box_are_legible(browser, site_url, page_path):
+def test_without_javascript_the_banner_and_every_box_are_legible(new_context, site_url, page_path):
     problems = []
     for scheme in ("light", "dark"):
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844}, color_scheme=scheme, java_script_enabled=False
-        )
-        try:
-            page = context.new_page()
-            page.goto(f"{site_url}/{page_path}", wait_until="load")
-            problems += [f"{scheme}: {p}" for p in page.evaluate(NO_JS_CONTRAST)]
-        finally:
-            context.close()
+        context = new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme, java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"{site_url}/{page_path}", wait_until="load")
+        problems += [f"{scheme}: {p}" for p in page.evaluate(NO_JS_CONTRAST)]
     assert problems == [], "\n".join(problems)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import open_page
 
 from mdma_book import safety
 from mdma_book.site.pdf_edition import TEXT_WIDTH_PX
@@ -29,81 +28,66 @@ def _focus_by_tab(page, selector: str) -> None:
     raise AssertionError(f"{selector} is not reachable with Tab")
 
 
-def test_the_filter_finds_a_medicine_by_generic_name_and_by_class_using_only_the_keyboard(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/{HARMS}")
-    try:
-        total = len(safety.interactions())
-        assert page.get_by_label("Find your medicine (generic name or class)").count() == 1
-        status = page.locator("#mdma-interactions-count")
-        assert status.get_attribute("aria-live") == "polite"
-        _focus_by_tab(page, BOX)
-        page.keyboard.type("bupropion")
+def test_the_filter_finds_a_medicine_by_generic_name_and_by_class_using_only_the_keyboard(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/{HARMS}")
+    total = len(safety.interactions())
+    assert page.get_by_label("Find your medicine (generic name or class)").count() == 1
+    status = page.locator("#mdma-interactions-count")
+    assert status.get_attribute("aria-live") == "polite"
+    _focus_by_tab(page, BOX)
+    page.keyboard.type("bupropion")
+    shown = _visible_rows(page)
+    assert len(shown) == 1 and "bupropion" in shown[0]
+    assert f"1 of {total} rows match" in status.inner_text()
+    page.keyboard.press("Escape")  # clears the box: every row again
+    assert len(_visible_rows(page)) == total and f"All {total} rows" in status.inner_text()
+    page.keyboard.type("MAO inhibitor")  # a class, not a medicine's name
+    shown = _visible_rows(page)
+    assert any("moclobemide" in row for row in shown) and any("linezolid" in row for row in shown)
+    assert report["console_errors"] == [] and report["page_errors"] == [] and report["external"] == []
+
+
+def test_a_medicine_that_is_not_listed_shows_that_this_does_not_mean_safe(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/{HARMS}")
+    page.locator(BOX).fill("lithium")
+    assert _visible_rows(page) == []
+    status = page.locator("#mdma-interactions-count").inner_text()
+    assert "does not mean it is safe with MDMA" in status
+    assert "Try its class instead (for example SSRI, SNRI, MAOI or stimulant)" in status
+    assert "Not found in the sources read" in status
+    note = page.locator(".mdma-not-listed")
+    assert note.is_visible() and "not known to be safe with MDMA" in note.inner_text()
+    assert page.locator(BOX).get_attribute("aria-describedby").split()[-1] == note.get_attribute("id")
+
+
+def test_a_class_member_not_itself_studied_finds_its_class_row_with_that_note(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/{HARMS}")
+    for query, expected in (("sertraline", "paroxetine"), ("Venlafaxine", "duloxetine"), ("ADHD", "amphetamine")):
+        page.locator(BOX).fill(query)
         shown = _visible_rows(page)
-        assert len(shown) == 1 and "bupropion" in shown[0]
-        assert f"1 of {total} rows match" in status.inner_text()
-        page.keyboard.press("Escape")  # clears the box: every row again
-        assert len(_visible_rows(page)) == total and f"All {total} rows" in status.inner_text()
-        page.keyboard.type("MAO inhibitor")  # a class, not a medicine's name
-        shown = _visible_rows(page)
-        assert any("moclobemide" in row for row in shown) and any("linezolid" in row for row in shown)
-        assert report["console_errors"] == [] and report["page_errors"] == [] and report["external"] == []
-    finally:
-        page.context.close()
+        assert len(shown) == 1 and expected in shown[0], query
+        assert "same class; not itself studied with MDMA" in shown[0], query
+    page.locator(BOX).fill("5htp")  # hyphens are ignored: finds 5-HTP
+    assert any("5-HTP" in row for row in _visible_rows(page))
+    page.locator(BOX).fill("l\u2011tryptophan")  # a non-breaking hyphen typed or pasted
+    assert any("L-tryptophan" in row for row in _visible_rows(page))
+    assert report["console_errors"] == [] and report["page_errors"] == []
 
 
-def test_a_medicine_that_is_not_listed_shows_that_this_does_not_mean_safe(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/{HARMS}")
-    try:
-        page.locator(BOX).fill("lithium")
-        assert _visible_rows(page) == []
-        status = page.locator("#mdma-interactions-count").inner_text()
-        assert "does not mean it is safe with MDMA" in status
-        assert "Try its class instead (for example SSRI, SNRI, MAOI or stimulant)" in status
-        assert "Not found in the sources read" in status
-        note = page.locator(".mdma-not-listed")
-        assert note.is_visible() and "not known to be safe with MDMA" in note.inner_text()
-        assert page.locator(BOX).get_attribute("aria-describedby").split()[-1] == note.get_attribute("id")
-    finally:
-        page.context.close()
+def test_without_javascript_the_whole_table_shows_and_there_is_no_filter_box(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/{HARMS}", javascript=False)
+    assert page.locator(BOX).count() == 0
+    assert "Type the name of a medicine" not in page.locator("main").inner_text()
+    assert len(_visible_rows(page)) == len(safety.interactions())
+    assert page.locator(".mdma-not-listed").is_visible()
 
 
-def test_a_class_member_not_itself_studied_finds_its_class_row_with_that_note(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/{HARMS}")
-    try:
-        for query, expected in (("sertraline", "paroxetine"), ("Venlafaxine", "duloxetine"), ("ADHD", "amphetamine")):
-            page.locator(BOX).fill(query)
-            shown = _visible_rows(page)
-            assert len(shown) == 1 and expected in shown[0], query
-            assert "same class; not itself studied with MDMA" in shown[0], query
-        page.locator(BOX).fill("5htp")  # hyphens are ignored: finds 5-HTP
-        assert any("5-HTP" in row for row in _visible_rows(page))
-        page.locator(BOX).fill("l\u2011tryptophan")  # a non-breaking hyphen typed or pasted
-        assert any("L-tryptophan" in row for row in _visible_rows(page))
-        assert report["console_errors"] == [] and report["page_errors"] == []
-    finally:
-        page.context.close()
-
-
-def test_without_javascript_the_whole_table_shows_and_there_is_no_filter_box(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/{HARMS}", javascript=False)
-    try:
-        assert page.locator(BOX).count() == 0
-        assert "Type the name of a medicine" not in page.locator("main").inner_text()
-        assert len(_visible_rows(page)) == len(safety.interactions())
-        assert page.locator(".mdma-not-listed").is_visible()
-    finally:
-        page.context.close()
-
-
-def test_in_print_the_whole_table_shows_even_after_filtering(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/{HARMS}")
-    try:
-        page.locator(BOX).fill("bupropion")
-        page.emulate_media(media="print")
-        assert len(_visible_rows(page)) == len(safety.interactions())
-        assert not page.locator(".mdma-interactions-filter").is_visible()
-    finally:
-        page.context.close()
+def test_in_print_the_whole_table_shows_even_after_filtering(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/{HARMS}")
+    page.locator(BOX).fill("bupropion")
+    page.emulate_media(media="print")
+    assert len(_visible_rows(page)) == len(safety.interactions())
+    assert not page.locator(".mdma-interactions-filter").is_visible()
 
 
 #: What a reader cannot read of the interaction table: the table wider than the screen or paper,
@@ -132,32 +116,23 @@ TABLE_PROBLEMS = """cards => {
 }"""
 
 
-def test_on_a_phone_without_javascript_each_row_is_a_card_that_fits_the_screen(browser, site_url):
-    page, report = open_page(browser, f"{site_url}/{HARMS}", width=390, javascript=False)
-    try:
-        assert len(_visible_rows(page)) == len(safety.interactions())
-        assert page.evaluate(TABLE_PROBLEMS, True) == []
-    finally:
-        page.context.close()
+def test_on_a_phone_without_javascript_each_row_is_a_card_that_fits_the_screen(open_tab, site_url):
+    page, report = open_tab(f"{site_url}/{HARMS}", width=390, javascript=False)
+    assert len(_visible_rows(page)) == len(safety.interactions())
+    assert page.evaluate(TABLE_PROBLEMS, True) == []
 
 
-def test_in_print_without_javascript_every_column_of_the_table_is_on_the_paper(browser, site_url):
+def test_in_print_without_javascript_every_column_of_the_table_is_on_the_paper(open_tab, site_url):
     # A reader's own print, without the PDF edition's scaling of wide tables: the width of the
     # PDF edition's A4 text.
-    page, report = open_page(browser, f"{site_url}/{HARMS}", width=TEXT_WIDTH_PX, javascript=False)
-    try:
-        page.emulate_media(media="print")
-        assert len(_visible_rows(page)) == len(safety.interactions())
-        assert page.evaluate(TABLE_PROBLEMS, False) == []
-        assert not page.locator(".mdma-cell-label").first.is_visible()  # paper shows the header row instead
-    finally:
-        page.context.close()
+    page, report = open_tab(f"{site_url}/{HARMS}", width=TEXT_WIDTH_PX, javascript=False)
+    page.emulate_media(media="print")
+    assert len(_visible_rows(page)) == len(safety.interactions())
+    assert page.evaluate(TABLE_PROBLEMS, False) == []
+    assert not page.locator(".mdma-cell-label").first.is_visible()  # paper shows the header row instead
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
-def test_on_a_laptop_every_column_of_the_table_is_on_the_screen(browser, site_url, javascript):
-    page, report = open_page(browser, f"{site_url}/{HARMS}", width=1366, javascript=javascript)
-    try:
-        assert page.evaluate(TABLE_PROBLEMS, False) == []
-    finally:
-        page.context.close()
+def test_on_a_laptop_every_column_of_the_table_is_on_the_screen(open_tab, site_url, javascript):
+    page, report = open_tab(f"{site_url}/{HARMS}", width=1366, javascript=javascript)
+    assert page.evaluate(TABLE_PROBLEMS, False) == []

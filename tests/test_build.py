@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, toc_pages
+from support import ROOT, toc_pages
 
 from mdma_book.site import build
 

@@ -6,7 +6,7 @@ import html
 import re
 
 import pytest
-from conftest import toc_pages
+from support import toc_pages
 
 from mdma_book import currency, harms
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, toc_pages
+from support import ROOT, toc_pages
+from support.data import edited_copy, refusal
 
-from mdma_book import evidence, evidence_map
+from mdma_book import evidence_map
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -18,14 +19,6 @@ def table():
 @pytest.fixture(scope="module")
 def figure(table):
     return evidence_map.evidence_map_figure(table)
-
-
-def _bad(tmp_path, old: str, new: str):
-    original = (ROOT / "data" / "evidence_map.csv").read_text(encoding="utf-8")
-    assert old in original
-    path = tmp_path / "evidence_map.csv"
-    path.write_text(original.replace(old, new, 1), encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize(
@@ -53,10 +46,9 @@ def _bad(tmp_path, old: str, new: str):
     ],
 )
 def test_a_bad_evidence_map_row_is_named(tmp_path, old, new, column, phrase):
-    path = _bad(tmp_path, old, new)
-    with pytest.raises(evidence.DataValidationError) as caught:
-        evidence_map.evidence_map(path)
-    assert f"{path}, line 2, column '{column}'" in str(caught.value) and phrase in str(caught.value)
+    path = edited_copy(tmp_path, "evidence_map.csv", old, new)
+    message = refusal(evidence_map.evidence_map, path)
+    assert f"{path}, line 2, column '{column}'" in message and phrase in message
 
 
 def test_no_lane_mixes_kinds_of_number(figure):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 GLOSSARY = ROOT / "book" / "glossary.md"
 # The pages a learner reads: the numbered chapters and the home page. The glossary links to

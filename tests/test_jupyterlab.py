@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 from mdma_book.lab import free_port
 
@@ -84,9 +84,8 @@ def glue_names(chapter: str) -> set[str]:
     return set(json.loads(store.read_text()))
 
 
-def run_all(browser, base: str, token: str, chapter: str):
-    """Open the chapter's teaching notebook, click Run > Run All Cells, wait for every cell; return the page."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+def run_all(context, base: str, token: str, chapter: str):
+    """Open the chapter's teaching notebook in ``context``, click Run > Run All Cells, wait for every cell; return the page."""
     page = context.new_page()
     external = []
 
@@ -128,9 +127,9 @@ def run_all(browser, base: str, token: str, chapter: str):
 
 
 @pytest.mark.parametrize("chapter", ["03-evidence", "02-mechanism"])
-def test_teaching_notebook_runs_and_reads_right_in_jupyterlab(browser, lab, chapter):
+def test_teaching_notebook_runs_and_reads_right_in_jupyterlab(new_context, lab, chapter):
     base, token, folder, log = lab
-    page = run_all(browser, base, token, chapter)
+    page = run_all(new_context(viewport={"width": 1366, "height": 900}), base, token, chapter)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{chapter}-after-run-all.png"))
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
@@ -147,7 +146,6 @@ def test_teaching_notebook_runs_and_reads_right_in_jupyterlab(browser, lab, chap
     assert page.locator(".modebar-btn[data-title*='Share'], .modebar-btn[data-title*='Cloud']").count() == 0
     assert page.external == []
     change_a_control_and_see_the_figure_change(page, chapter)
-    page.context.close()
 
 
 def change_a_control_and_see_the_figure_change(page, chapter: str) -> None:

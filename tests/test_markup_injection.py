@@ -9,15 +9,16 @@ as text, no injected element or script may exist in the DOM, and no script may r
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import FIGURE, ROOT, build_copy, copy_book, live_figure, open_page, toc_pages
+
+# copy_book and build_copy stay in conftest.py until the book's single build entry point replaces them.
+from conftest import build_copy, copy_book
+from support import ROOT, toc_pages
+from support.browser import FIGURE, live_figure, serve
 
 from mdma_book import datapackage, screening
 
@@ -80,12 +81,8 @@ def injected_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def injected_url(injected_site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(injected_site))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(injected_site) as url:
+        yield url
 
 
 #: Pages that show free text from data or the bibliography, and so must show the tag as text.
@@ -111,28 +108,25 @@ INJECTED_IN_DOM = """() => ({
 @pytest.mark.build
 @pytest.mark.browser
 @pytest.mark.parametrize("page_path", toc_pages())
-def test_injected_markup_shows_as_text_and_never_runs(browser, injected_url, page_path):
+def test_injected_markup_shows_as_text_and_never_runs(open_tab, injected_url, page_path):
     dialogs = []
-    page, report = open_page(browser, f"{injected_url}/{page_path}")
+    page, report = open_tab(f"{injected_url}/{page_path}")
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    try:
-        page.wait_for_timeout(300)  # a handler on a broken image fires soon after load
-        for index in range(page.locator(FIGURE).count()):
-            live_figure(page, index)  # plotly draws the data's text only once a reader reaches for a figure
-        found = page.evaluate(INJECTED_IN_DOM)
-        assert found["images"] == 0, "an injected <img> element exists"
-        assert found["scripts"] == 0, "an injected <script> element exists"
-        assert dialogs == [] and report["page_errors"] == [], "an injected script ran"
-        if page_path in SHOWS_DATA_TEXT:
-            assert TAG in found["text"] or BIB_PAYLOAD.strip() in found["text"], "the markup is not shown as text"
-        if page_path == "book/02-mechanism.html":  # the diagram's boxes are drawn from data labels
-            # plotly wraps long labels onto lines, so compare without spaces.
-            shown = found["svg"].replace(" ", "")
-            assert TAG.replace(" ", "") in shown, "plotly read markup in a label instead of showing it"
-        if page_path == "book/appendix-claims.html":
-            assert "{ref}`claims` **loud**" in found["text"], "a MyST role or emphasis from data was parsed"
-    finally:
-        page.context.close()
+    page.wait_for_timeout(300)  # a handler on a broken image fires soon after load
+    for index in range(page.locator(FIGURE).count()):
+        live_figure(page, index)  # plotly draws the data's text only once a reader reaches for a figure
+    found = page.evaluate(INJECTED_IN_DOM)
+    assert found["images"] == 0, "an injected <img> element exists"
+    assert found["scripts"] == 0, "an injected <script> element exists"
+    assert dialogs == [] and report["page_errors"] == [], "an injected script ran"
+    if page_path in SHOWS_DATA_TEXT:
+        assert TAG in found["text"] or BIB_PAYLOAD.strip() in found["text"], "the markup is not shown as text"
+    if page_path == "book/02-mechanism.html":  # the diagram's boxes are drawn from data labels
+        # plotly wraps long labels onto lines, so compare without spaces.
+        shown = found["svg"].replace(" ", "")
+        assert TAG.replace(" ", "") in shown, "plotly read markup in a label instead of showing it"
+    if page_path == "book/appendix-claims.html":
+        assert "{ref}`claims` **loud**" in found["text"], "a MyST role or emphasis from data was parsed"
 
 
 @pytest.mark.build

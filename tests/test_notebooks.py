@@ -11,7 +11,7 @@ import textwrap
 
 import nbformat
 import pytest
-from conftest import ROOT, toc_pages
+from support import ROOT, toc_pages
 
 from mdma_book.site import teaching
 

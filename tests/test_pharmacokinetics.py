@@ -6,8 +6,9 @@ import math
 
 import numpy as np
 import pytest
+from support.data import edited_copy, refusal
 
-from mdma_book import evidence, explainer_figures
+from mdma_book import explainer_figures
 from mdma_book import pharmacokinetics as pk
 
 #: How closely the fitted model must reproduce Mas et al. (1999), 125 mg.
@@ -104,22 +105,15 @@ def test_regimens_are_the_named_ones_studies_used():
     ],
 )
 def test_a_bad_regimen_row_is_named(tmp_path, old, new, column, phrase):
-    original = (pk.data_dir() / "dosing_regimens.csv").read_text()
-    assert old in original
-    bad = tmp_path / "dosing_regimens.csv"
-    bad.write_text(original.replace(old, new, 1))
-    with pytest.raises(evidence.DataValidationError) as caught:
-        pk.dosing_regimens(bad)
-    assert f"column '{column}'" in str(caught.value) and phrase in str(caught.value) and str(bad) in str(caught.value)
+    bad = edited_copy(tmp_path, "dosing_regimens.csv", old, new)
+    message = refusal(pk.dosing_regimens, bad)
+    assert f"column '{column}'" in message and phrase in message and str(bad) in message
 
 
 def test_unit_that_does_not_match_the_measure_is_named(tmp_path):
-    original = (pk.data_dir() / "pharmacokinetics.csv").read_text()
-    bad = tmp_path / "pk.csv"
-    bad.write_text(original.replace("236.4,ng/mL", "236.4,h", 1))
-    with pytest.raises(evidence.DataValidationError) as caught:
-        pk.pharmacokinetic_values(bad)
-    assert f"{bad}, line 2, column 'unit': unit does not match the measure" in str(caught.value)
+    bad = edited_copy(tmp_path, "pharmacokinetics.csv", "236.4,ng/mL", "236.4,h")
+    message = refusal(pk.pharmacokinetic_values, bad)
+    assert f"{bad}, line 2, column 'unit': unit does not match the measure" in message
 
 
 def test_durations_and_session_come_from_the_data(table):

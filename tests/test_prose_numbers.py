@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, toc_pages
+from support import ROOT, toc_pages
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # Words after which a number is a name, not a statistic.

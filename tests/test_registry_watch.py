@@ -8,7 +8,7 @@ import threading
 import urllib.parse
 
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 from mdma_book import registry_watch
 

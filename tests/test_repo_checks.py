@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from support import ROOT
 
 BIN = Path(sys.executable).parent
 ACTIONLINT = ROOT / "tools" / "actionlint"

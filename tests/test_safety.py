@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import toc_pages
+from support import toc_pages
 
 from mdma_book import evidence, safety
 

@@ -7,7 +7,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support import ROOT
+from support.data import edited_copy, line_of, refusal
 
 from mdma_book import evidence, figures_methods, screening
 
@@ -91,19 +92,16 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
     ],
 )
 def test_a_bad_screening_row_is_named_by_file_line_and_column(tmp_path, old, new, column, phrase):
-    path = _with(tmp_path, "screening.csv", old, new)
-    with pytest.raises(evidence.DataValidationError) as caught:
-        screening.screening(path)
-    message = str(caught.value)
+    path = edited_copy(tmp_path, "screening.csv", old, new)
+    message = refusal(screening.screening, path)
     assert f"{path}, line" in message and f"column '{column}'" in message and phrase in message, message
 
 
 def test_an_exclusion_needs_a_known_reason(tmp_path):
-    path = _with(tmp_path, "screening.csv", ",exclude,healthy volunteers,", ",exclude,did not like it,")
-    with pytest.raises(evidence.DataValidationError) as caught:
-        screening.screening(path)
-    line = _line_of("screening.csv", "SR17,")
-    assert f"{path}, line {line}, column 'reason'" in str(caught.value)
+    path = edited_copy(tmp_path, "screening.csv", ",exclude,healthy volunteers,", ",exclude,did not like it,")
+    message = refusal(screening.screening, path)
+    line = line_of("screening.csv", "SR17,")
+    assert f"{path}, line {line}, column 'reason'" in message
 
 
 def test_records_of_one_study_share_one_decision(tmp_path):
@@ -146,20 +144,17 @@ def test_a_search_needs_a_prisma_column(tmp_path):
 
 
 def test_found_by_must_name_a_recorded_search(tmp_path):
-    path = _with(tmp_path, "screening.csv", ",S01;S09,2026-12-03,", ",S01;S98,2026-12-03,")
-    with pytest.raises(evidence.DataValidationError) as caught:
-        screening.screening(path)
-    line = _line_of("screening.csv", "SR01,")
-    assert f"{path}, line {line}, column 'found_by'" in str(caught.value) and "S98" in str(caught.value)
+    path = edited_copy(tmp_path, "screening.csv", ",S01;S09,2026-12-03,", ",S01;S98,2026-12-03,")
+    message = refusal(screening.screening, path)
+    line = line_of("screening.csv", "SR01,")
+    assert f"{path}, line {line}, column 'found_by'" in message and "S98" in message
 
 
 def test_records_found_must_name_a_screened_record(tmp_path):
     """A list cannot be a declared foreign key: the loader checks each id, on the search's own line."""
-    path = _with(tmp_path, "searches.csv", ",8,SR16,", ",8,SR16;SR99,")
-    with pytest.raises(evidence.DataValidationError) as caught:
-        screening.screening(searches_path=path)
-    message = str(caught.value)
-    assert f"{path}, line {_line_of('searches.csv', 'S04,')}, column 'records_found'" in message and "SR99" in message
+    path = edited_copy(tmp_path, "searches.csv", ",8,SR16,", ",8,SR16;SR99,")
+    message = refusal(screening.screening, searches_path=path)
+    assert f"{path}, line {line_of('searches.csv', 'S04,')}, column 'records_found'" in message and "SR99" in message
     assert message.count(", line ") == 1, message
 
 
@@ -167,18 +162,15 @@ def test_a_repeated_search_is_refused_on_the_repeat_only(tmp_path):
     lines = (DATA / "searches.csv").read_text(encoding="utf-8").splitlines()
     path = tmp_path / "searches.csv"
     path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
-    with pytest.raises(evidence.DataValidationError) as caught:
-        screening.searches(path)
-    message = str(caught.value)
+    message = refusal(screening.searches, path)
     assert f"{path}, line {len(lines) + 1}, column 'search_id': repeats another row's value" in message
     assert message.count(", line ") == 1, message
 
 
 def test_a_bad_search_row_is_named(tmp_path):
-    path = _with(tmp_path, "searches.csv", "S04,2026-12-03,", "S04,2026-12-3,")
-    with pytest.raises(evidence.DataValidationError) as caught:
-        screening.searches(path)
-    assert f"{path}, line {_line_of('searches.csv', 'S04,')}, column 'date'" in str(caught.value)
+    path = edited_copy(tmp_path, "searches.csv", "S04,2026-12-03,", "S04,2026-12-3,")
+    message = refusal(screening.searches, path)
+    assert f"{path}, line {line_of('searches.csv', 'S04,')}, column 'date'" in message
 
 
 def test_the_prisma_flow_adds_up():
@@ -358,7 +350,7 @@ def test_a_planted_denial_is_caught(planted):
 def test_a_denial_qualified_to_results_is_allowed_until_a_result_is_recorded(tmp_path):
     sentence = {"book/x.md": "No randomized trial in depression has reported."}
     assert screening.contradicted_sentences(sentence, screening.screening()) == []
-    path = _with(
+    path = edited_copy(
         tmp_path,
         "screening.csv",
         ",RECRUITING,none found,University of Otago,anzctr2019emmac,",

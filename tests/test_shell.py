@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import toc_pages
+from support import toc_pages
 
 from mdma_book.site import shell
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
-from conftest import ROOT, toc_pages
+from support import ROOT, toc_pages
 
 from mdma_book.site.extension import site_url
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from support.data import edited_copy, refusal
 
 from mdma_book import downloads, evidence, synthesis
 
@@ -109,12 +109,9 @@ def test_summary_of_findings_agrees_with_the_forest_plot_and_the_prose(dichotomo
 
 
 def test_certainty_cannot_drift_from_its_downgrades(tmp_path):
-    original = (ROOT / "data" / "certainty.csv").read_text()
-    bad = tmp_path / "certainty.csv"
-    bad.write_text(original.replace("-1,0,0,-1,-1,very low", "-1,0,0,-1,-1,low", 1))
-    with pytest.raises(evidence.DataValidationError) as caught:
-        evidence.certainty(bad)
-    assert f"{bad}, line 5, column 'certainty': certainty does not follow" in str(caught.value)
+    bad = edited_copy(tmp_path, "certainty.csv", "-1,0,0,-1,-1,very low", "-1,0,0,-1,-1,low")
+    message = refusal(evidence.certainty, bad)
+    assert f"{bad}, line 5, column 'certainty': certainty does not follow" in message
 
 
 def test_downloads_are_the_tables_behind_the_figures(tmp_path):

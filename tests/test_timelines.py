@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.data import edited_copy
 
 from mdma_book import evidence, explainer_figures, timelines
 
@@ -64,17 +65,15 @@ def test_course_counts_are_the_verified_ones(course):
 
 
 def test_a_block_ending_before_it_starts_is_named(tmp_path):
-    original = (timelines.data_dir() / "treatment_course.csv").read_text()
-    bad = tmp_path / "course.csv"
-    bad.write_text(original.replace("MAPP1,preparation,Preparation,0,2,", "MAPP1,preparation,Preparation,3,2,", 1))
+    bad = edited_copy(
+        tmp_path, "treatment_course.csv", "MAPP1,preparation,Preparation,0,2,", "MAPP1,preparation,Preparation,3,2,"
+    )
     with pytest.raises(evidence.DataValidationError, match=rf"{bad}, line 2, column 'end_week': end before start"):
         timelines.treatment_course(bad)
 
 
 def test_bad_history_date_is_named(tmp_path):
-    original = (timelines.data_dir() / "history_events.csv").read_text()
-    bad = tmp_path / "history.csv"
-    bad.write_text(original.replace("1988-03-23,", "23/03/1988,", 1))
+    bad = edited_copy(tmp_path, "history_events.csv", "1988-03-23,", "23/03/1988,")
     with pytest.raises(evidence.DataValidationError, match="column 'date': date must be YYYY or YYYY-MM-DD"):
         timelines.history_events(bad)
 
