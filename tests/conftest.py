@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import HTML, ROOT
+from support import HTML
 from support.browser import CHROMIUM, CHROMIUM_ARGS, context_options, open_page, serve
 
 
@@ -77,21 +77,3 @@ def open_tab(new_context):
         return open_page(new_context(**context_options(**screen)), url)
 
     return open_
-
-
-def copy_book(target: Path) -> Path:
-    """Copy the book's sources, data and bibliography to ``target`` (built output left out)."""
-    import shutil
-
-    shutil.copytree(ROOT / "book", target / "book", ignore=shutil.ignore_patterns("_data"))
-    shutil.copytree(ROOT / "data", target / "data")
-    for name in ("_config.yml", "_toc.yml", "references.bib", "CITATION.cff"):
-        shutil.copy(ROOT / name, target / name)
-    return target
-
-
-def build_copy(book: Path):
-    """Build a copy strictly, with the package reading the copy's data and bibliography (the book's one build command)."""
-    from mdma_book.site import build
-
-    return build.run(book)

@@ -16,9 +16,7 @@ import re
 
 import pandas as pd
 import pytest
-
-# copy_book and build_copy stay in conftest.py until the book's single build entry point replaces them.
-from conftest import build_copy, copy_book
+from support.book import build_copy, copy_book
 
 from mdma_book import evidence, synthesis
 from mdma_book.site import plotly_mime as render

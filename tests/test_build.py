@@ -26,7 +26,7 @@ def test_makefile_builds_with_the_strict_flags():
     assert "-m mdma_book.site.build" in recipe
     assert "jupyter-book" not in recipe and "jupyter_book" not in recipe and " -W" not in recipe
     assert "sha256sum" not in makefile  # one staleness digest: mdma_book.site.build's
-    for caller in (ROOT / "scripts" / "bench.py", ROOT / "tests" / "conftest.py"):  # and _build below
+    for caller in (ROOT / "scripts" / "bench.py", ROOT / "tests" / "support" / "book.py"):  # and _build below
         text = caller.read_text()
         assert "build.run(" in text and '"jupyter-book"' not in text, caller
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 PACKAGE = ROOT / "src" / "mdma_book"
 MODULES = sorted([*PACKAGE.glob("figures*.py"), PACKAGE / "evidence_map.py", PACKAGE / "explainer_figures.py"])

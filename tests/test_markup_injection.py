@@ -14,10 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
-
-# copy_book and build_copy stay in conftest.py until the book's single build entry point replaces them.
-from conftest import build_copy, copy_book
 from support import ROOT, toc_pages
+from support.book import build_copy, copy_book
 from support.browser import FIGURE, live_figure, serve
 
 from mdma_book import datapackage, screening

@@ -14,7 +14,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 from mdma_book import evidence, evidence_map, pharmacokinetics, prose, synthesis
 

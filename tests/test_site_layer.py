@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
 from sphinx.errors import ExtensionError
+from support import ROOT
 
 import mdma_book.site as site
 

@@ -1,0 +1,25 @@
+"""Copies of the book for tests that change a source and build it again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support import ROOT
+
+
+def copy_book(target: Path) -> Path:
+    """Copy the book's sources, data and bibliography to ``target`` (built output left out)."""
+    import shutil
+
+    shutil.copytree(ROOT / "book", target / "book", ignore=shutil.ignore_patterns("_data"))
+    shutil.copytree(ROOT / "data", target / "data")
+    for name in ("_config.yml", "_toc.yml", "references.bib", "CITATION.cff"):
+        shutil.copy(ROOT / name, target / name)
+    return target
+
+
+def build_copy(book: Path):
+    """Build a copy strictly, with the package reading the copy's data and bibliography (the book's one build command)."""
+    from mdma_book.site import build
+
+    return build.run(book)
