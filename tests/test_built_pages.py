@@ -122,3 +122,27 @@ def test_bibliography_entries_carry_no_invalid_aria_roles(built_html):
     page = (built_html / "book" / "references.html").read_text(encoding="utf-8")
     assert page.count('<div class="citation-list">') >= 1 and page.count('class="citation"') > 20
     assert 'role="doc-biblioentry"' not in page and 'role="list"' not in page
+
+
+#: Markup drawn as text: a tag the figures' text escaping (safe_text) turned into characters.
+DRAWN_MARKUP = re.compile(r"&(?:#60|lt);/?(?:span|a|font|div|p)\b", re.IGNORECASE)
+
+
+def test_no_figure_picture_draws_markup_as_text(built_html):
+    """A styled ``<span>`` in a figure's title is escaped with the data, so the picture would show the tag itself."""
+    pictures = sorted((built_html / "_images" / "mdma").glob("*.svg"))
+    assert pictures, "the book has figure pictures"
+    drawn = {svg.name: DRAWN_MARKUP.findall(svg.read_text(encoding="utf-8")) for svg in pictures}
+    assert not any(drawn.values()), {name: found for name, found in drawn.items() if found}
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_the_banner_links_to_the_disclaimer_on_the_home_page(built_html, page):
+    source = (built_html / page).read_text(encoding="utf-8")
+    banner = re.search(r'class="bd-header-announcement__content">(.*?)</div>', source, re.S)
+    assert banner, "the page has the site banner"
+    href = re.search(r'<a href="([^"]*)"', banner.group(1)).group(1)
+    target, _, anchor = href.partition("#")
+    landing = (built_html / page).parent / target if target else built_html / page
+    assert anchor and not anchor.startswith("#"), href
+    assert f'id="{anchor}"' in landing.resolve().read_text(encoding="utf-8"), href

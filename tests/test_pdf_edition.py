@@ -206,7 +206,7 @@ def test_every_figure_is_pictured_in_the_pdf(built_html, page_texts):
         # A tall picture may run over a page break: its labels are then on two facing pages.
         spans = list(page_texts) + [a + "\n" + b for a, b in zip(page_texts, page_texts[1:], strict=False)]
         best = max(sum(label in text for label in labels) / len(labels) for text in spans)
-        if best < 0.8:
+        if best < 1:  # every label: a picture cut off at a page's foot loses its last boxes
             missing.append((docname, figure_id, f"{best:.0%} of {len(labels)} labels on its best page"))
     assert not missing, missing
 

@@ -23,6 +23,10 @@ def _imports_of_site(source: str) -> list[str]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names if alias.name.startswith("mdma_book.site")]
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            # Relative: inside the package, ``from .site import x`` or ``from . import site``.
+            if (node.module or "").split(".")[0] == "site" or any(a.name == "site" for a in node.names):
+                found.append("." * node.level + (node.module or ""))
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module.startswith("mdma_book.site"):
                 found.append(node.module)
@@ -59,10 +63,14 @@ def test_the_import_check_sees_a_chapter_that_imports_the_site(tmp_path):
     # Guards the test above: the same check on a copy with one chapter reaching into the site.
     (tmp_path / "src" / "mdma_book" / "site").mkdir(parents=True)
     (tmp_path / "src" / "mdma_book" / "widgets.py").write_text("from mdma_book.site.plotly_mime import figure_html\n")
+    (tmp_path / "src" / "mdma_book" / "prose.py").write_text("from .site import build\n")
+    (tmp_path / "src" / "mdma_book" / "theme.py").write_text("from . import evidence, site\n")
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "01.md").write_text("# A\n\n```{code-cell} ipython3\nfrom mdma_book import prose, site\n```\n")
     assert site_importers(tmp_path) == {
         "src/mdma_book/widgets.py": ["mdma_book.site.plotly_mime"],
+        "src/mdma_book/prose.py": [".site"],
+        "src/mdma_book/theme.py": ["."],
         "book/01.md": ["mdma_book.site"],
     }
 

@@ -432,8 +432,10 @@ def _absolute_title(effect: dict) -> str:
     outcome_name = PTSD_OUTCOME_NAMES[effect["outcome"]]  # never read as a depression outcome
     return (
         f"{outcome_name}: {control} vs {mdma} in 100 "
-        f'<br><span style="font-size:13px">With MDMA 95% CI {effect["per100_mdma_low"]:.0f} to '
-        f"{effect['per100_mdma_high']:.0f}; number needed to treat {effect['nnt'].describe()}</span>"
+        # Plain text on the second line: the figures' text is escaped (safe_text) but for a few
+        # attribute-free tags, so a styled <span> would be drawn as its own markup.
+        f"<br>With MDMA 95% CI {effect['per100_mdma_low']:.0f} to "
+        f"{effect['per100_mdma_high']:.0f}; number needed to treat {effect['nnt'].describe()}"
     )
 
 

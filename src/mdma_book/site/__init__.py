@@ -35,6 +35,13 @@ WRITTEN_FOR = {
     "sphinx-book-theme": "1.3.0",
     "pydata-sphinx-theme": "0.17.1",
     "myst-nb": "1.4.0",
+    # The page shell knows these by their inline scripts and file names (shell.INLINE_OF,
+    # shell.OPTIONAL_ASSETS), and the bibliography's translator copies docutils' visit_citation.
+    "sphinx-togglebutton": "0.4.5",
+    "sphinx-thebe": "0.3.1",
+    "sphinx-design": "0.8.0",
+    "sphinx-copybutton": "0.5.2",
+    "docutils": "0.21.2",
 }
 
 
@@ -47,7 +54,7 @@ def installed_version(package: str) -> str | None:
 
 
 def check_versions() -> None:
-    """Stop with a clear message when Sphinx, the theme or myst-nb is not the version the site was written for."""
+    """Stop with a clear message when a package the site leans on (Sphinx, the theme, myst-nb, ...) is not the version it was written for."""
     wrong = [
         (package, installed_version(package), expected)
         for package, expected in WRITTEN_FOR.items()

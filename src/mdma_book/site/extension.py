@@ -291,7 +291,9 @@ def _page_shell_context(app: Sphinx, pagename, templatename, context, doctree) -
     context["default_mode"] = ""
     banner = context.get("theme_announcement") or ""
     if BANNER_LINK_TEXT in banner and "<a " not in banner:
-        href = context["pathto"](app.config.root_doc) + "#" + DISCLAIMER_ANCHOR
+        # On the home page itself, pathto() gives "#": the link is then to the anchor alone.
+        home = "" if pagename == app.config.root_doc else context["pathto"](app.config.root_doc)
+        href = home + "#" + DISCLAIMER_ANCHOR
         context["theme_announcement"] = banner.replace(BANNER_LINK_TEXT, f'<a href="{href}">{BANNER_LINK_TEXT}</a>')
 
 

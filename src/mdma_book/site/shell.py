@@ -203,6 +203,9 @@ def _held(script):
 #   tags with no option for their type, so the template replaces that text of its output.
 # * ICON_FONTS (below): where pydata-sphinx-theme 0.17 puts its Font Awesome web fonts in the
 #   built site, and the form of its stylesheet's icon rules; no setting names either.
+# * bundle_own_css (below) makes the page's one stylesheet of the book's own CSS as Sphinx's
+#   ``sphinx.builders.html._assets._CascadingStyleSheet``, for the same reason as _script_asset:
+#   it must take the place (and priority) of the files it replaces in the page's list.
 # * extension._dedupe_scripts reads ``filename`` and ``attributes`` of the same asset objects, to
 #   drop the inline script Sphinx 7.4 lists twice (sphinx-doc/sphinx#13402; gone in Sphinx 8).
 
@@ -297,7 +300,7 @@ def bundle_own_css(app, pagename, templatename, context, doctree) -> None:
     It takes the place of the last of them, so it still comes after the extensions' stylesheets
     it overrides. Pages that use the same stylesheets share one bundle.
     """
-    from sphinx.builders.html._assets import _CascadingStyleSheet  # Sphinx's asset type (7.x)
+    from sphinx.builders.html._assets import _CascadingStyleSheet  # private: see the fence above
 
     css_files = context.get("css_files")
     if not css_files or app.builder.format != "html":
