@@ -22,7 +22,8 @@ def test_page_loads_offline_without_errors(browser, site_url, built_html, page_p
         assert report["console_errors"] == [], "console errors"
         assert report["page_errors"] == [], "uncaught page errors"
         assert report["failed"] == [], "local requests that failed"
-        assert page.locator(".bd-header-announcement").inner_text().startswith("Health information")
+        assert page.locator(".bd-header-announcement").inner_text().startswith("In crisis? Call your local emergency number")
+        assert "Health information" in page.locator(".bd-header-announcement").inner_text()
     finally:
         page.context.close()
 

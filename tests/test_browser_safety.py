@@ -33,7 +33,7 @@ def test_the_filter_finds_a_medicine_by_generic_name_and_by_class_using_only_the
     page, report = open_page(browser, f"{site_url}/{HARMS}")
     try:
         total = len(safety.interactions())
-        assert page.get_by_label("Find your medicine (generic name or class)").count() == 1
+        assert page.get_by_label("Find your medicine (generic or brand name, or class)").count() == 1
         status = page.locator("#mdma-interactions-count")
         assert status.get_attribute("aria-live") == "polite"
         _focus_by_tab(page, BOX)
@@ -79,6 +79,22 @@ def test_a_class_member_not_itself_studied_finds_its_class_row_with_that_note(br
         assert any("5-HTP" in row for row in _visible_rows(page))
         page.locator(BOX).fill("l\u2011tryptophan")  # a non-breaking hyphen typed or pasted
         assert any("L-tryptophan" in row for row in _visible_rows(page))
+        assert report["console_errors"] == [] and report["page_errors"] == []
+    finally:
+        page.context.close()
+
+
+def test_a_brand_name_finds_its_generic_row(browser, site_url):
+    # A patient knows the name on the box: "Prozac" must find the SSRI row (fluoxetine).
+    page, report = open_page(browser, f"{site_url}/{HARMS}")
+    try:
+        for query, expected in (("Prozac", "fluoxetine"), ("wellbutrin", "bupropion"), ("Zyban", "bupropion"),
+                                ("Adderall", "amphetamine"), ("Paxlovid", "ritonavir")):
+            page.locator(BOX).fill(query)
+            shown = _visible_rows(page)
+            assert len(shown) == 1 and expected in shown[0], query
+        page.locator(BOX).fill("lithium")
+        assert "check the generic name on the box or the leaflet" in page.locator("#mdma-interactions-count").inner_text()
         assert report["console_errors"] == [] and report["page_errors"] == []
     finally:
         page.context.close()
