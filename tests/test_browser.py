@@ -22,7 +22,9 @@ def test_page_loads_offline_without_errors(open_tab, site_url, built_html, page_
     assert report["console_errors"] == [], "console errors"
     assert report["page_errors"] == [], "uncaught page errors"
     assert report["failed"] == [], "local requests that failed"
-    assert page.locator(".bd-header-announcement").inner_text().startswith("Health information")
+    banner = page.locator(".bd-header-announcement").inner_text()
+    assert banner.startswith("In crisis? Call your local emergency number")
+    assert "Health information" in banner
 
 
 #: For each figure of a page: is its shown picture loaded, and what is its alt text?

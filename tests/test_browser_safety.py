@@ -31,7 +31,7 @@ def _focus_by_tab(page, selector: str) -> None:
 def test_the_filter_finds_a_medicine_by_generic_name_and_by_class_using_only_the_keyboard(open_tab, site_url):
     page, report = open_tab(f"{site_url}/{HARMS}")
     total = len(safety.interactions())
-    assert page.get_by_label("Find your medicine (generic name or class)").count() == 1
+    assert page.get_by_label("Find your medicine (generic or brand name, or class)").count() == 1
     status = page.locator("#mdma-interactions-count")
     assert status.get_attribute("aria-live") == "polite"
     _focus_by_tab(page, BOX)
@@ -71,6 +71,24 @@ def test_a_class_member_not_itself_studied_finds_its_class_row_with_that_note(op
     assert any("5-HTP" in row for row in _visible_rows(page))
     page.locator(BOX).fill("l\u2011tryptophan")  # a non-breaking hyphen typed or pasted
     assert any("L-tryptophan" in row for row in _visible_rows(page))
+    assert report["console_errors"] == [] and report["page_errors"] == []
+
+
+def test_a_brand_name_finds_its_generic_row(open_tab, site_url):
+    # A patient knows the name on the box: "Prozac" must find the SSRI row (fluoxetine).
+    page, report = open_tab(f"{site_url}/{HARMS}")
+    for query, expected in (
+        ("Prozac", "fluoxetine"),
+        ("wellbutrin", "bupropion"),
+        ("Zyban", "bupropion"),
+        ("Adderall", "amphetamine"),
+        ("Paxlovid", "ritonavir"),
+    ):
+        page.locator(BOX).fill(query)
+        shown = _visible_rows(page)
+        assert len(shown) == 1 and expected in shown[0], query
+    page.locator(BOX).fill("lithium")
+    assert "check the generic name on the box or the leaflet" in page.locator("#mdma-interactions-count").inner_text()
     assert report["console_errors"] == [] and report["page_errors"] == []
 
 

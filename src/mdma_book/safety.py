@@ -47,7 +47,8 @@ SECONDARY_NOTE = ", read only as reported by others (the original was not read)"
 NOT_LISTED = (
     "A medicine that is not listed here is not known to be safe with MDMA. "
     "Do not stop or change a medicine without your prescriber. "
-    "Do not combine any medicine with MDMA: no combination has been shown safe."
+    "Do not combine any medicine with MDMA: no combination has been shown safe. "
+    "Stopping a medicine in order to take MDMA does not make it safe."
 )
 
 
@@ -87,10 +88,24 @@ def interactions_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
                 ),
             ),
             "after_stopping": _text_column(10),
+            # Brand names a patient may know, each from a source that was read (``brand_names_source``).
+            "brand_names": pa.Column(
+                str,
+                pa.Check(
+                    lambda s: ~s.str.contains(FORBIDDEN_WORDS, regex=True),
+                    error="a row may not call a combination safe or say there is no interaction",
+                ),
+                nullable=True,
+            ),
+            "brand_names_source": pa.Column(str, pa.Check.str_length(min_value=20), nullable=True),
         },
         strict=True,
         name="interactions",
         ordered=False,
+        checks=pa.Check(
+            lambda df: df["brand_names"].isna() == df["brand_names_source"].isna(),
+            error="a row with brand names must say where they were read (brand_names_source), and only then",
+        ),
     )
 
 
@@ -115,6 +130,13 @@ def _cell_label(header: str) -> str:
     return f'<span class="{CELL_LABEL_CLASS}">{header}</span> '
 
 
+def _brand_names(names) -> str:
+    """'. Brand names include: Prozac, Zoloft' after the generic names, or nothing (names as read; see ``brand_names_source``)."""
+    if pd.isna(names) or not names.strip():
+        return ""
+    return ". Brand names include: " + myst(", ".join(n.strip() for n in names.split(";") if n.strip()))
+
+
 def interactions_markdown(table: pd.DataFrame) -> str:
     """The interaction table as a MyST list-table with the class the filter script looks for.
 
@@ -122,7 +144,7 @@ def interactions_markdown(table: pd.DataFrame) -> str:
     citation roles and each cell's column label come from code.
     """
     headers = [
-        "Medicine (generic names)",
+        "Medicine (generic names; brand names)",
         "Class",
         "What is reported",
         "How it is thought to happen",
@@ -140,7 +162,7 @@ def interactions_markdown(table: pd.DataFrame) -> str:
     for row in table.itertuples():
         keys = row.source_key if pd.isna(row.other_source_keys) else f"{row.source_key};{row.other_source_keys}"
         cells = [
-            f"**{myst(row.medicines)}**",
+            f"**{myst(row.medicines)}**" + _brand_names(row.brand_names),
             myst(row.drug_class),
             myst(row.reported),
             myst(row.mechanism),

@@ -265,6 +265,10 @@ def _link_pdf_edition(app: Sphinx, pagename, templatename, context, doctree) -> 
 #: The phrase of the site-wide banner (``html.announcement``) that links to the home page's disclaimer.
 BANNER_LINK_TEXT = "the disclaimer on the home page"
 DISCLAIMER_ANCHOR = "medical-disclaimer"
+#: The phrase of the banner that links to the home page's crisis box, so that pages without the
+#: box (404, search, the index) still point to the crisis lines; a link within the book, no request elsewhere.
+CRISIS_LINK_TEXT = "the crisis lines"
+CRISIS_ANCHOR = "crisis-help"
 
 
 def _unlink_references_to_own_page(app: Sphinx, doctree, docname: str) -> None:
@@ -290,11 +294,14 @@ def _page_shell_context(app: Sphinx, pagename, templatename, context, doctree) -
     theme as a context value)."""
     context["default_mode"] = ""
     banner = context.get("theme_announcement") or ""
-    if BANNER_LINK_TEXT in banner and "<a " not in banner:
-        # On the home page itself, pathto() gives "#": the link is then to the anchor alone.
-        home = "" if pagename == app.config.root_doc else context["pathto"](app.config.root_doc)
-        href = home + "#" + DISCLAIMER_ANCHOR
-        context["theme_announcement"] = banner.replace(BANNER_LINK_TEXT, f'<a href="{href}">{BANNER_LINK_TEXT}</a>')
+    if "<a " in banner:
+        return
+    # On the home page itself, pathto() gives "#": the links are then to the anchors alone.
+    home = "" if pagename == app.config.root_doc else context["pathto"](app.config.root_doc)
+    for text, anchor in ((BANNER_LINK_TEXT, DISCLAIMER_ANCHOR), (CRISIS_LINK_TEXT, CRISIS_ANCHOR)):
+        if text in banner:
+            banner = banner.replace(text, f'<a href="{home}#{anchor}">{text}</a>', 1)
+    context["theme_announcement"] = banner
 
 
 def setup(app: Sphinx) -> dict:

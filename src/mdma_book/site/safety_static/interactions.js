@@ -15,7 +15,7 @@
   const box = document.createElement("div");
   box.className = "mdma-interactions-filter";
   box.innerHTML =
-    `<label for="mdma-interactions-search">Find your medicine (generic name or class)</label>` +
+    `<label for="mdma-interactions-search">Find your medicine (generic or brand name, or class)</label>` +
     `<input id="mdma-interactions-search" type="search" autocomplete="off" spellcheck="false"` +
     ` aria-describedby="mdma-interactions-count ${note ? note.id : ""}">` +
     `<p id="mdma-interactions-count" class="mdma-interactions-count" role="status" aria-live="polite"></p>`;
@@ -48,6 +48,7 @@
     else if (shown === 0)
       count.textContent =
         `No row matches “${input.value.trim()}”. That does not mean it is safe with MDMA. ` +
+        "If you typed a brand name, check the generic name on the box or the leaflet and type that. " +
         "Try its class instead (for example SSRI, SNRI, MAOI or stimulant), and see the note above " +
         "and “Not found in the sources read” below the table.";
     else count.textContent = `${shown} of ${rows.length} rows match “${input.value.trim()}”.`;
