@@ -31,6 +31,7 @@ not know fails the build with the chapter's file and line, so nothing is left ra
 from __future__ import annotations
 
 import ast
+import html
 import json
 import re
 import subprocess
@@ -162,6 +163,20 @@ def glued_text(chapter: Chapter, name: str, offset: int = 0) -> str:
     return value if isinstance(value, str) else text
 
 
+#: CommonMark punctuation that would start emphasis, code or a link inside a glued value.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]])")
+
+
+def as_markdown_text(value: str) -> str:
+    """``value`` as text in Markdown, as the book's ``{glue:text}`` shows it: no tag, emphasis or link.
+
+    A glued value can hold free text from data (a source's name, a study's title), which the book
+    shows as text; the notebook's Markdown must too. Markup becomes entities, and the punctuation
+    that starts emphasis, code or a link is escaped with a backslash, as CommonMark allows.
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(value, quote=False))
+
+
 def cite(chapter: Chapter, keys: str, narrative: bool) -> str:
     labels = []
     for key in (k.strip() for k in keys.split(",")):
@@ -177,7 +192,7 @@ def role(chapter: Chapter, name: str, content: str, offset: int) -> str:
     explicit = EXPLICIT.match(content)
     text, target = (explicit["text"], explicit["target"]) if explicit else (None, content)
     if name in ("glue:text", "glue", "glue:"):
-        return glued_text(chapter, content, offset)
+        return as_markdown_text(glued_text(chapter, content, offset))
     if name in ("cite:p", "cite:ps", "cite"):
         return cite(chapter, content, narrative=False)
     if name in ("cite:t", "cite:ts"):
