@@ -158,6 +158,21 @@ def test_records_found_must_name_a_screened_record(tmp_path):
     assert message.count(", line ") == 1, message
 
 
+def test_a_record_must_be_listed_by_the_searches_that_found_it(tmp_path):
+    """found_by and records_found must agree both ways, each side reported on its own line."""
+    path = edited_copy(tmp_path, "screening.csv", ",S02;S04;S10;S12;S22,2026-12-03,", ",S02;S04;S10;S12;S22;S14,2026-12-03,")
+    message = refusal(screening.screening, path)
+    assert f"{path}, line {line_of('screening.csv', 'SR16,')}, column 'found_by'" in message
+    assert "S14" in message and "SR16" in message
+
+
+def test_a_search_must_be_named_by_the_records_it_found(tmp_path):
+    path = edited_copy(tmp_path, "searches.csv", ",8,SR16,", ",8,SR16;SR01,")
+    message = refusal(screening.screening, searches_path=path)
+    assert f"{path}, line {line_of('searches.csv', 'S04,')}, column 'records_found'" in message
+    assert "SR01" in message and "S04" in message
+
+
 def test_a_repeated_search_is_refused_on_the_repeat_only(tmp_path):
     lines = (DATA / "searches.csv").read_text(encoding="utf-8").splitlines()
     path = tmp_path / "searches.csv"
@@ -235,7 +250,7 @@ def test_the_records_of_each_source_are_counted_from_the_searches():
                 expected[column][source] = expected[column].get(source, 0) + 1
     for column, method in ((flow.databases, "databases and registers"), (flow.other, "other methods")):
         assert {s: n for s, n in column.identified_by_source.items() if n} == expected[method]
-    assert flow.databases.identified_by_source["ANZCTR (via stored copies)"] > 0
+    assert flow.databases.identified_by_source["stored web pages, queries aimed at ANZCTR"] > 0
 
 
 def test_the_prisma_flow_follows_the_data(tmp_path):
@@ -339,12 +354,29 @@ def test_no_sentence_denies_a_study_the_screening_file_holds():
         "In depression itself MDMA has no controlled trial at all.",
         "There is no randomized evidence in treatment-resistant or any other depression.",
         "No controlled trial in depression exists.",
+        "No randomized trial of MDMA in people with depression has been registered.",
+        "There is no randomised controlled trial of MDMA with a depression outcome.",
+        "No trial of MDMA in depression has been registered.",
     ],
 )
 def test_a_planted_denial_is_caught(planted):
     texts = {"book/planted.md": f"Some text. {planted} More text."}
     problems = screening.contradicted_sentences(texts, screening.screening())
     assert problems and "EMMAC" in problems[0] and "book/planted.md" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "For depression there is no controlled evidence at all.",
+        "There is no controlled evidence of MDMA for depression.",
+        "There is no randomized evidence of MDMA with a depression outcome.",
+    ],
+)
+def test_a_denial_of_controlled_evidence_is_caught(planted):
+    """Randomized trials with a reported depression scale (Wolfson 2020, the PTSD trials) are controlled evidence."""
+    problems = screening.contradicted_sentences({"book/planted.md": f"Text. {planted} Text."}, screening.screening())
+    assert problems and "Wolfson 2020" in problems[0]
 
 
 def test_a_denial_qualified_to_results_is_allowed_until_a_result_is_recorded(tmp_path):

@@ -254,6 +254,34 @@ def _unknown_ids(
     return found
 
 
+def _unlinked(path: Path, table: pd.DataFrame, searches_path: Path, searched: pd.DataFrame) -> list[str]:
+    """One message per one-way link: a record's ``found_by`` names a search whose ``records_found``
+    omits it (reported on the record's line), or a search lists a record whose ``found_by`` omits it
+    (reported on the search's line). Ids that name nothing are reported by :func:`_unknown_ids`."""
+
+    def ids(cell: object) -> list[str]:
+        return cell.split(";") if isinstance(cell, str) else []
+
+    found_by = {r: set(ids(c)) for r, c in zip(table["record_id"], table["found_by"], strict=True)}
+    lists = {s: set(ids(c)) for s, c in zip(searched["search_id"], searched["records_found"], strict=True)}
+    problems = []
+    for line, record, cell in zip(row_lines(table), table["record_id"], table["found_by"], strict=True):
+        missing = sorted(s for s in ids(cell) if s in lists and record not in lists[s])
+        if missing:
+            problems.append(
+                f"{path}, line {line}, column 'found_by': {record} names {missing}, "
+                f"whose records_found in {searches_path.name} does not list {record}"
+            )
+    for line, search, cell in zip(row_lines(searched), searched["search_id"], searched["records_found"], strict=True):
+        missing = sorted(r for r in ids(cell) if r in found_by and search not in found_by[r])
+        if missing:
+            problems.append(
+                f"{searches_path}, line {line}, column 'records_found': {search} lists {missing}, "
+                f"whose found_by in {path.name} does not name {search}"
+            )
+    return problems
+
+
 def screening(path: Path | None = None, searches_path: Path | None = None) -> pd.DataFrame:
     """Every record screened (``data/screening.csv``), validated.
 
@@ -268,6 +296,7 @@ def screening(path: Path | None = None, searches_path: Path | None = None) -> pd
     problems += _unknown_ids(
         searches_path, searched, "records_found", set(table["record_id"]), f"record in {path.name}"
     )
+    problems += _unlinked(path, table, searches_path, searched)
     # A pooled report is a report of studies that have records of their own; an id
     # only it names would be a study counted from a pooled report alone.
     single = _single(table)
@@ -444,6 +473,11 @@ EVIDENCE_RULES = (
         "randomized == 'yes' and depression_role == 'primary'",
     ),
     EvidenceRule(
+        "no (randomized/controlled) trial ... depression",
+        r"\bno (?:\{term\}`)?(?:randomi[sz]ed |controlled )?(?:controlled )?trials?`?\b[^.]{0,80}?\bdepress",
+        "randomized == 'yes' and depression_role == 'primary'",
+    ),
+    EvidenceRule(
         "no randomized evidence in depression",
         r"\bno randomi[sz]ed evidence in[^.]{0,60}?depression\b",
         "randomized == 'yes' and depression_role == 'primary'",
@@ -466,6 +500,11 @@ EVIDENCE_RULES = (
         "no other randomized trial reports depression",
         r"\bno other randomi[sz]ed[^.]{0,80}?(?:depression|BDI)",
         "randomized == 'yes' and depression_role in ('primary', 'secondary') and population_group != 'PTSD'",
+    ),
+    EvidenceRule(
+        "no controlled or randomized evidence",
+        r"\bno (?:controlled|randomi[sz]ed)(?: controlled)? evidence\b",
+        "randomized == 'yes' and depression_role in ('primary', 'secondary') and results != 'none found'",
     ),
 )
 
