@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -102,7 +103,12 @@ def test_the_methods_page_lists_emmac_and_draws_the_flow(built_html):
     page = _text(built_html, "book/methods.html")
     assert "ACTRN12619001334190" in page and "EudraCT 2021-000805-26" in page
     raw = (built_html / "book/methods.html").read_text(encoding="utf-8")
-    assert "mdma-figure" in raw and "Records identified" in raw
+    assert "mdma-figure" in raw
+    # The figure's own specification sits in a file of its own, fetched when a reader reaches for it.
+    from mdma_book.site import plotly_mime
+
+    specs = [json.dumps(spec) for _, spec in plotly_mime.built_figure_specs(built_html / "book/methods.html")]
+    assert any("Records identified" in spec for spec in specs)
 
 
 def test_the_disclaimer_links_the_harms_chapter_except_on_that_chapter(built_html):
