@@ -27,8 +27,8 @@ def model(table):
     return pk.fitted_model(table)
 
 
-def reported_value(table, measure, dose_mg=125.0):
-    return float(pk.reported_pk(table, "Mas 1999", measure, dose_mg=dose_mg)["value"])
+def reported_value(table, measure):
+    return float(pk.reported_pk(table, pk.FIT_IDS[measure])["value"])
 
 
 def test_model_reproduces_the_reported_peak_time_to_peak_and_half_life(table, model):

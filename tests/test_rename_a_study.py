@@ -1,37 +1,42 @@
 """Renaming a study in data/ is the whole change: the book's numbers are found by stable ids, never by names.
 
 CONTRIBUTING invites contributors to correct a study's name in the CSVs. A copy
-of data/ is made with one trial renamed in every evidence table that holds it
-(its row in trials.csv, its outcome rows and its reported values), and one trial
-of the evidence map renamed in evidence_map.csv; everything the chapters glue
-and draw is then computed again through the loaders. The numbers must be the
-same, under the same glue names, and the new name must show where the old one did.
+of data/ is made with a trial (MAPP1), a trial of the evidence map (COMP005) and
+a non-trial study (Vizeli and Liechti 2017, of the pharmacokinetic values)
+renamed in every data/*.csv that holds them; no cell outside free text may still
+hold an old name. Everything the chapters glue and draw (numbers, tables, the
+evidence map, the concentration and treatment-course figures) is then computed
+again through the loaders. The numbers must be the same, under the same glue
+names, and the new name must show where the old one did.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from support import ROOT
 
-from mdma_book import evidence, evidence_map, pharmacokinetics, prose, synthesis
+from mdma_book import (
+    datapackage,
+    evidence,
+    evidence_map,
+    explainer_figures,
+    pharmacokinetics,
+    prose,
+    synthesis,
+    timelines,
+)
 
-#: (old name, new name, the CSVs that hold the old name as the study's name or in its rows)
+#: (old name, new name): each is replaced in every data/*.csv that holds it.
 RENAMES = [
-    (
-        "MAPP1",
-        "MDMA-PTSD-1",
-        (
-            "trials.csv",
-            "dichotomous_outcomes.csv",
-            "continuous_outcomes.csv",
-            "reported_values.csv",
-            "pharmacokinetics.csv",
-        ),
-    ),
-    ("COMP005", "COMP-005", ("evidence_map.csv",)),
+    ("MAPP1", "MDMA-PTSD-1"),
+    ("COMP005", "COMP-005"),
+    ("Vizeli and Liechti 2017", "Vizeli-Liechti pooled analysis 2017"),
 ]
 
 
@@ -65,19 +70,29 @@ def _book(data=None) -> dict:
         "harms_summary_of_findings": synthesis.harms_summary_of_findings(dichotomous, values, certainty),
         "evidence_map_table": evidence_map.evidence_base_table(em),
     }
-    figure = evidence_map.evidence_map_figure(em)
-    return {"numbers": numbers, "tables": tables, "map": figure}
+    course = timelines.treatment_course(load("treatment_course.csv"))
+    numbers.update(timelines.course_numbers(course))
+    figures = {
+        "concentration": explainer_figures.concentration_figure(
+            pharmacokinetics.fitted_model(pk),
+            pharmacokinetics.effect_durations(pk),
+            pharmacokinetics.measured_peaks(pk),
+            pharmacokinetics.regimen_doses(pharmacokinetics.dosing_regimens(load("dosing_regimens.csv"))),
+        ),
+        "treatment_course": explainer_figures.treatment_course_figure(course),
+    }
+    return {"numbers": numbers, "tables": tables, "map": evidence_map.evidence_map_figure(em), "figures": figures}
 
 
 @pytest.fixture(scope="module")
 def renamed(original, tmp_path_factory, monkeypatch_module):  # after the original, which reads data/
     folder = tmp_path_factory.mktemp("renamed") / "data"
     shutil.copytree(ROOT / "data", folder)
-    for old, new, files in RENAMES:
-        for name in files:
-            text = (folder / name).read_text(encoding="utf-8")
-            assert old in text, f"{name} does not hold {old}"
-            (folder / name).write_text(text.replace(old, new), encoding="utf-8")
+    for old, new in RENAMES:
+        holders = [path for path in sorted(folder.glob("*.csv")) if old in path.read_text(encoding="utf-8")]
+        assert holders, f"no data/*.csv holds {old}"
+        for path in holders:
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     monkeypatch_module.setenv("MDMA_BOOK_DATA", str(folder))  # foreign keys are looked up in the copy
     return _book(folder)
 
@@ -94,7 +109,7 @@ def original():
 
 
 def _old_names(text: str) -> str:
-    for old, new, _ in RENAMES:
+    for old, new in RENAMES:
         text = text.replace(new, old)
     return text
 
@@ -118,7 +133,7 @@ def test_every_glued_number_keeps_its_name_and_value(original, renamed):
 def test_every_glued_table_is_the_same_under_the_new_name(original, renamed, name):
     before, after = original["tables"][name], renamed["tables"][name]
     text = after.to_csv(index=False)
-    assert not any(old in text for old, _, _ in RENAMES if old in before.to_csv(index=False)), (
+    assert not any(old in text for old, _ in RENAMES if old in before.to_csv(index=False)), (
         "the old name is still shown"
     )
     after = after.map(lambda cell: _old_names(cell) if isinstance(cell, str) else cell)
@@ -136,3 +151,21 @@ def test_the_evidence_map_draws_the_same_points_under_the_new_name(original, ren
     labels = [a["text"] for a in after["layout"]["annotations"]]
     assert any("COMP-005" in text for text in labels) and not any("COMP005" in text for text in labels)
     assert [_old_names(text) for text in labels] == [a["text"] for a in before["layout"]["annotations"]]
+
+
+def test_no_cell_outside_free_text_still_holds_an_old_name(renamed):
+    folder = Path(os.environ["MDMA_BOOK_DATA"])
+    for item in datapackage.descriptor(folder)["resources"]:
+        table = pd.read_csv(folder / item["path"], dtype=str, keep_default_na=False)
+        for column in set(table.columns) - set(datapackage.free_text(item["name"])):
+            for old, _ in RENAMES:
+                rows = table.index[table[column].str.contains(old, regex=False)]
+                assert rows.empty, f"{item['path']}, column {column}, line {rows[0] + 2}: still {old!r}"
+
+
+@pytest.mark.parametrize("name", ["concentration", "treatment_course"])
+def test_every_figure_draws_the_same_under_the_new_name(original, renamed, name):
+    before = json.dumps(original["figures"][name].to_plotly_json(), sort_keys=True, default=str)
+    after = json.dumps(renamed["figures"][name].to_plotly_json(), sort_keys=True, default=str)
+    # A longer name may wrap hover text at another word: compare the text, not where it breaks.
+    assert _old_names(after).replace("<br>", " ") == before.replace("<br>", " ")

@@ -59,7 +59,7 @@ def test_course_counts_are_the_verified_ones(course):
         assert numbers[f"{trial}_endpoint_week"] == "18"
     assert numbers["mapp2_treatment_period_weeks"] == "12"  # after the preparatory sessions
     assert numbers["stard_level_1_medication_end_week"] == "14"
-    mapp1_dosing = course[(course.course == "MAPP1") & (course.component == "dosing")]
+    mapp1_dosing = course[(course.course_id == "mapp1") & (course.component == "dosing")]
     assert mapp1_dosing["hours_each"].eq(8).all()
     assert mapp1_dosing["start_week"].diff().dropna().eq(4).all()
 
@@ -85,14 +85,21 @@ def test_course_dropdown_switches_between_the_two_protocols(course):
     for button in buttons:
         visible = button.args[0]["visible"]
         shown = {t.meta["course"] for t, v in zip(figure.data, visible, strict=True) if v}
-        assert shown == {button.label, "STAR*D level 1"}
+        assert shown == {button.label.lower(), "stard_level_1"}  # the course ids
         assert button.label in button.args[1]["annotations[0].text"]
     assert all("Source:" in t.hovertext[0] for t in figure.data)
 
 
+def test_a_course_label_differing_within_its_course_is_reported_on_its_line(tmp_path):
+    row = "approximation.,mapp2,mapp2,MDMA-assisted therapy as in MAPP2,1"  # the course's second row
+    bad = edited_copy(tmp_path, "treatment_course.csv", row, row.replace(" as in ", " in "))
+    with pytest.raises(evidence.DataValidationError, match=rf"{bad}, line 11, column 'course_label': course_label and"):
+        timelines.treatment_course(bad)
+
+
 def test_approximate_timings_say_so_in_the_hover(course):
     figure = explainer_figures.treatment_course_figure(course)
-    dosing = next(t for t in figure.data if t.meta == {"course": "MAPP1", "component": "dosing"})
+    dosing = next(t for t in figure.data if (t.meta["course"], t.meta["component"]) == ("mapp1", "dosing"))
     assert "approximate" in dosing.hovertext[0]
 
 

@@ -150,7 +150,7 @@ def test_mechanism_panel_dims_what_is_outside_the_pathway():
 def test_course_and_history_panels_change_their_figures():
     course = live.CoursePanel()
     before = [t.get("visible") for t in _data(course)]
-    course.protocol.value = "MAPP2"
+    course.protocol.value = "mapp2"
     assert [t.get("visible") for t in _data(course)] != before
     history = live.HistoryPanel()
     shown = sum(len(t.get("x") or []) for t in _data(history))

@@ -605,11 +605,11 @@ def certainty(path: Path | None = None) -> pd.DataFrame:
     return _load("certainty.csv", certainty_schema, path)
 
 
-def quoted(values: pd.DataFrame, quote_id: str) -> pd.Series:
-    """The row of ``reported_values`` the book quotes under ``quote_id`` (its stable id, never the study's name)."""
+def quoted(values: pd.DataFrame, quote_id: str, file: str = "reported_values.csv") -> pd.Series:
+    """The row of ``values`` (read from ``file``) the book quotes under ``quote_id``: its stable id, never a name."""
     rows = values[values["quote_id"] == quote_id]
     if len(rows) != 1:
-        raise KeyError(f"reported_values.csv: expected one row with quote_id {quote_id!r}, found {len(rows)}")
+        raise KeyError(f"{file}: expected one row with quote_id {quote_id!r}, found {len(rows)}")
     return rows.iloc[0]
 
 

@@ -24,7 +24,7 @@ from mdma_book.theme import (
     view_menu,
     wrap,
 )
-from mdma_book.timelines import CATEGORIES, COURSES, TIMINGS, readable_date
+from mdma_book.timelines import CATEGORIES, TIMINGS, course_label, readable_date, therapy_courses
 
 # --- Treatment-course timeline -------------------------------------------------
 
@@ -36,7 +36,6 @@ COMPONENT_STYLE = {
     "endpoint": {"name": "Primary endpoint", "colour": VERMILLION, "symbol": "star"},
     "milestone": {"name": "", "colour": ORANGE, "symbol": "circle-open"},  # named by its row's label
 }
-COURSE_ROW = {"MAPP1": 1.0, "MAPP2": 1.0, "STAR*D level 1": 0.0}
 
 
 def _course_hover(row) -> str:
@@ -101,45 +100,53 @@ def _row_title(y: float, text: str) -> dict:
     }
 
 
-def _course_traces(fig: go.Figure, course: pd.DataFrame, initial_course: str, therapy_courses: list[str]) -> None:
+def _course_traces(fig: go.Figure, course: pd.DataFrame, initial_course: str) -> None:
     shown_in_legend = set()
     for row in course.itertuples():
         style = COMPONENT_STYLE.get(row.component)
-        legend_key = (row.course, row.component)
+        legend_key = (row.course_id, row.component)
         common = {
             "name": (style or {}).get("name") or row.label,
             "hovertext": [_course_hover(row)],
             "hoverinfo": "text",
-            "visible": row.course == initial_course or row.course not in therapy_courses,
+            "visible": row.course_id == initial_course or row.course_row == 0,
             "legendgroup": row.component,
             "showlegend": bool(style) and legend_key not in shown_in_legend,
-            "meta": {"course": row.course, "component": row.component},
+            "meta": {"course": row.course_id, "component": row.component, "row": row.course_row},
         }
         shown_in_legend.add(legend_key)
-        fig.add_trace(_course_trace(row, COURSE_ROW[row.course], common))
+        fig.add_trace(_course_trace(row, float(row.course_row), common))
 
 
-def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1") -> go.Figure:
+def _lower_label(course: pd.DataFrame) -> str:
+    """The heading of the lower row: the label of its course (``course_row`` 0)."""
+    return course.loc[course["course_row"] == 0, "course_label"].iloc[0]
+
+
+def treatment_course_figure(course: pd.DataFrame, initial_course: str | None = None) -> go.Figure:
     """Timeline in weeks of an MDMA-assisted therapy course beside a daily antidepressant course.
 
     ``course`` comes from :func:`mdma_book.timelines.treatment_course`. A
-    dropdown switches the upper row between the MAPP1 and MAPP2 protocols;
-    the lower row is STAR*D's first step (citalopram). Hover tells what
+    dropdown switches the upper row between the protocols (``course_row`` 1:
+    MAPP1 and MAPP2), ``initial_course`` (a ``course_id``; default the first)
+    shown first; the lower row (``course_row`` 0) is STAR*D's first step. Hover tells what
     happens in each part, whether its timing is reported or approximate, and
     the source.
     """
-    therapy_courses = [c for c in COURSES if c != "STAR*D level 1" and c in set(course["course"])]
-    if initial_course not in therapy_courses:
-        raise ValueError(f"unknown course {initial_course!r}; choose one of {therapy_courses}")
+    protocols = therapy_courses(course)
+    initial_course = initial_course or protocols[0]
+    if initial_course not in protocols:
+        raise ValueError(f"unknown course {initial_course!r}; choose one of {protocols}")
     fig = go.Figure()
-    _course_traces(fig, course, initial_course, therapy_courses)
+    _course_traces(fig, course, initial_course)
     menu = view_menu(
         fig,
-        therapy_courses,
+        protocols,
         "Trial protocol",
-        lambda trace, name: trace.meta["course"] == name or trace.meta["course"] not in therapy_courses,
-        relayout=lambda name: {"annotations[0].text": f"<b>{COURSES[name]}</b>"},
-        active=therapy_courses.index(initial_course),
+        lambda trace, view: trace.meta["course"] == view or trace.meta["row"] == 0,
+        label=lambda view: course.loc[course["course_id"] == view, "course"].iloc[0],
+        relayout=lambda view: {"annotations[0].text": f"<b>{course_label(course, view)}</b>"},
+        active=protocols.index(initial_course),
         x=0,
         xanchor="left",
         y=1.04,
@@ -149,7 +156,7 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str = "MAPP1")
     fig.update_layout(
         template=BOOK_TEMPLATE,
         title=title_style("A course of treatment, week by week", 0.97),
-        annotations=[_row_title(1.62, COURSES[initial_course]), _row_title(0.3, COURSES["STAR*D level 1"])],
+        annotations=[_row_title(1.62, course_label(course, initial_course)), _row_title(0.3, _lower_label(course))],
         barmode="overlay",
         height=520,
         hovermode="closest",

@@ -26,7 +26,7 @@ import pandas as pd
 import pandera.pandas as pa
 from scipy.optimize import brentq
 
-from mdma_book.evidence import _sourced_columns, bibliography_keys, load_table, row_check
+from mdma_book.evidence import ID_ERROR, ID_PATTERN, _sourced_columns, bibliography_keys, load_table, quoted, row_check
 from mdma_book.paths import data_dir
 
 #: Every measure the file may hold, with the unit it must be given in.
@@ -63,8 +63,8 @@ def _within_reported_range(df: pd.DataFrame) -> pd.Series:
     return ~(reversed_ | outside)
 
 
-#: The study and dose the model is fitted to.
-FIT_STUDY, FIT_DOSE_MG = "Mas 1999", 125.0
+#: The rows the model is fitted to, by their ``quote_id`` (a stable id: a study can be renamed in the data).
+FIT_IDS = {"cmax": "pk_fit_cmax", "tmax": "pk_fit_tmax", "half_life": "pk_fit_half_life"}
 
 
 def pharmacokinetics_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
@@ -78,6 +78,7 @@ def pharmacokinetics_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "value": pa.Column(float, pa.Check.gt(0, error="value must be above 0"), coerce=True),
             "unit": pa.Column(str, pa.Check.isin(sorted(set(MEASURES.values())), error="unit not one of ng/mL, h")),
             **_sourced_columns(bib_keys),
+            "quote_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR), nullable=True),
         },
         checks=[
             # report a failing row once, under its unit
@@ -99,28 +100,15 @@ def pharmacokinetic_values(path: Path | None = None) -> pd.DataFrame:
     """Return the reported pharmacokinetic and duration values, validated.
 
     Columns: study, regimen, dose_mg, measure, value, unit, source_key,
-    locator, status, retracted, note.
+    locator, status, retracted, note, quote_id.
     """
     path = path or data_dir() / "pharmacokinetics.csv"
     return load_table(path, pharmacokinetics_schema(bibliography_keys()))
 
 
-def reported_pk(
-    table: pd.DataFrame, study: str, measure: str, regimen: str = "single dose", dose_mg: float | None = None
-) -> pd.Series:
-    """Return the one row of ``table`` for this study, regimen and measure (and dose, if given).
-
-    Raises ``KeyError`` naming what was asked for when there is no such row, or
-    more than one (give the dose to choose between doses).
-    """
-    rows = table[(table["study"] == study) & (table["measure"] == measure) & (table["regimen"] == regimen)]
-    if dose_mg is not None:
-        rows = rows[rows["dose_mg"] == dose_mg]
-    if len(rows) != 1:
-        raise KeyError(
-            f"no single reported {measure} for {study}, {regimen}" + ("" if dose_mg is None else f", {dose_mg:g} mg")
-        )
-    return rows.iloc[0]
+def reported_pk(table: pd.DataFrame, quote_id: str) -> pd.Series:
+    """The one row of ``table`` with this ``quote_id``; ``KeyError`` naming the file and id if there is none."""
+    return quoted(table, quote_id, "pharmacokinetics.csv")
 
 
 @dataclass(frozen=True)
@@ -187,13 +175,15 @@ def fit_to_reported_peak(cmax_ng_ml: float, tmax_h: float, half_life_h: float, d
     return OneCompartmentModel(float(ka), ke, float(volume))
 
 
+def fit_dose_mg(table: pd.DataFrame) -> float:
+    """The single dose the model is fitted to (that of the fitted peak's row)."""
+    return float(reported_pk(table, FIT_IDS["cmax"])["dose_mg"])
+
+
 def fitted_model(table: pd.DataFrame) -> OneCompartmentModel:
-    """The model fitted to Mas et al. (1999), 125 mg, read from ``table``."""
-
-    def value(measure: str) -> float:
-        return float(reported_pk(table, FIT_STUDY, measure, dose_mg=FIT_DOSE_MG)["value"])
-
-    return fit_to_reported_peak(value("cmax"), value("tmax"), value("half_life"), FIT_DOSE_MG)
+    """The model fitted to the rows ``FIT_IDS`` names (Mas et al., 1999, 125 mg), read from ``table``."""
+    cmax, tmax, half_life = (float(reported_pk(table, FIT_IDS[m])["value"]) for m in ("cmax", "tmax", "half_life"))
+    return fit_to_reported_peak(cmax, tmax, half_life, fit_dose_mg(table))
 
 
 def check_model_inputs(half_life_h: float, absorption_rate_per_h: float) -> None:
@@ -285,35 +275,32 @@ class EffectDurations:
     session_source: str
 
 
-def _session_row(table: pd.DataFrame) -> pd.Series:
-    """The one session length of the table (chosen by regimen and measure, so the trial can be renamed)."""
-    rows = table[(table["regimen"] == "session") & (table["measure"] == "session_length")]
-    if len(rows) != 1:
-        raise KeyError(f"expected one session_length row with regimen 'session', found {len(rows)}")
-    return rows.iloc[0]
-
-
 def effect_durations(table: pd.DataFrame) -> EffectDurations:
-    """Read the durations the concentration figure draws as bands from ``table``."""
-    single = "Vizeli and Liechti 2017"
-    booster = "Basel booster study 2026"
-    session = _session_row(table)
+    """Read the durations the concentration figure draws as bands from ``table``, by their quote ids."""
+
+    def value(quote_id: str) -> float:
+        return float(reported_pk(table, quote_id)["value"])
+
     return EffectDurations(
-        single_mean_h=float(reported_pk(table, single, "effect_duration_mean")["value"]),
-        single_sd_h=float(reported_pk(table, single, "effect_duration_sd")["value"]),
-        single_source=reported_pk(table, single, "effect_duration_mean")["source_key"],
-        booster_mean_h=float(reported_pk(table, booster, "effect_duration_mean", "with booster")["value"]),
-        booster_sd_h=float(reported_pk(table, booster, "effect_duration_sd", "with booster")["value"]),
-        booster_single_mean_h=float(reported_pk(table, booster, "effect_duration_mean")["value"]),
-        booster_single_sd_h=float(reported_pk(table, booster, "effect_duration_sd")["value"]),
-        booster_source=reported_pk(table, booster, "effect_duration_mean", "with booster")["source_key"],
-        session_h=float(session["value"]),
-        session_source=session["source_key"],
+        single_mean_h=value("effect_single_mean"),
+        single_sd_h=value("effect_single_sd"),
+        single_source=reported_pk(table, "effect_single_mean")["source_key"],
+        booster_mean_h=value("effect_booster_mean"),
+        booster_sd_h=value("effect_booster_sd"),
+        booster_single_mean_h=value("effect_booster_single_mean"),
+        booster_single_sd_h=value("effect_booster_single_sd"),
+        booster_source=reported_pk(table, "effect_booster_mean")["source_key"],
+        session_h=value("session_length"),
+        session_source=reported_pk(table, "session_length")["source_key"],
     )
 
 
-def measured_peaks(table: pd.DataFrame, study: str = FIT_STUDY) -> pd.DataFrame:
-    """Reported mean peaks of one study as columns dose_mg, tmax_h, cmax_ng_ml, source_key (one row per dose)."""
+def measured_peaks(table: pd.DataFrame) -> pd.DataFrame:
+    """Reported mean peaks of the fitted study as columns dose_mg, tmax_h, cmax_ng_ml, source_key (one row per dose).
+
+    The study is that of the fitted peak's row, whatever it is called.
+    """
+    study = reported_pk(table, FIT_IDS["cmax"])["study"]
     rows = table[(table["study"] == study) & table["measure"].isin(["cmax", "tmax"])]
     wide = rows.pivot(index="dose_mg", columns="measure", values="value").dropna()
     keys = rows.groupby("dose_mg")["source_key"].first()
@@ -342,31 +329,31 @@ def prose_numbers(table: pd.DataFrame) -> dict[str, str]:
     """
     model = fitted_model(table)
     durations = effect_durations(table)
+    fit_dose = fit_dose_mg(table)
 
-    def value(measure: str, dose_mg: float = FIT_DOSE_MG, study: str = FIT_STUDY) -> float:
-        return float(reported_pk(table, study, measure, dose_mg=dose_mg)["value"])
+    def value(quote_id: str) -> float:
+        return float(reported_pk(table, quote_id)["value"])
 
-    low_dose = min(d for d in measured_peaks(table)["dose_mg"] if d != FIT_DOSE_MG)
+    low_dose = float(reported_pk(table, "pk_low_cmax")["dose_mg"])
     predicted_low = model.concentration_ng_ml(np.array([model.tmax_h]), [(0.0, low_dose)])[0]
     peak = model.concentration_ng_ml(np.array([model.tmax_h]), [(0.0, 1.0)])[0]
 
     def share_of_peak(hours: float) -> str:
         return f"{model.concentration_ng_ml(np.array([hours]), [(0.0, 1.0)])[0] / peak:.0%}"
 
-    single_min = float(reported_pk(table, "Vizeli and Liechti 2017", "effect_duration_min")["value"])
-    single_max = float(reported_pk(table, "Vizeli and Liechti 2017", "effect_duration_max")["value"])
+    single_min, single_max = value("effect_single_min"), value("effect_single_max")
     return {
-        "pk_fit_dose": f"{FIT_DOSE_MG:g} mg",
-        "pk_cmax": f"{value('cmax'):g} ng/mL",
-        "pk_tmax": f"{value('tmax'):g} hours",
-        "pk_half_life": f"{value('half_life'):g} hours",
+        "pk_fit_dose": f"{fit_dose:g} mg",
+        "pk_cmax": f"{value('pk_fit_cmax'):g} ng/mL",
+        "pk_tmax": f"{value('pk_fit_tmax'):g} hours",
+        "pk_half_life": f"{value('pk_fit_half_life'):g} hours",
         "pk_ka": f"{model.absorption_rate_per_h:.2f} per hour",
         "pk_ke": f"{model.elimination_rate_per_h:.3f} per hour",
         "pk_volume": f"{model.volume_over_f_l:.0f} litres",
         "pk_low_dose": f"{low_dose:g} mg",
-        "pk_low_measured": f"{value('cmax', low_dose):g} ng/mL",
+        "pk_low_measured": f"{value('pk_low_cmax'):g} ng/mL",
         "pk_low_predicted": f"{predicted_low:.0f} ng/mL",
-        "pk_low_overshoot": f"{predicted_low / value('cmax', low_dose) - 1:.0%}",
+        "pk_low_overshoot": f"{predicted_low / value('pk_low_cmax') - 1:.0%}",
         "effect_single": f"{durations.single_mean_h:g} ± {durations.single_sd_h:g} hours",
         "effect_single_range": f"{single_min:g} to {single_max:g} hours",
         "effect_booster": f"{durations.booster_mean_h:g} ± {durations.booster_sd_h:g} hours",

@@ -15,6 +15,8 @@ import pandera.pandas as pa
 from mdma_book.citations import short_citation
 from mdma_book.evidence import (
     EVIDENCE_KINDS,
+    ID_ERROR,
+    ID_PATTERN,
     _sourced_columns,
     bibliography_keys,
     load_table,
@@ -31,12 +33,6 @@ CATEGORIES = {
     "other_regulator": "Regulators outside the US",
 }
 
-#: Courses of treatment, in the order the figure offers them.
-COURSES = {
-    "MAPP1": "MDMA-assisted therapy as in MAPP1",
-    "MAPP2": "MDMA-assisted therapy as in MAPP2",
-    "STAR*D level 1": "Daily antidepressant as in STAR*D level 1",
-}
 COMPONENTS = ("preparation", "dosing", "integration", "treatment_period", "endpoint", "medication", "milestone")
 TIMINGS = {
     "reported": "timing as reported",
@@ -46,6 +42,13 @@ TIMINGS = {
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$"  # YYYY or YYYY-MM-DD
 END_CHECK = "end before start"
 END_DATE_CHECK = "end_date before date"
+ONE_COURSE_CHECK = "course_label and course_row differ from the course's first row"
+
+
+def _same_per_course(df: pd.DataFrame) -> pd.Series:
+    """Per row: its course's label and row are those of the course's first row (a later, differing row fails)."""
+    first = df.groupby("course_id")[["course_label", "course_row"]].transform("first")
+    return (df["course_label"] == first["course_label"]) & (df["course_row"] == first["course_row"])
 
 
 def _year(dates: pd.Series) -> pd.Series:
@@ -92,7 +95,7 @@ def course_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``treatment_course.csv``: one block, session or milestone per row, in weeks from baseline."""
     return pa.DataFrameSchema(
         {
-            "course": pa.Column(str, pa.Check.isin(list(COURSES), error=f"course not one of {list(COURSES)}")),
+            "course": pa.Column(str, pa.Check.str_length(min_value=1)),
             "component": pa.Column(
                 str, pa.Check.isin(list(COMPONENTS), error=f"component not one of {list(COMPONENTS)}")
             ),
@@ -106,9 +109,14 @@ def course_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "timing": pa.Column(str, pa.Check.isin(list(TIMINGS), error=f"timing not one of {list(TIMINGS)}")),
             "description": pa.Column(str, pa.Check.str_length(min_value=1)),
             **_sourced_columns(bib_keys),
+            "course_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR)),
+            "trial_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR), nullable=True),
+            "course_label": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "course_row": pa.Column(int, pa.Check.isin([0, 1], error="course_row is 1 (upper row) or 0"), coerce=True),
         },
         checks=[
-            row_check(lambda df: ~(df["end_week"] < df["start_week"]), END_CHECK, "end_week", "end_not_before_start")
+            row_check(lambda df: ~(df["end_week"] < df["start_week"]), END_CHECK, "end_week", "end_not_before_start"),
+            row_check(_same_per_course, ONE_COURSE_CHECK, "course_label", "one_label_per_course"),
         ],
         strict=True,
         name="treatment_course",
@@ -132,11 +140,25 @@ def history_events(path: Path | None = None) -> pd.DataFrame:
     return table.sort_values("date", key=lambda dates: dates.map(_sortable), kind="stable").reset_index(drop=True)
 
 
+def therapy_courses(course: pd.DataFrame) -> list[str]:
+    """Ids of the courses drawn in the upper row (the protocols a reader chooses between), in file order."""
+    return list(dict.fromkeys(course.loc[course["course_row"] == 1, "course_id"]))
+
+
+def course_label(course: pd.DataFrame, course_id: str) -> str:
+    """The heading of one course's row in the figure, read from its rows."""
+    labels = course.loc[course["course_id"] == course_id, "course_label"]
+    if labels.empty:
+        raise KeyError(f"treatment_course.csv: no course with course_id {course_id!r}")
+    return labels.iloc[0]
+
+
 def treatment_course(path: Path | None = None) -> pd.DataFrame:
     """Return the parts of each treatment course, validated.
 
     Columns: course, component, label, start_week, end_week, sessions,
-    hours_each, timing, description, source_key, locator, status, retracted, note.
+    hours_each, timing, description, source_key, locator, status, retracted,
+    note, course_id, trial_id, course_label, course_row.
     """
     path = path or data_dir() / "treatment_course.csv"
     return load_table(path, course_schema(bibliography_keys()))
@@ -171,12 +193,11 @@ def course_numbers(course: pd.DataFrame) -> dict[str, str]:
     Keys: ``<course>_<component>_sessions`` (summed over the course),
     ``<course>_<component>_end_week`` (the last week a block reaches),
     ``<course>_<component>_weeks`` (the longest block's length) and, for
-    a one-off point such as the endpoint, ``<course>_<component>_week``; the
-    course is in lower case with spaces and ``*`` dropped (``stard_level_1``).
+    a one-off point such as the endpoint, ``<course>_<component>_week``;
+    ``<course>`` is the course's ``course_id`` (``stard_level_1``).
     """
     numbers = {}
-    for name, rows in course.groupby("course"):
-        key = name.lower().replace("*", "").replace(" ", "_")
+    for key, rows in course.groupby("course_id"):
         for component, parts in rows.groupby("component"):
             if parts["sessions"].notna().any():
                 numbers[f"{key}_{component}_sessions"] = f"{parts['sessions'].sum():.0f}"

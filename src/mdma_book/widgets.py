@@ -304,8 +304,9 @@ class CoursePanel(FigurePanel):
 
     def __init__(self, course: pd.DataFrame | None = None):
         self._course = timelines.treatment_course() if course is None else course
-        protocols = [c for c in dict.fromkeys(self._course["course"]) if c.startswith("MAPP")]
-        self.protocol = widgets.ToggleButtons(options=protocols, value=protocols[0], description="Protocol")
+        names = dict(zip(self._course["course_id"], self._course["course"], strict=False))
+        protocols = [(names[course_id], course_id) for course_id in timelines.therapy_courses(self._course)]
+        self.protocol = widgets.ToggleButtons(options=protocols, value=protocols[0][1], description="Protocol")
         self._start([self.protocol])
 
     def build_figure(self) -> go.Figure:
