@@ -160,7 +160,9 @@ def test_records_found_must_name_a_screened_record(tmp_path):
 
 def test_a_record_must_be_listed_by_the_searches_that_found_it(tmp_path):
     """found_by and records_found must agree both ways, each side reported on its own line."""
-    path = edited_copy(tmp_path, "screening.csv", ",S02;S04;S10;S12;S22,2026-12-03,", ",S02;S04;S10;S12;S22;S14,2026-12-03,")
+    path = edited_copy(
+        tmp_path, "screening.csv", ",S02;S04;S10;S12;S22,2026-12-03,", ",S02;S04;S10;S12;S22;S14,2026-12-03,"
+    )
     message = refusal(screening.screening, path)
     assert f"{path}, line {line_of('screening.csv', 'SR16,')}, column 'found_by'" in message
     assert "S14" in message and "SR16" in message

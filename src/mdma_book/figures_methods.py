@@ -47,7 +47,10 @@ def _databases(column: PrismaColumn) -> list[_Box]:
     return [
         _Box(
             f"Records identified: {column.identified}",
-            ("by corpus searched (all through one search service) and the register the queries aimed at:", *_lines(column.identified_by_source)),
+            (
+                "by corpus searched (all through one search service) and the register the queries aimed at:",
+                *_lines(column.identified_by_source),
+            ),
         ),
         _Box(
             f"Records removed before screening: {column.duplicates}",
