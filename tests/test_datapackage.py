@@ -3,11 +3,12 @@
 The descriptor is validated with the frictionless library (as a researcher would
 with ``frictionless validate``); the pandera schemas of the loaders, the data
 dictionary (data/README.md) and the free-text list of the injection test are
-tied to it here.
+tied to it here, and the loaders' column checks are shown to be built from it.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import re
 import shutil
@@ -25,6 +26,7 @@ from mdma_book import (
     pharmacokinetics,
     safety,
     screening,
+    table_schema,
     timelines,
 )
 
@@ -58,8 +60,6 @@ SCHEMAS = {
     "crisis_lines": safety.crisis_lines_schema,
 }
 RESOURCES = [r["name"] for r in datapackage.descriptor()["resources"]]
-#: Columns whose pandera check is stronger than the declared pattern (keys looked up in references.bib).
-SOURCE_KEY_COLUMNS = {"source_key", "source_keys", "other_source_keys", "response_source_key"}
 
 
 def declared_problems(folder: Path) -> list[str]:
@@ -89,49 +89,85 @@ def test_every_declared_table_has_a_loader_schema():
     assert sorted(SCHEMAS) == sorted(RESOURCES)
 
 
-def _pandera_constraints(column) -> dict:
-    found = {"required": not column.nullable}
-    for check in column.checks:
-        stats = check.statistics or {}
-        if check.name == "isin":
-            found["enum"] = sorted(map(str, stats["allowed_values"]))
-        elif check.name == "greater_than_or_equal_to":
-            found["minimum"] = stats["min_value"]
-        elif check.name == "greater_than":
-            found["exclusiveMinimum"] = stats["min_value"]
-        elif check.name == "in_range":
-            found["minimum"], found["maximum"] = stats["min_value"], stats["max_value"]
-        elif check.name == "str_length":
-            found |= {k: v for k, v in (("minLength", stats["min_value"]), ("maxLength", stats["max_value"])) if v}
-        elif check.name == "str_matches":
-            pattern = stats["pattern"] if isinstance(stats["pattern"], str) else stats["pattern"].pattern
-            found["pattern"] = pattern.removeprefix("^").removesuffix("$")
-    return found
+def _messages(checks) -> list[str]:
+    return [str(check.error) for check in checks]
 
 
 @pytest.mark.parametrize("name", RESOURCES)
-def test_pandera_schema_agrees_with_the_declaration(name):
-    """Types, required, enums, ranges, lengths and patterns are the same in both; keys come from the declaration only."""
+def test_each_loader_checks_what_the_declaration_says(name):
+    """Each loader's columns are built from the declared fields (type, required, constraints), in file order.
+
+    A column's constraint is written once, in data/datapackage.json; the loader may
+    add checks the Table Schema cannot express, after the declared ones.
+    """
     schema = SCHEMAS[name](evidence.bibliography_keys())
     assert schema.name == name, "the loader finds its declared keys by the schema's name"
     assert schema.unique is None, "keys belong in data/datapackage.json (primaryKey), not in the pandera schema"
-    assert set(schema.columns) == {f["name"] for f in datapackage.fields(name)}
-    types = {"string": "str", "integer": "int", "number": "float", "date": "str", "boolean": "str"}
+    assert list(schema.columns) == [f["name"] for f in datapackage.fields(name)]
     for field in datapackage.fields(name):
-        column = schema.columns[field["name"]]
-        assert str(column.dtype).lower().startswith(types[field["type"]]), (field["name"], column.dtype)
-        assert not column.unique, f"{field['name']}: uniqueness belongs in data/datapackage.json"
-        declared = {k: v for k, v in field.get("constraints", {}).items() if k != "unique"}
-        declared["required"] = declared.get("required", False)
-        if "enum" in declared:
-            declared["enum"] = sorted(map(str, declared["enum"]))
-        expected = _pandera_constraints(column)
-        if field["name"] in SOURCE_KEY_COLUMNS | {"pathways"} or field["type"] == "date":
-            declared.pop("pattern", None)  # pandera checks these more strictly (bibliography keys, real dates)
-            expected.pop("pattern", None)
-        if field["name"] == "source_key":
-            expected.pop("enum", None)  # the keys of references.bib
-        assert declared == expected, f"{name}.{field['name']}: declared {declared}, pandera {expected}"
+        column, declared = schema.columns[field["name"]], table_schema.declared_column(field)
+        assert (str(column.dtype), column.nullable) == (str(declared.dtype), declared.nullable), field["name"]
+        own = _messages(column.checks)
+        assert own[: len(declared.checks)] == _messages(declared.checks), f"{name}.{field['name']}: {own}"
+
+
+def _declaring(monkeypatch, name: str, column: str, constraints: dict) -> None:
+    """Load tables as if data/datapackage.json declared ``constraints`` for ``name.column``."""
+    edited = copy.deepcopy(datapackage.descriptor())
+    resource = next(r for r in edited["resources"] if r["name"] == name)
+    next(f for f in resource["schema"]["fields"] if f["name"] == column)["constraints"].update(constraints)
+    monkeypatch.setattr(datapackage, "descriptor", lambda folder=None: edited)
+
+
+def test_a_constraint_changed_in_the_declaration_changes_what_the_loader_refuses(monkeypatch):
+    """Drop one value from a declared enum and the loader refuses the rows using it, on their own lines."""
+    table = harms.harms()
+    kept = [c for c in datapackage.enum("harms", "category") if c != "not_yet_known"]
+    _declaring(monkeypatch, "harms", "category", {"enum": kept})
+    with pytest.raises(evidence.DataValidationError) as caught:
+        harms.harms()
+    message = str(caught.value)
+    lines = [
+        line for line, category in zip(evidence.row_lines(table), table["category"]) if category == "not_yet_known"
+    ]
+    assert lines and set(re.findall(r", line (\d+)", message)) == set(map(str, lines)), message
+    assert "column 'category': category not one of" in message
+
+
+#: Labels the book shows for each value of a declared enum: code may name the values, never add or drop one.
+LABELLED_VOCABULARIES = [
+    (("dichotomous_outcomes", "outcome"), evidence.OUTCOMES),
+    (("trials", "status"), evidence.STATUSES),
+    (("trials", "status"), evidence.STATUS_SHORT),
+    (("harms", "evidence_kind"), evidence.EVIDENCE_KINDS),
+    (("harms", "category"), harms.CATEGORIES),
+    (("history_events", "category"), timelines.CATEGORIES),
+    (("treatment_course", "timing"), timelines.TIMINGS),
+    (("mechanism_nodes", "evidence"), mechanism.EVIDENCE),
+    (("mechanism_nodes", "evidence"), mechanism.EVIDENCE_SHORT),
+    (("pharmacokinetics", "measure"), pharmacokinetics.MEASURES),
+    (("evidence_map", "number_kind"), evidence_map.NUMBER_KINDS),
+    (("evidence_map", "label"), evidence_map.LABELS),
+    (("evidence_map", "lane"), evidence_map.PLACES),
+]
+
+
+@pytest.mark.parametrize(
+    ("where", "labels"), LABELLED_VOCABULARIES, ids=lambda v: ".".join(v) if isinstance(v, tuple) else ""
+)
+def test_labels_in_code_cover_exactly_the_declared_values(where, labels):
+    """A value added to an enum in data/datapackage.json needs its label here, or the page would fail on it."""
+    assert sorted(labels) == sorted(datapackage.enum(*where)), where
+
+
+@pytest.mark.parametrize("column", ["evidence_kind", "status"])
+def test_a_shared_column_declares_the_same_values_in_every_file(column):
+    values = {
+        r["name"]: sorted(datapackage.enum(r["name"], column))
+        for r in datapackage.descriptor()["resources"]
+        if column in {f["name"] for f in r["schema"]["fields"]}
+    }
+    assert len({tuple(v) for v in values.values()}) == 1, values
 
 
 def _readme_sections() -> dict[str, str]:

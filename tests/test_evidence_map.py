@@ -24,7 +24,12 @@ def figure(table):
 @pytest.mark.parametrize(
     ("old", "new", "column", "phrase"),
     [
-        (",within_group_change,P,kvam2025mdd,", ",within_group_change,R,kvam2025mdd,", "label", "label must be P or S"),
+        (
+            ",within_group_change,P,kvam2025mdd,",
+            ",within_group_change,R,kvam2025mdd,",
+            "label",
+            "label not one of ['P', 'S']",
+        ),
         (
             ",within_group_change,P,kvam2025mdd,",
             ",within_group_change,S,kvam2025mdd,",

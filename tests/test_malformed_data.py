@@ -198,7 +198,7 @@ ONE_CELL = {
         {},
         {"outcome_id": "ptsd_severty"},
         "outcome_id",
-        "outcome_id is not an outcome the book grades",
+        "outcome_id not one of",
     ),
     "a page that does not exist": (
         currency.evidence_checked,

@@ -101,7 +101,7 @@ def test_regimens_are_the_named_ones_studies_used():
             "the first dose is at 0 h",
         ),
         ("1,0,80,", "1,0,-80,", "dose_mg", "dose_mg must be above 0"),
-        ("2,1.5,40,", "3,1.5,40,", "dose_order", "dose_order must be 1"),
+        ("2,1.5,40,", "3,1.5,40,", "dose_order", "dose_order not one of [1, 2]"),
     ],
 )
 def test_a_bad_regimen_row_is_named(tmp_path, old, new, column, phrase):

@@ -48,7 +48,7 @@ def test_bad_crisis_lines_are_refused_and_every_line_has_a_source_page_and_a_che
     with pytest.raises(evidence.DataValidationError) as caught:
         safety.crisis_lines(FIXTURES / "crisis_lines_bad_rows.csv")
     assert "line 2, column 'source_url': is empty" in str(caught.value)
-    assert "line 3, column 'checked_on': date must be written YYYY-MM-DD" in str(caught.value)
+    assert "line 3, column 'checked_on': checked_on must be written YYYY-MM-DD" in str(caught.value)
     lines = safety.crisis_lines()
     assert lines["source_url"].str.match(r"^https?://").all() and lines["checked_on"].str.match(r"^\d{4}-").all()
     assert {"United States", "Canada", "United Kingdom and Ireland", "Australia", "New Zealand"} <= set(lines["region"])

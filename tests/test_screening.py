@@ -10,7 +10,7 @@ import pytest
 from support import ROOT
 from support.data import edited_copy, line_of, refusal
 
-from mdma_book import evidence, figures_methods, screening
+from mdma_book import datapackage, evidence, figures_methods, screening
 
 DATA = ROOT / "data"
 
@@ -66,12 +66,22 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
 @pytest.mark.parametrize(
     ("old", "new", "column", "phrase"),
     [
-        (",ACTRN12619001334190,ANZCTR,", ",ACTRN1261900133419,ANZCTR,", "registry_ids", "well-formed"),
-        (",ACTRN12619001334190,ANZCTR,", ",NCT1234567,ANZCTR,", "registry_ids", "well-formed"),
+        (
+            ",ACTRN12619001334190,ANZCTR,",
+            ",ACTRN1261900133419,ANZCTR,",
+            "registry_ids",
+            "registry_ids does not match the pattern",
+        ),
+        (
+            ",ACTRN12619001334190,ANZCTR,",
+            ",NCT1234567,ANZCTR,",
+            "registry_ids",
+            "registry_ids does not match the pattern",
+        ),
         ("SR01,EMMAC,", "SR02,EMMAC,", "record_id", "repeats another row's value"),  # the primary key
         (",S01;S09,2026-12-03,", ",S01;S09,2026-02-30,", "checked_on", "not a real calendar date"),
         (",exclude,healthy volunteers,", ",exclude,,", "reason", "is empty"),
-        (",ST01,\n", ",EMMAC,\n", "study_id", "ST and two digits"),
+        (",ST01,\n", ",EMMAC,\n", "study_id", "study_id does not match the pattern ST"),
         (
             ",healthy volunteers,,ST11,title or summary\n",
             ",healthy volunteers,,ST11,\n",
@@ -404,7 +414,7 @@ def test_every_registered_study_with_a_depression_outcome_is_in_the_methods_tabl
     shown = screening.registered_studies_table(table)
     assert "EMMAC" in set(shown["Study"])
     assert all(
-        cell.split(";")[0] in {s.replace("_", " ").lower() for s in screening.TRIAL_STATUSES}
+        cell.split(";")[0] in {s.replace("_", " ").lower() for s in datapackage.enum("screening", "trial_status")}
         for cell in shown["Status; results (as read on the date checked)"]
     )
 

@@ -15,38 +15,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from mdma_book.evidence import (
-    BOOK_SECTIONS,
-    EVIDENCE_KINDS,
     _key_list_check,
-    _sourced_columns,
     bibliography_keys,
     load_table,
+    sourced_checks,
 )
 from mdma_book.paths import data_dir
 from mdma_book.safe_text import myst
-
-#: Kinds of change the "What changed" page lists, in the order it explains them.
-CHANGE_KINDS = {
-    "correction": "Correction: something the book said was wrong, misleading or incomplete",
-    "update": "Update: new evidence or a new decision",
-    "addition": "Addition: a topic the book did not cover",
-}
-
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-
-
-def _date_column(nullable: bool = False) -> pa.Column:
-    return pa.Column(
-        str,
-        [
-            pa.Check.str_matches(DATE_PATTERN, error="date must be written YYYY-MM-DD"),
-            pa.Check(
-                lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna(),
-                error="date is not a real calendar date",
-            ),
-        ],
-        nullable=nullable,
-    )
+from mdma_book.table_schema import declared_schema
 
 
 def _is_page(page: str) -> bool:
@@ -56,64 +32,18 @@ def _is_page(page: str) -> bool:
 
 def evidence_checked_schema() -> pa.DataFrameSchema:
     """Schema of ``evidence_checked.csv``: one row per page whose evidence is dated."""
-    return pa.DataFrameSchema(
-        {
-            "page": pa.Column(
-                str,
-                [
-                    pa.Check.str_matches(
-                        r"^book/[a-z0-9-]+$", error="page must be a document name like book/03-evidence"
-                    ),
-                    pa.Check(
-                        _is_page, element_wise=True, error="page is not a page of the book (no such file in book/)"
-                    ),
-                ],
-            ),
-            "checked_on": _date_column(),
-            "scope": pa.Column(str, pa.Check.str_length(min_value=5)),
-        },
-        strict=True,
-        name="evidence_checked",
-    )
+    page = pa.Check(_is_page, element_wise=True, error="page is not a page of the book (no such file in book/)")
+    return declared_schema("evidence_checked", {"page": page})
 
 
 def changelog_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``changelog.csv``: one substantive correction or update per row."""
-    return pa.DataFrameSchema(
-        {
-            "date": _date_column(),
-            "kind": pa.Column(str, pa.Check.isin(list(CHANGE_KINDS), error=f"kind not one of {list(CHANGE_KINDS)}")),
-            "page": pa.Column(
-                str, pa.Check.isin([*BOOK_SECTIONS, "home"], error=f"page not one of {[*BOOK_SECTIONS, 'home']}")
-            ),
-            "what_changed": pa.Column(str, pa.Check.str_length(min_value=10)),
-            "why": pa.Column(str, pa.Check.str_length(min_value=10)),
-            "source_keys": pa.Column(str, _key_list_check(bib_keys)),
-        },
-        strict=True,
-        name="changelog",
-    )
+    return declared_schema("changelog", {"source_keys": _key_list_check(bib_keys)})
 
 
 def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``access.csv``: where, and how, MDMA can be given outside research, by region."""
-    return pa.DataFrameSchema(
-        {
-            "region": pa.Column(str, pa.Check.str_length(min_value=2)),
-            "access": pa.Column(str, pa.Check.str_length(min_value=3)),
-            # The date of the source (what it describes); empty for an undated page.
-            "as_of": _date_column(nullable=True),
-            "statement": pa.Column(str, pa.Check.str_length(min_value=20)),
-            "evidence_kind": pa.Column(
-                str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")
-            ),
-            **_sourced_columns(bib_keys),
-            # The day this book last read the source.
-            "checked_on": _date_column(),
-        },
-        strict=True,
-        name="access",
-    )
+    return declared_schema("access", sourced_checks(bib_keys))
 
 
 def access(path: Path | None = None) -> pd.DataFrame:

@@ -5,9 +5,10 @@ each with a Table Schema giving every column's type, description, constraints
 (required, enum, range, pattern), the table's primary key and its foreign keys
 into other tables. Researchers validate the published copy with
 ``frictionless validate datapackage.json``; :func:`problems` runs the same
-validation here. The loaders take their keys from it (:func:`key_checks`), the
-injection test its free-text columns (fields marked ``"freeText": true``), and a
-test ties ``data/README.md`` and the pandera schemas to it.
+validation here. The loaders build their column checks from it
+(:mod:`mdma_book.table_schema`) and take their keys from it, the injection test
+its free-text columns (fields marked ``"freeText": true``), and a test ties
+``data/README.md`` to it.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from pandera.errors import SchemaErrors
 from mdma_book import datapackage
 from mdma_book.citations import bibliography_entries
 from mdma_book.paths import data_dir
+from mdma_book.table_schema import declared_schema
 
 #: How a value reached the data file.
 STATUSES = {
@@ -52,9 +53,6 @@ PTSD_OUTCOME_NAMES = {
 PTSD_OUTCOMES = ("loss_of_diagnosis", "response", "remission")
 
 ARMS = ("MDMA-assisted therapy", "placebo with therapy")
-ROLES = ("mdma", "control")
-COMPARATOR_KINDS = ("inactive placebo", "low-dose MDMA")
-VERDICTS = ("supported", "overstated", "wrong", "unsupported", "source not found")
 CERTAINTY = ("high", "moderate", "low", "very low")
 #: Where GRADE starts before downgrading: randomized trials high, other designs low.
 CERTAINTY_START = {"randomized": "high", "non-randomized": "low"}
@@ -81,19 +79,6 @@ EVIDENCE_KINDS = (
     "preprint",
     "journalism",
 )
-#: Cross-reference labels of the book's pages a claim may point to.
-BOOK_SECTIONS = (
-    "history",
-    "mechanism",
-    "evidence",
-    "harms",
-    "alternatives",
-    "what-it-means",
-    "conclusion",
-    "references",
-    "claims",
-    "methods",
-)
 
 
 class DataValidationError(ValueError):
@@ -111,16 +96,9 @@ def retracted_keys(bib_path: Path | None = None) -> frozenset[str]:
     return frozenset(key for key, entry in entries.items() if "retraction" in entry.fields)
 
 
-def _sourced_columns(bib_keys: frozenset[str]) -> dict[str, pa.Column]:
-    """Columns every evidence table shares: where each value came from."""
-    return {
-        "source_key": pa.Column(str, pa.Check.isin(sorted(bib_keys), error="source_key not in references.bib")),
-        "locator": pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
-        "status": pa.Column(str, pa.Check.isin(list(STATUSES), error=f"status not one of {sorted(STATUSES)}")),
-        # Kept as text while validating ("true"/"false"); load_table turns it into bool.
-        "retracted": pa.Column(str, pa.Check.isin(["true", "false"], error="retracted must be true or false")),
-        "note": pa.Column(str, nullable=True, required=False),
-    }
+def sourced_checks(bib_keys: frozenset[str]) -> dict[str, pa.Check]:
+    """The check every sourced table adds to its declared columns: ``source_key`` names an entry of references.bib."""
+    return {"source_key": pa.Check.isin(sorted(bib_keys), error="source_key not in references.bib")}
 
 
 def row_check(test, error: str, column: str, name: str | None = None) -> pa.Check:
@@ -142,32 +120,6 @@ def _retraction_check(retracted: frozenset[str]) -> pa.Check:
         "retracted",
         name="retraction_flag",
     )
-
-
-def real_date_check(column: str, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> pa.Check:
-    """Column check: each date exists in the calendar in one of ``formats`` (no 30 February, no month 13).
-
-    ``formats`` are :func:`pandas.to_datetime` formats; the patterns of the
-    column say which form a date is written in.
-    """
-
-    def real(dates: pd.Series) -> pd.Series:
-        ok = pd.Series(False, index=dates.index)
-        for form in formats:
-            ok |= pd.to_datetime(dates, format=form, errors="coerce").notna()
-        return ok | dates.isna()
-
-    return pa.Check(real, error=f"{column} is not a real calendar date")
-
-
-def _arm_columns() -> dict[str, pa.Column]:
-    return {
-        "study": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "phase": pa.Column(int, pa.Check.isin([2, 3]), coerce=True),
-        "arm": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "role": pa.Column(str, pa.Check.isin(list(ROLES), error=f"role not one of {list(ROLES)}")),
-        "dose_mg": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True),
-    }
 
 
 def _events_check() -> pa.Check:
@@ -194,37 +146,12 @@ def percent_check(columns: tuple[str, ...], unit: str = "unit") -> pa.Check:
 
 def dichotomous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``dichotomous_outcomes.csv``: people with an outcome, per trial arm."""
-    return pa.DataFrameSchema(
-        {
-            **_arm_columns(),
-            "outcome": pa.Column(str, pa.Check.isin(list(OUTCOMES), error=f"outcome not one of {list(OUTCOMES)}")),
-            "timepoint_weeks": pa.Column(float, pa.Check.gt(0), coerce=True),
-            "events": pa.Column(int, pa.Check.ge(0, error="events must be 0 or more"), coerce=True),
-            "total": pa.Column(int, pa.Check.gt(0, error="total must be above 0"), coerce=True),
-            **_sourced_columns(bib_keys),
-        },
-        checks=[_events_check()],
-        strict=True,
-        name="dichotomous_outcomes",
-    )
+    return declared_schema("dichotomous_outcomes", sourced_checks(bib_keys), checks=[_events_check()])
 
 
 def continuous_outcomes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``continuous_outcomes.csv``: mean and SD of a scale, per trial arm."""
-    return pa.DataFrameSchema(
-        {
-            **_arm_columns(),
-            "measure": pa.Column(str, pa.Check.isin(["bdi_ii", "caps5"])),
-            "statistic": pa.Column(str, pa.Check.isin(["endpoint_mean", "baseline_mean", "change_mean"])),
-            "timepoint_weeks": pa.Column(float, pa.Check.ge(0), coerce=True),
-            "n": pa.Column(int, pa.Check.gt(0, error="n must be above 0"), coerce=True),
-            "mean": pa.Column(float, coerce=True),
-            "sd": pa.Column(float, pa.Check.gt(0, error="sd must be above 0"), nullable=True, coerce=True),
-            **_sourced_columns(bib_keys),
-        },
-        strict=True,
-        name="continuous_outcomes",
-    )
+    return declared_schema("continuous_outcomes", sourced_checks(bib_keys))
 
 
 def _reversed(df: pd.DataFrame) -> pd.Series:
@@ -253,58 +180,22 @@ def interval_checks(column: str) -> list[pa.Check]:
     ]
 
 
-#: Stable ids (``quote_id`` of reported_values.csv, ``trial_id`` of trials.csv): what code and glue
-#: names use, so that renaming a study in the data is the whole change.
-ID_PATTERN = r"^[a-z0-9_]+$"
-ID_ERROR = "ids are lower case letters, digits and underscores"
-
-
 def reported_values_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``reported_values.csv``: single published numbers (effects, rates, counts)."""
-    return pa.DataFrameSchema(
-        {
-            "study": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "arm": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "measure": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$", error="measure must be snake_case")),
-            "value": pa.Column(float, coerce=True),
-            "ci_low": pa.Column(float, nullable=True, coerce=True),
-            "ci_high": pa.Column(float, nullable=True, coerce=True),
-            "unit": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "k_studies": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
-            "participants": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
-            **_sourced_columns(bib_keys),
-            "quote_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR), nullable=True),
-        },
+    return declared_schema(
+        "reported_values",
+        sourced_checks(bib_keys),
         checks=[
             *interval_checks("value"),
             percent_check(("value", "ci_low", "ci_high")),
             not_above_check("k_studies", "participants"),
         ],
-        strict=True,
-        name="reported_values",
     )
 
 
 def trials_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``trials.csv``: one row per randomized trial, its design and comparator."""
-    return pa.DataFrameSchema(
-        {
-            "study": pa.Column(str),
-            "phase": pa.Column(int, pa.Check.isin([2, 3]), coerce=True),
-            "year": pa.Column(int, pa.Check.in_range(1990, 2030), coerce=True),
-            "population": pa.Column(str),
-            "design": pa.Column(str),
-            "mdma_arms": pa.Column(str),
-            "comparator": pa.Column(str),
-            "comparator_kind": pa.Column(str, pa.Check.isin(list(COMPARATOR_KINDS))),
-            "dosing_sessions": pa.Column(int, pa.Check.in_range(1, 10), coerce=True),
-            "registration": pa.Column(str, pa.Check.str_matches(r"^NCT\d{8}$")),
-            **_sourced_columns(bib_keys),
-            "trial_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR)),
-        },
-        strict=True,
-        name="trials",
-    )
+    return declared_schema("trials", sourced_checks(bib_keys))
 
 
 def _key_list_check(bib_keys: frozenset[str]) -> pa.Check:
@@ -317,21 +208,7 @@ def _key_list_check(bib_keys: frozenset[str]) -> pa.Check:
 
 def claims_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``claims.csv``: the source article's claims, each with a verdict."""
-    return pa.DataFrameSchema(
-        {
-            "claim_id": pa.Column(str, pa.Check.str_matches(r"^[CR]\d{2}$")),
-            "kind": pa.Column(str, pa.Check.isin(["claim", "reference"])),
-            "article_section": pa.Column(str),
-            "claim": pa.Column(str, pa.Check.str_length(min_value=10)),
-            "article_ref": pa.Column(str),
-            "verdict": pa.Column(str, pa.Check.isin(list(VERDICTS), error=f"verdict not one of {list(VERDICTS)}")),
-            "finding": pa.Column(str, pa.Check.str_length(min_value=10)),
-            "source_keys": pa.Column(str, _key_list_check(bib_keys), nullable=True),
-            "book_section": pa.Column(str, pa.Check.isin(list(BOOK_SECTIONS))),
-        },
-        strict=True,
-        name="claims",
-    )
+    return declared_schema("claims", {"source_keys": _key_list_check(bib_keys)})
 
 
 def graded_certainty(start: str, downgrades: int) -> str:
@@ -351,27 +228,9 @@ def certainty_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     The certainty must equal what the start and the downgrades give (see
     :func:`graded_certainty`), so a rating cannot drift from its reasons.
     """
-    downgrade = pa.Check.isin([0, -1, -2], error="a downgrade is 0, -1 (serious) or -2 (very serious)")
-    return pa.DataFrameSchema(
-        {
-            "outcome_id": pa.Column(
-                str,
-                pa.Check.isin(
-                    datapackage.enum("certainty", "outcome_id"), error="outcome_id is not an outcome the book grades"
-                ),
-            ),
-            "start": pa.Column(
-                str,
-                pa.Check.isin([*CERTAINTY_START, "none"], error="start not one of randomized, non-randomized, none"),
-            ),
-            **{domain: pa.Column(int, downgrade, coerce=True) for domain in GRADE_DOMAINS},
-            "certainty": pa.Column(
-                str,
-                pa.Check.isin([*CERTAINTY, "not graded"], error=f"certainty not one of {[*CERTAINTY, 'not graded']}"),
-            ),
-            "reasons": pa.Column(str, pa.Check.str_length(min_value=10)),
-            "source_keys": pa.Column(str, _key_list_check(bib_keys)),
-        },
+    return declared_schema(
+        "certainty",
+        {"source_keys": _key_list_check(bib_keys)},
         checks=[
             row_check(
                 lambda df: (
@@ -386,8 +245,6 @@ def certainty_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
                 name="certainty_follows_downgrades",
             )
         ],
-        strict=True,
-        name="certainty",
     )
 
 

@@ -25,22 +25,19 @@ from plotly.subplots import make_subplots
 
 from mdma_book.citations import short_citation
 from mdma_book.evidence import (
-    STATUSES,
     DataValidationError,
-    _sourced_columns,
     bibliography_keys,
     interval_checks,
     load_table,
     not_above_check,
     percent_check,
-    real_date_check,
     row_check,
+    sourced_checks,
 )
 from mdma_book.paths import data_dir
+from mdma_book.table_schema import declared_schema, real_date_check
 from mdma_book.theme import BAND_COLOUR, BOOK_TEMPLATE, INK, title_style, wrap, wrap_px
 
-INDICATIONS = ("MDD", "TRD", "depressive symptoms in PTSD trials", "depressive or anxiety symptoms in advanced cancer")
-BLINDING = ("double-blind", "open-label", "rater-blinded open-label", "none")
 NUMBER_KINDS = {
     "controlled_difference": "a difference from a control group",
     "within_group_change": "a change within one group, with nothing to compare it with",
@@ -49,46 +46,14 @@ NUMBER_KINDS = {
     "none": "no number",
 }
 LABELS = {"P": "read in the primary source", "S": "read only in a secondary report"}
-#: "news": a news item or commentary; "press release": the issuer's own release.
-PEER_REVIEW = ("peer-reviewed", "preprint", "press release", "news", "regulator", "registry")
 LABEL_CHECK = "a P label needs status verified (or derived), an S label secondary (or derived)"
 
 
 def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``evidence_map.csv``: one reported number per treatment and outcome."""
-    text = pa.Column(str, pa.Check.str_length(min_value=1))
-    return pa.DataFrameSchema(
-        {
-            "row_id": pa.Column(str, pa.Check.str_matches(r"^EM\d{2}$", error="row_id must look like EM01")),
-            "treatment": text,
-            "indication": pa.Column(
-                str, pa.Check.isin(list(INDICATIONS), error=f"indication not one of {list(INDICATIONS)}")
-            ),
-            "design": text,
-            "comparator": pa.Column(str, nullable=True),
-            "blinding": pa.Column(str, pa.Check.isin(list(BLINDING), error=f"blinding not one of {list(BLINDING)}")),
-            "randomized_trials": pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True),
-            "participants": pa.Column("Int64", pa.Check.gt(0), nullable=True, coerce=True),
-            "outcome_measure": text,
-            "scale": pa.Column(str, nullable=True),
-            "timepoint": pa.Column(str, nullable=True),
-            "estimate": pa.Column(float, nullable=True, coerce=True),
-            "ci_low": pa.Column(float, nullable=True, coerce=True),
-            "ci_high": pa.Column(float, nullable=True, coerce=True),
-            "unit": pa.Column(str, nullable=True),
-            "number_kind": pa.Column(
-                str, pa.Check.isin(list(NUMBER_KINDS), error=f"number_kind not one of {list(NUMBER_KINDS)}")
-            ),
-            "label": pa.Column(
-                str, pa.Check.isin(list(LABELS), error="label must be P or S (recall-only numbers are never stored)")
-            ),
-            "peer_review": pa.Column(
-                str, pa.Check.isin(list(PEER_REVIEW), error=f"peer_review not one of {list(PEER_REVIEW)}")
-            ),
-            **_sourced_columns(bib_keys),
-            "lane": pa.Column(str, pa.Check.isin(list(PLACES), error=f"lane not one of {list(PLACES)}"), nullable=True),
-            "short_label": pa.Column(str, nullable=True),
-        },
+    return declared_schema(
+        "evidence_map",
+        sourced_checks(bib_keys),
         checks=[
             row_check(
                 lambda df: ~df["lane"].isin(list(LANES)) | df["short_label"].notna(),
@@ -110,43 +75,13 @@ def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
                 name="label_matches_status",
             ),
         ],
-        strict=True,
-        name="evidence_map",
     )
 
 
 def regulatory_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``regulatory_status.csv``: one treatment's status in one region, with its date."""
-    return pa.DataFrameSchema(
-        {
-            "treatment": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "region": pa.Column(str, pa.Check.str_length(min_value=2)),
-            "standing": pa.Column(str, pa.Check.str_length(min_value=3)),
-            "as_of": pa.Column(
-                str,
-                [
-                    pa.Check.str_matches(
-                        r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$", error="as_of must be YYYY-MM or YYYY-MM-DD"
-                    ),
-                    real_date_check("as_of", ("%Y-%m", "%Y-%m-%d")),
-                ],
-            ),
-            "statement": pa.Column(str, pa.Check.str_length(min_value=10)),
-            "label": pa.Column(str, pa.Check.isin(list(LABELS), error="label must be P or S")),
-            "status_of_source": pa.Column(
-                str, pa.Check.isin(list(STATUSES), error=f"status_of_source not one of {sorted(STATUSES)}")
-            ),
-            "peer_review": pa.Column(
-                str, pa.Check.isin(list(PEER_REVIEW), error=f"peer_review not one of {list(PEER_REVIEW)}")
-            ),
-            "source_key": pa.Column(str, pa.Check.isin(sorted(bib_keys), error="source_key not in references.bib")),
-            "locator": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "retracted": pa.Column(str, pa.Check.isin(["true", "false"], error="retracted must be true or false")),
-            "note": pa.Column(str, nullable=True),
-        },
-        strict=True,
-        name="regulatory_status",
-    )
+    extra = {"as_of": real_date_check("as_of", ("%Y-%m", "%Y-%m-%d")), **sourced_checks(bib_keys)}
+    return declared_schema("regulatory_status", extra)
 
 
 def evidence_map(path: Path | None = None) -> pd.DataFrame:

@@ -17,13 +17,14 @@ import pandera.pandas as pa
 from mdma_book.evidence import (
     EVIDENCE_KINDS,
     _key_list_check,
-    _sourced_columns,
     bibliography_keys,
     load_table,
     row_check,
+    sourced_checks,
 )
 from mdma_book.paths import data_dir
 from mdma_book.safe_text import myst
+from mdma_book.table_schema import declared_schema
 
 #: Sections of the harms chapter, in reading order, with their headings.
 CATEGORIES = {
@@ -42,21 +43,12 @@ RESPONSE_CHECK = "a journalism row needs the response to it and that response's 
 
 def harms_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``harms.csv``: one statement about a harm or risk per row."""
-    return pa.DataFrameSchema(
+    return declared_schema(
+        "harms",
         {
-            "harm_id": pa.Column(str, pa.Check.str_matches(r"^H\d{2}$", error="harm_id must look like H01")),
-            "category": pa.Column(
-                str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")
-            ),
-            "topic": pa.Column(str, pa.Check.str_length(min_value=3, error="topic is too short")),
-            "statement": pa.Column(str, pa.Check.str_length(min_value=20, error="statement is too short")),
-            "evidence_kind": pa.Column(
-                str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")
-            ),
-            **_sourced_columns(bib_keys),
-            "other_source_keys": pa.Column(str, _key_list_check(bib_keys), nullable=True),
-            "response": pa.Column(str, nullable=True),
-            "response_source_key": pa.Column(str, _key_list_check(bib_keys), nullable=True),
+            **sourced_checks(bib_keys),
+            "other_source_keys": _key_list_check(bib_keys),
+            "response_source_key": _key_list_check(bib_keys),
         },
         checks=[
             row_check(
@@ -69,8 +61,6 @@ def harms_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
                 name="journalism_has_response",
             ),
         ],
-        strict=True,
-        name="harms",
         ordered=False,
     )
 

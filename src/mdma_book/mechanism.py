@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from mdma_book.evidence import DataValidationError, _sourced_columns, bibliography_keys, load_table, row_lines
+from mdma_book.evidence import DataValidationError, bibliography_keys, load_table, row_lines, sourced_checks
 from mdma_book.paths import data_dir
 from mdma_book.safe_text import myst
+from mdma_book.table_schema import declared_schema
 
 #: Kinds of evidence, strongest first, with how the book names them to readers.
 EVIDENCE = {
@@ -41,51 +42,23 @@ def _known_pathways(value: str) -> bool:
     return all(part in PATHWAYS for part in value.split(";"))
 
 
-def _shared_columns(bib_keys: frozenset[str]) -> dict[str, pa.Column]:
+def _shared_checks(bib_keys: frozenset[str]) -> dict[str, pa.Check]:
     return {
-        "evidence": pa.Column(str, pa.Check.isin(list(EVIDENCE), error=f"evidence not one of {list(EVIDENCE)}")),
-        "pathways": pa.Column(
-            str,
-            pa.Check(
-                _known_pathways, element_wise=True, error=f"pathways must be ';'-separated names from {list(PATHWAYS)}"
-            ),
-            nullable=True,
+        "pathways": pa.Check(
+            _known_pathways, element_wise=True, error=f"pathways must be ';'-separated names from {list(PATHWAYS)}"
         ),
-        "explanation": pa.Column(str, pa.Check.str_length(min_value=1)),
-        **_sourced_columns(bib_keys),
+        **sourced_checks(bib_keys),
     }
 
 
 def nodes_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``mechanism_nodes.csv``: one row per box, placed at (x, y); y grows downwards."""
-    return pa.DataFrameSchema(
-        {
-            "node_id": pa.Column(
-                str, pa.Check.str_matches(r"^[a-z_]+$", error="node_id must be lower-case letters and _")
-            ),
-            "label": pa.Column(str, pa.Check.str_length(min_value=1, max_value=60)),
-            "x": pa.Column(float, coerce=True),
-            "y": pa.Column(float, pa.Check.ge(0, error="y must be 0 or more"), coerce=True),
-            **_shared_columns(bib_keys),
-        },
-        strict=True,
-        name="mechanism_nodes",
-        ordered=False,
-    )
+    return declared_schema("mechanism_nodes", _shared_checks(bib_keys), ordered=False)
 
 
 def edges_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``mechanism_edges.csv``: one row per arrow, from one node to another."""
-    return pa.DataFrameSchema(
-        {
-            "from_node": pa.Column(str),
-            "to_node": pa.Column(str),
-            **_shared_columns(bib_keys),
-        },
-        strict=True,
-        name="mechanism_edges",
-        ordered=False,
-    )
+    return declared_schema("mechanism_edges", _shared_checks(bib_keys), ordered=False)
 
 
 def graph_problems(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[str]:

@@ -26,8 +26,9 @@ import pandas as pd
 import pandera.pandas as pa
 from scipy.optimize import brentq
 
-from mdma_book.evidence import ID_ERROR, ID_PATTERN, _sourced_columns, bibliography_keys, load_table, quoted, row_check
+from mdma_book.evidence import bibliography_keys, load_table, quoted, row_check, sourced_checks
 from mdma_book.paths import data_dir
+from mdma_book.table_schema import declared_schema
 
 #: Every measure the file may hold, with the unit it must be given in.
 MEASURES = {
@@ -40,7 +41,6 @@ MEASURES = {
     "effect_duration_max": "h",
     "session_length": "h",
 }
-REGIMENS = ("single dose", "with booster", "session")
 
 SIMULATED_HOURS = 24.0
 
@@ -69,17 +69,9 @@ FIT_IDS = {"cmax": "pk_fit_cmax", "tmax": "pk_fit_tmax", "half_life": "pk_fit_ha
 
 def pharmacokinetics_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``pharmacokinetics.csv``: one reported value per row."""
-    return pa.DataFrameSchema(
-        {
-            "study": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "regimen": pa.Column(str, pa.Check.isin(list(REGIMENS), error=f"regimen not one of {list(REGIMENS)}")),
-            "dose_mg": pa.Column(float, pa.Check.gt(0, error="dose_mg must be above 0"), nullable=True, coerce=True),
-            "measure": pa.Column(str, pa.Check.isin(list(MEASURES), error=f"measure not one of {sorted(MEASURES)}")),
-            "value": pa.Column(float, pa.Check.gt(0, error="value must be above 0"), coerce=True),
-            "unit": pa.Column(str, pa.Check.isin(sorted(set(MEASURES.values())), error="unit not one of ng/mL, h")),
-            **_sourced_columns(bib_keys),
-            "quote_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR), nullable=True),
-        },
+    return declared_schema(
+        "pharmacokinetics",
+        sourced_checks(bib_keys),
         checks=[
             # report a failing row once, under its unit
             row_check(
@@ -90,8 +82,6 @@ def pharmacokinetics_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             ),
             row_check(_within_reported_range, RANGE_CHECK, "value", name="duration_within_range"),
         ],
-        strict=True,
-        name="pharmacokinetics",
         ordered=False,
     )
 
@@ -203,21 +193,9 @@ def check_model_inputs(half_life_h: float, absorption_rate_per_h: float) -> None
 
 def dosing_regimens_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``dosing_regimens.csv``: the named regimens the concentration figure draws, one dose per row."""
-    return pa.DataFrameSchema(
-        {
-            "regimen": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$", error="regimen must be snake_case")),
-            "label": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "dose_order": pa.Column(
-                int, pa.Check.isin([1, 2], error="dose_order must be 1 (first dose) or 2 (supplement)"), coerce=True
-            ),
-            "time_h": pa.Column(
-                float,
-                pa.Check.in_range(0, SIMULATED_HOURS, error=f"time_h must be between 0 and {SIMULATED_HOURS:g}"),
-                coerce=True,
-            ),
-            "dose_mg": pa.Column(float, pa.Check.gt(0, error="dose_mg must be above 0"), coerce=True),
-            **_sourced_columns(bib_keys),
-        },
+    return declared_schema(
+        "dosing_regimens",
+        sourced_checks(bib_keys),
         checks=[
             row_check(
                 lambda df: (df["dose_order"] == 1) == (df["time_h"] == 0),
@@ -232,8 +210,6 @@ def dosing_regimens_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
                 name="one_label",
             ),
         ],
-        strict=True,
-        name="dosing_regimens",
     )
 
 

@@ -25,22 +25,21 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from mdma_book.currency import _date_column, readable_day
+from mdma_book.currency import readable_day
 from mdma_book.evidence import (
-    EVIDENCE_KINDS,
     _key_list_check,
-    _sourced_columns,
     bibliography_keys,
     load_table,
+    sourced_checks,
 )
 from mdma_book.paths import data_dir
 from mdma_book.safe_text import myst
+from mdma_book.table_schema import declared_schema
 
 TABLE_CLASS = "mdma-interactions"
 
 #: Words no interaction row may contain: the book never calls a combination safe.
 FORBIDDEN_WORDS = r"(?i)\b(?:safe|safely|safer|harmless|no interaction)\b"
-LASTS_AFTER_STOPPING = ("yes", "not known")
 #: Printed after the evidence kind of a row whose source was read only in someone else's report (status secondary).
 SECONDARY_NOTE = ", read only as reported by others (the original was not read)"
 #: The line shown beside the table in every state of the filter.
@@ -52,60 +51,33 @@ NOT_LISTED = (
 )
 
 
-def _text_column(min_length: int) -> pa.Column:
-    return pa.Column(
-        str,
-        [
-            pa.Check.str_length(min_value=min_length, error=f"text is shorter than {min_length} characters"),
-            pa.Check(
-                lambda s: ~s.str.contains(FORBIDDEN_WORDS, regex=True),
-                error="a row may not call a combination safe or say there is no interaction",
-            ),
-        ],
+#: Columns of interactions.csv a contributor writes in words, where FORBIDDEN_WORDS may not appear.
+WORDED_COLUMNS = ("medicines", "drug_class", "reported", "mechanism", "after_stopping", "brand_names")
+
+
+def _never_called_safe() -> pa.Check:
+    return pa.Check(
+        lambda s: ~s.str.contains(FORBIDDEN_WORDS, regex=True),
+        error="a row may not call a combination safe or say there is no interaction",
     )
 
 
 def interactions_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``interactions.csv``: one medicine or class reported to interact with MDMA per row."""
-    return pa.DataFrameSchema(
+    return declared_schema(
+        "interactions",
         {
-            "interaction_id": pa.Column(
-                str, pa.Check.str_matches(r"^I\d{2}$", error="interaction_id must look like I01")
-            ),
-            "medicines": _text_column(3),
-            "drug_class": _text_column(3),
-            "reported": _text_column(20),
-            "mechanism": _text_column(10),
-            "evidence_kind": pa.Column(
-                str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")
-            ),
-            **_sourced_columns(bib_keys),
-            "other_source_keys": pa.Column(str, _key_list_check(bib_keys), nullable=True),
-            "lasts_after_stopping": pa.Column(
-                str,
-                pa.Check.isin(
-                    list(LASTS_AFTER_STOPPING), error=f"lasts_after_stopping not one of {LASTS_AFTER_STOPPING}"
-                ),
-            ),
-            "after_stopping": _text_column(10),
-            # Brand names a patient may know, each from a source that was read (``brand_names_source``).
-            "brand_names": pa.Column(
-                str,
-                pa.Check(
-                    lambda s: ~s.str.contains(FORBIDDEN_WORDS, regex=True),
-                    error="a row may not call a combination safe or say there is no interaction",
-                ),
-                nullable=True,
-            ),
-            "brand_names_source": pa.Column(str, pa.Check.str_length(min_value=20), nullable=True),
+            **{column: _never_called_safe() for column in WORDED_COLUMNS},
+            **sourced_checks(bib_keys),
+            "other_source_keys": _key_list_check(bib_keys),
         },
-        strict=True,
-        name="interactions",
+        checks=[
+            pa.Check(
+                lambda df: df["brand_names"].isna() == df["brand_names_source"].isna(),
+                error="a row with brand names must say where they were read (brand_names_source), and only then",
+            )
+        ],
         ordered=False,
-        checks=pa.Check(
-            lambda df: df["brand_names"].isna() == df["brand_names_source"].isna(),
-            error="a row with brand names must say where they were read (brand_names_source), and only then",
-        ),
     )
 
 
@@ -179,23 +151,7 @@ def interactions_markdown(table: pd.DataFrame) -> str:
 
 def crisis_lines_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``crisis_lines.csv``: one crisis line or directory per row, with the page it was read on."""
-    url = pa.Check.str_matches(r"^https?://[^\s<>()\[\]]+$", error="source_url must be a plain http(s) address")
-    return pa.DataFrameSchema(
-        {
-            "line_id": pa.Column(str, pa.Check.str_matches(r"^CL\d{2}$", error="line_id must look like CL01")),
-            "region": pa.Column(str, pa.Check.str_length(min_value=2)),
-            "service": pa.Column(str, pa.Check.str_length(min_value=2)),
-            "how_to_reach": pa.Column(str, pa.Check.str_length(min_value=5)),
-            "source_url": pa.Column(str, url),
-            "source_publisher": pa.Column(str, pa.Check.str_length(min_value=3)),
-            "source_key": pa.Column(str, pa.Check.isin(sorted(bib_keys), error="source_key not in references.bib")),
-            "checked_on": _date_column(),
-            "how_read": pa.Column(str, pa.Check.str_length(min_value=5)),
-            "note": pa.Column(str, nullable=True),
-        },
-        strict=True,
-        name="crisis_lines",
-    )
+    return declared_schema("crisis_lines", sourced_checks(bib_keys))
 
 
 def crisis_lines(path: Path | None = None) -> pd.DataFrame:

@@ -26,151 +26,31 @@ import pandera.pandas as pa
 
 from mdma_book.evidence import (
     DataValidationError,
-    _sourced_columns,
     bibliography_keys,
     load_table,
-    real_date_check,
     row_check,
     row_lines,
+    sourced_checks,
 )
 from mdma_book.paths import data_dir
+from mdma_book.table_schema import declared_schema
 
-#: Registry identifiers the screening file accepts, one pattern per registry.
-REGISTRY_ID_PATTERNS = {
-    "ClinicalTrials.gov": r"NCT\d{8}",
-    "ANZCTR": r"ACTRN\d{14}",
-    "EU CTR (EudraCT)": r"EudraCT \d{4}-\d{6}-\d{2}",
-    "EU CTIS": r"\d{4}-\d{6}-\d{2}-\d{2}",
-    "ISRCTN": r"ISRCTN\d{8}",
-}
-# Plain groups, not (?:...): data/datapackage.json declares the same patterns, and a Table
-# Schema pattern is an XML Schema regular expression, which has no non-capturing group.
-_ONE_ID = "|".join(f"({pattern})" for pattern in REGISTRY_ID_PATTERNS.values())
-REGISTRY_IDS_RE = rf"^({_ONE_ID})(;({_ONE_ID}))*$"
-
-RECORD_SOURCES = ("ClinicalTrials.gov", "ANZCTR", "EU CTR", "PubMed", "journal article", "funder or hospital page")
-POPULATION_GROUPS = (
-    "major depressive disorder",
-    "advanced cancer with depressive or anxiety symptoms",
-    "PTSD",
-    "anxiety with life-threatening illness",
-    "autistic adults with social anxiety",
-    "alcohol use disorder",
-    "healthy volunteers",
-)
-DEPRESSION_ROLES = ("primary", "secondary", "not stated", "none found")
-#: ClinicalTrials.gov's overall statuses, plus EU CTR's "ONGOING" and "PLANNED" for a study not yet registered.
-TRIAL_STATUSES = (
-    "NOT_YET_RECRUITING",
-    "RECRUITING",
-    "ENROLLING_BY_INVITATION",
-    "ACTIVE_NOT_RECRUITING",
-    "SUSPENDED",
-    "TERMINATED",
-    "COMPLETED",
-    "WITHDRAWN",
-    "UNKNOWN",
-    "ONGOING",
-    "PLANNED",
-)
-RESULTS = ("none found", "posted", "published", "posted and published")
-#: "not retrieved": a report sought but not read (PRISMA's "reports not retrieved").
-DECISIONS = ("include", "exclude", "not retrieved")
 #: Why a study is left out; the PRISMA diagram counts exclusions by these reasons.
 EXCLUSION_REASONS = ("healthy volunteers", "no depression outcome found in the records read")
-#: Where an exclusion was made: on the title or summary (PRISMA's "records excluded"),
-#: or after reading the record (PRISMA's "reports excluded", with the reason).
-EXCLUDED_AT = ("title or summary", "full record")
-#: PRISMA 2020's two columns, named as the template names them.
-METHODS = ("databases and registers", "other methods")
 #: The source of a record found before the documented search (``found_by`` = ``earlier``).
 EARLIER_SOURCE = "Leads from the book's earlier research"
-DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
-FOUND_BY_RE = r"^(earlier|S\d{2}(;S\d{2})*)$"
-RECORDS_FOUND_RE = r"^SR\d{2}(;SR\d{2})*$"
-STUDY_ID_RE = r"^ST\d{2}(;ST\d{2})*$"
-
-
-def _date_column(column: str, nullable: bool = False) -> pa.Column:
-    """A day written ``YYYY-MM-DD`` that exists in the calendar (declared ``"type": "date"``)."""
-    return pa.Column(
-        str,
-        [pa.Check.str_matches(DATE_RE, error=f"{column} must be YYYY-MM-DD"), real_date_check(column)],
-        nullable=nullable,
-    )
 
 
 def searches_schema() -> pa.DataFrameSchema:
     """Schema of ``data/searches.csv``: every search with its date, exact query and number of hits."""
-    return pa.DataFrameSchema(
-        {
-            "search_id": pa.Column(str, pa.Check.str_matches(r"^S\d{2}$", error="search_id must be S and two digits")),
-            "date": _date_column("date"),
-            "source": pa.Column(str, pa.Check.str_length(min_value=3)),
-            "tool": pa.Column(str, pa.Check.str_length(min_value=3)),
-            "query": pa.Column(str, pa.Check.str_length(min_value=3)),
-            "hits": pa.Column(int, pa.Check.ge(0, error="hits must be 0 or more"), coerce=True),
-            "records_found": pa.Column(
-                str,
-                pa.Check.str_matches(RECORDS_FOUND_RE, error="records_found lists SR ids separated by ;"),
-                nullable=True,
-            ),
-            "note": pa.Column(str, nullable=True),
-            "method": pa.Column(str, pa.Check.isin(list(METHODS), error=f"method not one of {list(METHODS)}")),
-        },
-        strict=True,
-        name="searches",
-    )
+    return declared_schema("searches")
 
 
 def screening_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``data/screening.csv``: one row per record of an MDMA study that measured depression or might have."""
-
-    def vocabulary(values: tuple[str, ...], name: str) -> pa.Check:
-        return pa.Check.isin(list(values), error=f"{name} not one of {list(values)}")
-
-    return pa.DataFrameSchema(
-        {
-            "record_id": pa.Column(
-                str, pa.Check.str_matches(r"^SR\d{2}$", error="record_id must be SR and two digits")
-            ),
-            "study": pa.Column(str, pa.Check.str_length(min_value=2)),
-            "registry_ids": pa.Column(
-                str,
-                pa.Check.str_matches(
-                    REGISTRY_IDS_RE,
-                    error="registry_ids must be well-formed ids (NCT########, ACTRN##############, "
-                    "EudraCT ####-######-##, ISRCTN########) separated by ;",
-                ),
-                nullable=True,
-            ),
-            "record_source": pa.Column(str, vocabulary(RECORD_SOURCES, "record_source")),
-            "title": pa.Column(str, pa.Check.str_length(min_value=5)),
-            "population": pa.Column(str),
-            "population_group": pa.Column(str, vocabulary(POPULATION_GROUPS, "population_group")),
-            "randomized": pa.Column(str, pa.Check.isin(["yes", "no"], error="randomized must be yes or no")),
-            "blinding": pa.Column(str),
-            "comparator": pa.Column(str),
-            "n": pa.Column("Int64", pa.Check.gt(0, error="n must be above 0"), nullable=True, coerce=True),
-            "primary_outcome": pa.Column(str),
-            "depression_outcome": pa.Column(str),
-            "depression_role": pa.Column(str, vocabulary(DEPRESSION_ROLES, "depression_role")),
-            "trial_status": pa.Column(str, vocabulary(TRIAL_STATUSES, "trial_status")),
-            "results": pa.Column(str, vocabulary(RESULTS, "results")),
-            "sponsor": pa.Column(str),
-            **_sourced_columns(bib_keys),
-            "found_by": pa.Column(
-                str, pa.Check.str_matches(FOUND_BY_RE, error="found_by lists search ids (S01;S02) or says earlier")
-            ),
-            "checked_on": _date_column("checked_on"),
-            "decision": pa.Column(str, vocabulary(DECISIONS, "decision")),
-            "reason": pa.Column(str, pa.Check.str_length(min_value=5, error="every decision needs a reason")),
-            "study_id": pa.Column(
-                str,
-                pa.Check.str_matches(STUDY_ID_RE, error="study_id must be ST and two digits, several separated by ;"),
-            ),
-            "excluded_at": pa.Column(str, vocabulary(EXCLUDED_AT, "excluded_at"), nullable=True),
-        },
+    return declared_schema(
+        "screening",
+        sourced_checks(bib_keys),
         checks=[
             row_check(_one_decision_per_study, ONE_DECISION, "decision", name="one_decision_per_study"),
             row_check(_one_name_per_study, ONE_NAME, "study", name="one_name_per_study"),
@@ -188,25 +68,12 @@ def screening_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
                 name="known_exclusion_reason",
             ),
         ],
-        strict=True,
-        name="screening",
     )
 
 
 def registry_checks_schema() -> pa.DataFrameSchema:
     """Schema of ``data/registry_checks.csv``: each registry, its API, and its last check (empty: not checked)."""
-    return pa.DataFrameSchema(
-        {
-            "registry": pa.Column(str),
-            "has_api": pa.Column(str, pa.Check.isin(["yes", "no"], error="has_api must be yes or no")),
-            "check": pa.Column(str, pa.Check.isin(["weekly registry watch", "manual"], error="check not known")),
-            "last_checked": _date_column("last_checked", nullable=True),
-            "how_checked": pa.Column(str, pa.Check.str_length(min_value=5)),
-            "note": pa.Column(str, nullable=True),
-        },
-        strict=True,
-        name="registry_checks",
-    )
+    return declared_schema("registry_checks")
 
 
 ONE_DECISION = "records of one study must share one decision (include or exclude)"
@@ -254,32 +121,43 @@ def _unknown_ids(
     return found
 
 
-def _unlinked(path: Path, table: pd.DataFrame, searches_path: Path, searched: pd.DataFrame) -> list[str]:
-    """One message per one-way link: a record's ``found_by`` names a search whose ``records_found``
-    omits it (reported on the record's line), or a search lists a record whose ``found_by`` omits it
-    (reported on the search's line). Ids that name nothing are reported by :func:`_unknown_ids`."""
+@dataclass(frozen=True)
+class _Linked:
+    """One side of a two-way link: a table, the file it was read from, its id column and its list of linked ids."""
 
-    def ids(cell: object) -> list[str]:
-        return cell.split(";") if isinstance(cell, str) else []
+    path: Path
+    table: pd.DataFrame
+    key: str
+    link: str
 
-    found_by = {r: set(ids(c)) for r, c in zip(table["record_id"], table["found_by"], strict=True)}
-    lists = {s: set(ids(c)) for s, c in zip(searched["search_id"], searched["records_found"], strict=True)}
+
+def _ids(cell: object) -> list[str]:
+    return cell.split(";") if isinstance(cell, str) else []
+
+
+def _one_way_links(side: _Linked, other: _Linked) -> list[str]:
+    """One message per row of ``side`` whose ``link`` names a row of ``other`` whose ``link`` omits it.
+
+    Reported on the row of ``side``; ids that name nothing are reported by :func:`_unknown_ids`.
+    """
+    back = {key: set(_ids(cell)) for key, cell in zip(other.table[other.key], other.table[other.link], strict=True)}
     problems = []
-    for line, record, cell in zip(row_lines(table), table["record_id"], table["found_by"], strict=True):
-        missing = sorted(s for s in ids(cell) if s in lists and record not in lists[s])
+    rows = zip(row_lines(side.table), side.table[side.key], side.table[side.link], strict=True)
+    for line, key, cell in rows:
+        missing = sorted(linked for linked in _ids(cell) if linked in back and key not in back[linked])
         if missing:
             problems.append(
-                f"{path}, line {line}, column 'found_by': {record} names {missing}, "
-                f"whose records_found in {searches_path.name} does not list {record}"
-            )
-    for line, search, cell in zip(row_lines(searched), searched["search_id"], searched["records_found"], strict=True):
-        missing = sorted(r for r in ids(cell) if r in found_by and search not in found_by[r])
-        if missing:
-            problems.append(
-                f"{searches_path}, line {line}, column 'records_found': {search} lists {missing}, "
-                f"whose found_by in {path.name} does not name {search}"
+                f"{side.path}, line {line}, column '{side.link}': {key} links to {missing}, "
+                f"whose {other.link} in {other.path.name} does not link back to {key}"
             )
     return problems
+
+
+def _unlinked(path: Path, table: pd.DataFrame, searches_path: Path, searched: pd.DataFrame) -> list[str]:
+    """One message per one-way link between a record's ``found_by`` and a search's ``records_found``, on each side."""
+    records = _Linked(path, table, "record_id", "found_by")
+    searches = _Linked(searches_path, searched, "search_id", "records_found")
+    return _one_way_links(records, searches) + _one_way_links(searches, records)
 
 
 def screening(path: Path | None = None, searches_path: Path | None = None) -> pd.DataFrame:

@@ -14,16 +14,13 @@ import pandera.pandas as pa
 
 from mdma_book.citations import short_citation
 from mdma_book.evidence import (
-    EVIDENCE_KINDS,
-    ID_ERROR,
-    ID_PATTERN,
-    _sourced_columns,
     bibliography_keys,
     load_table,
-    real_date_check,
     row_check,
+    sourced_checks,
 )
 from mdma_book.paths import data_dir
+from mdma_book.table_schema import declared_schema, real_date_check
 
 #: Kinds of history event, with how the figure names them.
 CATEGORIES = {
@@ -33,13 +30,11 @@ CATEGORIES = {
     "other_regulator": "Regulators outside the US",
 }
 
-COMPONENTS = ("preparation", "dosing", "integration", "treatment_period", "endpoint", "medication", "milestone")
 TIMINGS = {
     "reported": "timing as reported",
     "approximate": "timing approximate: placed by this book from the reported spacing",
 }
 
-DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$"  # YYYY or YYYY-MM-DD
 END_CHECK = "end before start"
 END_DATE_CHECK = "end_date before date"
 ONE_COURSE_CHECK = "course_label and course_row differ from the course's first row"
@@ -57,69 +52,24 @@ def _year(dates: pd.Series) -> pd.Series:
 
 def history_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``history_events.csv``: one event per row, dated YYYY or YYYY-MM-DD."""
-    return pa.DataFrameSchema(
-        {
-            "date": pa.Column(
-                str,
-                [
-                    pa.Check.str_matches(DATE_PATTERN, error="date must be YYYY or YYYY-MM-DD"),
-                    real_date_check("date", ("%Y", "%Y-%m-%d")),
-                ],
-            ),
-            "end_date": pa.Column(
-                str,
-                [
-                    pa.Check.str_matches(DATE_PATTERN, error="end_date must be YYYY or YYYY-MM-DD"),
-                    real_date_check("end_date", ("%Y", "%Y-%m-%d")),
-                ],
-                nullable=True,
-            ),
-            "category": pa.Column(
-                str, pa.Check.isin(list(CATEGORIES), error=f"category not one of {list(CATEGORIES)}")
-            ),
-            "label": pa.Column(str, pa.Check.str_length(min_value=1, max_value=40)),
-            "description": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "evidence_kind": pa.Column(
-                str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")
-            ),
-            **_sourced_columns(bib_keys),
-        },
+    real = {column: real_date_check(column, ("%Y", "%Y-%m-%d")) for column in ("date", "end_date")}
+    return declared_schema(
+        "history_events",
+        {**real, **sourced_checks(bib_keys)},
         checks=[row_check(lambda df: ~(_year(df["end_date"]) < _year(df["date"])), END_DATE_CHECK, "end_date")],
-        strict=True,
-        name="history_events",
         ordered=False,
     )
 
 
 def course_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``treatment_course.csv``: one block, session or milestone per row, in weeks from baseline."""
-    return pa.DataFrameSchema(
-        {
-            "course": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "component": pa.Column(
-                str, pa.Check.isin(list(COMPONENTS), error=f"component not one of {list(COMPONENTS)}")
-            ),
-            "label": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "start_week": pa.Column(float, pa.Check.ge(0, error="start_week must be 0 or more"), coerce=True),
-            "end_week": pa.Column(float, nullable=True, coerce=True),
-            "sessions": pa.Column(float, pa.Check.gt(0, error="sessions must be above 0"), nullable=True, coerce=True),
-            "hours_each": pa.Column(
-                float, pa.Check.gt(0, error="hours_each must be above 0"), nullable=True, coerce=True
-            ),
-            "timing": pa.Column(str, pa.Check.isin(list(TIMINGS), error=f"timing not one of {list(TIMINGS)}")),
-            "description": pa.Column(str, pa.Check.str_length(min_value=1)),
-            **_sourced_columns(bib_keys),
-            "course_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR)),
-            "trial_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR), nullable=True),
-            "course_label": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "course_row": pa.Column(int, pa.Check.isin([0, 1], error="course_row is 1 (upper row) or 0"), coerce=True),
-        },
+    return declared_schema(
+        "treatment_course",
+        sourced_checks(bib_keys),
         checks=[
             row_check(lambda df: ~(df["end_week"] < df["start_week"]), END_CHECK, "end_week", "end_not_before_start"),
             row_check(_same_per_course, ONE_COURSE_CHECK, "course_label", "one_label_per_course"),
         ],
-        strict=True,
-        name="treatment_course",
         ordered=False,
     )
 
