@@ -21,6 +21,7 @@ from mdma_book.evidence import (
     _sourced_columns,
     bibliography_keys,
     load_table,
+    row_check,
 )
 from mdma_book.paths import data_dir
 from mdma_book.safe_text import myst
@@ -101,8 +102,10 @@ def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
         {
             "region": pa.Column(str, pa.Check.str_length(min_value=2)),
             "access": pa.Column(str, pa.Check.str_length(min_value=3)),
-            # The date of the source (what it describes); empty for an undated page.
-            "as_of": _date_column(nullable=True),
+            # The day of the event the row describes (a law in force, an order signed); empty for a standing state.
+            "event_date": _date_column(nullable=True),
+            # The date the source itself carries; empty for an undated page.
+            "source_date": _date_column(nullable=True),
             "statement": pa.Column(str, pa.Check.str_length(min_value=20)),
             "evidence_kind": pa.Column(
                 str, pa.Check.isin(list(EVIDENCE_KINDS), error=f"evidence_kind not one of {list(EVIDENCE_KINDS)}")
@@ -111,6 +114,14 @@ def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             # The day this book last read the source.
             "checked_on": _date_column(),
         },
+        checks=[
+            row_check(
+                lambda df: df["source_date"].isna() | (df["source_date"] <= df["checked_on"]),
+                "source_date is after checked_on: a source cannot be dated after the day it was read",
+                "source_date",
+                name="source_dated_before_it_was_read",
+            )
+        ],
         strict=True,
         name="access",
     )
@@ -121,10 +132,11 @@ def access(path: Path | None = None) -> pd.DataFrame:
     return load_table(path or data_dir() / "access.csv", access_schema(bibliography_keys()))
 
 
-def _dated(source_date: object, checked_on: str) -> str:
-    """'source dated 17 April 2024; checked on 29 November 2026', or 'source undated; ...'."""
+def _dated(event_date: object, source_date: object, checked_on: str) -> str:
+    """'event of 18 April 2026; source dated 22 April 2026; checked on 3 December 2026' (the event part only if dated)."""
+    event = "" if pd.isna(event_date) else f"event of {readable_day(event_date)}; "
     dated = "source undated" if pd.isna(source_date) else f"source dated {readable_day(source_date)}"
-    return f"{dated}; checked on {readable_day(checked_on)}"
+    return f"{event}{dated}; checked on {readable_day(checked_on)}"
 
 
 def access_markdown(table: pd.DataFrame) -> str:
@@ -132,7 +144,7 @@ def access_markdown(table: pd.DataFrame) -> str:
     parts = []
     for row in table.itertuples():
         parts.append(
-            f"- **{myst(row.region)}: {myst(row.access)}** ({_dated(row.as_of, row.checked_on)}). "
+            f"- **{myst(row.region)}: {myst(row.access)}** ({_dated(row.event_date, row.source_date, row.checked_on)}). "
             f"{myst(row.statement)} *{row.evidence_kind.capitalize()}* {{cite:p}}`{row.source_key}`"
         )
     return "\n".join(parts) + "\n"
