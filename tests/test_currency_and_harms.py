@@ -136,7 +136,9 @@ def test_each_access_entry_gives_its_event_and_source_dates_apart_from_the_day_i
     text = currency.access_markdown(table)
     for row in table.itertuples():
         event = "" if pd.isna(row.event_date) else f"event of {currency.readable_day(row.event_date)}; "
-        dated = "source undated" if pd.isna(row.source_date) else f"source dated {currency.readable_day(row.source_date)}"
+        dated = (
+            "source undated" if pd.isna(row.source_date) else f"source dated {currency.readable_day(row.source_date)}"
+        )
         checked = f"checked on {currency.readable_day(row.checked_on)}"
         assert f"({event}{dated}; {checked})" in text, row.region
     # The executive order was signed on one day and published on another: the two dates stay apart.
