@@ -130,14 +130,30 @@ def test_harms_markdown_escapes_data_and_keeps_citations(tmp_path):
     assert "{cite:p}`" in markdown
 
 
-def test_each_access_entry_gives_its_source_date_apart_from_the_day_it_was_checked():
-    """An entry's date is the date of its source; the day the book read it is shown separately."""
+def test_each_access_entry_gives_its_event_and_source_dates_apart_from_the_day_it_was_checked():
+    """An entry shows the event's day, the source's date and the day the book read it, each on its own."""
     table = currency.access()
     text = currency.access_markdown(table)
     for row in table.itertuples():
+        event = "" if pd.isna(row.event_date) else f"event of {currency.readable_day(row.event_date)}; "
+        dated = (
+            "source undated" if pd.isna(row.source_date) else f"source dated {currency.readable_day(row.source_date)}"
+        )
         checked = f"checked on {currency.readable_day(row.checked_on)}"
-        dated = "source undated" if pd.isna(row.as_of) else f"source dated {currency.readable_day(row.as_of)}"
-        assert f"({dated}; {checked})" in text, row.region
-    undated = table[table["as_of"].isna()]
-    assert list(undated["region"]) == ["United States (expanded access)"]  # the sponsor's page gives no date
-    assert "source undated" in text
+        assert f"({event}{dated}; {checked})" in text, row.region
+    # The executive order was signed on one day and published on another: the two dates stay apart.
+    order = table.set_index("region").loc["United States (executive order)"]
+    assert (order["event_date"], order["source_date"]) == ("2026-04-18", "2026-04-22")
+    assert "source undated" in text and "event of" in text
+
+
+def test_an_access_source_dated_after_it_was_read_is_refused(tmp_path):
+    """A source_date later than checked_on is an impossible row; the loader names the column."""
+    lines = (ROOT / "data" / "access.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = lines[1].replace(",2026-05-21,", ",2027-05-21,", 1)
+    assert bad != lines[1]
+    path = tmp_path / "access.csv"
+    path.write_text(lines[0] + bad + "".join(lines[2:]), encoding="utf-8")
+    with pytest.raises(Exception) as caught:
+        currency.access(path)
+    assert "source_date is after checked_on" in str(caught.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,13 @@ def test_a_row_with_a_missing_field_names_the_line(tmp_path):
     path.write_text("\n".join([*good[:2], good[2].rsplit(",", 3)[0]]) + "\n")
     with pytest.raises(evidence.DataValidationError, match=r"short\.csv: cannot be read as CSV: line 3 has 11 fields"):
         evidence.dichotomous_outcomes(path)
+
+
+def test_the_data_dictionary_lists_exactly_the_loaders_evidence_kinds():
+    """data/README.md's list of evidence kinds (the harms.csv row) is the loader's EVIDENCE_KINDS, no more, no fewer."""
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    row = next(
+        line for line in text.splitlines() if line.startswith("| `evidence_kind` |") and "EVIDENCE_KINDS" in line
+    )
+    listed = re.findall(r"`([a-z][a-z ]+)`", row.split(":", 1)[1])
+    assert listed == list(evidence.EVIDENCE_KINDS), f"README lists {listed}, the loader {list(evidence.EVIDENCE_KINDS)}"

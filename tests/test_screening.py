@@ -209,7 +209,7 @@ def test_the_prisma_flow_adds_up():
         assert column.screened - column.excluded_at_screening == column.sought
         assert sum(column.screened_out_by_reason.values()) == column.excluded_at_screening
         assert column.sought - column.not_retrieved == column.assessed
-        assert column.assessed - column.excluded == column.included
+        assert column.assessed - column.excluded - column.awaiting == column.included
     assert flow.databases.screened + flow.other.screened == len(table)
     assert flow.databases.included + flow.other.included == flow.reports_of_included
     assert flow.other.excluded_at_screening == 0  # the template's other-methods column has no screening box
@@ -294,7 +294,8 @@ def test_a_report_not_retrieved_leaves_the_assessed_reports(tmp_path):
     after = _flow(path)
     assert after.databases.not_retrieved == before.databases.not_retrieved + 1
     assert after.databases.assessed == before.databases.assessed - 1
-    assert after.databases.excluded == before.databases.excluded - 1
+    assert after.databases.awaiting == before.databases.awaiting - 1
+    assert after.studies_awaiting == before.studies_awaiting - 1
 
 
 def test_the_prisma_figure_shows_every_box_and_a_text_alternative():
@@ -316,12 +317,14 @@ def test_the_prisma_figure_shows_every_box_and_a_text_alternative():
         "Reports not retrieved",
         "Reports assessed for eligibility",
         "Reports excluded",
+        "Reports awaiting classification",
         "Identification of studies via other<br>methods",
         "Records identified",
         "Reports sought for retrieval",
         "Reports not retrieved",
         "Reports assessed for eligibility",
         "Reports excluded",
+        "Reports awaiting classification",
         "Included",
         "Studies included in review",
     ], "the boxes of the PRISMA 2020 template, in order"
@@ -334,12 +337,14 @@ def test_the_prisma_figure_shows_every_box_and_a_text_alternative():
         ("Reports not retrieved", db.not_retrieved),
         ("Reports assessed for eligibility", db.assessed),
         ("Reports excluded", db.excluded),
+        ("Reports awaiting classification", db.awaiting),
         ("Records identified", other.identified),
         ("Reports assessed for eligibility", other.assessed),
         ("Studies included in review", flow.studies_included),
     ):
         assert f"<b>{heading}: {number}</b>" in text, heading
     assert f"Reports of included studies: {flow.reports_of_included}" in text
+    assert f"Studies awaiting classification (not included): {flow.studies_awaiting}" in plain
     for source, count in db.identified_by_source.items():
         assert f"{source}: {count}" in plain
     description = fig.layout.meta["description"]
@@ -450,3 +455,23 @@ def test_an_unqualified_only_study_in_major_depression_is_caught(old_sentence):
 def test_the_only_published_study_in_major_depression_is_allowed():
     sentence = {"book/x.md": "The only published study in major depression (search of 3 December 2026) was small."}
     assert screening.contradicted_sentences(sentence, screening.screening()) == []
+
+
+def test_the_eligibility_rule_is_applied_to_every_study():
+    """One rule for every row: a study with a depression outcome is included whether or not it reported a
+    result; an exclusion for want of a depression outcome needs the outcomes read in full; a study read only
+    in part awaits classification and is neither included nor excluded."""
+    table = screening.screening()
+    own = screening.studies(table)
+    included = own[own["decision"] == "include"]
+    assert (included["depression_role"] != "none found").all(), "an included study must have a depression outcome"
+    assert (included["population_group"] != "healthy volunteers").all()
+    without = own[(own["depression_role"] == "none found") & (own["population_group"] != "healthy volunteers")]
+    assert set(without["decision"]) <= {"exclude", screening.AWAITING}
+    excluded = own[own["decision"] == "exclude"]
+    assert set(excluded["reason"]) <= set(screening.EXCLUSION_REASONS)
+    # The three PTSD trials the reviewer named are decided alike: none reported a depression result in the parts read.
+    alike = own.set_index("study").loc[["MAPP2", "Mithoefer 2011", "Oehen 2013"], "decision"]
+    assert set(alike) == {screening.AWAITING}
+    flow = screening.prisma_flow(table, screening.searches())
+    assert flow.studies_awaiting == (own["decision"] == screening.AWAITING).sum() > 0

@@ -18,6 +18,7 @@ from mdma_book.evidence import (
     _key_list_check,
     bibliography_keys,
     load_table,
+    row_check,
     sourced_checks,
 )
 from mdma_book.paths import data_dir
@@ -43,7 +44,18 @@ def changelog_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
 
 def access_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``access.csv``: where, and how, MDMA can be given outside research, by region."""
-    return declared_schema("access", sourced_checks(bib_keys))
+    return declared_schema(
+        "access",
+        sourced_checks(bib_keys),
+        checks=[
+            row_check(
+                lambda df: df["source_date"].isna() | (df["source_date"].fillna("") <= df["checked_on"]),
+                "source_date is after checked_on: a source cannot be dated after the day it was read",
+                "source_date",
+                name="source_dated_before_it_was_read",
+            )
+        ],
+    )
 
 
 def access(path: Path | None = None) -> pd.DataFrame:
@@ -51,10 +63,11 @@ def access(path: Path | None = None) -> pd.DataFrame:
     return load_table(path or data_dir() / "access.csv", access_schema(bibliography_keys()))
 
 
-def _dated(source_date: object, checked_on: str) -> str:
-    """'source dated 17 April 2024; checked on 29 November 2026', or 'source undated; ...'."""
+def _dated(event_date: object, source_date: object, checked_on: str) -> str:
+    """'event of 18 April 2026; source dated 22 April 2026; checked on 3 December 2026' (the event part only if dated)."""
+    event = "" if pd.isna(event_date) else f"event of {readable_day(event_date)}; "
     dated = "source undated" if pd.isna(source_date) else f"source dated {readable_day(source_date)}"
-    return f"{dated}; checked on {readable_day(checked_on)}"
+    return f"{event}{dated}; checked on {readable_day(checked_on)}"
 
 
 def access_markdown(table: pd.DataFrame) -> str:
@@ -62,7 +75,7 @@ def access_markdown(table: pd.DataFrame) -> str:
     parts = []
     for row in table.itertuples():
         parts.append(
-            f"- **{myst(row.region)}: {myst(row.access)}** ({_dated(row.as_of, row.checked_on)}). "
+            f"- **{myst(row.region)}: {myst(row.access)}** ({_dated(row.event_date, row.source_date, row.checked_on)}). "
             f"{myst(row.statement)} *{row.evidence_kind.capitalize()}* {{cite:p}}`{row.source_key}`"
         )
     return "\n".join(parts) + "\n"

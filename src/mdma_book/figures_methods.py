@@ -67,6 +67,11 @@ def _databases(column: PrismaColumn) -> list[_Box]:
         _Box(f"Reports not retrieved: {column.not_retrieved}", aside=True),
         _Box(f"Reports assessed for eligibility: {column.assessed}"),
         _Box(f"Reports excluded: {column.excluded}", _lines(column.excluded_by_reason), aside=True),
+        _Box(
+            f"Reports awaiting classification: {column.awaiting}",
+            ("read only in part: whether depression was measured is not known",),
+            aside=True,
+        ),
     ]
 
 
@@ -77,6 +82,11 @@ def _other(column: PrismaColumn) -> list[_Box]:
         _Box(f"Reports not retrieved: {column.not_retrieved}", aside=True),
         _Box(f"Reports assessed for eligibility: {column.assessed}"),
         _Box(f"Reports excluded: {column.excluded}", _lines(column.excluded_by_reason), aside=True),
+        _Box(
+            f"Reports awaiting classification: {column.awaiting}",
+            ("read only in part: whether depression was measured is not known",),
+            aside=True,
+        ),
     ]
 
 
@@ -89,7 +99,10 @@ def _sections(flow: PrismaFlow) -> list[tuple[str, list[_Box]]]:
             [
                 _Box(
                     f"Studies included in review: {flow.studies_included}",
-                    (f"Reports of included studies: {flow.reports_of_included}",),
+                    (
+                        f"Reports of included studies: {flow.reports_of_included}",
+                        f"Studies awaiting classification (not included): {flow.studies_awaiting}",
+                    ),
                 )
             ],
         ),
@@ -109,11 +122,13 @@ def description(flow: PrismaFlow, searched_on: str) -> str:
         f"{db.duplicates} duplicates removed; {db.screened} records screened, {db.excluded_at_screening} excluded "
         f"on the title or summary ({listed(db.screened_out_by_reason)}); {db.sought} reports sought, "
         f"{db.not_retrieved} not retrieved; "
-        f"{db.assessed} assessed, {db.excluded} excluded ({listed(db.excluded_by_reason)}). "
+        f"{db.assessed} assessed, {db.excluded} excluded ({listed(db.excluded_by_reason)}), "
+        f"{db.awaiting} awaiting classification (read only in part). "
         f"Other methods: {other.identified} records identified ({listed(other.identified_by_source)}); "
         f"{other.sought} reports sought, {other.not_retrieved} not retrieved; {other.assessed} assessed, "
-        f"{other.excluded} excluded ({listed(other.excluded_by_reason)}). "
-        f"{flow.studies_included} studies included, in {flow.reports_of_included} reports."
+        f"{other.excluded} excluded ({listed(other.excluded_by_reason)}), {other.awaiting} awaiting classification. "
+        f"{flow.studies_included} studies included, in {flow.reports_of_included} reports; "
+        f"{flow.studies_awaiting} studies awaiting classification."
     )
 
 

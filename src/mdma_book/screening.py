@@ -35,8 +35,23 @@ from mdma_book.evidence import (
 from mdma_book.paths import data_dir
 from mdma_book.table_schema import declared_schema
 
+#: "not retrieved": a report sought but not read (PRISMA's "reports not retrieved").
+#: "awaiting classification": a report read only in part, so that whether the study measured
+#: depression is not known (Cochrane's "studies awaiting classification").
+AWAITING = "awaiting classification"
+#: Decisions on a record that was read, in full or in part.
+JUDGED = ("include", "exclude", AWAITING)
+#: The one eligibility rule, applied to every record (shown on the methods page and in data/README.md).
+ELIGIBILITY_RULE = (
+    "A study is eligible if people who were not healthy volunteers were given MDMA and a depression outcome "
+    "was measured or registered, whether or not a result for it was reported or found. "
+    "A study is excluded only when its participants were healthy volunteers, or when its outcomes were read "
+    "in full (the registry's outcome list, or the paper's methods) and name no depression measure. "
+    "A study whose records were read only in part, so that it is not known whether depression was measured, "
+    "is awaiting classification; a fuller reading decides it."
+)
 #: Why a study is left out; the PRISMA diagram counts exclusions by these reasons.
-EXCLUSION_REASONS = ("healthy volunteers", "no depression outcome found in the records read")
+EXCLUSION_REASONS = ("healthy volunteers", "no depression outcome among the outcomes read in full")
 #: The source of a record found before the documented search (``found_by`` = ``earlier``).
 EARLIER_SOURCE = "Leads from the book's earlier research"
 
@@ -76,7 +91,7 @@ def registry_checks_schema() -> pa.DataFrameSchema:
     return declared_schema("registry_checks")
 
 
-ONE_DECISION = "records of one study must share one decision (include or exclude)"
+ONE_DECISION = "records of one study must share one decision (include, exclude or awaiting classification)"
 ONE_NAME = "records of one study_id must share one study name"
 EXCLUDED_WHERE = "excluded_at is given for an excluded record, and only for one"
 KNOWN_REASON = f"an excluded record's reason must be one of {list(EXCLUSION_REASONS)}"
@@ -89,7 +104,7 @@ def _single(df: pd.DataFrame) -> pd.Series:
 
 def _one_decision_per_study(df: pd.DataFrame) -> pd.Series:
     """A study's read records share a decision; a pooled report or an unread one is judged on its own."""
-    judged = _single(df) & df["decision"].isin(["include", "exclude"])
+    judged = _single(df) & df["decision"].isin(JUDGED)
     counts = df[judged].groupby("study_id")["decision"].transform("nunique")
     return counts.reindex(df.index).fillna(1) == 1
 
@@ -195,9 +210,9 @@ def studies(table: pd.DataFrame) -> pd.DataFrame:
     """One row per study: its first read record, with every registry id of the study joined.
 
     Only records of one study count (a pooled report adds no study), and only
-    records that were read (decision include or exclude).
+    records that were read (decision include, exclude or awaiting classification).
     """
-    own = table[_single(table) & table["decision"].isin(["include", "exclude"])]
+    own = table[_single(table) & table["decision"].isin(JUDGED)]
     first = own.drop_duplicates("study_id").set_index("study_id")
     ids = (
         own.dropna(subset=["registry_ids"])
@@ -218,8 +233,9 @@ class PrismaColumn:
     screened_out_by_reason: dict[str, int]  # the same, by reason
     sought: int  # reports sought for retrieval
     not_retrieved: int  # reports sought but not read
-    assessed: int  # reports read and judged
+    assessed: int  # reports read (in full or in part) and judged
     excluded_by_reason: dict[str, int]  # reports read and excluded, by reason
+    awaiting: int  # reports read only in part: awaiting classification
     included: int  # reports included, from this column
 
     @property
@@ -244,6 +260,7 @@ class PrismaFlow:
     other: PrismaColumn
     studies_included: int  # each study once, however many reports it has
     reports_of_included: int  # every included report, a pooled report once
+    studies_awaiting: int  # studies whose records were read only in part
 
 
 def _record_sources(table: pd.DataFrame, searched: pd.DataFrame) -> list[tuple[str, dict[str, str]]]:
@@ -281,7 +298,7 @@ def _column(
     screens = method == "databases and registers"
     at_screening = rows["excluded_at"].eq("title or summary") & screens
     sought = rows[~at_screening]
-    read = sought[sought["decision"].isin(["include", "exclude"])]
+    read = sought[sought["decision"].isin(JUDGED)]
     reports_out = read[read["decision"] == "exclude"]
     return PrismaColumn(
         identified_by_source=by_source,
@@ -292,6 +309,7 @@ def _column(
         not_retrieved=int((sought["decision"] == "not retrieved").sum()),
         assessed=len(read),
         excluded_by_reason={reason: int(n) for reason, n in reports_out["reason"].value_counts().items()},
+        awaiting=int((read["decision"] == AWAITING).sum()),
         included=int((read["decision"] == "include").sum()),
     )
 
@@ -310,6 +328,7 @@ def prisma_flow(table: pd.DataFrame, searched: pd.DataFrame) -> PrismaFlow:
         other=_column(table, searched, placed, "other methods"),
         studies_included=len(included_studies),
         reports_of_included=int((table["decision"] == "include").sum()),
+        studies_awaiting=int((studies(table)["decision"] == AWAITING).sum()),
     )
 
 
@@ -495,6 +514,20 @@ def excluded_table(table: pd.DataFrame) -> pd.DataFrame:
             "Registry ids": rows["registry_ids"].fillna("none found").str.replace(";", ", "),
             "Population": rows["population_group"],
             "Reason": rows["reason"],
+        }
+    )
+
+
+def awaiting_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Every study awaiting classification, with what was and was not read."""
+    unique = studies(table)
+    rows = unique[unique["decision"] == AWAITING]
+    return pd.DataFrame(
+        {
+            "Study": rows["study"],
+            "Registry ids": rows["registry_ids"].fillna("none found").str.replace(";", ", "),
+            "Population": rows["population_group"],
+            "Why it is not yet decided": rows["reason"],
         }
     )
 
