@@ -88,7 +88,12 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
         (",anzctr2019emmac,", ",nosuch2099source,", "source_key", "not in references.bib"),
         (",S01;S09;S58;S60,2026-12-03,", ",S01;S09;S58;S60,3 Dec 2026,", "checked_on", "YYYY-MM-DD"),
         (",S01;S09;S58;S60,2026-12-03,", ",S01;S09;S58;S60,,", "checked_on", "is empty"),
-        (",S01;S09;S58;S60,2026-12-03,include,", ",S01;S09;S58;S60,2026-12-03,maybe,", "decision", "decision not one of"),
+        (
+            ",S01;S09;S58;S60,2026-12-03,include,",
+            ",S01;S09;S58;S60,2026-12-03,maybe,",
+            "decision",
+            "decision not one of",
+        ),
     ],
 )
 def test_a_bad_screening_row_is_named_by_file_line_and_column(tmp_path, old, new, column, phrase):
