@@ -79,7 +79,7 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
             "registry_ids does not match the pattern",
         ),
         ("SR01,EMMAC,", "SR02,EMMAC,", "record_id", "repeats another row's value"),  # the primary key
-        (",S01;S09,2026-12-03,", ",S01;S09,2026-02-30,", "checked_on", "not a real calendar date"),
+        (",S01;S09;S58;S60,2026-12-03,", ",S01;S09;S58;S60,2026-02-30,", "checked_on", "not a real calendar date"),
         (",exclude,healthy volunteers,", ",exclude,,", "reason", "is empty"),
         (",ST01,\n", ",EMMAC,\n", "study_id", "study_id does not match the pattern ST"),
         (
@@ -96,9 +96,14 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
         ),
         (",anzctr2019emmac,", ",,", "source_key", "is empty"),
         (",anzctr2019emmac,", ",nosuch2099source,", "source_key", "not in references.bib"),
-        (",S01;S09,2026-12-03,", ",S01;S09,3 Dec 2026,", "checked_on", "YYYY-MM-DD"),
-        (",S01;S09,2026-12-03,", ",S01;S09,,", "checked_on", "is empty"),
-        (",S01;S09,2026-12-03,include,", ",S01;S09,2026-12-03,maybe,", "decision", "decision not one of"),
+        (",S01;S09;S58;S60,2026-12-03,", ",S01;S09;S58;S60,3 Dec 2026,", "checked_on", "YYYY-MM-DD"),
+        (",S01;S09;S58;S60,2026-12-03,", ",S01;S09;S58;S60,,", "checked_on", "is empty"),
+        (
+            ",S01;S09;S58;S60,2026-12-03,include,",
+            ",S01;S09;S58;S60,2026-12-03,maybe,",
+            "decision",
+            "decision not one of",
+        ),
     ],
 )
 def test_a_bad_screening_row_is_named_by_file_line_and_column(tmp_path, old, new, column, phrase):
@@ -154,7 +159,7 @@ def test_a_search_needs_a_prisma_column(tmp_path):
 
 
 def test_found_by_must_name_a_recorded_search(tmp_path):
-    path = edited_copy(tmp_path, "screening.csv", ",S01;S09,2026-12-03,", ",S01;S98,2026-12-03,")
+    path = edited_copy(tmp_path, "screening.csv", ",S01;S09;S58;S60,2026-12-03,", ",S01;S98;S58;S60,2026-12-03,")
     message = refusal(screening.screening, path)
     line = line_of("screening.csv", "SR01,")
     assert f"{path}, line {line}, column 'found_by'" in message and "S98" in message
@@ -171,7 +176,7 @@ def test_records_found_must_name_a_screened_record(tmp_path):
 def test_a_record_must_be_listed_by_the_searches_that_found_it(tmp_path):
     """found_by and records_found must agree both ways, each side reported on its own line."""
     path = edited_copy(
-        tmp_path, "screening.csv", ",S02;S04;S10;S12;S22,2026-12-03,", ",S02;S04;S10;S12;S22;S14,2026-12-03,"
+        tmp_path, "screening.csv", ",S02;S04;S10;S12;S22;S60,2026-12-03,", ",S02;S04;S10;S12;S22;S60;S14,2026-12-03,"
     )
     message = refusal(screening.screening, path)
     assert f"{path}, line {line_of('screening.csv', 'SR16,')}, column 'found_by'" in message
@@ -235,6 +240,10 @@ def test_each_study_is_counted_once_and_a_pooled_report_adds_none(tmp_path):
     for old, new in (
         (",8,SR15;SR16;SR17;SR19,", ",8,SR16;SR17;SR19,"),
         (",8,SR09;SR10;SR12;SR15,", ",8,SR09;SR10;SR12,"),
+        (",8,SR09;SR13;SR15;SR35;SR36;SR37,", ",8,SR09;SR13;SR35;SR36;SR37,"),
+        (",8,SR09;SR11;SR13;SR15,", ",8,SR09;SR11;SR13,"),
+        (",8,SR09;SR13;SR15;SR36,", ",8,SR09;SR13;SR36,"),
+        (",8,SR09;SR15,", ",8,SR09,"),
     ):
         text = text.replace(old, new)
     searches.write_text(text, encoding="utf-8")
