@@ -8,9 +8,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mdma_book import evidence_map, figure_checks
+from mdma_book.page_figure import figure_height, plain_text, static_figure
 from mdma_book.site import plotly_mime as render
 
 
@@ -63,3 +66,56 @@ def test_wcag_contrast_matches_known_values():
     white, black = (255, 255, 255), (0, 0, 0)
     assert figure_checks.ratio(white, black) == pytest.approx(21.0)
     assert figure_checks.ratio(white, (0x76, 0x76, 0x76)) == pytest.approx(4.54, abs=0.01)
+
+
+# --- Titles that fit the phone's picture (reader review 3, second read: Figure 3.3) ---------------
+
+#: A low estimate of the width of a line of text in ems (DejaVu Sans and system-ui average about
+#: 0.55 em a character): a line wider than this surely runs past the picture's edge.
+EM_PER_CHARACTER = 0.5
+
+
+def title_problems(spec: dict, name: str) -> list[str]:
+    """Each title the figure can show (its own and each menu view's) that runs past the 358 px phone
+    picture, or whose first line of several starts above the picture's top (plotly sets each line's
+    baseline at the title's y, so a top-anchored title needs its font size of room above it)."""
+    layout = static_figure(spec, "light")["layout"]
+    title = layout.get("title") or {}
+    size = (title.get("font") or {}).get("size") or 14
+    height, width = figure_height(layout), render.RENDITION_WIDTHS["narrow"]
+    texts = [title.get("text", "")]
+    for menu in spec["layout"].get("updatemenus", []) or []:
+        for button in menu.get("buttons", []):
+            for change in button.get("args", [])[1:]:
+                if isinstance(change, dict) and isinstance(change.get("title.text", change.get("title")), str):
+                    texts.append(change.get("title.text", change.get("title")))
+    problems = []
+    for text in texts:
+        lines = [plain_text(line) for line in re.split(r"<br\s*/?>", text or "")]
+        for line in lines:
+            if len(line) * EM_PER_CHARACTER * size > width:
+                problems.append(f"{name}: title line {line!r} is wider than the {width} px phone picture")
+        top = (1 - title.get("y", 1)) * height if title.get("yref") == "container" else None
+        if (
+            len([line for line in lines if line]) > 1
+            and title.get("yanchor") == "top"
+            and top is not None
+            and top < size
+        ):
+            problems.append(f"{name}: the title's first line starts {size - top:.0f} px above the picture")
+    return problems
+
+
+def test_every_figure_title_fits_the_phone_picture(built_html):
+    problems = [p for name, spec in built_figures(built_html) for p in title_problems(spec, name)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_icon_array_titles_fit_the_phone_picture():
+    """Figure 3.3's builder, from the book's data: its second title line ran past a phone's picture and
+    its first started above it (every outcome of the menu is checked)."""
+    from mdma_book import evidence, figures, synthesis
+
+    effects = synthesis.absolute_effects(evidence.dichotomous_outcomes())
+    spec = figures.absolute_effects_chart(effects).to_plotly_json()
+    assert title_problems(spec, "Figure 3.3") == []

@@ -112,3 +112,16 @@ def test_history_figure_has_one_marker_per_event_and_marks_long_gaps(events):
         "<i>63 years pass</i>",
         "<i>23 years pass</i>",
     ]  # 1914-1977; 1988 to the first randomized trial, 2011
+
+
+def test_the_treatment_period_label_gives_the_weeks_its_hover_and_the_prose_give(course):
+    """Figure 6.1 once labelled the MAPP2 treatment period "about 14 weeks" (the week it ends) while its
+    hover text and the chapter said about 12 (reader review 3, defect 10): the label, the hover text
+    and the number the chapter glues must agree."""
+    figure = explainer_figures.treatment_course_figure(course)
+    period = next(t for t in figure.data if t.meta["component"] == "treatment_period")
+    weeks = timelines.course_numbers(course)["mapp2_treatment_period_weeks"]
+    label = " ".join(text for text in period.text if text)
+    hover = period.hovertext[0].replace("<br>", " ")
+    assert f"about {weeks} weeks" in label, label
+    assert f"about {weeks} weeks" in hover, hover

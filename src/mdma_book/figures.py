@@ -434,8 +434,9 @@ def _absolute_title(effect: dict) -> str:
         f"{outcome_name}: {control} vs {mdma} in 100 "
         # Plain text on the second line: the figures' text is escaped (safe_text) but for a few
         # attribute-free tags, so a styled <span> would be drawn as its own markup.
-        f"<br>With MDMA 95% CI {effect['per100_mdma_low']:.0f} to "
-        f"{effect['per100_mdma_high']:.0f}; number needed to treat {effect['nnt'].describe()}"
+        # Three short lines, so that each fits the 358 px picture a phone is shown.
+        f"<br>With MDMA 95% CI {effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f};"
+        f"<br>number needed to treat {effect['nnt'].describe()}"
     )
 
 
@@ -468,8 +469,10 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
         meta={
             "description": "Two grids of 100 people showing how many had the outcome with each therapy.",
             # On the page the menu is a native control above the chart: the title moves up into its place.
-            "page_margin_top": 64,
-            "page_title_y": 1 - 10 / height,
+            # plotly puts each line's baseline at the title's y, so the first line needs its 15 px above it;
+            # the three lines then end about 66 px down, above the plot.
+            "page_margin_top": 84,
+            "page_title_y": 1 - 22 / height,
         },
     )
     if len(effects) > 1:
