@@ -153,3 +153,51 @@ def test_figure_controls_are_big_enough_to_touch(open_tab, site_url, page_path, 
     for index in range(targets.count()):
         box = targets.nth(index).bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44, (page_path, index, box)
+
+
+@pytest.mark.parametrize("page_path", FIGURE_PAGES)
+def test_on_a_phone_each_figure_control_takes_the_figures_width(open_tab, site_url, page_path):
+    """A menu as wide as its label cut off the chosen option on a phone (Figure 3.1): each control is full width."""
+    page, _ = open_tab(f"{site_url}/{page_path}", width=390)
+    narrow = page.evaluate(
+        f"""() => [...document.querySelectorAll('{FIGURE} .mdma-controls')].flatMap(controls => {{
+      const width = controls.getBoundingClientRect().width;
+      return [...controls.querySelectorAll('select, input[type=range]')]
+        .filter(el => el.getBoundingClientRect().width < width - 1)
+        .map(el => `${{el.id}}: ${{Math.round(el.getBoundingClientRect().width)}} of ${{Math.round(width)}} px`);
+    }})"""
+    )
+    assert narrow == [], narrow
+
+
+#: Every text of an SVG picture that reaches past the picture's own edges: [text, left, right, width].
+TEXT_OUTSIDE_PICTURE = """() => {
+  const svg = document.querySelector('svg');
+  const edge = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => [`${t.getAttribute('class')}: ${t.textContent}`, t.getBoundingClientRect()])
+    .filter(([, box]) => box.left < edge.left - 1 || box.right > edge.right + 1)
+    .map(([text, box]) => [text, Math.round(box.left - edge.left), Math.round(box.right - edge.left), Math.round(edge.width)]);
+}"""
+
+
+@pytest.mark.parametrize("page_path", FIGURE_PAGES)
+def test_no_text_of_a_phone_picture_is_cut_off_at_its_edges(open_tab, site_url, page_path):
+    """Figure 3.5's panel title ("Major depression · one open-label study") ran past the phone picture's right edge."""
+    page, _ = open_tab(f"{site_url}/{page_path}", width=390)
+    pictures = page.evaluate(
+        f"() => [...document.querySelectorAll('{FIGURE} .mdma-static-light source')].map(s => new URL(s.srcset, location.href).href)"
+    )
+    assert pictures, "no phone picture on a figure page"
+    outside = []
+    for url in pictures:
+        page.goto(url)
+        outside += [(url.rsplit("/", 1)[-1], *text) for text in page.evaluate(TEXT_OUTSIDE_PICTURE)]
+    known = [text for text in outside if text[1].startswith(KNOWN_CUT_OFF.get(page_path, "\0"))]
+    assert len(known) == (page_path in KNOWN_CUT_OFF), f"fixed? remove it from KNOWN_CUT_OFF: {known}"
+    assert [text for text in outside if text not in known] == [], outside
+
+
+#: Found by the test above and not fixed yet (reported to the lead): Figure 3.3's title, whose
+#: second line ("With MDMA 95% CI ... number needed to treat ...") is about 500 px wide in the
+#: 358 px phone picture. Listed so that the test stays strict: it fails once the title fits.
+KNOWN_CUT_OFF = {"book/03-evidence.html": "gtitle: PTSD response:"}

@@ -411,3 +411,22 @@ def test_no_interactive_control_is_on_paper(browser, site_url):
         shown[entry.docname] = page.evaluate(CONTROLS_ON_PAPER)
     context.close()
     assert not any(shown.values()), {name: found[:5] for name, found in shown.items() if found}
+
+
+@pytest.mark.browser
+def test_no_table_row_breaks_across_pages(browser, site_url):
+    """A row of the evidence chapter's "All the numbers" tables split across two pages of the PDF:
+    printed, a table breaks only between rows."""
+    context = browser.new_context(viewport={"width": TEXT_WIDTH_PX, "height": 1000})
+    page = context.new_page()
+    page.emulate_media(media="print", color_scheme="light")
+    page.goto(f"{site_url}/book/03-evidence.html", wait_until="load")
+    page.evaluate("dispatchEvent(new Event('beforeprint'))")
+    breaking = page.evaluate(
+        "() => [...document.querySelectorAll('main article table tr')]"
+        ".filter(row => getComputedStyle(row).breakInside !== 'avoid').map(row => row.innerText.slice(0, 40))"
+    )
+    rows = page.locator("main article details.sd-dropdown table tr").count()
+    context.close()
+    assert rows > 10, "no table behind a figure on the evidence chapter"
+    assert breaking == [], breaking

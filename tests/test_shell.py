@@ -74,3 +74,41 @@ def test_a_page_links_the_books_own_stylesheets_as_one_file_and_no_figure_json(b
     assert not re.search(r'<script type="application/json" id="[^"]+-spec"', html), "a figure's JSON inline"
     for spec in re.findall(r'data-spec="([^"]+)"', html):
         assert (built_html / page_path).parent.joinpath(spec).is_file(), spec
+
+
+def test_the_theme_stylesheet_keeps_the_rules_a_page_or_script_can_use():
+    import tinycss2
+
+    css = (
+        '@charset "UTF-8";:root{--bs-blue:#0d6efd}a{color:red}.btn,.carousel{x:1}'
+        '.card:not(.active){x:2}#menu .show{x:3}.fa-moon:before{content:"\\f186"}.fa-yen:before{content:"\\f157"}'
+        ".bs-tooltip-auto[data-popper-placement^=top]{x:4}"
+        "@media (min-width:540px){.carousel-item{x:5}.navbar{x:6}}@font-face{font-family:x}"
+    )
+    words = {"btn", "card", "menu", "show", "fa-moon", "navbar"}
+    kept = shell.used_rules(tinycss2.parse_stylesheet(css, skip_comments=False), words)
+    for rule in (
+        "a{color:red}",
+        ":root{--bs-blue:#0d6efd}",
+        ".btn{x:1}",
+        ".card:not(.active){x:2}",
+        "#menu .show{x:3}",
+    ):
+        assert rule in kept, rule  # elements, variables, used classes; a class inside :not() is not required
+    assert '.fa-moon:before{content:"\uf186"}' in kept and "fa-yen" not in kept  # tinycss2 writes the glyph itself
+    assert ".bs-tooltip-auto" in kept, "a class Bootstrap's script builds from pieces"
+    assert "@media (min-width:540px){.navbar{x:6}}" in kept and "carousel" not in kept
+    assert kept.startswith('@charset "UTF-8";') and "@font-face{font-family:x}" in kept
+
+
+def test_the_built_theme_stylesheet_is_cut_down_and_still_styles_the_page_frame(built_html):
+    css = (built_html / shell.THEME_CSS).read_text(encoding="utf-8")
+    assert len(css) < 200_000, "the theme stylesheet was not cut down to the rules the site uses"
+    for selector in (
+        ".bd-header",
+        ".bd-sidebar-primary",
+        ".dropdown-menu.show",
+        "html[data-theme=dark]",
+        ".collapsing",
+    ):
+        assert selector in css, selector

@@ -7,6 +7,7 @@ widget and the tests all call the same function.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -560,6 +561,21 @@ def _plain_bars(y, x, text: list[str], hover, colour: str, **extra) -> go.Bar:
     )
 
 
+#: The longest line of a panel title (in characters) that fits above a panel on a phone's picture.
+PHONE_TITLE_CHARS = 36
+
+
+def _phone_title(title: str) -> str:
+    """``title`` with each line too long for a phone broken at its `` · `` (the major-depression
+    panel's "Major depression · one open-label study" was cut off at 390 px)."""
+    lines = title.split("<br>")
+    visible = [re.sub(r"<[^>]+>", "", line) for line in lines]
+    return "<br>".join(
+        line.replace(" · ", "<br>", 1) if len(text) > PHONE_TITLE_CHARS else line
+        for line, text in zip(lines, visible, strict=True)
+    )
+
+
 def evidence_comparison_chart(panels: dict) -> go.Figure:
     """Four separate panels, each with its own population, design, outcome and axis.
 
@@ -570,7 +586,7 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
     """
     from plotly.subplots import make_subplots
 
-    titles = [panel["title"] for panel in panels.values()]
+    titles = [_phone_title(panel["title"]) for panel in panels.values()]
     fig = make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=0.12)
     ptsd, mdd, stard = panels["ptsd"]["rows"], panels["major_depression"]["rows"], panels["antidepressants"]["rows"]
     for role in ("mdma", "control"):

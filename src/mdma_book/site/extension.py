@@ -136,6 +136,7 @@ def _finish_html(app: Sphinx, exception) -> None:
         return
     copy_asset(str(STATIC), str(Path(app.outdir) / "_static" / "mdma"))
     shell.subset_icon_fonts(Path(app.outdir))
+    shell.trim_theme_css(Path(app.outdir))  # after the fonts: they read the icon rules of the full file
 
 
 def _write_downloads(app: Sphinx) -> None:
