@@ -41,6 +41,7 @@ MEASURES = {
     "session_length": "h",
     "auc_0_24": "ng*h/mL",
 }
+UNITS = sorted(set(MEASURES.values()))
 REGIMENS = ("single dose", "with booster", "session")
 
 SIMULATED_HOURS = 24.0
@@ -79,7 +80,7 @@ def pharmacokinetics_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
             "dose_mg": pa.Column(float, pa.Check.gt(0, error="dose_mg must be above 0"), nullable=True, coerce=True),
             "measure": pa.Column(str, pa.Check.isin(list(MEASURES), error=f"measure not one of {sorted(MEASURES)}")),
             "value": pa.Column(float, pa.Check.gt(0, error="value must be above 0"), coerce=True),
-            "unit": pa.Column(str, pa.Check.isin(sorted(set(MEASURES.values())), error=f"unit not one of {sorted(set(MEASURES.values()))}")),
+            "unit": pa.Column(str, pa.Check.isin(UNITS, error=f"unit not one of {UNITS}")),
             **_sourced_columns(bib_keys),
             "quote_id": pa.Column(str, pa.Check.str_matches(ID_PATTERN, error=ID_ERROR), nullable=True),
         },
