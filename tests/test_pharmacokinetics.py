@@ -65,6 +65,28 @@ def test_equal_absorption_and_elimination_rates_do_not_divide_by_zero():
 
 
 @pytest.mark.parametrize(
+    ("rates", "doses"),
+    [((None, None), [(0.0, 125.0)]), ((None, None), [(0.0, 80.0), (1.5, 40.0)]), ((0.1, 0.1), [(0.0, 100.0)])],
+)
+def test_the_area_is_the_integral_of_the_curve(model, rates, doses):
+    if rates != (None, None):
+        model = pk.OneCompartmentModel(*rates, 400.0)
+    times = np.linspace(0, 24, 24001)
+    numeric = np.trapezoid(model.concentration_ng_ml(times, doses), times)
+    assert model.area_ng_h_ml(24.0, doses) == pytest.approx(numeric, rel=1e-6)
+    assert model.area_ng_h_ml(1.0, [(2.0, 50.0)]) == 0  # a dose not yet taken adds nothing
+
+
+def test_the_model_area_is_compared_with_the_reported_one_labelled_secondary(table, model):
+    row = pk.reported_pk(table, pk.AUC_CHECK_ID)
+    assert (row["measure"], row["unit"], row["status"]) == ("auc_0_24", "ng*h/mL", "secondary")
+    numbers = pk.prose_numbers(table)
+    model_auc = model.area_ng_h_ml(24.0, [(0.0, float(row["dose_mg"]))])
+    assert numbers["pk_auc_excess"] == f"{model_auc / float(row['value']) - 1:.0%}"
+    assert float(numbers["pk_model_auc"].split()[0].replace(",", "")) == pytest.approx(model_auc, abs=0.5)
+
+
+@pytest.mark.parametrize(
     ("inputs", "phrase"),
     [
         ({"half_life_h": 0, "absorption_rate_per_h": 1}, "half-life must be above 0"),

@@ -40,6 +40,7 @@ MEASURES = {
     "effect_duration_min": "h",
     "effect_duration_max": "h",
     "session_length": "h",
+    "auc_0_24": "ng*h/mL",
 }
 
 SIMULATED_HOURS = 24.0
@@ -65,6 +66,8 @@ def _within_reported_range(df: pd.DataFrame) -> pd.Series:
 
 #: The rows the model is fitted to, by their ``quote_id`` (a stable id: a study can be renamed in the data).
 FIT_IDS = {"cmax": "pk_fit_cmax", "tmax": "pk_fit_tmax", "half_life": "pk_fit_half_life"}
+#: The reported 24-hour area the model's own area is compared with (a second group, read in a review).
+AUC_CHECK_ID = "pk_auc_check"
 
 
 def pharmacokinetics_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
@@ -140,6 +143,23 @@ class OneCompartmentModel:
                 total += scale * ka * t * np.exp(-ke * t)  # the limit of the formula below as ka -> ke
             else:
                 total += scale * ka / (ka - ke) * (np.exp(-ke * t) - np.exp(-ka * t))
+        return total
+
+    def area_ng_h_ml(self, until_h: float, doses: list[tuple[float, float]]) -> float:
+        """Area under the concentration curve (ng·h/mL) from 0 h to ``until_h`` after ``doses`` (time in h, mg).
+
+        The exact integral of :meth:`concentration_ng_ml`, dose by dose; a dose
+        taken after ``until_h`` adds nothing.
+        """
+        ka, ke, volume = self.absorption_rate_per_h, self.elimination_rate_per_h, self.volume_over_f_l
+        total = 0.0
+        for dose_time_h, dose_mg in doses:
+            t = max(until_h - dose_time_h, 0.0)
+            scale = 1000 * dose_mg / volume
+            if math.isclose(ka, ke):
+                total += scale * (1 - math.exp(-ke * t) * (1 + ke * t)) / ke
+            else:
+                total += scale * ka / (ka - ke) * ((1 - math.exp(-ke * t)) / ke - (1 - math.exp(-ka * t)) / ka)
         return total
 
 
@@ -301,7 +321,9 @@ def prose_numbers(table: pd.DataFrame) -> dict[str, str]:
     ``effect_single_range``, ``effect_booster``, ``effect_booster_single``,
     ``session_hours``) and the modelled level, as a share of the peak, when
     the felt effects of one dose end on average (``pk_share_at_effect_end``)
-    and when a session ends (``pk_share_at_session_end``).
+    and when a session ends (``pk_share_at_session_end``), and the check of the
+    model's 24-hour area against a reported one (``pk_model_auc``,
+    ``pk_reported_auc``, ``pk_reported_auc_cmax``, ``pk_auc_excess``).
     """
     model = fitted_model(table)
     durations = effect_durations(table)
@@ -318,6 +340,8 @@ def prose_numbers(table: pd.DataFrame) -> dict[str, str]:
         return f"{model.concentration_ng_ml(np.array([hours]), [(0.0, 1.0)])[0] / peak:.0%}"
 
     single_min, single_max = value("effect_single_min"), value("effect_single_max")
+    reported_auc = reported_pk(table, AUC_CHECK_ID)
+    model_auc = model.area_ng_h_ml(24.0, [(0.0, float(reported_auc["dose_mg"]))])
     return {
         "pk_fit_dose": f"{fit_dose:g} mg",
         "pk_cmax": f"{value('pk_fit_cmax'):g} ng/mL",
@@ -337,4 +361,8 @@ def prose_numbers(table: pd.DataFrame) -> dict[str, str]:
         "session_hours": f"{durations.session_h:g}",
         "pk_share_at_effect_end": share_of_peak(durations.single_mean_h),
         "pk_share_at_session_end": share_of_peak(durations.session_h),
+        "pk_model_auc": f"{model_auc:,.0f} ng·h/mL",
+        "pk_reported_auc": f"{float(reported_auc['value']):,.0f} ng·h/mL",
+        "pk_reported_auc_cmax": f"{value('pk_auc_check_cmax'):g} ng/mL",
+        "pk_auc_excess": f"{model_auc / float(reported_auc['value']) - 1:.0%}",
     }
