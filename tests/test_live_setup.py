@@ -111,5 +111,7 @@ def test_binder_download_copies_every_published_teaching_notebook(built_html, si
 def test_binder_download_says_what_failed_when_the_book_is_not_reachable(tmp_path):
     from mdma_book import lab
 
-    with pytest.raises(SystemExit, match=r"Could not download the teaching notebook http://127\.0\.0\.1:9/_sources/book/"):
+    with pytest.raises(
+        SystemExit, match=r"Could not download the teaching notebook http://127\.0\.0\.1:9/_sources/book/"
+    ):
         lab.download_published(tmp_path, "http://127.0.0.1:9/", ["book/03-evidence"])

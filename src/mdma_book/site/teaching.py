@@ -55,6 +55,7 @@ def binder_url_to_teaching_notebook(url: str, pagename: str) -> str:
     interface = urlpath.split("/tree/")[0] or "lab"
     return f"{base}?urlpath={interface}/tree/{TEACHING_FOLDER}/{Path(pagename).name}.ipynb"
 
+
 #: The first cell of every teaching notebook. ``MDMA_BOOK_CHECKOUT`` names a local
 #: checkout to install from instead of downloading one (the tests use it).
 SETUP_SOURCE = """\
