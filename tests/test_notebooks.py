@@ -227,3 +227,19 @@ def test_launch_download_repository_issue_and_edit_buttons(built_html, page):
     assert REPOSITORY in links
     assert f"{REPOSITORY}/edit/main/{source}" in links
     assert any(link.startswith(f"{REPOSITORY}/issues/new") for link in links)
+
+
+def test_in_colab_the_set_up_leaves_plotlys_colab_renderer_and_applies_the_books_config(monkeypatch):
+    """render.setup once forced plotly_mimetype, whose output Colab does not draw (colabtools#1522)."""
+    import plotly.io as pio
+
+    from mdma_book import theme
+
+    monkeypatch.setattr(pio.renderers, "default", "colab")
+    monkeypatch.setattr(theme, "in_colab", lambda: True)
+    theme.use_book_renderer()
+    assert pio.renderers.default == "colab"
+    assert pio.renderers["colab"].config == theme.plotly_config()
+    monkeypatch.setattr(theme, "in_colab", lambda: False)
+    theme.use_book_renderer()
+    assert pio.renderers.default == "plotly_mimetype"
