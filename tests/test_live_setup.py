@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from support import ROOT
 
 JUPYTER = Path(sys.executable).with_name("jupyter")
@@ -115,3 +116,11 @@ def test_binder_download_says_what_failed_when_the_book_is_not_reachable(tmp_pat
         SystemExit, match=r"Could not download the teaching notebook http://127\.0\.0\.1:9/_sources/book/"
     ):
         lab.download_published(tmp_path, "http://127.0.0.1:9/", ["book/03-evidence"])
+
+
+def test_binder_download_reads_the_hosted_books_address_as_the_build_derives_it():
+    from mdma_book import lab
+    from mdma_book.site.extension import site_url
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert lab.hosted_book() == site_url(config["repository"]["url"])

@@ -23,6 +23,7 @@ import socket
 import sys
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import nbformat
 import yaml
@@ -48,11 +49,13 @@ def published_pages(root: Path = ROOT) -> list[str]:
 
 
 def hosted_book(root: Path = ROOT) -> str:
-    """The hosted book's address, ending in "/", from _config.yml's repository.url (as the build derives it)."""
-    from mdma_book.site.extension import site_url
-
+    """The hosted book's address, ending in "/", from _config.yml's repository.url: its GitHub Pages
+    project site, as ``mdma_book.site.extension.site_url`` derives it (the package outside ``site``
+    does not import the site; tests/test_live_setup.py checks the two agree)."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    return site_url(config["repository"]["url"])
+    owner, repo = urlparse(config["repository"]["url"]).path.strip("/").split("/")[:2]
+    host = f"{owner.lower()}.github.io"
+    return f"https://{host}/" if repo.lower() == host else f"https://{host}/{repo}/"
 
 
 def download_published(folder: Path, site: str, pages: list[str]) -> list[Path]:
