@@ -145,6 +145,10 @@ def test_teaching_notebook_runs_and_reads_right_in_jupyterlab(new_context, lab, 
     assert page.locator(".modebar-btn--logo").count() == 0
     assert page.locator(".modebar-btn[data-title*='Share'], .modebar-btn[data-title*='Cloud']").count() == 0
     assert page.external == []
+    # The set-up cell is folded: JupyterLab shows only its title line, which says it needs the internet.
+    setup = page.locator(".jp-Notebook .jp-CodeCell").first
+    assert setup.locator(".jp-InputPlaceholder").count() == 1 and setup.locator(".jp-Editor").count() == 0
+    assert setup.inner_text().startswith("#@title Set-up") and "needs the internet" in setup.inner_text()
     change_a_control_and_see_the_figure_change(page, chapter)
 
 

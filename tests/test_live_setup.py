@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
 from support import ROOT
 
 JUPYTER = Path(sys.executable).with_name("jupyter")
@@ -58,6 +60,10 @@ def test_lab_launcher_serves_only_its_folder_on_127_0_0_1_and_prints_the_chapter
 def test_binder_post_build_installs_the_package_and_the_setting():
     script = (ROOT / "binder" / "postBuild").read_text()
     assert "pip install --no-deps -e ." in script and "overrides.json" in script
+    # The chapters' Binder links open _build/teaching/<chapter>.ipynb: postBuild must put them there.
+    from mdma_book.lab import TEACHING_FOLDER
+
+    assert f"python -m mdma_book.lab {TEACHING_FOLDER} --download" in script
     assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111
 
 
@@ -85,3 +91,36 @@ def test_repo2docker_builds_python_3_11_with_the_pinned_requirements_and_the_pac
     # binder/requirements.txt names ../requirements.txt, so the whole repository must be there first.
     assert copy_all < install < post_build
     assert (ROOT / "binder" / "requirements.txt").read_text().split() == ["-r", "../requirements.txt"]
+
+
+def test_binder_download_copies_every_published_teaching_notebook(built_html, site_url, tmp_path):
+    """What Binder's postBuild runs, against the built book served on 127.0.0.1 instead of the hosted one."""
+    folder = tmp_path / "_build" / "teaching"
+    run = subprocess.run(
+        [sys.executable, "-m", "mdma_book.lab", str(folder), "--download", "--site", f"{site_url}/"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    published = {p.name: p for p in (built_html / "_sources" / "book").glob("*.ipynb")}
+    assert {p.name for p in folder.glob("*.ipynb")} == set(published)
+    for name, source in published.items():
+        assert json.loads((folder / name).read_text()) == json.loads(source.read_text()), name
+
+
+def test_binder_download_says_what_failed_when_the_book_is_not_reachable(tmp_path):
+    from mdma_book import lab
+
+    with pytest.raises(
+        SystemExit, match=r"Could not download the teaching notebook http://127\.0\.0\.1:9/_sources/book/"
+    ):
+        lab.download_published(tmp_path, "http://127.0.0.1:9/", ["book/03-evidence"])
+
+
+def test_binder_download_reads_the_hosted_books_address_as_the_build_derives_it():
+    from mdma_book import lab
+    from mdma_book.site.extension import site_url
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert lab.hosted_book() == site_url(config["repository"]["url"])

@@ -44,7 +44,10 @@ def test_teaching_notebook_is_valid_and_starts_with_the_setup_cell(built_html, p
     nbformat.validate(notebook)
     assert teaching.SETUP_TAG in notebook.cells[0].metadata["tags"]
     assert "needs the internet" in notebook.cells[0].source
+    assert_setup_cell_is_folded_under_its_title(notebook.cells[0])
+    # Published without outputs, as book/educators.md says (and why).
     assert not any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+    assert "published without outputs" in (ROOT / "book" / "educators.md").read_text()
     # The panels are meant to run in a notebook: nbclient (and so a test runner) would skip them otherwise.
     assert not any("skip-execution" in cell.metadata.get("tags", []) for cell in notebook.cells)
 
@@ -67,6 +70,26 @@ def test_teaching_notebook_text_has_every_value_and_no_myst(built_html, page):
     if "{term}" in source:
         assert "/book/glossary.html#term-" in text
         assert "https://mdma-evidence-book.github.io/mdma-evidence-book/" in text
+
+
+def assert_setup_cell_is_folded_under_its_title(cell) -> None:
+    """Folded in JupyterLab (jupyter.source_hidden) and in Colab (a form, its #@title line the title)."""
+    assert cell.metadata.get("jupyter", {}).get("source_hidden") is True
+    assert cell.metadata.get("cellView") == "form"
+    title = cell.source.splitlines()[0]
+    assert title.startswith("#@title Set-up") and "needs the internet" in title, title
+
+
+def test_setup_cell_is_folded_under_a_title_that_says_it_needs_the_internet():
+    assert_setup_cell_is_folded_under_its_title(teaching.setup_cell("https://github.com/example/book", ""))
+
+
+def test_binder_link_opens_the_teaching_notebook_not_the_myst_source():
+    theme = "https://mybinder.org/v2/gh/org/repo/main?urlpath=lab/tree/book/03-evidence.md"
+    assert (
+        teaching.binder_url_to_teaching_notebook(theme, "book/03-evidence")
+        == "https://mybinder.org/v2/gh/org/repo/main?urlpath=lab/tree/_build/teaching/03-evidence.ipynb"
+    )
 
 
 def _chapter(tmp_path, text: str, glue: dict | None = None) -> teaching.Chapter:
@@ -192,7 +215,11 @@ def test_launch_download_repository_issue_and_edit_buttons(built_html, page):
     assert colab == [
         f"https://colab.research.google.com/github/mdma-evidence-book/mdma-evidence-book/blob/gh-pages/_sources/{notebook_name}"
     ]
-    assert f"https://mybinder.org/v2/gh/mdma-evidence-book/mdma-evidence-book/main?urlpath=lab/tree/{source}" in links
+    binder = [link for link in links if link.startswith("https://mybinder.org/")]
+    teaching_copy = f"_build/teaching/{notebook_name.split('/')[-1]}"  # where binder/postBuild puts it
+    assert binder == [
+        f"https://mybinder.org/v2/gh/mdma-evidence-book/mdma-evidence-book/main?urlpath=lab/tree/{teaching_copy}"
+    ]
     downloads = [link for link in links if link.endswith(".ipynb") and "_sources/" in link and "://" not in link]
     assert downloads and all(
         (built_html / page).parent.joinpath(d).resolve() == published(built_html, page).resolve() for d in downloads
@@ -200,3 +227,19 @@ def test_launch_download_repository_issue_and_edit_buttons(built_html, page):
     assert REPOSITORY in links
     assert f"{REPOSITORY}/edit/main/{source}" in links
     assert any(link.startswith(f"{REPOSITORY}/issues/new") for link in links)
+
+
+def test_in_colab_the_set_up_leaves_plotlys_colab_renderer_and_applies_the_books_config(monkeypatch):
+    """render.setup once forced plotly_mimetype, whose output Colab does not draw (colabtools#1522)."""
+    import plotly.io as pio
+
+    from mdma_book import theme
+
+    monkeypatch.setattr(pio.renderers, "default", "colab")
+    monkeypatch.setattr(theme, "in_colab", lambda: True)
+    theme.use_book_renderer()
+    assert pio.renderers.default == "colab"
+    assert pio.renderers["colab"].config == theme.plotly_config()
+    monkeypatch.setattr(theme, "in_colab", lambda: False)
+    theme.use_book_renderer()
+    assert pio.renderers.default == "plotly_mimetype"

@@ -220,3 +220,15 @@ def test_forest_panel_says_which_chosen_trials_lack_the_outcome():
     assert lacking and all(study in shown for study in lacking) and "Not drawn" not in shown
     panel.trials.value = tuple(study for study in panel.trials.options if study in reporting)
     assert panel.message.value == ""
+
+
+def test_in_colab_a_panel_also_outputs_the_html_plotlys_colab_renderer_would(monkeypatch):
+    """Colab draws nothing from plotly's mime type alone; elsewhere the panels output only that."""
+    assert "text/html" not in live.MechanismPanel().output.outputs[0]["data"]
+    monkeypatch.setattr(theme_module, "in_colab", lambda: True)
+    panel = live.MechanismPanel()
+    page = panel.output.outputs[0]["data"]["text/html"]
+    assert "https://cdn.plot.ly/" in page and "Plotly.newPlot" in page and '"displaylogo": false' in page
+    assert "updatemenus" not in page
+    panel.pathway.value = next(iter(mechanism_module.PATHWAYS))
+    assert panel.output.outputs[0]["data"]["text/html"] != page

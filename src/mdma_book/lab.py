@@ -6,7 +6,12 @@ header in git. The server listens on 127.0.0.1 only, with a fresh token, on the 
 free port from 8888; this prints the full address of the first chapter before it
 starts, and how to reach it from another machine (an SSH tunnel).
 
+Binder has no built book: its ``binder/postBuild`` runs ``python -m mdma_book.lab FOLDER
+--download``, which copies the published teaching notebooks from the hosted book into
+FOLDER (:data:`TEACHING_FOLDER`, where the chapters' Binder links open them) and starts nothing.
+
 Usage: ``python -m mdma_book.lab FOLDER [--port N] [--token T] [--first NAME] [-- extra jupyter lab options]``
+or ``python -m mdma_book.lab FOLDER --download [--site URL]``
 """
 
 from __future__ import annotations
@@ -16,9 +21,61 @@ import os
 import secrets
 import socket
 import sys
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
+
+import nbformat
+import yaml
 
 FIRST_CHAPTER = "03-evidence.ipynb"
+#: Where ``make lab`` and Binder's postBuild put the teaching notebooks, from the repository's root.
+TEACHING_FOLDER = "_build/teaching"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def published_pages(root: Path = ROOT) -> list[str]:
+    """The table of contents' pages that the build publishes as teaching notebooks (``book/03-evidence``):
+    those written as notebooks (MyST Markdown with a jupytext header)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+
+    def files(node) -> list[str]:
+        if isinstance(node, dict):
+            return ([node["file"]] if "file" in node else []) + [f for v in node.values() for f in files(v)]
+        return [f for item in node for f in files(item)] if isinstance(node, list) else []
+
+    pages = [toc["root"], *files(toc.get("parts", []))]
+    return [p for p in pages if (root / f"{p}.md").read_text(encoding="utf-8").startswith("---\njupytext")]
+
+
+def hosted_book(root: Path = ROOT) -> str:
+    """The hosted book's address, ending in "/", from _config.yml's repository.url: its GitHub Pages
+    project site, as ``mdma_book.site.extension.site_url`` derives it (the package outside ``site``
+    does not import the site; tests/test_live_setup.py checks the two agree)."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    owner, repo = urlparse(config["repository"]["url"]).path.strip("/").split("/")[:2]
+    host = f"{owner.lower()}.github.io"
+    return f"https://{host}/" if repo.lower() == host else f"https://{host}/{repo}/"
+
+
+def download_published(folder: Path, site: str, pages: list[str]) -> list[Path]:
+    """Copy each page's published teaching notebook (``<site>_sources/<page>.ipynb``) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for page in pages:
+        url = f"{site}_sources/{page}.ipynb"
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                notebook = nbformat.reads(response.read().decode("utf-8"), as_version=4)
+        except (OSError, ValueError) as error:
+            raise SystemExit(
+                f"Could not download the teaching notebook {url}: {error}. It is published with the book "
+                "(gh-pages); the Binder image needs the internet and a published book."
+            ) from None
+        target = folder / f"{Path(page).name}.ipynb"
+        nbformat.write(notebook, target)
+        written.append(target)
+    return written
 
 
 def free_port(start: int = 8888, host: str = "127.0.0.1") -> int:
@@ -66,8 +123,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int)
     parser.add_argument("--token", default="")
     parser.add_argument("--first", default=FIRST_CHAPTER)
+    parser.add_argument("--download", action="store_true", help="copy the published teaching notebooks, start nothing")
+    parser.add_argument("--site", help="the hosted book's address (default: from _config.yml)")
     args, extra = parser.parse_known_args(argv)
     folder = args.folder.resolve()
+    if args.download:
+        written = download_published(folder, args.site or hosted_book(), published_pages())
+        print(f"{len(written)} teaching notebooks in {folder}")
+        return
     if not (folder / args.first).exists():
         raise SystemExit(f"{folder / args.first} does not exist: run `make book` first (`make lab` does).")
     port = args.port or free_port()

@@ -23,7 +23,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from mdma_book import evidence, figures, mechanism, synthesis, timelines
+from mdma_book import evidence, figures, mechanism, synthesis, theme, timelines
 from mdma_book import pharmacokinetics as pk
 from mdma_book.explainer_figures import concentration_figure, mechanism_diagram, treatment_course_figure
 from mdma_book.explainer_figures import history_timeline as explainer_timeline
@@ -42,6 +42,20 @@ MULTI_SELECT_HINT = (
     "Ctrl-click (Cmd-click on a Mac) a trial to leave it out or put it back; "
     "a plain click keeps only that trial, and Shift-click selects a range."
 )
+
+
+def colab_html(shown: dict) -> str:
+    """The chart as plotly's ``colab`` renderer outputs it (HTML loading plotly.js from its CDN).
+
+    Colab draws no chart from plotly's mime type alone (googlecolab/colabtools#1522), which is all
+    a panel's output holds elsewhere; the figure cells get the same HTML from plotly's own renderer.
+    """
+    import plotly.io as pio
+
+    figure = {key: value for key, value in shown.items() if key != "config"}
+    return pio.to_html(
+        figure, config=plotly_config(), include_plotlyjs="cdn", full_html=True, default_width="100%", validate=False
+    )
 
 
 class FigurePanel:
@@ -86,14 +100,11 @@ class FigurePanel:
         shown.setdefault("layout", {}).pop("updatemenus", None)
         shown["layout"].pop("sliders", None)
         shown["config"] = plotly_config()  # read by JupyterLab's and VS Code's plotly renderers
+        data = {PLOTLY_MIME_TYPE: shown, "text/plain": "Chart"}
+        if theme.in_colab():
+            data["text/html"] = colab_html(shown)
         # Set the output directly (not `with self.output:`) so the panel also works, and can be tested, without a kernel.
-        self.output.outputs = (
-            {
-                "output_type": "display_data",
-                "data": {PLOTLY_MIME_TYPE: shown, "text/plain": "Chart"},
-                "metadata": {},
-            },
-        )
+        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

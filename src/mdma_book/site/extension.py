@@ -177,6 +177,10 @@ def _colab_links_to_published_notebook(app: Sphinx, pagename, templatename, cont
                 button["url"] = (
                     f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/_sources/{pagename}.ipynb"
                 )
+            elif button.get("text") == "Binder":  # the teaching notebook, not the MyST source
+                from mdma_book.site.teaching import binder_url_to_teaching_notebook
+
+                button["url"] = binder_url_to_teaching_notebook(button["url"], pagename)
 
 
 def site_url(repository_url: str) -> str:

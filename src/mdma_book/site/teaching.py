@@ -43,12 +43,23 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from mdma_book.citations import bibliography_entries, citation_label
+from mdma_book.lab import TEACHING_FOLDER  # where Binder's postBuild and `make lab` put the notebooks
 
 SETUP_TAG = "colab-setup"
+
+
+def binder_url_to_teaching_notebook(url: str, pagename: str) -> str:
+    """The theme's Binder link, which opens the chapter's MyST source (``?urlpath=lab/tree/book/x.md``),
+    turned to the chapter's teaching notebook in the Binder image (``lab/tree/_build/teaching/x.ipynb``)."""
+    base, _, urlpath = url.partition("?urlpath=")
+    interface = urlpath.split("/tree/")[0] or "lab"
+    return f"{base}?urlpath={interface}/tree/{TEACHING_FOLDER}/{Path(pagename).name}.ipynb"
+
 
 #: The first cell of every teaching notebook. ``MDMA_BOOK_CHECKOUT`` names a local
 #: checkout to install from instead of downloading one (the tests use it).
 SETUP_SOURCE = """\
+#@title Set-up (folded; needs the internet outside the book's environment): installs the book's package
 # Set-up for running this chapter outside the book's own environment (Google Colab, a plain Jupyter).
 # It needs the internet: it downloads the book's repository from GitHub and installs the book's
 # package with the versions the book pins (requirements.txt) from PyPI, which takes a minute or two.
@@ -357,6 +368,10 @@ def _commit(folder: Path) -> str:
 def setup_cell(repository_url: str, commit: str = "") -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell(SETUP_SOURCE.format(repository_url=repository_url, commit=commit))
     cell.metadata["tags"] = [SETUP_TAG]
+    # Folded, as the book hides its set-up: JupyterLab and Notebook 7 collapse the code (its first
+    # line, the title, stays in view); Colab shows the cell as a form with the #@title line as its title.
+    cell.metadata["jupyter"] = {"source_hidden": True}
+    cell.metadata["cellView"] = "form"
     return cell
 
 
