@@ -1,8 +1,13 @@
-"""The one way the book is built: ``python -m mdma_book.site.build [BOOK] [--pdf]``.
+"""The one way the book is built: ``python -m mdma_book.site.build [BOOK] [--pdf] [--builder NAME]``.
 
-`make book`, the tests' copies of the book and ``scripts/bench.py`` all build through
-this module, so they build the same way, with the same strict flags and one staleness rule:
+`make book`, `make linkcheck` (``--builder linkcheck``), the tests' copies of the book and
+``scripts/bench.py`` all build through this module, so they build the same way, with the same
+strict flags and one digest (:func:`inputs_digest`) for every staleness rule:
 
+0. **Nothing changed.** When :func:`inputs_digest` of everything a build reads
+   (:func:`book_inputs`) equals the one kept in ``_build/.built-hash`` by the last complete
+   build, and its pages (and PDF) are there, the command stops before importing Sphinx,
+   jupyter-book or the analysis stack (:func:`up_to_date`): a fraction of a second.
 1. **Stale inputs.** The execution cache keys on each notebook's code only. When the
    package, the data, the bibliography or ``_config.yml`` changed since the last build
    (:func:`inputs_digest` over :func:`source_inputs`, kept in ``_build/.inputs-hash``),
@@ -19,8 +24,9 @@ this module, so they build the same way, with the same strict flags and one stal
    import: about 3 of the 4 seconds of a build with nothing to do. The book's
    configuration schema checks no IRI formats, so the build marks the module absent,
    which jsonschema already handles (it then leaves those formats unchecked).
-4. ``--pdf``: the PDF edition is printed from the built pages, only when they changed
-   (:mod:`.pdf_edition`, whose own digest uses :func:`inputs_digest` too).
+4. ``--pdf``: the PDF edition of ``BOOK`` (its ``_toc.yml`` and ``_config.yml``) is printed
+   from the built pages, only when :func:`inputs_digest` of what it is printed from changed
+   (:func:`.pdf_edition.printed_from`, kept in ``_build/.pdf-inputs-hash``).
 
 A copy of the book (the tests') is built with the package reading the copy's data and
 bibliography (``MDMA_BOOK_DATA``, ``MDMA_BOOK_BIB``). :func:`run` starts the command as a

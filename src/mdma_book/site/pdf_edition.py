@@ -1,8 +1,9 @@
 """The PDF edition: the whole book in one PDF, printed from the built site by Debian's chromium.
 
 ``python -m mdma_book.site.build --pdf`` (``make book``) prints it after the HTML build, and
-``python -m mdma_book.site.pdf_edition --force`` prints it on its own. It prints every
-page that ``_toc.yml`` lists, in its order, with the book's own print stylesheet: Playwright
+``python -m mdma_book.site.pdf_edition --force [BOOK]`` prints it on its own. It prints every
+page that the book's ``_toc.yml`` lists (the book's folder is passed through, so a copy of the
+book is printed from the copy's own ``_toc.yml`` and ``_config.yml``), in its order, with the book's own print stylesheet: Playwright
 drives ``/usr/bin/chromium`` (never a downloaded browser; the theme's ``pdfhtml`` builder
 would download one). pypdf then merges the pages behind a title page and a contents page and:
 
@@ -33,8 +34,7 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
-from mdma_book.paths import REPO_ROOT
-from mdma_book.paths import data_dir
+from mdma_book.paths import REPO_ROOT, data_dir
 from mdma_book.site.build import CHROMIUM, CHROMIUM_ARGS, PDF_NAME, inputs_digest, serve
 
 #: Paper and margins of every printed page; the page number sits in the bottom margin.
