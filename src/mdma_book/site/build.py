@@ -234,13 +234,15 @@ def build(book: Path = REPO_ROOT, pdf: bool = False, builder: str = "html") -> i
         print(f"{uri}: failed; the build will execute it again and report the error")
     built = _built_stamp(book, pdf)  # before the build, which writes the downloads into book/_data
     status = _jupyter_book(book, config.flags, builder)
-    if status != 0 or builder != "html":
+    if status != 0:
         return status
+    (build_dir / ".inputs-hash").write_text(digest + "\n")  # the cache and doctrees, shared by the builders, are fresh
+    if builder != "html":
+        return 0
     if pdf:
         from mdma_book.site import pdf_edition
 
         pdf_edition.print_if_changed(build_dir / "html", book)
-    (build_dir / ".inputs-hash").write_text(digest + "\n")
     (build_dir / ".built-hash").write_text(built)
     return 0
 
