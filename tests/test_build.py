@@ -213,3 +213,21 @@ def _replace_first_digit(path: Path) -> None:
     head, body = path.read_text(encoding="utf-8").split("\n", 1)
     digit = next(c for c in body if c.isdigit())
     path.write_text(head + "\n" + body.replace(digit, str((int(digit) + 1) % 10), 1), encoding="utf-8")
+
+
+def test_a_site_layer_change_rebuilds_the_pages_but_keeps_the_executed_chapters(tmp_path):
+    site = Path(build.__file__).parent
+    executed = {p.relative_to(ROOT) for p in build.execution_inputs(ROOT) if p.is_relative_to(ROOT)}
+    assert Path("src/mdma_book/figures.py") in executed and Path("data/trials.csv") in executed
+    assert not any(p.is_relative_to(site.relative_to(ROOT)) for p in executed)
+    built = tmp_path / "_build"
+    for folder in (".jupyter_cache", ".doctrees"):
+        (built / folder).mkdir(parents=True)
+    (built / ".inputs-hash").write_text("executed site\n")
+    build._drop_stale_cache(built, "executed site")
+    assert (built / ".jupyter_cache").exists() and (built / ".doctrees").exists()
+    build._drop_stale_cache(built, "executed site-changed")
+    assert (built / ".jupyter_cache").exists(), "a site-layer change re-executed every chapter"
+    assert not (built / ".doctrees").exists()
+    build._drop_stale_cache(built, "core-changed site")
+    assert not (built / ".jupyter_cache").exists()

@@ -11,8 +11,9 @@ strict flags and one digest (:func:`inputs_digest`) for every staleness rule:
 1. **Stale inputs.** The execution cache keys on each notebook's code only. When the
    package, the data, the bibliography or ``_config.yml`` changed since the last build
    (:func:`inputs_digest` over :func:`source_inputs`, kept in ``_build/.inputs-hash``),
-   the cache and the doctrees go, so every page is rebuilt and no figure or glued number
-   is stale. The same digest decides when the downloads are rewritten (:mod:`.extension`).
+   the doctrees go, so every page is rebuilt and no figure or glued number is stale, and
+   the cache goes too unless only the site layer changed (:func:`execution_inputs`, the
+   first of the two digests in the stamp): a stylesheet edit executes no chapter. The same digest decides when the downloads are rewritten (:mod:`.extension`).
 2. **Parallel execution.** Chapters whose code changed are executed first, one process per
    core, into the build's execution cache (:mod:`.execute`, jupyter-cache); a chapter that
    fails there is executed again by the build, which reports it.
@@ -137,6 +138,16 @@ def source_inputs(book: Path = REPO_ROOT) -> list[Path]:
     return [*files, bibliography_file(), book / "_config.yml"]
 
 
+def execution_inputs(book: Path = REPO_ROOT) -> list[Path]:
+    """What the chapters' executed outputs are computed from: :func:`source_inputs` but the site layer.
+
+    No chapter imports :mod:`mdma_book.site` (``tests/test_site_layer.py``), so a change there (a
+    stylesheet, the renderer, the page shell) rebuilds the pages without executing the chapters again.
+    """
+    site = Path(__file__).parent
+    return [p for p in source_inputs(book) if not p.is_relative_to(site)]
+
+
 def source_digest(book: Path = REPO_ROOT) -> str:
     """:func:`inputs_digest` of :func:`source_inputs`: the build's staleness digest."""
     return inputs_digest(source_inputs(book), book)
@@ -180,15 +191,23 @@ def up_to_date(book: Path, pdf: bool) -> bool:
 # --- The build -------------------------------------------------------------------------
 
 
-def _drop_stale_cache(build_dir: Path, digest: str) -> None:
+def _drop_stale_cache(build_dir: Path, digests: str) -> None:
+    """Drop the execution cache when :func:`execution_inputs` changed, the doctrees when :func:`source_inputs` did.
+
+    ``digests``: the two digests, as ``_build/.inputs-hash`` keeps them (one line).
+    """
     import shutil
 
     stamp = build_dir / ".inputs-hash"
-    if stamp.exists() and stamp.read_text().strip() == digest:
+    kept = stamp.read_text().split() if stamp.exists() else []
+    if kept == digests.split():
         return
-    if (build_dir / ".jupyter_cache").exists() or (build_dir / ".doctrees").exists():
-        print("package, data or bibliography changed: re-executing every chapter")
-    shutil.rmtree(build_dir / ".jupyter_cache", ignore_errors=True)
+    if kept[:1] != digests.split()[:1]:
+        if (build_dir / ".jupyter_cache").exists():
+            print("package, data or bibliography changed: re-executing every chapter")
+        shutil.rmtree(build_dir / ".jupyter_cache", ignore_errors=True)
+    elif (build_dir / ".doctrees").exists():
+        print("the site layer changed: rebuilding every page from the cached execution")
     shutil.rmtree(build_dir / ".doctrees", ignore_errors=True)
 
 
@@ -224,7 +243,7 @@ def build(book: Path = REPO_ROOT, pdf: bool = False, builder: str = "html") -> i
         return 0
     config = build_config(book)
     build_dir = book / "_build"
-    digest = source_digest(book)
+    digest = f"{inputs_digest(execution_inputs(book), book)} {source_digest(book)}"
     _drop_stale_cache(build_dir, digest)
     from mdma_book.site import execute
 
