@@ -13,7 +13,8 @@ strict flags and one digest (:func:`inputs_digest`) for every staleness rule:
    (:func:`inputs_digest` over :func:`source_inputs`, kept in ``_build/.inputs-hash``),
    the doctrees go, so every page is rebuilt and no figure or glued number is stale, and
    the cache goes too unless only the site layer changed (:func:`execution_inputs`, the
-   first of the two digests in the stamp): a stylesheet edit executes no chapter. The same digest decides when the downloads are rewritten (:mod:`.extension`).
+   first of the two digests in the stamp): a stylesheet edit executes no chapter. The
+   same digest decides when the downloads are rewritten (:mod:`.extension`).
 2. **Parallel execution.** Chapters whose code changed are executed first, one process per
    core, into the build's execution cache (:mod:`.execute`, jupyter-cache); a chapter that
    fails there is executed again by the build, which reports it.
