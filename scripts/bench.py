@@ -246,7 +246,7 @@ def _before(page: str, key: str) -> str:
 def pdf_edition_seconds() -> float:
     """Print the PDF edition from the built site again, as `make book` does when a page changed."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mdma_book.site.pdf_edition", "--force", str(HTML)], check=True)
+    subprocess.run([sys.executable, "-m", "mdma_book.site.pdf_edition", "--force", str(ROOT)], check=True)
     return time.perf_counter() - start
 
 

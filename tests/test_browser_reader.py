@@ -108,12 +108,12 @@ LAYOUT_PROBLEMS = """() => {
 }"""
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("page_path", PAGES)
-def test_nothing_is_wider_than_the_screen_or_cut_off_and_every_table_can_be_read(tabs, site_url, page_path):
-    problems = []
-    for screen, page in tabs.items():
-        visit(page, f"{site_url}/{page_path}")
-        problems += [f"{screen}: {p}" for p in page.evaluate(LAYOUT_PROBLEMS)]
+def test_nothing_is_wider_than_the_screen_or_cut_off_and_every_table_can_be_read(tabs, site_url, page_path, screen):
+    page = tabs[screen]
+    visit(page, f"{site_url}/{page_path}")
+    problems = [f"{screen}: {p}" for p in page.evaluate(LAYOUT_PROBLEMS)]
     assert problems == [], "\n".join(problems)
 
 
@@ -148,37 +148,38 @@ HOVER_BOXES = """async i => {
 }"""
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("page_path", PAGES)
-def test_every_glossary_tip_and_hover_label_is_on_the_screen(tabs, site_url, page_path):
+def test_every_glossary_tip_and_hover_label_is_on_the_screen(tabs, site_url, page_path, screen):
     problems = []
-    for screen, page in tabs.items():
-        visit(page, f"{site_url}/{page_path}")
-        page.keyboard.press("Tab")  # keyboard use, as a reader reaching the terms by Tab
-        terms = page.locator("a.mdma-term")
-        for index in range(terms.count()):
-            term = terms.nth(index)
-            if not term.is_visible():
-                continue
-            term.focus()
-            box = page.evaluate(TIP_BOX)
-            if box is None:
-                problems.append(f"{screen}: focusing term {index} ({term.inner_text()!r}) shows no tip")
-            elif (
-                box["left"] < 0
-                or box["right"] > box["width"] + 0.5
-                or box["top"] < 0
-                or box["bottom"] > box["height"] + 0.5
-            ):
-                problems.append(f"{screen}: the tip of {term.inner_text()!r} is off the screen: {box}")
-        figures = page.locator(".mdma-figure")
-        for index in range(figures.count()):
-            live_figure(page, index)
-            result = page.evaluate(HOVER_BOXES, index)
-            for b in result["boxes"]:
-                if b["left"] < 0 or b["right"] > result["width"] + 0.5:
-                    problems.append(
-                        f"{screen}: figure {index}, trace {b['curve']} point {b['point']}: hover label at x {b['left']:.0f}..{b['right']:.0f} on a {result['width']} px screen"
-                    )
+    page = tabs[screen]
+    visit(page, f"{site_url}/{page_path}")
+    page.keyboard.press("Tab")  # keyboard use, as a reader reaching the terms by Tab
+    terms = page.locator("a.mdma-term")
+    for index in range(terms.count()):
+        term = terms.nth(index)
+        if not term.is_visible():
+            continue
+        term.focus()
+        box = page.evaluate(TIP_BOX)
+        if box is None:
+            problems.append(f"{screen}: focusing term {index} ({term.inner_text()!r}) shows no tip")
+        elif (
+            box["left"] < 0
+            or box["right"] > box["width"] + 0.5
+            or box["top"] < 0
+            or box["bottom"] > box["height"] + 0.5
+        ):
+            problems.append(f"{screen}: the tip of {term.inner_text()!r} is off the screen: {box}")
+    figures = page.locator(".mdma-figure")
+    for index in range(figures.count()):
+        live_figure(page, index)
+        result = page.evaluate(HOVER_BOXES, index)
+        for b in result["boxes"]:
+            if b["left"] < 0 or b["right"] > result["width"] + 0.5:
+                problems.append(
+                    f"{screen}: figure {index}, trace {b['curve']} point {b['point']}: hover label at x {b['left']:.0f}..{b['right']:.0f} on a {result['width']} px screen"
+                )
     assert problems == [], "\n".join(problems[:40])
 
 
@@ -283,18 +284,20 @@ AXE_RUN = """async () => {
 }"""
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("page_path", PAGES)
-def test_axe_finds_no_serious_violation_before_or_after_a_reader_reaches_for_the_figures(tabs, site_url, page_path):
+def test_axe_finds_no_serious_violation_before_or_after_a_reader_reaches_for_the_figures(
+    tabs, site_url, page_path, screen
+):
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: `make test` installs it (npm ci in tools/axe).")
     problems = []
-    for screen, page in tabs.items():
-        visit(page, f"{site_url}/{page_path}")
-        page.add_script_tag(path=str(AXE_JS))
-        problems += [f"{screen}, before: {v}" for v in page.evaluate(AXE_RUN)]
-        figures = page.locator(".mdma-figure")
-        if figures.count() == 0:
-            continue
+    page = tabs[screen]
+    visit(page, f"{site_url}/{page_path}")
+    page.add_script_tag(path=str(AXE_JS))
+    problems += [f"{screen}, before: {v}" for v in page.evaluate(AXE_RUN)]
+    figures = page.locator(".mdma-figure")
+    if figures.count():
         for index in range(figures.count()):
             live_figure(page, index)
         problems += [f"{screen}, figures live: {v}" for v in page.evaluate(AXE_RUN)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,93 @@ def test_no_control_in_the_built_book_offers_an_arbitrary_dose(built_html):
                         assert label in named, f"{page}: control offers a dose that is not a studied regimen: {label!r}"
                         seen_regimen_menu = True
     assert seen_regimen_menu, "the concentration figure's regimen menu was not found in the built book"
+
+
+def test_linkcheck_goes_through_the_one_build_command():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nlinkcheck:", 1)[1].split("\n\n", 1)[0]
+    assert "-m mdma_book.site.build . --builder linkcheck" in recipe
+    assert "jupyter-book" not in recipe
+
+
+def _pretend_built(book: Path) -> None:
+    """Give a copy of the book the outputs and stamp of a complete build, without building it."""
+    html = book / "_build" / "html"
+    for page in [*build.toc_pages(book), build.PDF_NAME]:
+        (html / page).parent.mkdir(parents=True, exist_ok=True)
+        (html / page).write_text("built")
+    (book / "_build" / ".built-hash").write_text(build._built_stamp(book, pdf=True))
+
+
+@pytest.fixture
+def built_copy(tmp_path, monkeypatch):
+    from support.book import copy_book
+
+    book = copy_book(tmp_path / "copy")
+    monkeypatch.setenv("MDMA_BOOK_DATA", str(book / "data"))
+    monkeypatch.setenv("MDMA_BOOK_BIB", str(book / "references.bib"))
+    _pretend_built(book)
+    assert build.up_to_date(book, pdf=True)
+    return book
+
+
+@pytest.mark.parametrize(
+    ("changed", "edit"),
+    [
+        ("a chapter's prose", lambda book: _append(book / "book" / "04-harms.md", "\nA new sentence.\n")),
+        ("a data cell", lambda book: _replace_first_digit(book / "data" / "dichotomous_outcomes.csv")),
+        ("_config.yml", lambda book: _append(book / "_config.yml", "\n# a comment\n")),
+        ("the table of contents", lambda book: _append(book / "_toc.yml", "\n")),
+        ("the bibliography", lambda book: _append(book / "references.bib", "\n")),
+    ],
+)
+def test_no_change_path_notices_every_real_change(built_copy, changed, edit):
+    edit(built_copy)
+    assert not build.up_to_date(built_copy, pdf=True), f"{changed} changed, yet the build would do nothing"
+
+
+def test_no_change_path_needs_the_outputs_and_ignores_the_downloads_it_writes(built_copy):
+    (built_copy / "book" / "_data").mkdir(exist_ok=True)
+    (built_copy / "book" / "_data" / "written-by-the-build.csv").write_text("a\n1\n")
+    assert build.up_to_date(built_copy, pdf=True)
+    (built_copy / "_build" / "html" / build.PDF_NAME).unlink()
+    assert not build.up_to_date(built_copy, pdf=True), "the PDF is missing, yet the build would do nothing"
+    assert build.up_to_date(built_copy, pdf=False)
+
+
+def test_no_change_build_imports_neither_sphinx_nor_jupyter_book(built_copy):
+    code = (
+        "import sys; from mdma_book.site import build; status = build.main([sys.argv[1], '--pdf']); "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'sphinx', 'jupyter_book', 'docutils', 'pandas'}); "
+        "print(status, heavy)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(built_copy)], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().endswith("0 []"), result.stdout + result.stderr
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _replace_first_digit(path: Path) -> None:
+    head, body = path.read_text(encoding="utf-8").split("\n", 1)
+    digit = next(c for c in body if c.isdigit())
+    path.write_text(head + "\n" + body.replace(digit, str((int(digit) + 1) % 10), 1), encoding="utf-8")
+
+
+def test_a_site_layer_change_rebuilds_the_pages_but_keeps_the_executed_chapters(tmp_path):
+    site = Path(build.__file__).parent
+    executed = {p.relative_to(ROOT) for p in build.execution_inputs(ROOT) if p.is_relative_to(ROOT)}
+    assert Path("src/mdma_book/figures.py") in executed and Path("data/trials.csv") in executed
+    assert not any(p.is_relative_to(site.relative_to(ROOT)) for p in executed)
+    built = tmp_path / "_build"
+    for folder in (".jupyter_cache", ".doctrees"):
+        (built / folder).mkdir(parents=True)
+    (built / ".inputs-hash").write_text("executed site\n")
+    build._drop_stale_cache(built, "executed site")
+    assert (built / ".jupyter_cache").exists() and (built / ".doctrees").exists()
+    build._drop_stale_cache(built, "executed site-changed")
+    assert (built / ".jupyter_cache").exists(), "a site-layer change re-executed every chapter"
+    assert not (built / ".doctrees").exists()
+    build._drop_stale_cache(built, "core-changed site")
+    assert not (built / ".jupyter_cache").exists()

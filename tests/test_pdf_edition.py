@@ -15,10 +15,11 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from support.browser import on_paper
 
 from mdma_book.currency import evidence_checked, readable_day
 from mdma_book.site.learning import LIVE_SUMMARY
-from mdma_book.site.pdf_edition import PAGE_NUMBER, PDF_NAME, PREPARE_PAGE, TEXT_WIDTH_PX, toc_entries
+from mdma_book.site.pdf_edition import PAGE_NUMBER, PDF_NAME, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -266,16 +267,7 @@ def test_no_table_is_cut_off_on_paper(browser, site_url):
 
     Text a box clips is still in the PDF's text, so this is measured in the page before printing.
     """
-    context = browser.new_context(viewport={"width": TEXT_WIDTH_PX, "height": 1000})
-    page = context.new_page()
-    page.emulate_media(media="print", color_scheme="light")
-    site = {"pages": [f"{e.docname}.html" for e in toc_entries()], "published": "https://example.invalid/"}
-    too_wide = {}
-    for entry in toc_entries():
-        page.goto(f"{site_url}/{entry.docname}.html", wait_until="load")
-        page.evaluate(PREPARE_PAGE, site)
-        too_wide[entry.docname] = page.evaluate(TABLES_TOO_WIDE)
-    context.close()
+    too_wide = on_paper(browser, site_url, TABLES_TOO_WIDE)
     assert not any(too_wide.values()), {name: tables for name, tables in too_wide.items() if tables}
 
 
@@ -400,16 +392,7 @@ CONTROLS_ON_PAPER = """() => [...document.querySelectorAll(
 @pytest.mark.browser
 def test_no_interactive_control_is_on_paper(browser, site_url):
     """Laid out for print as the PDF edition prints it, no button, chevron, box or live-panel bar shows."""
-    context = browser.new_context(viewport={"width": TEXT_WIDTH_PX, "height": 1000})
-    page = context.new_page()
-    page.emulate_media(media="print", color_scheme="light")
-    site = {"pages": [f"{e.docname}.html" for e in toc_entries()], "published": "https://example.invalid/"}
-    shown = {}
-    for entry in toc_entries():
-        page.goto(f"{site_url}/{entry.docname}.html", wait_until="load")
-        page.evaluate(PREPARE_PAGE, site)
-        shown[entry.docname] = page.evaluate(CONTROLS_ON_PAPER)
-    context.close()
+    shown = on_paper(browser, site_url, CONTROLS_ON_PAPER)
     assert not any(shown.values()), {name: found[:5] for name, found in shown.items() if found}
 
 

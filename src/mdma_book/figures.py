@@ -20,6 +20,7 @@ from mdma_book.theme import (
     BOOK_TEMPLATE,
     INK,
     MDMA_COLOUR,
+    MENU_ABOVE_PLOT,
     NEUTRAL_COLOUR,
     ON_BLUE,
     ON_ORANGE,
@@ -108,11 +109,7 @@ def phase3_outcome_rates(outcomes: pd.DataFrame, initial_outcome: str = "loss_of
         # plotly.js 3+ ignores a bare string title here; set title.text.
         relayout=lambda outcome: {"title.text": _outcome_title(outcome)},
         active=present.index(initial_outcome),
-        x=0,
-        xanchor="left",
-        y=1.04,
-        yanchor="bottom",
-        showactive=True,
+        **MENU_ABOVE_PLOT,
     )
     fig.update_layout(
         template=BOOK_TEMPLATE,

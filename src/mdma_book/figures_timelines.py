@@ -14,6 +14,7 @@ from mdma_book.theme import (
     BLUE,
     BOOK_TEMPLATE,
     GREEN,
+    MENU_ABOVE_PLOT,
     NEUTRAL_COLOUR,
     ORANGE,
     SKY,
@@ -147,11 +148,7 @@ def treatment_course_figure(course: pd.DataFrame, initial_course: str | None = N
         label=lambda view: course.loc[course["course_id"] == view, "course"].iloc[0],
         relayout=lambda view: {"annotations[0].text": f"<b>{course_label(course, view)}</b>"},
         active=protocols.index(initial_course),
-        x=0,
-        xanchor="left",
-        y=1.04,
-        yanchor="bottom",
-        showactive=True,
+        **MENU_ABOVE_PLOT,
     )
     fig.update_layout(
         template=BOOK_TEMPLATE,

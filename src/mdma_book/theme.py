@@ -76,6 +76,9 @@ BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION = BOOK_TEMPLATE.layout.colorway  # 
 
 #: Menus keep plotly's white background, so their text is dark in both page themes.
 MENU_STYLE = {"bgcolor": "white", "bordercolor": NEUTRAL_COLOUR, "font": {"color": "#222", "size": 13}}
+#: Where a figure's one view menu sits (``view_menu(..., **MENU_ABOVE_PLOT)``): above the plot at its
+#: left edge, under a title set with ``title_style(text, 0.97)``, the chosen view marked.
+MENU_ABOVE_PLOT = {"x": 0, "xanchor": "left", "y": 1.04, "yanchor": "bottom", "showactive": True}
 
 
 def view_menu(fig, views, name: str, shows, label=None, relayout=None, active: int = 0, **place) -> dict:

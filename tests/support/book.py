@@ -19,7 +19,8 @@ def copy_book(target: Path) -> Path:
 
 
 def build_copy(book: Path):
-    """Build a copy strictly, with the package reading the copy's data and bibliography (the book's one build command)."""
+    """Build a copy strictly, with its PDF edition, the package reading the copy's data and bibliography and the
+    PDF the copy's ``_toc.yml`` and ``_config.yml`` (the book's one build command, as `make book` runs it)."""
     from mdma_book.site import build
 
-    return build.run(book)
+    return build.run(book, pdf=True)

@@ -16,8 +16,6 @@ from pathlib import Path
 # Debian's chromium and its flags: one definition, in the package (the PDF edition and scripts use it too).
 from mdma_book.site.build import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported for the tests)
 
-# Debian's chromium and its flags: one definition, in the package (the PDF edition and scripts use it too).
-
 #: What a page of the book may load: the local server and in-page data.
 LOCAL = ("http://127.0.0.1", "data:", "blob:")
 
@@ -96,3 +94,26 @@ def live_figure(page, index: int):
     figure.hover()
     wait_until_live(page, index)
     return figure
+
+
+def on_paper(browser, site_url: str, script: str) -> dict[str, object]:
+    """``script``'s result in every page of the book, each laid out and prepared as the PDF edition prints it.
+
+    The viewport is the paper's text width, the media print, and the edition's own preparation
+    (open tables, eager pictures, fitted tables, rewritten links) has run first.
+    """
+    from mdma_book.site.pdf_edition import PREPARE_PAGE, TEXT_WIDTH_PX, toc_entries
+
+    context = browser.new_context(viewport={"width": TEXT_WIDTH_PX, "height": 1000})
+    try:
+        page = context.new_page()
+        page.emulate_media(media="print", color_scheme="light")
+        site = {"pages": [f"{e.docname}.html" for e in toc_entries()], "published": "https://example.invalid/"}
+        found = {}
+        for entry in toc_entries():
+            page.goto(f"{site_url}/{entry.docname}.html", wait_until="load")
+            page.evaluate(PREPARE_PAGE, site)
+            found[entry.docname] = page.evaluate(script)
+        return found
+    finally:
+        context.close()

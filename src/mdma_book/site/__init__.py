@@ -25,9 +25,8 @@ then update :data:`WRITTEN_FOR`.
 
 from __future__ import annotations
 
-from importlib import metadata
-
-from sphinx.errors import ExtensionError
+# Imported lazily: the build command (.build) runs from this package and, with nothing to
+# rebuild, stops before Sphinx is imported.
 
 #: The versions of the site's foundations this folder was written and tested against.
 WRITTEN_FOR = {
@@ -47,6 +46,8 @@ WRITTEN_FOR = {
 
 def installed_version(package: str) -> str | None:
     """The installed version of ``package`` (None when it is not installed)."""
+    from importlib import metadata
+
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
@@ -61,6 +62,8 @@ def check_versions() -> None:
         if installed_version(package) != expected
     ]
     if wrong:
+        from sphinx.errors import ExtensionError
+
         found = "; ".join(
             f"{package} {version or 'not installed'} (written for {expected})" for package, version, expected in wrong
         )

@@ -34,12 +34,9 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
-from mdma_book.paths import REPO_ROOT
-from mdma_book.site.build import CHROMIUM, CHROMIUM_ARGS, serve
-from mdma_book.site.build import inputs_digest as _digest
+from mdma_book.paths import REPO_ROOT, data_dir
+from mdma_book.site.build import CHROMIUM, CHROMIUM_ARGS, PDF_NAME, inputs_digest, serve
 
-#: The PDF's file name, at the root of the built site.
-PDF_NAME = "mdma-evidence-book.pdf"
 #: Paper and margins of every printed page; the page number sits in the bottom margin.
 PAPER = {"format": "A4", "margin": {"top": "16mm", "bottom": "20mm", "left": "16mm", "right": "16mm"}}
 #: The width of the paper's text in CSS pixels (210 mm less both margins, 96 px to the inch).
@@ -74,9 +71,9 @@ class PrintedPage:
         return f"{self.entry.number}. {self.title}" if self.entry.number else self.title
 
 
-def toc_entries(toc_file: Path = REPO_ROOT / "_toc.yml") -> list[TocEntry]:
-    """Every page of the book in reading order, with its part and chapter number."""
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+def toc_entries(book: Path = REPO_ROOT) -> list[TocEntry]:
+    """Every page of the book in ``book`` (its ``_toc.yml``) in reading order, with its part and chapter number."""
+    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
     entries = [TocEntry(toc["root"], None, None)]
     for part in toc.get("parts", []):
         for number, chapter in enumerate(part["chapters"], start=1):
@@ -84,15 +81,17 @@ def toc_entries(toc_file: Path = REPO_ROOT / "_toc.yml") -> list[TocEntry]:
     return entries
 
 
-def inputs_digest(html_dir: Path, entries: list[TocEntry]) -> str:
-    """A digest of what the PDF is printed from: the pages, the site's stylesheets and pictures, this module."""
+def printed_from(html_dir: Path, entries: list[TocEntry], book: Path) -> list[Path]:
+    """What the PDF is printed from: the pages, the site's stylesheets and pictures, this module, the dates, ``_config.yml``.
+
+    The build's one digest (:func:`~mdma_book.site.build.inputs_digest`) of these decides when it is printed again.
+    """
     files = [html_dir / f"{entry.docname}.html" for entry in entries]
     for folder in ("_static", "_images"):
         files += sorted(
             p for p in (html_dir / folder).rglob("*") if p.is_file() and p.suffix in {".css", ".svg", ".png"}
         )
-    files += [Path(__file__), REPO_ROOT / "data" / "evidence_checked.csv", REPO_ROOT / "_config.yml"]
-    return _digest(files, REPO_ROOT)  # the build's one digest, over what the PDF is printed from
+    return [*files, Path(__file__), data_dir() / "evidence_checked.csv", book / "_config.yml"]
 
 
 # --- printing with chromium ---------------------------------------------------------
@@ -359,8 +358,11 @@ def _stamp_numbers(out: Path, stamps: Path) -> None:
         writer.write(handle)
 
 
-def build(html_dir: Path, out: Path | None = None) -> dict:
-    """Print the book in ``html_dir`` into one PDF (default ``html_dir/PDF_NAME``); return a summary."""
+def build(html_dir: Path, out: Path | None = None, book: Path = REPO_ROOT) -> dict:
+    """Print the book in ``html_dir`` into one PDF (default ``html_dir/PDF_NAME``); return a summary.
+
+    ``book``: the folder whose ``_toc.yml`` and ``_config.yml`` the site was built from.
+    """
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader
 
@@ -368,9 +370,9 @@ def build(html_dir: Path, out: Path | None = None) -> dict:
     from mdma_book.site.extension import site_url
 
     out = out or html_dir / PDF_NAME
-    config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
     site = site_url(config["repository"]["url"])
-    entries = toc_entries()
+    entries = toc_entries(book)
     dated = {row.page: row.checked_on for row in evidence_checked().itertuples()}
     dates = [(e.docname, dated[e.docname]) for e in entries if e.docname in dated]
     server, base = serve(html_dir)
@@ -427,17 +429,17 @@ def build(html_dir: Path, out: Path | None = None) -> dict:
     return {"pages": total, "chapters": len(printed), **report}
 
 
-def print_if_changed(html_dir: Path, force: bool = False) -> None:
-    """Print the PDF edition of the site in ``html_dir``, unless nothing it is printed from changed (or ``force``)."""
+def print_if_changed(html_dir: Path, book: Path = REPO_ROOT, force: bool = False) -> None:
+    """Print the PDF edition of ``book``'s site in ``html_dir``, unless nothing it is printed from changed (or ``force``)."""
     stamp = html_dir.parent / ".pdf-inputs-hash"
-    digest = inputs_digest(html_dir, toc_entries())
+    digest = inputs_digest(printed_from(html_dir, toc_entries(book), book), book)
     if not force and (html_dir / PDF_NAME).exists() and stamp.exists() and stamp.read_text() == digest:
         print(f"{PDF_NAME}: unchanged")
         return
     import time
 
     start = time.perf_counter()
-    summary = build(html_dir)
+    summary = build(html_dir, book=book)
     stamp.write_text(digest)
     print(
         f"{PDF_NAME}: {summary['pages']} pages, {summary['chapters']} chapters, {summary['internal']} internal links, "
@@ -449,10 +451,10 @@ def print_if_changed(html_dir: Path, force: bool = False) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("html_dir", type=Path, nargs="?", default=REPO_ROOT / "_build" / "html")
+    parser.add_argument("book", type=Path, nargs="?", default=REPO_ROOT, help="the book's folder (default: this one)")
     parser.add_argument("--force", action="store_true", help="print even if nothing it is printed from changed")
     args = parser.parse_args()
-    print_if_changed(args.html_dir, force=args.force)
+    print_if_changed(args.book / "_build" / "html", args.book, force=args.force)
 
 
 if __name__ == "__main__":
