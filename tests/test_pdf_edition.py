@@ -396,20 +396,19 @@ def test_no_interactive_control_is_on_paper(browser, site_url):
     assert not any(shown.values()), {name: found[:5] for name, found in shown.items() if found}
 
 
+#: Each printed table row that may split across two pages, and how many rows the tables behind figures have.
+ROWS_THAT_MAY_BREAK = """() => ({
+  breaking: [...document.querySelectorAll('main article table tr')]
+    .filter(row => getComputedStyle(row).breakInside !== 'avoid').map(row => row.innerText.slice(0, 40)),
+  figure_rows: document.querySelectorAll('main article details.sd-dropdown table tr').length,
+})"""
+
+
 @pytest.mark.browser
 def test_no_table_row_breaks_across_pages(browser, site_url):
     """A row of the evidence chapter's "All the numbers" tables split across two pages of the PDF:
-    printed, a table breaks only between rows."""
-    context = browser.new_context(viewport={"width": TEXT_WIDTH_PX, "height": 1000})
-    page = context.new_page()
-    page.emulate_media(media="print", color_scheme="light")
-    page.goto(f"{site_url}/book/03-evidence.html", wait_until="load")
-    page.evaluate("dispatchEvent(new Event('beforeprint'))")
-    breaking = page.evaluate(
-        "() => [...document.querySelectorAll('main article table tr')]"
-        ".filter(row => getComputedStyle(row).breakInside !== 'avoid').map(row => row.innerText.slice(0, 40))"
-    )
-    rows = page.locator("main article details.sd-dropdown table tr").count()
-    context.close()
-    assert rows > 10, "no table behind a figure on the evidence chapter"
-    assert breaking == [], breaking
+    printed, a table breaks only between rows, on every page."""
+    found = on_paper(browser, site_url, ROWS_THAT_MAY_BREAK)
+    assert found["book/03-evidence"]["figure_rows"] > 10, "no table behind a figure on the evidence chapter"
+    breaking = {name: rows["breaking"][:5] for name, rows in found.items() if rows["breaking"]}
+    assert breaking == {}, breaking
