@@ -133,3 +133,12 @@ def test_the_not_found_paragraph_names_searches_that_were_recorded_for_each_medi
     assert len(medicines) >= 5, medicines
     for medicine in medicines:
         assert any(medicine in query for query in cited), (medicine, cited)
+
+
+def test_the_home_danger_box_ties_deaths_to_no_medicine_without_a_reported_death():
+    """Deaths are reported with MAO-inhibitor antidepressants, not with linezolid or methylene blue (row I02)."""
+    home = (Path(__file__).parents[1] / "book" / "index.md").read_text(encoding="utf-8")
+    box = home[home.index("```{danger}") :]
+    before_deaths = box[: box.index("with which MDMA has caused deaths")]
+    clause = before_deaths[before_deaths.rindex("{term}`MAO inhibitors") :]
+    assert not re.search(r"(?i)linezolid|methylene blue", clause), clause
