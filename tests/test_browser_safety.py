@@ -65,8 +65,10 @@ def test_a_class_member_not_itself_studied_finds_its_class_row_with_that_note(op
     for query, expected in (("sertraline", "paroxetine"), ("Venlafaxine", "duloxetine"), ("ADHD", "amphetamine")):
         page.locator(BOX).fill(query)
         shown = _visible_rows(page)
-        assert len(shown) == 1 and expected in shown[0], query
-        assert "same class; not itself studied with MDMA" in shown[0], query
+        # "ADHD" also finds the methylphenidate row (I12), an ADHD medicine studied with MDMA in its own right.
+        matching = [row for row in shown if expected in row]
+        assert len(matching) == 1 and len(shown) == (2 if query == "ADHD" else 1), (query, len(shown))
+        assert "same class; not itself studied with MDMA" in matching[0], query
     page.locator(BOX).fill("5htp")  # hyphens are ignored: finds 5-HTP
     assert any("5-HTP" in row for row in _visible_rows(page))
     page.locator(BOX).fill("l\u2011tryptophan")  # a non-breaking hyphen typed or pasted

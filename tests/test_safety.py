@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 from pathlib import Path
@@ -116,3 +117,28 @@ def test_crisis_numbers_are_tel_and_sms_links_and_the_visible_text_is_unchanged(
 def test_the_built_pages_link_the_numbers(built_html):
     html = (built_html / "book/glossary.html").read_text(encoding="utf-8")
     assert 'href="tel:988"' in html and 'href="sms:988"' in html and 'href="tel:112"' in html
+
+
+def test_the_not_found_paragraph_names_searches_that_were_recorded_for_each_medicine():
+    """'Not found in the sources read' must rest on rows of searches.csv whose queries name each medicine it lists."""
+    root = Path(__file__).parents[1]
+    chapter = (root / "book" / "04-harms.md").read_text(encoding="utf-8")
+    paragraph = next(line for line in chapter.splitlines() if line.startswith("**Not found in the sources read.**"))
+    first, last = (int(n) for n in re.search(r"searches S(\d+) to S(\d+)", paragraph).groups())
+    with (root / "data" / "searches.csv").open(encoding="utf-8", newline="") as handle:
+        queries = {row["search_id"]: row["query"].lower() for row in csv.DictReader(handle)}
+    cited = [queries[f"S{n:02d}"] for n in range(first, last + 1)]
+    named = re.search(r"combined with (.+?) \(searches", paragraph).group(1)
+    medicines = [m.strip().lower() for m in re.split(r",| and ", named) if m.strip()]
+    assert len(medicines) >= 5, medicines
+    for medicine in medicines:
+        assert any(medicine in query for query in cited), (medicine, cited)
+
+
+def test_the_home_danger_box_ties_deaths_to_no_medicine_without_a_reported_death():
+    """Deaths are reported with MAO-inhibitor antidepressants, not with linezolid or methylene blue (row I02)."""
+    home = (Path(__file__).parents[1] / "book" / "index.md").read_text(encoding="utf-8")
+    box = home[home.index("```{danger}") :]
+    before_deaths = box[: box.index("with which MDMA has caused deaths")]
+    clause = before_deaths[before_deaths.rindex("{term}`MAO inhibitors") :]
+    assert not re.search(r"(?i)linezolid|methylene blue", clause), clause
