@@ -142,3 +142,10 @@ def test_the_home_danger_box_ties_deaths_to_no_medicine_without_a_reported_death
     before_deaths = box[: box.index("with which MDMA has caused deaths")]
     clause = before_deaths[before_deaths.rindex("{term}`MAO inhibitors") :]
     assert not re.search(r"(?i)linezolid|methylene blue", clause), clause
+
+
+def test_the_helpline_directory_address_is_a_link_to_its_page():
+    """The international directory's address ("findahelpline.com") was plain text in the crisis lists."""
+    directory = safety.crisis_lines().query("region == 'Other countries'").iloc[0]
+    listed = safety.crisis_lines_markdown(safety.crisis_lines())
+    assert f"]({directory.source_url})" in listed, listed

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pandas as pd
 import pandera.pandas as pa
@@ -170,10 +171,11 @@ def _escaped(text: str) -> str:
     return (" " if text[0].isspace() else "") + myst(text) + (" " if text[-1].isspace() else "")
 
 
-def _reach_markdown(how_to_reach: str) -> str:
+def _reach_markdown(how_to_reach: str, source_url: str = "") -> str:
     """``how_to_reach`` as escaped MyST text whose numbers are ``tel:`` links; "text" before a number is an ``sms:`` link.
 
-    The visible text stays exactly ``how_to_reach``.
+    A web address in it that names ``source_url``'s own site (a directory's "findahelpline.com")
+    links to ``source_url``. The visible text stays exactly ``how_to_reach``.
     """
     parts, end = [], 0
     for match in _PHONE_NUMBER.finditer(how_to_reach):
@@ -186,7 +188,16 @@ def _reach_markdown(how_to_reach: str) -> str:
         parts += [before, f"[{match.group(0)}](tel:{digits})"]
         end = match.end()
     parts.append(_escaped(how_to_reach[end:]))
-    return "".join(parts).strip()
+    return _site_linked("".join(parts).strip(), source_url)
+
+
+def _site_linked(markdown: str, source_url: str) -> str:
+    """``markdown`` with the first mention of ``source_url``'s host (without ``www.``) made a link to it."""
+    host = (urlparse(source_url).hostname or "").removeprefix("www.")
+    shown = _escaped(host)
+    if not host or shown not in markdown:
+        return markdown
+    return markdown.replace(shown, f"[{shown}]({source_url})", 1)
 
 
 def crisis_lines_markdown(table: pd.DataFrame, with_sources: bool = False, short: bool = False) -> str:
@@ -196,7 +207,7 @@ def crisis_lines_markdown(table: pd.DataFrame, with_sources: bool = False, short
     """
     items = []
     for row in table.itertuples():
-        item = f"**{myst(row.region)}:** {_reach_markdown(row.how_to_reach)} ({myst(row.service)})"
+        item = f"**{myst(row.region)}:** {_reach_markdown(row.how_to_reach, row.source_url)} ({myst(row.service)})"
         if with_sources:
             item += f"; checked {readable_day(row.checked_on)} on [{myst(row.source_publisher)}]({row.source_url})"
         items.append(item)
