@@ -88,9 +88,13 @@ def test_the_note_says_which_side_of_zero_favours_mdma_as_the_data_and_the_axis_
     assert side == "above"  # EM05's source: positive g = greater reduction in the MDMA arm
     note = next(a for a in figure.layout.annotations if a.name == "mdma_ptsd_note").text.replace("<br>", " ")
     assert f"{side} 0 favours MDMA" in note
-    assert f"{side} 0 favours the treatment" in evidence_map.LANES["reviews"][1]  # the same convention as the drawn g axis
+    assert (
+        f"{side} 0 favours the treatment" in evidence_map.LANES["reviews"][1]
+    )  # the same convention as the drawn g axis
     flipped = table.assign(favours=table["favours"].mask(table["lane"] == "mdma_note", "below"))
-    flipped_note = next(a for a in evidence_map.evidence_map_figure(flipped).layout.annotations if a.name == "mdma_ptsd_note")
+    flipped_note = next(
+        a for a in evidence_map.evidence_map_figure(flipped).layout.annotations if a.name == "mdma_ptsd_note"
+    )
     assert "below 0 favours MDMA" in flipped_note.text.replace("<br>", " ")
     with pytest.raises(ValueError, match="direction"):
         evidence_map.evidence_map_figure(table.assign(favours=None))
