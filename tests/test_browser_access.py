@@ -134,6 +134,24 @@ def test_print_shows_the_figures_and_no_navigation(open_tab, site_url, page_path
     assert len(page.pdf()) > 10_000
 
 
+@pytest.mark.parametrize("page_path", FIGURE_PAGES)
+def test_on_paper_a_chapter_begins_with_its_title(open_tab, site_url, page_path):
+    """The theme's print-only "Contents" list of the page's sections printed above the chapter's title (issue 18, N4)."""
+    page, _ = open_tab(f"{site_url}/{page_path}")
+    page.emulate_media(media="print")
+    page.evaluate("dispatchEvent(new Event('beforeprint'))")
+    above = page.evaluate(
+        """() => {
+            const title = [...document.querySelectorAll('.bd-content h1')].find(h => h.getClientRects().length);
+            const top = title.getBoundingClientRect().top;
+            return [...document.querySelectorAll('.bd-content h1, .bd-content h2, .bd-content li, .bd-content p')]
+                .filter(e => e.getClientRects().length && e.getBoundingClientRect().bottom <= top && e.innerText.trim())
+                .map(e => e.innerText.trim().slice(0, 60));
+        }"""
+    )
+    assert above == [], above
+
+
 def test_a_page_in_the_dark_theme_prints_in_the_light_one(open_tab, site_url):
     page, report = open_tab(f"{site_url}/book/07-conclusion.html", color_scheme="dark")
     theme = "() => document.documentElement.dataset.theme"

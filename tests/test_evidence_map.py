@@ -82,6 +82,24 @@ def test_mdma_has_its_own_lane_with_its_only_depression_study(figure):
     assert "not clearly different" in note.text.replace("<br>", " ") and "preprint" in note.text
 
 
+def test_the_note_says_which_side_of_zero_favours_mdma_as_the_data_and_the_axis_do(figure, table):
+    """Issue 18, N9: the preprint's g was given with no direction, where chapter 3's Figure 3.4 has below 0 favouring MDMA."""
+    side = evidence_map.note_row(table).favours
+    assert side == "above"  # EM05's source: positive g = greater reduction in the MDMA arm
+    note = next(a for a in figure.layout.annotations if a.name == "mdma_ptsd_note").text.replace("<br>", " ")
+    assert f"{side} 0 favours MDMA" in note
+    assert (
+        f"{side} 0 favours the treatment" in evidence_map.LANES["reviews"][1]
+    )  # the same convention as the drawn g axis
+    flipped = table.assign(favours=table["favours"].mask(table["lane"] == "mdma_note", "below"))
+    flipped_note = next(
+        a for a in evidence_map.evidence_map_figure(flipped).layout.annotations if a.name == "mdma_ptsd_note"
+    )
+    assert "below 0 favours MDMA" in flipped_note.text.replace("<br>", " ")
+    with pytest.raises(ValueError, match="direction"):
+        evidence_map.evidence_map_figure(table.assign(favours=None))
+
+
 def test_every_displayed_number_traces_to_a_labelled_row(figure, table):
     rows = table.set_index("row_id")
     for trace in figure.data:

@@ -194,9 +194,13 @@ def _lines(text: str) -> int:
 
 
 def _note_text(row, width_px: float) -> str:
+    """The note's text, with the side of 0 that favours MDMA as the data give it (``favours``): chapter 3's
+    Figure 3.4 has below 0 favouring MDMA, so a g with no direction read as the opposite result (issue 18, N9)."""
+    if row.favours not in ("above", "below"):
+        raise ValueError(f"row {row.row_id}: the note's effect size needs its direction (favours: above or below)")
     return wrap_px(
         f"Inside PTSD trials, depression scores against control: g {row.estimate:g} "
-        f"({row.ci_low:g} to {row.ci_high:g}), not clearly different from no effect "
+        f"({row.ci_low:g} to {row.ci_high:g}; {row.favours} 0 favours MDMA), not clearly different from no effect "
         f"(a preprint; a different kind of number, so not drawn here)",
         width_px,
         LABEL_FONT,

@@ -461,7 +461,8 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
         # Title below the menu: both sit in the top margin, placed in pixels.
         title=title_style(titles[effects[0]["label"]], 1 - 58 / height, yref="container", yanchor="top"),
         xaxis={"visible": False, "range": [-1, 22]},
-        yaxis={"visible": False, "range": [-1, 12.2]},
+        # The range ends just above the grids' two-line labels: up to 12.2 it left an empty band under the title (issue 18, N5).
+        yaxis={"visible": False, "range": [-1, 11.6]},
         margin={"l": 10, "r": 10, "t": top, "b": 10},
         annotations=[_grid_label(4.5, "Placebo-assisted"), _grid_label(16.5, "MDMA-assisted")],
         meta={
@@ -469,7 +470,7 @@ def absolute_effects_chart(effects: list[dict]) -> go.Figure:
             # On the page the menu is a native control above the chart: the title moves up into its place.
             # plotly puts each line's baseline at the title's y, so the first line needs its 15 px above it;
             # the three lines then end about 66 px down, above the plot.
-            "page_margin_top": 84,
+            "page_margin_top": 76,
             "page_title_y": 1 - 22 / height,
         },
     )
@@ -584,7 +585,9 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
     from plotly.subplots import make_subplots
 
     titles = [_phone_title(panel["title"]) for panel in panels.values()]
-    fig = make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=0.12)
+    # The gaps hold a panel's ticks, its two-line axis title and the next panel's three-line title: at 0.12 of
+    # 1250 px the "Hedges' g" axis title ran into the "Major depression" title on a phone (issue 18, N2).
+    fig = make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=0.14)
     ptsd, mdd, stard = panels["ptsd"]["rows"], panels["major_depression"]["rows"], panels["antidepressants"]["rows"]
     for role in ("mdma", "control"):
         fig.add_trace(_ptsd_bars(ptsd[ptsd["role"] == role], role), row=1, col=1)
@@ -626,9 +629,10 @@ def evidence_comparison_chart(panels: dict) -> go.Figure:
     fig.update_annotations(font={"size": 13})
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        height=1250,
+        height=1400,
         barmode="group",
-        margin={"l": 115, "r": 20, "t": 80, "b": 40},
+        # The foot holds the last panel's ticks and axis title: at 40 px "% remitted (QIDS-SR16)" was cut off.
+        margin={"l": 115, "r": 20, "t": 80, "b": 80},
         legend={"y": 1.04, "yanchor": "bottom"},
         meta={
             "description": "Four separate panels: PTSD trials, depression symptoms in PTSD trials, an open-label depression study, and STAR*D."

@@ -95,7 +95,8 @@ def _measured_peaks(fig, peaks: pd.DataFrame, fit_dose: float) -> None:
             x=peaks["tmax_h"],
             y=peaks["cmax_ng_ml"],
             mode="markers+text",
-            text=[f"{d:g} mg, measured" for d in peaks["dose_mg"]],
+            # The lower dose's label on two lines: on one, the curve ran through its end on a phone (issue 18, N5).
+            text=[f"{d:g} mg, measured" if d == fit_dose else f"{d:g} mg,<br>measured" for d in peaks["dose_mg"]],
             cliponaxis=False,
             # The lower dose's label goes below, clear of the model's ring beside its cross.
             textposition=["middle right" if d == fit_dose else "bottom right" for d in peaks["dose_mg"]],
@@ -298,7 +299,7 @@ def concentration_figure(
         template=BOOK_TEMPLATE,
         title=title_style("Modelled MDMA in the blood over 24 hours", 0.98),
         height=660,
-        margin={"l": 62, "r": 14, "t": 104, "b": 60},
+        margin={"l": 62, "r": 22, "t": 104, "b": 60},  # r: room for half the "24" tick label
         bargap=0.3,
         annotations=annotations,
         updatemenus=_regimen_menu(fig, regimens, initial_regimen, booster_note),
@@ -307,7 +308,7 @@ def concentration_figure(
         meta={
             "description": "Line chart of modelled plasma MDMA concentration over 24 hours for the regimens studies used, "
             "with bars for how long the felt effects and a trial session last.",
-            "page_margin_top": 60,  # the page's native control stands above the chart, not plotly's menu
+            "page_margin_top": 44,  # the page's native control stands above the chart, not plotly's menu; 60 left a band
         },
     )
     fig.update_yaxes(title_text="Plasma MDMA (ng/mL)", range=[0, y_top], fixedrange=True, row=1, col=1)
