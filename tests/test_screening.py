@@ -484,3 +484,36 @@ def test_the_eligibility_rule_is_applied_to_every_study():
     assert set(alike) == {screening.AWAITING}
     flow = screening.prisma_flow(table, screening.searches())
     assert flow.studies_awaiting == (own["decision"] == screening.AWAITING).sum() > 0
+
+
+@pytest.mark.parametrize(
+    ("old_sentence", "study"),
+    [
+        # book/01-history.md before 3 December 2026: "reported" describes the Oslo study, it does not
+        # narrow "the only study" to studies with results, so the Norrsken study contradicts it.
+        (
+            "The only study designed for major depressive disorder that this book found, an {term}`open-label` "
+            "trial at Østfold Hospital in Norway in which everyone knew they were receiving MDMA, reported lower "
+            "depression scores after treatment.",
+            "Norrsken",
+        ),
+        # book/07-conclusion.md before 3 December 2026: the published PTSD trials that measured BDI-II.
+        (
+            "Outside depression as a diagnosis, the one randomized trial that measured depression and has been "
+            "published, a small pilot in people with anxiety related to a life-threatening illness, used "
+            "depression scales only as secondary outcomes.",
+            "Mithoefer 2018",
+        ),
+    ],
+)
+def test_the_two_sentences_of_review_r16_are_caught(old_sentence, study):
+    problems = screening.contradicted_sentences({"book/x.md": old_sentence}, screening.screening())
+    assert problems and study in problems[0], problems
+
+
+def test_the_one_published_randomized_trial_outside_ptsd_is_allowed():
+    sentence = {
+        "book/x.md": "Outside PTSD and depression, the one randomized trial that measured depression and has been "
+        "published was a small pilot."
+    }
+    assert screening.contradicted_sentences(sentence, screening.screening()) == []

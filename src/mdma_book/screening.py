@@ -370,8 +370,9 @@ EVIDENCE_RULES = (
         "randomized == 'yes' and depression_role == 'primary'",
     ),
     EvidenceRule(
+        # "major depression" is left to the rule for major depression above.
         "no (randomized/controlled) trial ... depression",
-        r"\bno (?:\{term\}`)?(?:randomi[sz]ed |controlled )?(?:controlled )?trials?`?\b[^.]{0,80}?\bdepress",
+        r"\bno (?:\{term\}`)?(?:randomi[sz]ed |controlled )?(?:controlled )?trials?`?\b[^.]{0,80}?\b(?<!major )depress",
         "randomized == 'yes' and depression_role == 'primary'",
     ),
     EvidenceRule(
@@ -391,6 +392,12 @@ EVIDENCE_RULES = (
         "the only study in major depression, unqualified",
         r"\b(?:the|its) (?:only|one|single) (?:study|trial) (?:in|of|designed for) (?:\{term\}`)?major depress",
         "population_group == 'major depressive disorder'",
+        at_least=2,
+    ),
+    EvidenceRule(
+        "the one randomized trial that measured depression",
+        r"\b(?:the|its) (?:only|one|single) (?:\{term\}`)?randomi[sz]ed(?: controlled)? trial`?[^.]{0,80}?\bdepress",
+        "randomized == 'yes' and depression_role in ('primary', 'secondary')",
         at_least=2,
     ),
     EvidenceRule(
@@ -417,10 +424,7 @@ def contradicted_sentences(texts: dict[str, str], table: pd.DataFrame) -> list[s
     for place, text in texts.items():
         for rule in EVIDENCE_RULES:
             for match in re.finditer(rule.pattern, text, flags=re.IGNORECASE | re.DOTALL):
-                query = rule.contradicting
-                if REPORTED.search(_sentence(text, match.start(), match.end())):
-                    # "no trial ... has reported" denies results, not registration.
-                    query += " and results != 'none found'"
+                query = rule.contradicting + _qualifiers(text, match)
                 against = included.query(query)
                 if len(against) < rule.at_least:
                     continue
@@ -435,8 +439,35 @@ def contradicted_sentences(texts: dict[str, str], table: pd.DataFrame) -> list[s
     return problems
 
 
-#: A sentence that qualifies a denial to results ("no trial ... has reported").
-REPORTED = re.compile(r"\b(?:has|have|had)? ?reported\b|\bhas not reported\b|\bno results\b", re.IGNORECASE)
+#: A verb that qualifies the denied noun to results ("no trial ... has reported"). The auxiliary is
+#: required: "an open-label trial ... reported lower scores" describes one study, it does not narrow
+#: the denial to studies with results.
+REPORTED = re.compile(r"\b(?:has|have|had)(?: not| yet)? (?:yet )?reported\b|\bno results\b", re.IGNORECASE)
+#: A verb that qualifies the denied noun to published studies ("the one trial ... that has been published").
+PUBLISHED = re.compile(r"\b(?:has|have|had) been published\b", re.IGNORECASE)
+#: A phrase that sets PTSD aside ("Outside PTSD, the one randomized trial ...").
+OUTSIDE_PTSD = re.compile(
+    r"\b(?:outside|other than|besides|apart from) (?:\{term\}`)?(?:PTSD|post-traumatic)", re.IGNORECASE
+)
+
+
+def _qualifiers(text: str, match: re.Match) -> str:
+    """The extra query terms a sentence's own qualifiers put on a denial.
+
+    A results qualifier counts only after the denied noun (from the match to the end of the
+    sentence); a phrase setting PTSD aside counts anywhere in the sentence.
+    """
+    sentence = _sentence(text, match.start(), match.end())
+    ends = (text.find(". ", match.end()), text.find("\n\n", match.end()), len(text))
+    after = text[match.start() : min(i for i in ends if i >= 0)]
+    extra = ""
+    if REPORTED.search(after):
+        extra += " and results != 'none found'"
+    if PUBLISHED.search(after):
+        extra += " and results in ('published', 'posted and published')"
+    if OUTSIDE_PTSD.search(sentence):
+        extra += " and population_group != 'PTSD'"
+    return extra
 #: Where a sentence gives the date of the search, it must be the screening file's latest check.
 SEARCH_DATE = re.compile(r"\bsearch(?:ed)?(?: on| of) (\d{1,2} [A-Z][a-z]+ \d{4})")
 
