@@ -220,7 +220,18 @@ def test_the_prisma_flow_adds_up():
     assert flow.other.excluded_at_screening == 0  # the template's other-methods column has no screening box
     searched = screening.searches()
     for column, method in ((flow.databases, "databases and registers"), (flow.other, "other methods")):
-        assert set(searched.loc[searched["method"] == method, "source"]) <= set(column.identified_by_source)
+        reached = {screening.prisma_source(s, method) for s in searched.loc[searched["method"] == method, "source"]}
+        assert reached <= set(column.identified_by_source)
+
+
+def test_the_identification_box_counts_the_stores_searched_not_the_registries_aimed_at():
+    """Review R16 (M1): a query aimed at ISRCTN that returned ClinicalTrials.gov copies found no ISRCTN record."""
+    flow = _flow()
+    assert not any("aimed at" in source for source in flow.databases.identified_by_source)
+    # The duplicates are counted from the records (each further store that found a record), not as a difference.
+    placed = screening._record_sources(screening.screening(), screening.searches())
+    twice = sum(len(sources) - 1 for column, sources in placed if column == "databases and registers")
+    assert flow.databases.duplicates == twice
 
 
 def test_each_study_is_counted_once_and_a_pooled_report_adds_none(tmp_path):
@@ -260,7 +271,7 @@ def test_the_records_of_each_source_are_counted_from_the_searches():
     expected = {"databases and registers": {}, "other methods": {}}
     for cell in table["found_by"]:
         found = {
-            (searched.at[s, "source"], searched.at[s, "method"])
+            (screening.prisma_source(searched.at[s, "source"], searched.at[s, "method"]), searched.at[s, "method"])
             if s != "earlier"
             else (screening.EARLIER_SOURCE, "other methods")
             for s in cell.split(";")
@@ -271,7 +282,7 @@ def test_the_records_of_each_source_are_counted_from_the_searches():
                 expected[column][source] = expected[column].get(source, 0) + 1
     for column, method in ((flow.databases, "databases and registers"), (flow.other, "other methods")):
         assert {s: n for s, n in column.identified_by_source.items() if n} == expected[method]
-    assert flow.databases.identified_by_source["stored web pages, queries aimed at ANZCTR"] > 0
+    assert flow.databases.identified_by_source["stored web pages"] > 0
 
 
 def test_the_prisma_flow_follows_the_data(tmp_path):

@@ -228,6 +228,7 @@ class PrismaColumn:
     """One column of the PRISMA 2020 flow diagram; every box is counted from the records themselves."""
 
     identified_by_source: dict[str, int]  # records per source searched; a record two sources found counts in both
+    duplicates: int  # records removed before screening: each further source that found a record already found
     screened: int  # distinct records of this column
     excluded_at_screening: int  # excluded on the title or summary (the other-methods column has no screening box)
     screened_out_by_reason: dict[str, int]  # the same, by reason
@@ -241,11 +242,6 @@ class PrismaColumn:
     @property
     def identified(self) -> int:
         return sum(self.identified_by_source.values())
-
-    @property
-    def duplicates(self) -> int:
-        """Records removed before screening: found in more than one source of this column."""
-        return self.identified - self.screened
 
     @property
     def excluded(self) -> int:
@@ -263,6 +259,17 @@ class PrismaFlow:
     studies_awaiting: int  # studies whose records were read only in part
 
 
+def prisma_source(source: str, method: str) -> str:
+    """The source a search actually reached, as the PRISMA identification box lists it.
+
+    A database or register search is counted under the store it searched ("stored web pages",
+    "stored code and data"), not under the registry its query was aimed at: a query aimed at
+    ISRCTN that returned only ClinicalTrials.gov copies found no ISRCTN record. The registry each
+    query was aimed at is in Tables M.1 and M.2. A citation search keeps the list it followed.
+    """
+    return source.split(",")[0] if method == "databases and registers" else source
+
+
 def _record_sources(table: pd.DataFrame, searched: pd.DataFrame) -> list[tuple[str, dict[str, str]]]:
     """For each record: its PRISMA column, and for that column the sources that found it (source -> method)."""
     by_id = searched.set_index("search_id")
@@ -273,7 +280,8 @@ def _record_sources(table: pd.DataFrame, searched: pd.DataFrame) -> list[tuple[s
             if search == "earlier":
                 sources[EARLIER_SOURCE] = "other methods"
             else:
-                sources[by_id.at[search, "source"]] = by_id.at[search, "method"]
+                method = by_id.at[search, "method"]
+                sources[prisma_source(by_id.at[search, "source"], method)] = method
         # A record any database or register search found belongs to that column;
         # PRISMA counts the other methods only for records they alone found.
         column = "databases and registers" if "databases and registers" in sources.values() else "other methods"
@@ -290,7 +298,8 @@ def _column(
     """
     mine = [i for i, (column, _) in enumerate(placed) if column == method]
     rows = table.iloc[mine]
-    by_source = dict.fromkeys(searched.loc[searched["method"] == method, "source"], 0)
+    reached = searched.loc[searched["method"] == method, "source"]
+    by_source = dict.fromkeys((prisma_source(source, method) for source in reached), 0)
     for i in mine:
         for source in placed[i][1]:
             by_source[source] = by_source.get(source, 0) + 1
@@ -302,6 +311,7 @@ def _column(
     reports_out = read[read["decision"] == "exclude"]
     return PrismaColumn(
         identified_by_source=by_source,
+        duplicates=sum(len(placed[i][1]) - 1 for i in mine),
         screened=len(rows),
         excluded_at_screening=int(at_screening.sum()),
         screened_out_by_reason={reason: int(n) for reason, n in rows[at_screening]["reason"].value_counts().items()},
