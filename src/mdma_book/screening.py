@@ -338,8 +338,21 @@ def prisma_flow(table: pd.DataFrame, searched: pd.DataFrame) -> PrismaFlow:
         other=_column(table, searched, placed, "other methods"),
         studies_included=len(included_studies),
         reports_of_included=int((table["decision"] == "include").sum()),
-        studies_awaiting=int((studies(table)["decision"] == AWAITING).sum()),
+        studies_awaiting=len(awaiting_studies(table)),
     )
+
+
+def awaiting_studies(table: pd.DataFrame) -> set[str]:
+    """Studies awaiting classification: read only in part, or whose only reports were not retrieved.
+
+    One rule for every record (review R16, M3): a record read in part awaits classification; a
+    record of which only a title or listing was seen is a report not retrieved, and its study, as
+    Cochrane counts it, awaits classification too.
+    """
+    decided = studies(table)
+    own = table[_single(table)]
+    unread = set(own.loc[own["decision"] == "not retrieved", "study_id"]) - set(decided["study_id"])
+    return set(decided.loc[decided["decision"] == AWAITING, "study_id"]) | unread
 
 
 # --- sentences about how much evidence exists ---------------------------------
