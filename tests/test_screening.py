@@ -549,3 +549,24 @@ def test_a_record_read_in_part_awaits_classification():
     """One rule for partly read records: SR39 and SR40 were read in part, like SR24 and SR43."""
     decisions = screening.screening().set_index("record_id")["decision"]
     assert set(decisions[["SR24", "SR39", "SR40", "SR43"]]) == {screening.AWAITING}
+
+
+def test_every_search_aimed_at_a_registry_is_named_in_its_row_of_the_registry_checks():
+    """Review R16 (M7): registry_checks.csv was stale against searches.csv; one standard for every row."""
+    checks = screening.registry_checks()
+    searched = screening.searches()
+    for registry, aim in (
+        ("ISRCTN", "ISRCTN"),
+        ("WHO ICTRP", "WHO ICTRP"),
+        ("EU CTIS", "EU CTIS"),
+        ("ANZCTR", "ANZCTR"),
+        ("PubMed", "PubMed"),
+        ("DRKS (German Clinical Trials Register)", "DRKS"),
+        ("ChiCTR (Chinese Clinical Trial Registry)", "ChiCTR"),
+        ("Europe PMC", "Europe PMC"),
+    ):
+        row = checks.set_index("registry").loc[registry]
+        aimed = searched.loc[searched["source"].str.contains(f"aimed at {aim}", regex=False), "search_id"]
+        assert len(aimed) > 0
+        for search in aimed:
+            assert search in row["how_checked"], (registry, search)
