@@ -491,6 +491,8 @@ def _qualifiers(text: str, match: re.Match) -> str:
     if OUTSIDE_PTSD.search(sentence):
         extra += " and population_group != 'PTSD'"
     return extra
+
+
 #: Where a sentence gives the date of the search, it must be the screening file's latest check.
 SEARCH_DATE = re.compile(r"\bsearch(?:ed)?(?: on| of) (\d{1,2} [A-Z][a-z]+ \d{4})")
 
