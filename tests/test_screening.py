@@ -570,3 +570,11 @@ def test_every_search_aimed_at_a_registry_is_named_in_its_row_of_the_registry_ch
         assert len(aimed) > 0
         for search in aimed:
             assert search in row["how_checked"], (registry, search)
+
+
+def test_the_results_returned_are_summed_from_the_searches():
+    """Review R16 (m12): the methods page says how many results were read, not only how many were records."""
+    with (DATA / "searches.csv").open(newline="", encoding="utf-8") as handle:
+        hits = sum(int(row["hits"]) for row in csv.DictReader(handle))
+    assert screening.results_returned(screening.searches()) == hits > _flow().databases.identified
+    assert "{glue:text}`results_n` results" in (ROOT / "book" / "methods.md").read_text(encoding="utf-8")

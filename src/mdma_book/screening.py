@@ -513,6 +513,11 @@ def readable_day(iso_date: str) -> str:
 # --- tables for the methods page ------------------------------------------------
 
 
+def results_returned(table: pd.DataFrame) -> int:
+    """How many results the searches returned in all (each search's ``hits``); most are not study records."""
+    return int(table["hits"].sum())
+
+
 def search_dates(table: pd.DataFrame) -> list[str]:
     """The distinct dates of the searches, oldest first."""
     return sorted(table["date"].unique())
