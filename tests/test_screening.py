@@ -79,7 +79,7 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
             "registry_ids does not match the pattern",
         ),
         ("SR01,EMMAC,", "SR02,EMMAC,", "record_id", "repeats another row's value"),  # the primary key
-        (",S01;S09;S58;S60,2026-12-03,", ",S01;S09;S58;S60,2026-02-30,", "checked_on", "not a real calendar date"),
+        (",S01;S09;S58;S60;S77,2026-12-03,", ",S01;S09;S58;S60;S77,2026-02-30,", "checked_on", "not a real calendar date"),
         (",exclude,healthy volunteers,", ",exclude,,", "reason", "is empty"),
         (",ST01,\n", ",EMMAC,\n", "study_id", "study_id does not match the pattern ST"),
         (
@@ -96,11 +96,11 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
         ),
         (",anzctr2019emmac,", ",,", "source_key", "is empty"),
         (",anzctr2019emmac,", ",nosuch2099source,", "source_key", "not in references.bib"),
-        (",S01;S09;S58;S60,2026-12-03,", ",S01;S09;S58;S60,3 Dec 2026,", "checked_on", "YYYY-MM-DD"),
-        (",S01;S09;S58;S60,2026-12-03,", ",S01;S09;S58;S60,,", "checked_on", "is empty"),
+        (",S01;S09;S58;S60;S77,2026-12-03,", ",S01;S09;S58;S60;S77,3 Dec 2026,", "checked_on", "YYYY-MM-DD"),
+        (",S01;S09;S58;S60;S77,2026-12-03,", ",S01;S09;S58;S60;S77,,", "checked_on", "is empty"),
         (
-            ",S01;S09;S58;S60,2026-12-03,include,",
-            ",S01;S09;S58;S60,2026-12-03,maybe,",
+            ",S01;S09;S58;S60;S77,2026-12-03,include,",
+            ",S01;S09;S58;S60;S77,2026-12-03,maybe,",
             "decision",
             "decision not one of",
         ),
@@ -159,7 +159,7 @@ def test_a_search_needs_a_prisma_column(tmp_path):
 
 
 def test_found_by_must_name_a_recorded_search(tmp_path):
-    path = edited_copy(tmp_path, "screening.csv", ",S01;S09;S58;S60,2026-12-03,", ",S01;S98;S58;S60,2026-12-03,")
+    path = edited_copy(tmp_path, "screening.csv", ",S01;S09;S58;S60;S77,2026-12-03,", ",S01;S98;S58;S60;S77,2026-12-03,")
     message = refusal(screening.screening, path)
     line = line_of("screening.csv", "SR01,")
     assert f"{path}, line {line}, column 'found_by'" in message and "S98" in message
