@@ -79,7 +79,12 @@ def test_emmac_and_the_oslo_study_are_in_the_screening_file():
             "registry_ids does not match the pattern",
         ),
         ("SR01,EMMAC,", "SR02,EMMAC,", "record_id", "repeats another row's value"),  # the primary key
-        (",S01;S09;S58;S60;S77,2026-12-03,", ",S01;S09;S58;S60;S77,2026-02-30,", "checked_on", "not a real calendar date"),
+        (
+            ",S01;S09;S58;S60;S77,2026-12-03,",
+            ",S01;S09;S58;S60;S77,2026-02-30,",
+            "checked_on",
+            "not a real calendar date",
+        ),
         (",exclude,healthy volunteers,", ",exclude,,", "reason", "is empty"),
         (",ST01,\n", ",EMMAC,\n", "study_id", "study_id does not match the pattern ST"),
         (
@@ -159,7 +164,9 @@ def test_a_search_needs_a_prisma_column(tmp_path):
 
 
 def test_found_by_must_name_a_recorded_search(tmp_path):
-    path = edited_copy(tmp_path, "screening.csv", ",S01;S09;S58;S60;S77,2026-12-03,", ",S01;S98;S58;S60;S77,2026-12-03,")
+    path = edited_copy(
+        tmp_path, "screening.csv", ",S01;S09;S58;S60;S77,2026-12-03,", ",S01;S98;S58;S60;S77,2026-12-03,"
+    )
     message = refusal(screening.screening, path)
     line = line_of("screening.csv", "SR01,")
     assert f"{path}, line {line}, column 'found_by'" in message and "S98" in message
