@@ -26,7 +26,10 @@ class _Registry(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlparse(self.path)
         query = urllib.parse.parse_qs(url.query)
         type(self).requests.append(query)
-        answer = self.scenario.get((query.get("pageToken") or [None])[0])
+        token = (query.get("pageToken") or [None])[0]
+        # A request for the screened ids (filter.ids) may have answers of its own: ("ids", pageToken).
+        answer = self.scenario.get(("ids", token), self.scenario.get(token)) if "filter.ids" in query else None
+        answer = answer if answer is not None else self.scenario.get(token)
         if url.path != "/api/v2/studies" or answer is None:
             self.send_error(404)
         elif isinstance(answer, int):
@@ -78,7 +81,8 @@ UNCHANGED = {None: "unchanged_page1.json", "page2": "unchanged_page2.json"}
 
 def test_paging_follows_next_page_token_and_an_empty_diff_says_so(registry, tmp_path, monkeypatch):
     report, summary, output = _run(registry, UNCHANGED, tmp_path, monkeypatch)
-    assert [q.get("pageToken") for q in _Registry.requests] == [None, ["page2"]]
+    searched = [q.get("pageToken") for q in _Registry.requests if "filter.ids" not in q]
+    assert searched == [None, ["page2"]]
     assert "returned 3 studies" in report and "No new registration" in report
     assert summary == report and output == "outcome=no-changes\n"
 
@@ -170,3 +174,18 @@ def test_a_failure_on_a_later_page_is_reported_not_half_compared(registry, tmp_p
     )
     assert "could not be read this week" in report and "HTTP 400" in report and "No longer returned" not in report
     assert output == "outcome=unavailable\n"
+
+
+def test_a_screened_study_the_depression_query_misses_is_asked_for_by_its_number(registry, tmp_path, monkeypatch):
+    """Review R16 (M8): Wolfson 2020 is not in the depression query's answer, but asked for by id it is there."""
+    scenario = {None: "vanished.json", ("ids", None): "unchanged_page1.json", ("ids", "page2"): "unchanged_page2.json"}
+    report, _, output = _run(registry, scenario, tmp_path, monkeypatch)
+    asked = [q for q in _Registry.requests if "filter.ids" in q]
+    assert asked and set(asked[0]["filter.ids"][0].split(",")) == {"NCT02427568", "NCT03537014", "NCT04077437"}
+    assert "query.term" not in asked[0]
+    assert "No longer returned" not in report and output == "outcome=no-changes\n"
+
+
+def test_a_status_change_outside_the_depression_query_is_seen(registry, tmp_path, monkeypatch):
+    report, _, _ = _run(registry, {None: "vanished.json", ("ids", None): "status_change.json"}, tmp_path, monkeypatch)
+    assert "COMPLETED -> TERMINATED" in report and "No longer returned" not in report

@@ -1,9 +1,11 @@
 """Weekly watch of ClinicalTrials.gov for MDMA studies with a depression or mood outcome.
 
-Queries the registry's public API v2 (keyless, paged JSON), compares what it
-returns with ``data/screening.csv`` and reports what is new or changed: a new
-registration, a status change, results posted, or a study the query no longer
-returns. It only reports, for a person to review; it never edits the book. When
+Queries the registry's public API v2 (keyless, paged JSON) twice: an MDMA and
+depression query, to find registrations not yet screened, and a request for the
+screened NCT ids themselves (``filter.ids``), so that a screened study whose record
+never mentions depression is still followed. It reports what is new or changed: a
+new registration, a status change, results posted, or a screened study the
+registry no longer returns for its own number. It only reports, for a person to review; it never edits the book. When
 the API cannot be reached it says so and exits 0, so a registry outage never
 fails the weekly run.
 
@@ -95,15 +97,24 @@ def _study(record: dict) -> Study:
 
 
 def fetch_studies(api_url: str = API_URL) -> dict[str, Study]:
-    """All studies the query returns, following ``nextPageToken`` from page to page, by NCT id."""
-    params = {
-        "query.intr": INTERVENTION_QUERY,
-        "query.term": DEPRESSION_QUERY,
-        "fields": FIELDS,
-        "pageSize": str(PAGE_SIZE),
-        "countTotal": "true",
-        "format": "json",
-    }
+    """All studies the MDMA-and-depression query returns (to find new registrations), by NCT id."""
+    return _fetch_pages(api_url, {"query.intr": INTERVENTION_QUERY, "query.term": DEPRESSION_QUERY})
+
+
+def fetch_known(nct_ids: list[str], api_url: str = API_URL) -> dict[str, Study]:
+    """The studies of ``screening.csv``, asked for by their own NCT ids (``filter.ids``), with no depression filter.
+
+    A screened study whose record does not mention depression or mood is still read, so its
+    status changes and posted results are seen and it is not reported as vanished.
+    """
+    if not nct_ids:
+        return {}
+    return _fetch_pages(api_url, {"filter.ids": ",".join(sorted(nct_ids))})
+
+
+def _fetch_pages(api_url: str, query: dict[str, str]) -> dict[str, Study]:
+    """All studies a query returns, following ``nextPageToken`` from page to page, by NCT id."""
+    params = {**query, "fields": FIELDS, "pageSize": str(PAGE_SIZE), "countTotal": "true", "format": "json"}
     studies: dict[str, Study] = {}
     for _ in range(MAX_PAGES):
         page = _get_json(f"{api_url}?{urllib.parse.urlencode(params)}")
@@ -130,19 +141,27 @@ def screened_studies(screening_csv: Path) -> dict[str, dict[str, str]]:
     return recorded
 
 
-def compare(registry: dict[str, Study], recorded: dict[str, dict[str, str]]) -> Changes:
-    """What the registry shows that ``screening.csv`` does not."""
+def compare(
+    registry: dict[str, Study], recorded: dict[str, dict[str, str]], known: dict[str, Study] | None = None
+) -> Changes:
+    """What the registry shows that ``screening.csv`` does not.
+
+    ``registry`` is what the depression query returned (new registrations come from it); ``known``
+    is what the registry returned for the screened ids themselves (status, results and vanished
+    studies come from it). Without ``known``, the query's own answer stands in for it.
+    """
+    known = registry if known is None else known
     changes = Changes()
-    for nct_id, study in sorted(registry.items()):
+    changes.new = [study for nct_id, study in sorted(registry.items()) if nct_id not in recorded]
+    for nct_id, study in sorted(known.items()):
         if nct_id not in recorded:
-            changes.new.append(study)
             continue
         was = recorded[nct_id]
         if study.status != was["status"]:
             changes.status_changed.append((study, was["status"]))
         if study.has_results and "posted" not in was["results"]:
             changes.results_posted.append(study)
-    changes.vanished = sorted(set(recorded) - set(registry))
+    changes.vanished = sorted(set(recorded) - set(known))
     return changes
 
 
@@ -179,7 +198,7 @@ def report_markdown(changes: Changes, recorded: dict[str, dict[str, str]], total
             [f"- {link(s.nct_id)} ({recorded[s.nct_id]['study']}): {s.title}" for s in changes.results_posted],
         ),
         (
-            "No longer returned by the query (withdrawn from the registry, renamed, or no longer matching)",
+            "No longer returned when asked for by its own number (withdrawn from the registry or renamed)",
             [f"- {link(n)} ({recorded[n]['study']})" for n in changes.vanished],
         ),
     )
@@ -213,10 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     recorded = screened_studies(args.screening)
     try:
         registry = fetch_studies(args.api_url)
+        known = fetch_known(list(recorded), args.api_url)
     except RegistryUnavailable as error:
         text, outcome = unavailable_markdown(error), "unavailable"
     else:
-        changes = compare(registry, recorded)
+        changes = compare(registry, recorded, known)
         text, outcome = report_markdown(changes, recorded, len(registry)), "changes" if changes else "no-changes"
     args.report.write_text(text, encoding="utf-8")
     _append("GITHUB_STEP_SUMMARY", text)

@@ -228,6 +228,7 @@ class PrismaColumn:
     """One column of the PRISMA 2020 flow diagram; every box is counted from the records themselves."""
 
     identified_by_source: dict[str, int]  # records per source searched; a record two sources found counts in both
+    duplicates: int  # records removed before screening: each further source that found a record already found
     screened: int  # distinct records of this column
     excluded_at_screening: int  # excluded on the title or summary (the other-methods column has no screening box)
     screened_out_by_reason: dict[str, int]  # the same, by reason
@@ -241,11 +242,6 @@ class PrismaColumn:
     @property
     def identified(self) -> int:
         return sum(self.identified_by_source.values())
-
-    @property
-    def duplicates(self) -> int:
-        """Records removed before screening: found in more than one source of this column."""
-        return self.identified - self.screened
 
     @property
     def excluded(self) -> int:
@@ -263,6 +259,17 @@ class PrismaFlow:
     studies_awaiting: int  # studies whose records were read only in part
 
 
+def prisma_source(source: str, method: str) -> str:
+    """The source a search actually reached, as the PRISMA identification box lists it.
+
+    A database or register search is counted under the store it searched ("stored web pages",
+    "stored code and data"), not under the registry its query was aimed at: a query aimed at
+    ISRCTN that returned only ClinicalTrials.gov copies found no ISRCTN record. The registry each
+    query was aimed at is in Tables M.1 and M.2. A citation search keeps the list it followed.
+    """
+    return source.split(",")[0] if method == "databases and registers" else source
+
+
 def _record_sources(table: pd.DataFrame, searched: pd.DataFrame) -> list[tuple[str, dict[str, str]]]:
     """For each record: its PRISMA column, and for that column the sources that found it (source -> method)."""
     by_id = searched.set_index("search_id")
@@ -273,7 +280,8 @@ def _record_sources(table: pd.DataFrame, searched: pd.DataFrame) -> list[tuple[s
             if search == "earlier":
                 sources[EARLIER_SOURCE] = "other methods"
             else:
-                sources[by_id.at[search, "source"]] = by_id.at[search, "method"]
+                method = by_id.at[search, "method"]
+                sources[prisma_source(by_id.at[search, "source"], method)] = method
         # A record any database or register search found belongs to that column;
         # PRISMA counts the other methods only for records they alone found.
         column = "databases and registers" if "databases and registers" in sources.values() else "other methods"
@@ -290,7 +298,8 @@ def _column(
     """
     mine = [i for i, (column, _) in enumerate(placed) if column == method]
     rows = table.iloc[mine]
-    by_source = dict.fromkeys(searched.loc[searched["method"] == method, "source"], 0)
+    reached = searched.loc[searched["method"] == method, "source"]
+    by_source = dict.fromkeys((prisma_source(source, method) for source in reached), 0)
     for i in mine:
         for source in placed[i][1]:
             by_source[source] = by_source.get(source, 0) + 1
@@ -302,6 +311,7 @@ def _column(
     reports_out = read[read["decision"] == "exclude"]
     return PrismaColumn(
         identified_by_source=by_source,
+        duplicates=sum(len(placed[i][1]) - 1 for i in mine),
         screened=len(rows),
         excluded_at_screening=int(at_screening.sum()),
         screened_out_by_reason={reason: int(n) for reason, n in rows[at_screening]["reason"].value_counts().items()},
@@ -328,8 +338,21 @@ def prisma_flow(table: pd.DataFrame, searched: pd.DataFrame) -> PrismaFlow:
         other=_column(table, searched, placed, "other methods"),
         studies_included=len(included_studies),
         reports_of_included=int((table["decision"] == "include").sum()),
-        studies_awaiting=int((studies(table)["decision"] == AWAITING).sum()),
+        studies_awaiting=len(awaiting_studies(table)),
     )
+
+
+def awaiting_studies(table: pd.DataFrame) -> set[str]:
+    """Studies awaiting classification: read only in part, or whose only reports were not retrieved.
+
+    One rule for every record (review R16, M3): a record read in part awaits classification; a
+    record of which only a title or listing was seen is a report not retrieved, and its study, as
+    Cochrane counts it, awaits classification too.
+    """
+    decided = studies(table)
+    own = table[_single(table)]
+    unread = set(own.loc[own["decision"] == "not retrieved", "study_id"]) - set(decided["study_id"])
+    return set(decided.loc[decided["decision"] == AWAITING, "study_id"]) | unread
 
 
 # --- sentences about how much evidence exists ---------------------------------
@@ -370,8 +393,9 @@ EVIDENCE_RULES = (
         "randomized == 'yes' and depression_role == 'primary'",
     ),
     EvidenceRule(
+        # "major depression" is left to the rule for major depression above.
         "no (randomized/controlled) trial ... depression",
-        r"\bno (?:\{term\}`)?(?:randomi[sz]ed |controlled )?(?:controlled )?trials?`?\b[^.]{0,80}?\bdepress",
+        r"\bno (?:\{term\}`)?(?:randomi[sz]ed |controlled )?(?:controlled )?trials?`?\b[^.]{0,80}?\b(?<!major )depress",
         "randomized == 'yes' and depression_role == 'primary'",
     ),
     EvidenceRule(
@@ -391,6 +415,12 @@ EVIDENCE_RULES = (
         "the only study in major depression, unqualified",
         r"\b(?:the|its) (?:only|one|single) (?:study|trial) (?:in|of|designed for) (?:\{term\}`)?major depress",
         "population_group == 'major depressive disorder'",
+        at_least=2,
+    ),
+    EvidenceRule(
+        "the one randomized trial that measured depression",
+        r"\b(?:the|its) (?:only|one|single) (?:\{term\}`)?randomi[sz]ed(?: controlled)? trial`?[^.]{0,80}?\bdepress",
+        "randomized == 'yes' and depression_role in ('primary', 'secondary')",
         at_least=2,
     ),
     EvidenceRule(
@@ -417,10 +447,7 @@ def contradicted_sentences(texts: dict[str, str], table: pd.DataFrame) -> list[s
     for place, text in texts.items():
         for rule in EVIDENCE_RULES:
             for match in re.finditer(rule.pattern, text, flags=re.IGNORECASE | re.DOTALL):
-                query = rule.contradicting
-                if REPORTED.search(_sentence(text, match.start(), match.end())):
-                    # "no trial ... has reported" denies results, not registration.
-                    query += " and results != 'none found'"
+                query = rule.contradicting + _qualifiers(text, match)
                 against = included.query(query)
                 if len(against) < rule.at_least:
                     continue
@@ -435,8 +462,37 @@ def contradicted_sentences(texts: dict[str, str], table: pd.DataFrame) -> list[s
     return problems
 
 
-#: A sentence that qualifies a denial to results ("no trial ... has reported").
-REPORTED = re.compile(r"\b(?:has|have|had)? ?reported\b|\bhas not reported\b|\bno results\b", re.IGNORECASE)
+#: A verb that qualifies the denied noun to results ("no trial ... has reported"). The auxiliary is
+#: required: "an open-label trial ... reported lower scores" describes one study, it does not narrow
+#: the denial to studies with results.
+REPORTED = re.compile(r"\b(?:has|have|had)(?: not| yet)? (?:yet )?reported\b|\bno results\b", re.IGNORECASE)
+#: A verb that qualifies the denied noun to published studies ("the one trial ... that has been published").
+PUBLISHED = re.compile(r"\b(?:has|have|had) been published\b", re.IGNORECASE)
+#: A phrase that sets PTSD aside ("Outside PTSD, the one randomized trial ...").
+OUTSIDE_PTSD = re.compile(
+    r"\b(?:outside|other than|besides|apart from) (?:\{term\}`)?(?:PTSD|post-traumatic)", re.IGNORECASE
+)
+
+
+def _qualifiers(text: str, match: re.Match) -> str:
+    """The extra query terms a sentence's own qualifiers put on a denial.
+
+    A results qualifier counts only after the denied noun (from the match to the end of the
+    sentence); a phrase setting PTSD aside counts anywhere in the sentence.
+    """
+    sentence = _sentence(text, match.start(), match.end())
+    ends = (text.find(". ", match.end()), text.find("\n\n", match.end()), len(text))
+    after = text[match.start() : min(i for i in ends if i >= 0)]
+    extra = ""
+    if REPORTED.search(after):
+        extra += " and results != 'none found'"
+    if PUBLISHED.search(after):
+        extra += " and results in ('published', 'posted and published')"
+    if OUTSIDE_PTSD.search(sentence):
+        extra += " and population_group != 'PTSD'"
+    return extra
+
+
 #: Where a sentence gives the date of the search, it must be the screening file's latest check.
 SEARCH_DATE = re.compile(r"\bsearch(?:ed)?(?: on| of) (\d{1,2} [A-Z][a-z]+ \d{4})")
 
@@ -455,6 +511,11 @@ def readable_day(iso_date: str) -> str:
 
 
 # --- tables for the methods page ------------------------------------------------
+
+
+def results_returned(table: pd.DataFrame) -> int:
+    """How many results the searches returned in all (each search's ``hits``); most are not study records."""
+    return int(table["hits"].sum())
 
 
 def search_dates(table: pd.DataFrame) -> list[str]:
