@@ -231,3 +231,32 @@ def test_a_site_layer_change_rebuilds_the_pages_but_keeps_the_executed_chapters(
     assert not (built / ".doctrees").exists()
     build._drop_stale_cache(built, "core-changed site")
     assert not (built / ".jupyter_cache").exists()
+
+
+def test_a_failed_build_then_a_revert_keeps_no_cache_from_the_failed_inputs(tmp_path):
+    built = tmp_path / "_build"
+    built.mkdir()
+    (built / ".inputs-hash").write_text("A A\n")
+    build._drop_stale_cache(built, "X X")  # a build with an edited data cell starts ...
+    (built / ".jupyter_cache").mkdir()  # ... executes every chapter with it, then fails (no stamp written)
+    build._drop_stale_cache(built, "A A")  # the edit is reverted and the book built again
+    assert not (built / ".jupyter_cache").exists(), "the reverted build would serve the failed build's outputs"
+
+
+def test_a_build_that_fails_leaves_no_stamp_saying_the_pages_are_current(built_copy, monkeypatch):
+    from mdma_book.site import execute
+
+    monkeypatch.setattr(execute, "execute_stale", lambda *args: [])
+    monkeypatch.setattr(build, "_jupyter_book", lambda *args: 1)  # the strict build fails
+    _append(built_copy / "book" / "04-harms.md", "\nA new sentence.\n")
+    assert build.build(built_copy, pdf=True) == 1
+    harms = built_copy / "book" / "04-harms.md"
+    harms.write_text((ROOT / "book" / "04-harms.md").read_text(encoding="utf-8"), encoding="utf-8")  # the revert
+    assert not build.up_to_date(built_copy, pdf=True), "after a failed build, a revert would publish its pages"
+
+
+def test_a_checkout_under_a_dot_folder_still_sees_chapter_edits(tmp_path):
+    from support.book import copy_book
+
+    book = copy_book(tmp_path / ".worktrees" / "mdma")
+    assert book / "book" / "04-harms.md" in build.book_inputs(book)
