@@ -260,3 +260,20 @@ def test_a_checkout_under_a_dot_folder_still_sees_chapter_edits(tmp_path):
 
     book = copy_book(tmp_path / ".worktrees" / "mdma")
     assert book / "book" / "04-harms.md" in build.book_inputs(book)
+
+
+@pytest.mark.parametrize("changed", ["site/templates/layout.html", "stats.py"])
+def test_no_change_path_notices_a_changed_template_or_package_module(tmp_path, monkeypatch, changed):
+    from support.book import copy_book
+
+    package = Path(build.__file__).parents[1]
+    copied = tmp_path / "package"
+    shutil.copytree(package, copied, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build, "__file__", str(copied / "site" / "build.py"))  # the digest reads the copy
+    book = copy_book(tmp_path / "copy")
+    monkeypatch.setenv("MDMA_BOOK_DATA", str(book / "data"))
+    monkeypatch.setenv("MDMA_BOOK_BIB", str(book / "references.bib"))
+    _pretend_built(book)
+    assert build.up_to_date(book, pdf=True)
+    _append(copied / changed, "\n")
+    assert not build.up_to_date(book, pdf=True), f"{changed} changed, yet the build would do nothing"
