@@ -280,3 +280,13 @@ def test_every_constraint_the_descriptor_uses_is_enforced_and_listed_in_contribu
     assert used <= table_schema.SUPPORTED_CONSTRAINTS
     recipe = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split("## Add a column", 1)[1].split("\n## ", 1)[0]
     assert not {name for name in table_schema.SUPPORTED_CONSTRAINTS if f"`{name}`" not in recipe}
+
+
+def test_a_boolean_column_declares_its_words_once():
+    doubled = [
+        f"{resource['name']}.{f['name']}"
+        for resource in datapackage.descriptor()["resources"]
+        for f in resource["schema"]["fields"]
+        if f["type"] == "boolean" and "enum" in f.get("constraints", {})
+    ]
+    assert not doubled, f"{doubled}: the words are trueValues/falseValues; the loader ignores a boolean's enum"
