@@ -178,3 +178,20 @@ def test_the_data_dictionary_lists_exactly_the_loaders_evidence_kinds():
     )
     listed = re.findall(r"`([a-z][a-z ]+)`", row.split(":", 1)[1])
     assert listed == list(evidence.EVIDENCE_KINDS), f"README lists {listed}, the loader {list(evidence.EVIDENCE_KINDS)}"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "phrase"),
+    [
+        ("measure", "auc", "reports auc, not tmax"),
+        ("dose_mg", 100, "differ in dose_mg"),
+        ("study", "Other", "differ in study"),
+    ],
+)
+def test_the_model_refuses_fit_rows_of_another_measure_study_or_dose(column, value, phrase):
+    from mdma_book import pharmacokinetics
+
+    table = pharmacokinetics.pharmacokinetic_values()
+    table.loc[table["quote_id"] == pharmacokinetics.FIT_IDS["tmax"], column] = value
+    with pytest.raises(ValueError, match=phrase):
+        pharmacokinetics.fitted_model(table)
