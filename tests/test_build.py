@@ -231,3 +231,49 @@ def test_a_site_layer_change_rebuilds_the_pages_but_keeps_the_executed_chapters(
     assert not (built / ".doctrees").exists()
     build._drop_stale_cache(built, "core-changed site")
     assert not (built / ".jupyter_cache").exists()
+
+
+def test_a_failed_build_then_a_revert_keeps_no_cache_from_the_failed_inputs(tmp_path):
+    built = tmp_path / "_build"
+    built.mkdir()
+    (built / ".inputs-hash").write_text("A A\n")
+    build._drop_stale_cache(built, "X X")  # a build with an edited data cell starts ...
+    (built / ".jupyter_cache").mkdir()  # ... executes every chapter with it, then fails (no stamp written)
+    build._drop_stale_cache(built, "A A")  # the edit is reverted and the book built again
+    assert not (built / ".jupyter_cache").exists(), "the reverted build would serve the failed build's outputs"
+
+
+def test_a_build_that_fails_leaves_no_stamp_saying_the_pages_are_current(built_copy, monkeypatch):
+    from mdma_book.site import execute
+
+    monkeypatch.setattr(execute, "execute_stale", lambda *args: [])
+    monkeypatch.setattr(build, "_jupyter_book", lambda *args: 1)  # the strict build fails
+    _append(built_copy / "book" / "04-harms.md", "\nA new sentence.\n")
+    assert build.build(built_copy, pdf=True) == 1
+    harms = built_copy / "book" / "04-harms.md"
+    harms.write_text((ROOT / "book" / "04-harms.md").read_text(encoding="utf-8"), encoding="utf-8")  # the revert
+    assert not build.up_to_date(built_copy, pdf=True), "after a failed build, a revert would publish its pages"
+
+
+def test_a_checkout_under_a_dot_folder_still_sees_chapter_edits(tmp_path):
+    from support.book import copy_book
+
+    book = copy_book(tmp_path / ".worktrees" / "mdma")
+    assert book / "book" / "04-harms.md" in build.book_inputs(book)
+
+
+@pytest.mark.parametrize("changed", ["site/templates/layout.html", "stats.py"])
+def test_no_change_path_notices_a_changed_template_or_package_module(tmp_path, monkeypatch, changed):
+    from support.book import copy_book
+
+    package = Path(build.__file__).parents[1]
+    copied = tmp_path / "package"
+    shutil.copytree(package, copied, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build, "__file__", str(copied / "site" / "build.py"))  # the digest reads the copy
+    book = copy_book(tmp_path / "copy")
+    monkeypatch.setenv("MDMA_BOOK_DATA", str(book / "data"))
+    monkeypatch.setenv("MDMA_BOOK_BIB", str(book / "references.bib"))
+    _pretend_built(book)
+    assert build.up_to_date(book, pdf=True)
+    _append(copied / changed, "\n")
+    assert not build.up_to_date(book, pdf=True), f"{changed} changed, yet the build would do nothing"

@@ -178,3 +178,36 @@ def test_the_data_dictionary_lists_exactly_the_loaders_evidence_kinds():
     )
     listed = re.findall(r"`([a-z][a-z ]+)`", row.split(":", 1)[1])
     assert listed == list(evidence.EVIDENCE_KINDS), f"README lists {listed}, the loader {list(evidence.EVIDENCE_KINDS)}"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "phrase"),
+    [
+        ("measure", "auc", "reports auc, not tmax"),
+        ("dose_mg", 100, "differ in dose_mg"),
+        ("study", "Other", "differ in study"),
+    ],
+)
+def test_the_model_refuses_fit_rows_of_another_measure_study_or_dose(column, value, phrase):
+    from mdma_book import pharmacokinetics
+
+    table = pharmacokinetics.pharmacokinetic_values()
+    table.loc[table["quote_id"] == pharmacokinetics.FIT_IDS["tmax"], column] = value
+    with pytest.raises(ValueError, match=phrase):
+        pharmacokinetics.fitted_model(table)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "phrase"),
+    [
+        (",mapp1,mapp1,", ",mapp1,mapp2,", "differ from the course's first row"),
+        ("MAPP2,", "MAPP 2,", "differ from the course's first row"),
+        ("as in MAPP1,1\n", "as in MAPP1,0\n", "exactly one course must be on course_row 0"),
+    ],
+)
+def test_a_course_repeats_its_trial_name_and_row_and_one_course_is_the_lower_row(tmp_path, old, new, phrase):
+    from support.data import edited_copy
+
+    from mdma_book import timelines
+
+    assert phrase in refusal(timelines.treatment_course, edited_copy(tmp_path, "treatment_course.csv", old, new))

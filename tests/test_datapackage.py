@@ -254,3 +254,39 @@ def test_the_built_book_publishes_the_data_package(built_html):
         encoding="utf-8"
     )
     assert declared_problems(folder) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "named"),
+    [
+        ({"name": "n", "type": "integer", "constraints": {"exclusiveMaximum": 10}}, "exclusiveMaximum"),
+        ({"name": "url", "type": "string", "format": "uri"}, "format"),
+        ({"name": "when", "type": "date", "constraints": {"minimum": "2020-01-01"}}, "minimum"),
+        ({"name": "who", "type": "string", "constraints": {"maximum": 3}}, "maximum"),
+    ],
+)
+def test_the_loader_refuses_a_constraint_it_would_not_enforce(field, named):
+    with pytest.raises(KeyError, match=named):
+        table_schema.field_checks(field)
+
+
+def test_every_constraint_the_descriptor_uses_is_enforced_and_listed_in_contributing():
+    used = {
+        key
+        for resource in datapackage.descriptor()["resources"]
+        for f in resource["schema"]["fields"]
+        for key in f.get("constraints", {})
+    }
+    assert used <= table_schema.SUPPORTED_CONSTRAINTS
+    recipe = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split("## Add a column", 1)[1].split("\n## ", 1)[0]
+    assert not {name for name in table_schema.SUPPORTED_CONSTRAINTS if f"`{name}`" not in recipe}
+
+
+def test_a_boolean_column_declares_its_words_once():
+    doubled = [
+        f"{resource['name']}.{f['name']}"
+        for resource in datapackage.descriptor()["resources"]
+        for f in resource["schema"]["fields"]
+        if f["type"] == "boolean" and "enum" in f.get("constraints", {})
+    ]
+    assert not doubled, f"{doubled}: the words are trueValues/falseValues; the loader ignores a boolean's enum"

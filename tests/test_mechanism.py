@@ -126,3 +126,33 @@ def test_pathway_buttons_dim_everything_outside_the_pathway(figure, graph):
         assert (layout[f"annotations[{i}].opacity"] == 1.0) == mechanism.in_pathway(node.pathways, "side_effects")
     assert "side effects" in layout["title.text"]
     assert len(indices) == len(edges)
+
+
+@pytest.mark.parametrize("table", ["mechanism_nodes", "mechanism_edges"])
+def test_the_pathway_buttons_are_exactly_the_declared_pattern_alternatives(table):
+    import re
+
+    from mdma_book import datapackage
+
+    pattern = datapackage.field(table, "pathways")["constraints"]["pattern"]
+    alternatives = set(re.fullmatch(r"\(([^()]*)\)\(;\(\1\)\)\*", pattern).group(1).split("|"))
+    assert alternatives == set(mechanism.PATHWAYS)
+
+
+def test_a_bad_pathway_is_reported_once(tmp_path):
+    import shutil
+
+    from support.data import refusal
+
+    from mdma_book.paths import data_dir
+
+    nodes = tmp_path / "mechanism_nodes.csv"
+    shutil.copy(data_dir() / "mechanism_nodes.csv", nodes)
+    text = nodes.read_text(encoding="utf-8")
+    for pathway in mechanism.PATHWAYS:
+        if f",{pathway}," in text:
+            nodes.write_text(text.replace(f",{pathway},", ",fearr,", 1), encoding="utf-8")
+            break
+    message = refusal(mechanism.mechanism_graph, nodes)
+    (line,) = [line for line in message.splitlines() if "column 'pathways'" in line]
+    assert line.count("pathways") == 2 and "; " not in line, message  # the column and one message, not two

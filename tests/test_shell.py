@@ -112,3 +112,21 @@ def test_the_built_theme_stylesheet_is_cut_down_and_still_styles_the_page_frame(
         ".collapsing",
     ):
         assert selector in css, selector
+
+
+def test_private_sphinx_assets_are_used_only_inside_the_fence():
+    from pathlib import Path
+
+    from mdma_book.site import extension, shell
+
+    private = re.compile(
+        r"\._assets\b|\.(?:filename|attributes|priority)\b|getattr\([^,]+, \"(?:filename|attributes|priority)\""
+    )
+    code = Path(shell.__file__).read_text(encoding="utf-8")
+    before, fence = code.split("# --- Private details of Sphinx", 1)
+    fence, after = fence.split("\n# --- ", 1)
+    outside = [line for line in (before + after).splitlines() if private.search(line) and "held.attributes" not in line]
+    outside += [
+        line for line in Path(extension.__file__).read_text(encoding="utf-8").splitlines() if private.search(line)
+    ]
+    assert not outside, outside

@@ -99,9 +99,27 @@ def pharmacokinetic_values(path: Path | None = None) -> pd.DataFrame:
     return load_table(path, pharmacokinetics_schema(bibliography_keys()))
 
 
-def reported_pk(table: pd.DataFrame, quote_id: str) -> pd.Series:
-    """The one row of ``table`` with this ``quote_id``; ``KeyError`` naming the file and id if there is none."""
-    return quoted(table, quote_id, "pharmacokinetics.csv")
+def reported_pk(table: pd.DataFrame, quote_id: str, measure: str | None = None) -> pd.Series:
+    """The one row of ``table`` with this ``quote_id``; ``KeyError`` naming the file and id if there is none.
+
+    With ``measure``, a ``ValueError`` names the row if it reports another measure.
+    """
+    row = quoted(table, quote_id, "pharmacokinetics.csv")
+    if measure is not None and row["measure"] != measure:
+        raise ValueError(f"pharmacokinetics.csv: {quote_id} reports {row['measure']}, not {measure}")
+    return row
+
+
+def _fit_rows(table: pd.DataFrame) -> dict[str, pd.Series]:
+    """The rows ``FIT_IDS`` names, by measure; ``ValueError`` unless each reports its measure and all one study and dose."""
+    rows = {measure: reported_pk(table, quote_id, measure) for measure, quote_id in FIT_IDS.items()}
+    for column in ("study", "dose_mg"):
+        values = {str(row[column]) for row in rows.values()}
+        if len(values) != 1:
+            raise ValueError(
+                f"pharmacokinetics.csv: the rows the model is fitted to differ in {column}: {sorted(values)}"
+            )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -187,13 +205,14 @@ def fit_to_reported_peak(cmax_ng_ml: float, tmax_h: float, half_life_h: float, d
 
 def fit_dose_mg(table: pd.DataFrame) -> float:
     """The single dose the model is fitted to (that of the fitted peak's row)."""
-    return float(reported_pk(table, FIT_IDS["cmax"])["dose_mg"])
+    return float(_fit_rows(table)["cmax"]["dose_mg"])
 
 
 def fitted_model(table: pd.DataFrame) -> OneCompartmentModel:
     """The model fitted to the rows ``FIT_IDS`` names (Mas et al., 1999, 125 mg), read from ``table``."""
-    cmax, tmax, half_life = (float(reported_pk(table, FIT_IDS[m])["value"]) for m in ("cmax", "tmax", "half_life"))
-    return fit_to_reported_peak(cmax, tmax, half_life, fit_dose_mg(table))
+    rows = _fit_rows(table)
+    cmax, tmax, half_life = (float(rows[m]["value"]) for m in ("cmax", "tmax", "half_life"))
+    return fit_to_reported_peak(cmax, tmax, half_life, float(rows["cmax"]["dose_mg"]))
 
 
 def check_model_inputs(half_life_h: float, absorption_rate_per_h: float) -> None:

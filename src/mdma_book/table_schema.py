@@ -77,8 +77,36 @@ def _text_checks(column: str, constraints: dict) -> list[pa.Check]:
     return checks
 
 
+#: The constraints :func:`field_checks` enforces (``unique`` by :func:`mdma_book.evidence.load_table`).
+SUPPORTED_CONSTRAINTS = frozenset(
+    {"required", "unique", "enum", "minimum", "maximum", "exclusiveMinimum", "minLength", "maxLength", "pattern"}
+)
+#: The constraints that compare a value with a number: only on a number column.
+RANGE_CONSTRAINTS = frozenset({"minimum", "maximum", "exclusiveMinimum"})
+#: The field properties the loader reads or ignores harmlessly; any other (``format``, ...) is refused.
+SUPPORTED_PROPERTIES = frozenset(
+    {"name", "type", "title", "description", "constraints", "freeText", "trueValues", "falseValues", "example"}
+)
+
+
+def _refuse_unsupported(field: dict) -> None:
+    """Raise :class:`KeyError` naming any declared constraint or property the loader would otherwise ignore."""
+    column, constraints = field["name"], field.get("constraints", {})
+    unknown = sorted(set(constraints) - SUPPORTED_CONSTRAINTS) + sorted(set(field) - SUPPORTED_PROPERTIES)
+    if unknown:
+        raise KeyError(f"{column}: the loader does not enforce {', '.join(unknown)} (see CONTRIBUTING.md)")
+    ranged = sorted(RANGE_CONSTRAINTS & set(constraints))
+    if ranged and field["type"] not in {"integer", "number", "year"}:
+        raise KeyError(f"{column}: {', '.join(ranged)} on a {field['type']} column (only numbers have ranges)")
+
+
 def field_checks(field: dict) -> list[pa.Check]:
-    """The pandera checks a declared field's type and constraints give, each with a message naming the column."""
+    """The pandera checks a declared field's type and constraints give, each with a message naming the column.
+
+    Raises :class:`KeyError` for a constraint or property outside :data:`SUPPORTED_CONSTRAINTS` and
+    :data:`SUPPORTED_PROPERTIES`, or a range on a column that is not a number, rather than ignore it.
+    """
+    _refuse_unsupported(field)
     column, constraints = field["name"], field.get("constraints", {})
     checks = []
     if field["type"] == "boolean":  # kept as text while validating; load_table turns ``retracted`` into bool

@@ -37,13 +37,25 @@ TIMINGS = {
 
 END_CHECK = "end before start"
 END_DATE_CHECK = "end_date before date"
-ONE_COURSE_CHECK = "course_label and course_row differ from the course's first row"
+#: The columns every row of one course repeats from the course's first row.
+PER_COURSE = ("course", "trial_id", "course_label", "course_row")
+ONE_COURSE_CHECK = "course_label and course_row, course or trial_id differ from the course's first row"
+LOWER_ROW_CHECK = "exactly one course must be on course_row 0 (the lower row)"
 
 
 def _same_per_course(df: pd.DataFrame) -> pd.Series:
-    """Per row: its course's label and row are those of the course's first row (a later, differing row fails)."""
-    first = df.groupby("course_id")[["course_label", "course_row"]].transform("first")
-    return (df["course_label"] == first["course_label"]) & (df["course_row"] == first["course_row"])
+    """Per row: its course's ``PER_COURSE`` values are those of the course's first row (a later, differing row fails)."""
+    columns = df[list(PER_COURSE)].astype("string").fillna("")
+    first = columns.groupby(df["course_id"]).transform("first")
+    return columns.eq(first).all(axis=1)
+
+
+def _one_lower_course(df: pd.DataFrame) -> pd.Series:
+    """Per row: on course_row 0 only if its course is the first one there; every row fails if no course is."""
+    lower = df.loc[df["course_row"] == 0, "course_id"]
+    if lower.empty:
+        return pd.Series(False, index=df.index)
+    return (df["course_row"] != 0) | (df["course_id"] == lower.iloc[0])
 
 
 def _year(dates: pd.Series) -> pd.Series:
@@ -69,6 +81,7 @@ def course_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
         checks=[
             row_check(lambda df: ~(df["end_week"] < df["start_week"]), END_CHECK, "end_week", "end_not_before_start"),
             row_check(_same_per_course, ONE_COURSE_CHECK, "course_label", "one_label_per_course"),
+            row_check(_one_lower_course, LOWER_ROW_CHECK, "course_row", "one_lower_course"),
         ],
         ordered=False,
     )

@@ -162,7 +162,7 @@ def book_inputs(book: Path = REPO_ROOT) -> list[Path]:
         for p in (book / "book").rglob("*")
         if p.is_file()
         and "_data" not in p.relative_to(book).parts
-        and not any(part.startswith(".") for part in p.parts)
+        and not any(part.startswith(".") for part in p.relative_to(book).parts)
     ]
     templates = [p for p in (book / "templates").rglob("*") if p.is_file()]
     own = [book / name for name in ("_toc.yml", "CITATION.cff", "requirements.txt")]
@@ -203,6 +203,7 @@ def _drop_stale_cache(build_dir: Path, digests: str) -> None:
     kept = stamp.read_text().split() if stamp.exists() else []
     if kept == digests.split():
         return
+    stamp.unlink(missing_ok=True)  # until a build succeeds, neither cache nor doctrees match any stamp
     if kept[:1] != digests.split()[:1]:
         if (build_dir / ".jupyter_cache").exists():
             print("package, data or bibliography changed: re-executing every chapter")
@@ -244,6 +245,7 @@ def build(book: Path = REPO_ROOT, pdf: bool = False, builder: str = "html") -> i
         return 0
     config = build_config(book)
     build_dir = book / "_build"
+    (build_dir / ".built-hash").unlink(missing_ok=True)  # a failed build leaves pages no stamp vouches for
     digest = f"{inputs_digest(execution_inputs(book), book)} {source_digest(book)}"
     _drop_stale_cache(build_dir, digest)
     from mdma_book.site import execute

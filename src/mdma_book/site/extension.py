@@ -107,8 +107,7 @@ def _dedupe_scripts(app: Sphinx, pagename, templatename, context, doctree) -> No
         return
     seen, unique = set(), []
     for script in scripts:
-        # The repeat differs only in priority and in None vs "" as filename.
-        key = (getattr(script, "filename", script) or None, tuple(sorted(getattr(script, "attributes", {}).items())))
+        key = shell._asset_key(script)  # the repeat differs only in priority and in None vs "" as filename
         if key not in seen:
             seen.add(key)
             unique.append(script)

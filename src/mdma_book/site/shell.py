@@ -123,11 +123,11 @@ INLINE_OF = {
 
 
 def _name(asset) -> str:
-    return getattr(asset, "filename", None) or ""
+    return _asset_fields(asset)[0] or ""
 
 
 def _body(asset) -> str:
-    return getattr(asset, "attributes", {}).get("body", "")
+    return _asset_fields(asset)[1].get("body", "")
 
 
 def dropped_extensions(body: str, thebe_enabled: bool) -> set[str]:
@@ -183,14 +183,14 @@ def _configuration_first(scripts: list) -> list:
 
 def _held(script):
     """A copy of ``script`` that waits for the first paint (or is deferred, if it needs ``DOMContentLoaded``)."""
-    name, attributes = _name(script), dict(script.attributes)
+    name, (_, attributes, priority) = _name(script), _asset_fields(script)
     if "async" in attributes or (not name and _body(script) in SHELL_SCRIPTS):
         return script
     if name and any(part in name for part in NEED_DOM_CONTENT_LOADED):
         attributes["defer"] = "defer"
     else:
         attributes["type"] = AFTER_PAINT_TYPE
-    return _script_asset(script.filename, script.priority, attributes)
+    return _script_asset(_asset_fields(script)[0], priority, attributes)
 
 
 # --- Private details of Sphinx 7.4 and the theme, fenced here ------------------------
@@ -214,7 +214,8 @@ def _held(script):
 #   ``theme.css`` link becomes one to ``basic.css``): the macro has no option for it.
 # * trim_theme_css (below) relies on Bootstrap 5.3's script building only its tooltip and
 #   popover classes from pieces (BUILT_CLASSES); every other class it sets is a string in it.
-# * extension._dedupe_scripts reads ``filename`` and ``attributes`` of the same asset objects, to
+# * _asset_fields and _asset_key read ``filename``, ``attributes`` and ``priority`` of those asset
+#   objects (no public accessor): the shell reads them, and extension._dedupe_scripts uses the key to
 #   drop the inline script Sphinx 7.4 lists twice (sphinx-doc/sphinx#13402; gone in Sphinx 8).
 
 
@@ -222,6 +223,27 @@ def _script_asset(filename, priority, attributes):
     from sphinx.builders.html._assets import _JavaScript  # private: see above
 
     return _JavaScript(filename, priority=priority, **attributes)
+
+
+def _stylesheet_asset(filename, priority):
+    from sphinx.builders.html._assets import _CascadingStyleSheet  # private: see above
+
+    return _CascadingStyleSheet(filename, priority=priority)
+
+
+def _asset_fields(asset) -> tuple[str, dict, int]:
+    """An asset's file name (None or "" for an inline script), a copy of its attributes and its priority."""
+    return (
+        getattr(asset, "filename", None),
+        dict(getattr(asset, "attributes", {})),
+        getattr(asset, "priority", 500),
+    )
+
+
+def _asset_key(asset) -> tuple:
+    """What tells two listed scripts apart but for priority (a plain string is its own file name)."""
+    name = asset if isinstance(asset, str) else _asset_fields(asset)[0]
+    return (name or None, tuple(sorted(_asset_fields(asset)[1].items())))
 
 
 # --- Icon fonts ------------------------------------------------------------------
@@ -308,8 +330,6 @@ def bundle_own_css(app, pagename, templatename, context, doctree) -> None:
     It takes the place of the last of them, so it still comes after the extensions' stylesheets
     it overrides. Pages that use the same stylesheets share one bundle.
     """
-    from sphinx.builders.html._assets import _CascadingStyleSheet  # private: see the fence above
-
     css_files = context.get("css_files")
     if not css_files or app.builder.format != "html":
         return
@@ -325,7 +345,7 @@ def bundle_own_css(app, pagename, templatename, context, doctree) -> None:
         target.write_text(text, encoding="utf-8")
     last = own[-1][0]
     bundled = {i for i, _, _ in own}
-    bundle = _CascadingStyleSheet(f"_static/{BUNDLE_DIR}/{digest}.css", priority=css_files[last].priority)
+    bundle = _stylesheet_asset(f"_static/{BUNDLE_DIR}/{digest}.css", _asset_fields(css_files[last])[2])
     css_files[:] = [
         bundle if i == last else asset for i, asset in enumerate(css_files) if i not in bundled or i == last
     ]
