@@ -223,6 +223,19 @@ def test_the_setup_fetches_only_the_commit_the_notebook_was_built_from():
     assert "--depth" in setup["_download_steps"]("mdma-book", "")[0][1]
 
 
+def test_the_recorded_commit_is_left_empty_when_the_working_tree_has_changes(tmp_path):
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "chapter.md").write_text("one\n")
+    git("add", "chapter.md")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "one")
+    assert re.fullmatch(r"[0-9a-f]{40}", teaching._commit(tmp_path))
+    (tmp_path / "chapter.md").write_text("two\n")  # built from a file the commit does not hold
+    assert teaching._commit(tmp_path) == ""
+
+
 RUNNER = textwrap.dedent("""\
     import sys
     import nbformat

@@ -430,11 +430,15 @@ HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 
 
 def _commit(folder: Path) -> str:
+    """The commit the book is built from, or "" when unknown or when the working tree differs from it
+    (uncommitted or untracked files): the set-up cell then downloads the newest version instead of a
+    commit whose files are not the ones the notebook was built from."""
     try:
         found = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, check=True)
+        changes = subprocess.run(["git", "status", "--porcelain"], cwd=folder, capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         return ""
-    return found.stdout.strip()
+    return "" if changes.stdout.strip() else found.stdout.strip()
 
 
 def setup_cell(repository_url: str, commit: str = "") -> nbformat.NotebookNode:
