@@ -58,6 +58,7 @@ def test_lab_launcher_serves_only_its_folder_on_127_0_0_1_and_prints_the_chapter
     text = lab.message(8890, "tok", "03-evidence.ipynb")
     assert "http://127.0.0.1:8890/lab/tree/03-evidence.ipynb?token=tok" in text
     assert "ssh -N -L 8890:127.0.0.1:8890" in text
+    assert "Open the evidence chapter (chapter 3):" in text  # 03-evidence is not the first chapter
 
 
 def test_binder_post_build_installs_the_package_and_the_setting():

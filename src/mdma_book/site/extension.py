@@ -34,6 +34,8 @@
   (``repository.url`` in ``_config.yml``; see :func:`site_url`) for the canonical
   links (``html_baseurl``), the sitemap (sphinx-sitemap), the Open Graph tags
   (sphinxext-opengraph) and the 404 page's links (sphinx-notfound-page).
+* ``html-page-context``: the download menu's ``.md`` entry (the raw MyST file) reads "MyST
+  source (for editing the book)", beside the teaching notebook.
 * ``html-page-context``: a header button on every page links the PDF edition, which
   ``make book`` prints into the site's root after the build (see :mod:`mdma_book.site.pdf_edition`).
 * ``build-finished``: copy these files into ``_static/mdma/``. They are not put
