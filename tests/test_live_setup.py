@@ -1,4 +1,4 @@
-"""The live set-up: JupyterLab opens .md chapters as notebooks, with working extensions."""
+"""The live set-up: JupyterLab, Binder and `make lab` open the teaching notebooks, with working extensions."""
 
 from __future__ import annotations
 
@@ -29,10 +29,13 @@ def test_lab_extensions_the_live_book_needs_are_installed_and_compatible():
     assert "not compatible" not in text
 
 
-def test_markdown_chapters_open_as_notebooks_by_default():
+def test_markdown_files_open_as_text_not_as_notebooks():
+    """As Jupytext notebooks, book/03-evidence.md showed variable names and no disclaimer in Binder
+    (README.md opened as a notebook too); the chapters' links open the teaching notebooks instead."""
     overrides = json.loads((ROOT / "binder" / "overrides.json").read_text())
-    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
-    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+    viewers = overrides.get("@jupyterlab/docmanager-extension:plugin", {}).get("defaultViewers", {})
+    assert not {"markdown", "myst"} & set(viewers), viewers
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false"}
 
 
 def test_make_lab_opens_the_teaching_copies_never_book():
@@ -55,6 +58,7 @@ def test_lab_launcher_serves_only_its_folder_on_127_0_0_1_and_prints_the_chapter
     text = lab.message(8890, "tok", "03-evidence.ipynb")
     assert "http://127.0.0.1:8890/lab/tree/03-evidence.ipynb?token=tok" in text
     assert "ssh -N -L 8890:127.0.0.1:8890" in text
+    assert "Open the evidence chapter (chapter 3):" in text  # 03-evidence is not the first chapter
 
 
 def test_binder_post_build_installs_the_package_and_the_setting():

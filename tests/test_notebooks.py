@@ -8,6 +8,8 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -156,6 +158,82 @@ def test_setup_cell_says_it_needs_the_internet_when_it_cannot_clone(tmp_path):
     assert run.returncode != 0
     assert "Set-up failed while downloading the book's repository from GitHub" in run.stderr
     assert "needs the internet" in run.stderr
+
+
+def _setup_functions(commit: str = "") -> dict:
+    """The set-up cell's functions, from its generated source (in the book's environment it installs nothing)."""
+    namespace: dict = {}
+    exec(teaching.setup_cell("https://github.com/example/book", commit).source, namespace)
+    return namespace
+
+
+#: What Colab's runtime ships and its google-colab package pins (its IPython, pandas...): the
+#: lock's versions of these once replaced Colab's own (ipywidgets==8.1.9 pulled ipython==9.18.1).
+COLAB_RUNTIME = ("ipython", "ipykernel", "ipywidgets", "traitlets", "tornado", "pandas", "numpy", "plotly")
+
+
+def test_on_colab_the_setup_pins_only_the_books_packages_and_what_colab_lacks(tmp_path):
+    setup = _setup_functions()
+    setup["_installed"] = lambda name: name in COLAB_RUNTIME
+    lock = (ROOT / "requirements.txt").read_text()
+    on_colab = {setup["_name"](pin): pin for pin in setup["_constraints"](lock, True)}
+    for package in ("ipython", "ipykernel", "ipywidgets", "traitlets", "tornado", "pandas", "numpy"):
+        assert package not in on_colab, f"the Colab set-up would replace Colab's own {package}: {on_colab[package]}"
+    for package in ("pandera", "pybtex", "statsmodels", "plotly", "patsy"):  # the book's, or missing on Colab
+        assert on_colab[package] in lock.splitlines(), package
+    elsewhere = {setup["_name"](pin) for pin in setup["_constraints"](lock, False)}
+    assert {"ipython", "pandas", "numpy"} <= elsewhere  # a fresh Jupyter gets the whole lock
+
+    checkout = tmp_path / "book"
+    checkout.mkdir()
+    (checkout / "requirements.txt").write_text(lock)
+    command = setup["_install_command"](str(checkout), True)
+    assert "--quiet" not in command and f"{checkout}[live]" not in command  # [live] asks for ipywidgets 8
+    constraints = Path(command[command.index("-c") + 1]).read_text().split()
+    assert constraints == list(on_colab.values())
+    assert command[-6:] == ["-e", str(checkout), "pandera", "pybtex", "statsmodels", "plotly"]
+
+
+def test_the_setup_shows_pips_warnings_and_says_when_a_restart_is_needed(capsys, tmp_path):
+    setup = _setup_functions()
+    warn = [sys.executable, "-c", "import sys; sys.stderr.write('WARNING: pip found a conflict')"]
+    setup["_step"]("installing", warn)
+    assert "WARNING: pip found a conflict" in capsys.readouterr().out
+    output = "Collecting x\nSuccessfully installed ipython-9.18.1 mdma-book-0.1.0 pandera-0.35.0\n"
+    assert setup["_changed_while_loaded"](output, ["IPython.core", "sys"]) == ["ipython"]
+    assert setup["_changed_while_loaded"](output, ["sys"]) == []
+    # pytest is loaded in this session: a pip run that replaced it must ask for a restart.
+    setup["_install_command"] = lambda checkout, on_colab: ["pip"]
+    setup["_step"] = lambda what, command: SimpleNamespace(stdout="Successfully installed pytest-0.0.1\n")
+    setup["_set_up"](str(tmp_path), True)
+    said = capsys.readouterr().out
+    assert "pip replaced packages this session had already loaded (pytest)" in said
+    assert "restart the runtime (Runtime > Restart session)" in said
+    setup["_step"] = lambda what, command: SimpleNamespace(stdout="Successfully installed no-such-package-1.0\n")
+    setup["_set_up"](str(tmp_path), True)
+    assert capsys.readouterr().out == "Set-up done: the book's package is installed.\n"
+
+
+def test_the_setup_fetches_only_the_commit_the_notebook_was_built_from():
+    setup = _setup_functions("0" * 40)
+    steps = [command for _, command in setup["_download_steps"]("mdma-book", "0" * 40)]
+    assert steps[0][:2] == ["git", "init"] and "clone" not in sum(steps, [])
+    assert steps[1][-4:] == ["--depth", "1", "https://github.com/example/book", "0" * 40]
+    assert steps[2][-1] == "FETCH_HEAD"
+    assert "--depth" in setup["_download_steps"]("mdma-book", "")[0][1]
+
+
+def test_the_recorded_commit_is_left_empty_when_the_working_tree_has_changes(tmp_path):
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "chapter.md").write_text("one\n")
+    git("add", "chapter.md")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "one")
+    assert re.fullmatch(r"[0-9a-f]{40}", teaching._commit(tmp_path))
+    (tmp_path / "chapter.md").write_text("two\n")  # built from a file the commit does not hold
+    assert teaching._commit(tmp_path) == ""
 
 
 RUNNER = textwrap.dedent("""\

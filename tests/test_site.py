@@ -68,3 +68,20 @@ def test_404_page_links_resources_under_the_site_path(built_html):
     assert "Page not found" in html
     path = SITE.split(".github.io")[1]
     assert f'href="{path}_static/' in html and 'href="_static/' not in html
+
+
+def test_download_menu_labels_the_myst_source_as_for_editing_the_book():
+    """The theme's menu offered ".md" beside ".ipynb": the raw MyST file, which a class cannot read."""
+    from mdma_book.site import extension
+
+    menu = {
+        "type": "group",
+        "buttons": [
+            {"label": "download-notebook-button", "text": ".ipynb", "tooltip": "Download notebook file"},
+            {"label": "download-source-button", "text": ".md", "tooltip": "Download source file"},
+        ],
+    }
+    extension._label_source_download(None, "book/03-evidence", "page.html", {"header_buttons": [menu]}, None)
+    notebook, source = menu["buttons"]
+    assert source["text"] == "MyST source (for editing the book)" and "editing the book" in source["tooltip"]
+    assert notebook["text"] == ".ipynb" and "teaching notebook" in notebook["tooltip"]

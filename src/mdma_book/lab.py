@@ -1,9 +1,9 @@
-"""``make lab``: JupyterLab on the teaching notebooks, with the address that opens the first chapter.
+"""``make lab``: JupyterLab on the teaching notebooks, with the address that opens the evidence chapter.
 
 JupyterLab opens a copy of the teaching notebooks (``_build/teaching/``), never the
 chapters in ``book/``: its autosave would otherwise rewrite the chapters' jupytext
 header in git. The server listens on 127.0.0.1 only, with a fresh token, on the first
-free port from 8888; this prints the full address of the first chapter before it
+free port from 8888; this prints the full address of the evidence chapter (chapter 3) before it
 starts, and how to reach it from another machine (an SSH tunnel).
 
 Binder has no built book: its ``binder/postBuild`` runs ``python -m mdma_book.lab FOLDER
@@ -110,7 +110,7 @@ def command(folder: Path, port: int, token: str, first: str, extra: list[str]) -
 def message(port: int, token: str, first: str) -> str:
     url = f"http://127.0.0.1:{port}/lab/tree/{first}?token={token}"
     return (
-        f"\nOpen the first chapter: {url}\n"
+        f"\nOpen the evidence chapter (chapter 3): {url}\n"
         f"JupyterLab listens on this machine only (127.0.0.1). From another machine, forward the port\n"
         f"over SSH first: ssh -N -L {port}:127.0.0.1:{port} <you>@<this machine>, then open the address\n"
         f"above there. The notebooks are copies in the folder JupyterLab shows; book/ is never opened.\n"

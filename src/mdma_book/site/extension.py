@@ -34,6 +34,8 @@
   (``repository.url`` in ``_config.yml``; see :func:`site_url`) for the canonical
   links (``html_baseurl``), the sitemap (sphinx-sitemap), the Open Graph tags
   (sphinxext-opengraph) and the 404 page's links (sphinx-notfound-page).
+* ``html-page-context``: the download menu's ``.md`` entry (the raw MyST file) reads "MyST
+  source (for editing the book)", beside the teaching notebook.
 * ``html-page-context``: a header button on every page links the PDF edition, which
   ``make book`` prints into the site's root after the build (see :mod:`mdma_book.site.pdf_edition`).
 * ``build-finished``: copy these files into ``_static/mdma/``. They are not put
@@ -182,6 +184,21 @@ def _colab_links_to_published_notebook(app: Sphinx, pagename, templatename, cont
                 button["url"] = binder_url_to_teaching_notebook(button["url"], pagename)
 
 
+#: The download menu's entry for the page's raw MyST file, which the theme labels ".md": a teacher
+#: wants the teaching notebook (.ipynb); the source is for people editing the book.
+SOURCE_DOWNLOAD_TEXT = "MyST source (for editing the book)"
+
+
+def _label_source_download(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []):
+            if button.get("label") == "download-source-button":
+                button["text"] = SOURCE_DOWNLOAD_TEXT
+                button["tooltip"] = "The chapter's MyST Markdown file, for editing the book (not for class)"
+            elif button.get("label") == "download-notebook-button":
+                button["tooltip"] = "The teaching notebook: the chapter's text and live code, for any Jupyter"
+
+
 def site_url(repository_url: str) -> str:
     """The GitHub Pages address of a repository, ending in ``/``.
 
@@ -316,6 +333,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("mdma_notebooks_branch", "gh-pages", "html")
     app.connect("config-inited", _derive_site_urls, priority=400)  # before the extensions read them
     app.connect("html-page-context", _colab_links_to_published_notebook, priority=600)
+    app.connect("html-page-context", _label_source_download, priority=600)
     app.connect("html-page-context", _link_pdf_edition, priority=600)  # after the theme's buttons (501)
     app.connect("html-page-context", _page_shell_context, priority=900)
     app.connect("doctree-resolved", _unlink_references_to_own_page)

@@ -62,12 +62,18 @@ SETUP_SOURCE = """\
 #@title Set-up (folded; needs the internet outside the book's environment): installs the book's package
 # Set-up for running this chapter outside the book's own environment (Google Colab, a plain Jupyter).
 # It needs the internet: it downloads the book's repository from GitHub and installs the book's
-# package with the versions the book pins (requirements.txt) from PyPI, which takes a minute or two.
-# Where the package is already installed (`make lab`, Binder) it does nothing.
-import importlib.util, os, subprocess, sys
+# package from PyPI, which takes a minute or two. Where the package is already installed
+# (`make lab`, Binder) it does nothing. In a plain Jupyter it installs the versions the book pins
+# (requirements.txt). On Colab it pins only the book's own computing packages and what Colab lacks,
+# and leaves Colab's IPython, ipykernel, ipywidgets, traitlets, tornado, pandas, numpy... as they are.
+# pip's warnings are shown; if pip changed a package this session had already loaded, it says to
+# restart the runtime.
+import importlib.metadata, importlib.util, os, re, subprocess, sys, tempfile
 
 REPOSITORY = "{repository_url}"
 VERSION = "{commit}"  # the commit of the book this notebook was built from ("" if unknown)
+#: The packages the book computes with: pinned to the book's versions everywhere, Colab included.
+BOOK_PACKAGES = ("pandera", "pybtex", "statsmodels", "plotly")
 
 
 def _step(what, command):
@@ -81,20 +87,86 @@ def _step(what, command):
             f"without it the chapter's code cannot run, but its text and numbers above and below are complete.\\n"
             f"Command: {{' '.join(command)}}\\n{{result.stderr.strip()[-1500:]}}"
         )
+    if result.stderr.strip():  # pip's warnings (a version conflict, a package it could not remove...)
+        print(f"While {{what}}:\\n{{result.stderr.strip()}}")
+    return result
+
+
+def _name(requirement):
+    return re.sub(r"[-_.]+", "-", re.split(r"[=<>!~;\\[\\s]", requirement.strip(), maxsplit=1)[0]).lower()
+
+
+def _installed(name):
+    try:
+        importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def _constraints(lock, on_colab):
+    \"\"\"The lock's pins to hold pip to: all of them, or on Colab the book's packages and what Colab lacks.\"\"\"
+    pins = [line.split("#")[0].strip() for line in lock.splitlines() if "==" in line.split("#")[0]]
+    return [pin for pin in pins if not on_colab or _name(pin) in BOOK_PACKAGES or not _installed(_name(pin))]
+
+
+def _download_steps(checkout, version):
+    if not version:
+        return [("downloading the book's repository from GitHub",
+                 ["git", "clone", "--quiet", "--depth", "1", REPOSITORY, checkout])]
+    return [
+        ("preparing a folder for the book's repository", ["git", "init", "--quiet", checkout]),
+        ("downloading the version of the book this notebook was built from, from GitHub",
+         ["git", "-C", checkout, "fetch", "--quiet", "--depth", "1", REPOSITORY, version]),
+        ("choosing that version", ["git", "-C", checkout, "checkout", "--quiet", "FETCH_HEAD"]),
+    ]
+
+
+def _install_command(checkout, on_colab):
+    with open(os.path.join(checkout, "requirements.txt"), encoding="utf-8") as lock:
+        pins = _constraints(lock.read(), on_colab)
+    constraints = os.path.join(tempfile.mkdtemp(), "constraints.txt")
+    with open(constraints, "w", encoding="utf-8") as file:
+        file.write("\\n".join(pins) + "\\n")
+    wanted = ["-e", checkout, *BOOK_PACKAGES] if on_colab else ["-e", checkout + "[live]"]
+    return [sys.executable, "-m", "pip", "install", "-c", constraints, *wanted]
+
+
+def _changed_while_loaded(pip_output, loaded_modules):
+    \"\"\"The packages pip replaced that this session had already imported (they need a restart).\"\"\"
+    found = re.search(r"^Successfully installed (.+)$", pip_output, re.M)
+    replaced = {{_name(item.rpartition("-")[0]) for item in found[1].split()}} if found else set()
+    owners = importlib.metadata.packages_distributions()
+    loaded = {{_name(dist) for module in loaded_modules for dist in owners.get(module.partition(".")[0], [])}}
+    return sorted(replaced & loaded)
+
+
+def _set_up(checkout, on_colab):
+    if not os.path.isdir(checkout):
+        for what, command in _download_steps(checkout, VERSION):
+            _step(what, command)
+    pinned = "the book's own packages pinned" if on_colab else "the versions the book pins"
+    installed = _step(f"installing the book's package ({{pinned}}) from PyPI", _install_command(checkout, on_colab))
+    sys.path.insert(0, os.path.abspath(os.path.join(checkout, "src")))
+    stale = _changed_while_loaded(installed.stdout, list(sys.modules))
+    if stale:
+        where = "Runtime > Restart session" if on_colab else "Kernel > Restart Kernel"
+        print(f"Set-up done, but pip replaced packages this session had already loaded ({{', '.join(stale)}}): "
+              f"restart the runtime ({{where}}), then run the notebook again from the top.")
+    else:
+        print("Set-up done: the book's package is installed.")
+
+
+def _on_colab():
+    try:
+        import google.colab  # noqa: F401 (what plotly also checks to choose its Colab renderer)
+    except ImportError:
+        return False
+    return True
 
 
 if importlib.util.find_spec("mdma_book") is None:
-    checkout = os.environ.get("MDMA_BOOK_CHECKOUT", "mdma-book")
-    if not os.path.isdir(checkout):
-        _step("downloading the book's repository from GitHub", ["git", "clone", "--quiet", REPOSITORY, checkout])
-        if VERSION:
-            _step("choosing the version of the book this notebook was built from",
-                  ["git", "-C", checkout, "checkout", "--quiet", VERSION])
-    _step("installing the book's package and its pinned requirements from PyPI",
-          [sys.executable, "-m", "pip", "install", "--quiet",
-           "-c", os.path.join(checkout, "requirements.txt"), "-e", checkout + "[live]"])
-    sys.path.insert(0, os.path.abspath(os.path.join(checkout, "src")))
-    print("Set-up done: the book's package is installed.")
+    _set_up(os.environ.get("MDMA_BOOK_CHECKOUT", "mdma-book"), _on_colab())
 """
 
 ADMONITIONS = {
@@ -358,11 +430,17 @@ HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 
 
 def _commit(folder: Path) -> str:
+    """The commit the book is built from, or "" when unknown or when the working tree differs from it
+    (uncommitted or untracked files): the set-up cell then downloads the newest version instead of a
+    commit whose files are not the ones the notebook was built from."""
     try:
         found = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, check=True)
+        changes = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=folder, capture_output=True, text=True, check=True
+        )
     except (OSError, subprocess.CalledProcessError):
         return ""
-    return found.stdout.strip()
+    return "" if changes.stdout.strip() else found.stdout.strip()
 
 
 def setup_cell(repository_url: str, commit: str = "") -> nbformat.NotebookNode:
