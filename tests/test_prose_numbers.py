@@ -48,6 +48,8 @@ def hand_typed_numbers(text: str) -> list[str]:
             continue  # the conventional interval, not a result
         if re.match(rf"\s+(?:{MONTHS})\b", after) and int(number) <= 31:
             continue  # a day of a date
+        if re.match(rf"\s+and\s+\d{{1,2}}\s+(?:{MONTHS})\b", after) and int(number) <= 31:
+            continue  # the first day of a span of days ("3 and 4 December")
         if re.search(rf"\b{LABEL_WORDS}\s*$", before) or re.search(
             rf"\b{LABEL_WORDS}\s+\d+(?:\.\d+)?\s+(?:and|or|to)\s+$", before
         ):
@@ -78,6 +80,11 @@ def test_the_check_catches_ranges_and_signed_numbers():
 def test_the_check_allows_years_dates_labels_and_glue():
     text = prose_of_text("On 16 August 2017, in Phase 3 (Figure 3.2), {glue:text}`kvam_n` people.")
     assert hand_typed_numbers(text) == []
+
+
+def test_the_check_allows_a_span_of_days_but_not_a_count_before_a_date():
+    assert hand_typed_numbers("In the copies searched on 3 and 4 December 2026, nothing was found.") == []
+    assert len(hand_typed_numbers("Of 3 trials, 2 reported by 4 December 2026.")) == 2
 
 
 def prose_of_text(text: str) -> str:

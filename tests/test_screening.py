@@ -442,6 +442,26 @@ def test_a_sentence_with_the_wrong_search_date_is_caught():
     assert problems and "1 January 2020" in problems[0]
 
 
+@pytest.mark.parametrize(
+    ("stale", "day"),
+    [
+        ("In the registries searched on 1 and 2 January 2020, nothing was found.", "2 January 2020"),
+        ("Nothing was found in the searches of 1 January 2020.", "1 January 2020"),
+        ("Nothing was found in the searches of 1 and 2 January 2020.", "2 January 2020"),
+    ],
+)
+def test_a_stale_span_of_search_days_is_caught(stale, day):
+    """A span of days is checked by its last day, and "the searches of" is checked like "the search of"."""
+    problems = screening.contradicted_sentences({"book/x.md": stale}, screening.screening())
+    assert problems and f"says the search was on {day}" in problems[0]
+
+
+def test_a_span_ending_on_the_latest_check_is_allowed():
+    latest = screening.readable_day(max(screening.screening()["checked_on"]))
+    sentence = {"book/x.md": f"Nothing else was found in the searches of 1 and {latest}."}
+    assert screening.contradicted_sentences(sentence, screening.screening()) == []
+
+
 def test_every_registered_study_with_a_depression_outcome_is_in_the_methods_table():
     table = screening.screening()
     shown = screening.registered_studies_table(table)
@@ -481,7 +501,8 @@ def test_an_unqualified_only_study_in_major_depression_is_caught(old_sentence):
 
 
 def test_the_only_published_study_in_major_depression_is_allowed():
-    sentence = {"book/x.md": "The only published study in major depression (search of 3 December 2026) was small."}
+    latest = screening.readable_day(max(screening.screening()["checked_on"]))
+    sentence = {"book/x.md": f"The only published study in major depression (search of {latest}) was small."}
     assert screening.contradicted_sentences(sentence, screening.screening()) == []
 
 

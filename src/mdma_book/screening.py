@@ -493,8 +493,9 @@ def _qualifiers(text: str, match: re.Match) -> str:
     return extra
 
 
-#: Where a sentence gives the date of the search, it must be the screening file's latest check.
-SEARCH_DATE = re.compile(r"\bsearch(?:ed)?(?: on| of) (\d{1,2} [A-Z][a-z]+ \d{4})")
+#: Where a sentence gives the date of the search, it must be the screening file's latest check. A span
+#: of days ("the searches of 3 and 4 December 2026") is checked by its last day.
+SEARCH_DATE = re.compile(r"\bsearch(?:ed|es)?(?: on| of) (?:\d{1,2} and )?(\d{1,2} [A-Z][a-z]+ \d{4})")
 
 
 def _sentence(text: str, start: int, end: int) -> str:
