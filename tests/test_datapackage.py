@@ -17,48 +17,22 @@ from pathlib import Path
 import pytest
 
 from mdma_book import (
-    currency,
     datapackage,
     evidence,
     evidence_map,
     harms,
     mechanism,
     pharmacokinetics,
-    safety,
-    screening,
     table_schema,
+    tables,
     timelines,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
-#: The pandera schema of each declared table (what the loaders validate with).
-SCHEMAS = {
-    "dichotomous_outcomes": evidence.dichotomous_outcomes_schema,
-    "continuous_outcomes": evidence.continuous_outcomes_schema,
-    "reported_values": evidence.reported_values_schema,
-    "trials": evidence.trials_schema,
-    "claims": evidence.claims_schema,
-    "certainty": evidence.certainty_schema,
-    "harms": harms.harms_schema,
-    "access": currency.access_schema,
-    "changelog": currency.changelog_schema,
-    "evidence_checked": lambda keys: currency.evidence_checked_schema(),
-    "history_events": timelines.history_schema,
-    "treatment_course": timelines.course_schema,
-    "mechanism_nodes": mechanism.nodes_schema,
-    "mechanism_edges": mechanism.edges_schema,
-    "pharmacokinetics": pharmacokinetics.pharmacokinetics_schema,
-    "dosing_regimens": pharmacokinetics.dosing_regimens_schema,
-    "evidence_map": evidence_map.evidence_map_schema,
-    "regulatory_status": evidence_map.regulatory_schema,
-    "searches": lambda keys: screening.searches_schema(),
-    "screening": screening.screening_schema,
-    "registry_checks": lambda keys: screening.registry_checks_schema(),
-    "interactions": safety.interactions_schema,
-    "crisis_lines": safety.crisis_lines_schema,
-}
+#: The pandera schema of each declared table (what the loaders validate with), from the package's one registry.
+SCHEMAS = tables.SCHEMAS
 RESOURCES = [r["name"] for r in datapackage.descriptor()["resources"]]
 
 
@@ -85,8 +59,19 @@ def test_every_csv_is_declared_and_every_declared_field_is_a_column():
             assert field.get("description"), f"{path.name}: field {field['name']} has no description"
 
 
-def test_every_declared_table_has_a_loader_schema():
-    assert sorted(SCHEMAS) == sorted(RESOURCES)
+def test_every_declared_table_has_a_loader_and_a_schema_in_the_registry():
+    """mdma_book.tables names, for every resource of data/datapackage.json, the loader and schema that read it."""
+    assert sorted(tables.LOADERS) == sorted(RESOURCES), "add the file's loader to LOADERS in src/mdma_book/tables.py"
+    assert sorted(SCHEMAS) == sorted(RESOURCES), "add the file's schema to SCHEMAS in src/mdma_book/tables.py"
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_each_registered_loader_reads_its_own_file(name):
+    """The registry maps each resource to the loader of that file: it returns the declared columns, every row."""
+    table = tables.LOADERS[name]()
+    assert list(table.columns[: len(datapackage.fields(name))]) == [f["name"] for f in datapackage.fields(name)]
+    assert len(table) == len(evidence.read_rows(tables.path_of(name))[0])
+    assert tables.by_file(datapackage.resource(name)["path"]) is tables.LOADERS[name]
 
 
 def _messages(checks) -> list[str]:
