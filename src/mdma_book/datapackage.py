@@ -156,7 +156,7 @@ def _number(value: float) -> str:
 
 
 def allowed(field: dict, references: dict[str, tuple[str, str]] | None = None) -> str:
-    """What a declared column accepts, in words: its values, range, length, pattern, format, key."""
+    """What a declared column accepts, in words: its values, range, length, pattern, uniqueness, foreign key."""
     constraints, kind = field.get("constraints", {}), field["type"]
     said = []
     if kind == "boolean":
@@ -223,11 +223,11 @@ def column_table(name: str, columns: list[str] | None = None) -> str:
         lines.append("")
         lines.append("Also the shared columns " + ", ".join(f"`{c}`" for c in omitted) + " (see the top of this file).")
     if not columns and schema.get("primaryKey"):
-        key = " + ".join(f"`{c}`" for c in schema["primaryKey"])
-        lines.append("")
-        lines.append(
-            f"A row is identified by {key} (primary key): no two rows may share {'them' if len(schema['primaryKey']) > 1 else 'it'}."
+        key, pronoun = (
+            " + ".join(f"`{c}`" for c in schema["primaryKey"]),
+            "them" if len(schema["primaryKey"]) > 1 else "it",
         )
+        lines += ["", f"A row is identified by {key} (primary key): no two rows may share {pronoun}."]
     return "\n".join(lines)
 
 
