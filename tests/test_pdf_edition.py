@@ -1,4 +1,4 @@
-"""The PDF edition (`make book`): every page of the book in one PDF, bookmarked, numbered and linked inside.
+"""The PDF edition (`make pdf`): every page of the book in one PDF, bookmarked, numbered and linked inside.
 
 The PDF is read back with pypdf; what it should hold is derived from the built site and from
 ``_toc.yml``, so a page or a figure added to the book is checked the day it is added.
@@ -30,7 +30,7 @@ def pdf(built_html: Path):
 
     path = built_html / PDF_NAME
     if not path.exists():
-        pytest.fail(f"{path} is missing: `make book` prints it after the HTML build")
+        pytest.fail(f"{path} is missing: `make pdf` (which `make test` runs) prints it after the HTML build")
     return PdfReader(path)
 
 

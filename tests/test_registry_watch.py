@@ -30,6 +30,9 @@ class _Registry(http.server.BaseHTTPRequestHandler):
         # A request for the screened ids (filter.ids) may have answers of its own: ("ids", pageToken).
         answer = self.scenario.get(("ids", token), self.scenario.get(token)) if "filter.ids" in query else None
         answer = answer if answer is not None else self.scenario.get(token)
+        asked = set(",".join(query.get("filter.ids", [])).split(",")) - {""}
+        if asked & set(self.scenario.get("refuse_ids", ())):  # as one report of the live API: a bad id fails the batch
+            answer = (400, "bad_request.txt")
         if url.path != "/api/v2/studies" or answer is None:
             self.send_error(404)
         elif isinstance(answer, int):
@@ -43,6 +46,11 @@ class _Registry(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
         else:
             body = (FIXTURES / answer).read_bytes() if answer.endswith(".json") else answer.encode()
+            if asked and answer.endswith(".json"):  # the API returns only the studies asked for by id
+                page = json.loads(body)
+                ids = [s["protocolSection"]["identificationModule"]["nctId"] for s in page["studies"]]
+                page["studies"] = [s for s, n in zip(page["studies"], ids) if n in asked]
+                body = json.dumps(page).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -189,3 +197,21 @@ def test_a_screened_study_the_depression_query_misses_is_asked_for_by_its_number
 def test_a_status_change_outside_the_depression_query_is_seen(registry, tmp_path, monkeypatch):
     report, _, _ = _run(registry, {None: "vanished.json", ("ids", None): "status_change.json"}, tmp_path, monkeypatch)
     assert "COMPLETED -> TERMINATED" in report and "No longer returned" not in report
+
+
+IDS_UNCHANGED = {None: "vanished.json", ("ids", None): "unchanged_page1.json", ("ids", "page2"): "unchanged_page2.json"}
+
+
+def test_an_id_the_api_refuses_does_not_hide_the_others(registry, tmp_path, monkeypatch):
+    """One report of the live API: a single unknown id fails a whole filter.ids batch with HTTP 400."""
+    scenario = {**IDS_UNCHANGED, "refuse_ids": ["NCT02427568"]}
+    report, _, output = _run(registry, scenario, tmp_path, monkeypatch)
+    assert "## No longer returned" in report and "NCT02427568) (Wolfson 2020)" in report
+    assert "NCT03537014" not in report.split("## No longer returned")[1] and output == "outcome=changes\n"
+
+
+def test_when_every_id_is_refused_the_request_is_at_fault_not_the_studies(registry, tmp_path, monkeypatch):
+    scenario = {**IDS_UNCHANGED, "refuse_ids": ["NCT02427568", "NCT03537014", "NCT04077437"]}
+    report, _, output = _run(registry, scenario, tmp_path, monkeypatch)
+    assert "could not be read this week" in report and "every screened id was refused" in report
+    assert "No longer returned" not in report and output == "outcome=unavailable\n"

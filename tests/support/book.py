@@ -20,7 +20,7 @@ def copy_book(target: Path) -> Path:
 
 def build_copy(book: Path, pdf: bool = True):
     """Build a copy strictly, with its PDF edition, the package reading the copy's data and bibliography and the
-    PDF the copy's ``_toc.yml`` and ``_config.yml`` (the book's one build command, as `make book` runs it).
+    PDF the copy's ``_toc.yml`` and ``_config.yml`` (the book's one build command, as `make pdf` runs it).
 
     ``pdf=False`` builds the pages only, for a test that reads only pages, downloads and notebooks.
     """

@@ -261,10 +261,12 @@ def build(book: Path = REPO_ROOT, pdf: bool = False, builder: str = "html") -> i
     (build_dir / ".inputs-hash").write_text(digest + "\n")  # the cache and doctrees, shared by the builders, are fresh
     if builder != "html":
         return 0
-    if pdf:
-        from mdma_book.site import pdf_edition
+    from mdma_book.site import pdf_edition
 
+    if pdf:
         pdf_edition.print_if_changed(build_dir / "html", book)
+    else:
+        pdf_edition.drop_if_stale(build_dir / "html", book)
     (build_dir / ".built-hash").write_text(built)
     return 0
 

@@ -54,3 +54,25 @@ def execute_stale(cache_path: Path, pages: list[Path], timeout: int) -> list[str
     if not result.errored:
         stamp.write_text(digest)
     return list(result.errored)
+
+
+def serial_execution_seconds(pages: list[Path], timeout: int) -> float:
+    """Seconds to execute every notebook among ``pages`` one after another into an empty cache.
+
+    The measure the cold build is compared with (issue 19: cold ``make book`` within 1.2 times it);
+    run by ``scripts/bench.py`` and ``scripts/edit_loop.py``.
+    """
+    import tempfile
+    import time
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    with tempfile.TemporaryDirectory() as folder:
+        cache = get_cache(folder)
+        for page in pages:
+            if is_notebook(page):
+                cache.add_nb_to_project(str(page.resolve()), read_data=MYST_READER)
+        start = time.perf_counter()
+        load_executor("local-serial", cache).run_and_cache(timeout=timeout)
+        return time.perf_counter() - start

@@ -429,6 +429,17 @@ def build(html_dir: Path, out: Path | None = None, book: Path = REPO_ROOT) -> di
     return {"pages": total, "chapters": len(printed), **report}
 
 
+def drop_if_stale(html_dir: Path, book: Path = REPO_ROOT) -> None:
+    """Remove a PDF edition printed from pages that have since changed (`make book` does not reprint it; `make pdf` does)."""
+    stamp = html_dir.parent / ".pdf-inputs-hash"
+    if not (html_dir / PDF_NAME).exists():
+        return
+    if not stamp.exists() or stamp.read_text() != inputs_digest(printed_from(html_dir, toc_entries(book), book), book):
+        (html_dir / PDF_NAME).unlink()
+        stamp.unlink(missing_ok=True)
+        print(f"{PDF_NAME}: removed, its pages changed (`make pdf` prints it again)")
+
+
 def print_if_changed(html_dir: Path, book: Path = REPO_ROOT, force: bool = False) -> None:
     """Print the PDF edition of ``book``'s site in ``html_dir``, unless nothing it is printed from changed (or ``force``)."""
     stamp = html_dir.parent / ".pdf-inputs-hash"
