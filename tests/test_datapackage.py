@@ -17,48 +17,22 @@ from pathlib import Path
 import pytest
 
 from mdma_book import (
-    currency,
     datapackage,
     evidence,
     evidence_map,
     harms,
     mechanism,
     pharmacokinetics,
-    safety,
-    screening,
     table_schema,
+    tables,
     timelines,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
-#: The pandera schema of each declared table (what the loaders validate with).
-SCHEMAS = {
-    "dichotomous_outcomes": evidence.dichotomous_outcomes_schema,
-    "continuous_outcomes": evidence.continuous_outcomes_schema,
-    "reported_values": evidence.reported_values_schema,
-    "trials": evidence.trials_schema,
-    "claims": evidence.claims_schema,
-    "certainty": evidence.certainty_schema,
-    "harms": harms.harms_schema,
-    "access": currency.access_schema,
-    "changelog": currency.changelog_schema,
-    "evidence_checked": lambda keys: currency.evidence_checked_schema(),
-    "history_events": timelines.history_schema,
-    "treatment_course": timelines.course_schema,
-    "mechanism_nodes": mechanism.nodes_schema,
-    "mechanism_edges": mechanism.edges_schema,
-    "pharmacokinetics": pharmacokinetics.pharmacokinetics_schema,
-    "dosing_regimens": pharmacokinetics.dosing_regimens_schema,
-    "evidence_map": evidence_map.evidence_map_schema,
-    "regulatory_status": evidence_map.regulatory_schema,
-    "searches": lambda keys: screening.searches_schema(),
-    "screening": screening.screening_schema,
-    "registry_checks": lambda keys: screening.registry_checks_schema(),
-    "interactions": safety.interactions_schema,
-    "crisis_lines": safety.crisis_lines_schema,
-}
+#: The pandera schema of each declared table (what the loaders validate with), from the package's one registry.
+SCHEMAS = tables.SCHEMAS
 RESOURCES = [r["name"] for r in datapackage.descriptor()["resources"]]
 
 
@@ -85,8 +59,19 @@ def test_every_csv_is_declared_and_every_declared_field_is_a_column():
             assert field.get("description"), f"{path.name}: field {field['name']} has no description"
 
 
-def test_every_declared_table_has_a_loader_schema():
-    assert sorted(SCHEMAS) == sorted(RESOURCES)
+def test_every_declared_table_has_a_loader_and_a_schema_in_the_registry():
+    """mdma_book.tables names, for every resource of data/datapackage.json, the loader and schema that read it."""
+    assert sorted(tables.LOADERS) == sorted(RESOURCES), "add the file's loader to LOADERS in src/mdma_book/tables.py"
+    assert sorted(SCHEMAS) == sorted(RESOURCES), "add the file's schema to SCHEMAS in src/mdma_book/tables.py"
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_each_registered_loader_reads_its_own_file(name):
+    """The registry maps each resource to the loader of that file: it returns the declared columns, every row."""
+    table = tables.LOADERS[name]()
+    assert list(table.columns[: len(datapackage.fields(name))]) == [f["name"] for f in datapackage.fields(name)]
+    assert len(table) == len(evidence.read_rows(tables.path_of(name))[0])
+    assert tables.by_file(datapackage.resource(name)["path"]) is tables.LOADERS[name]
 
 
 def _messages(checks) -> list[str]:
@@ -170,27 +155,36 @@ def test_a_shared_column_declares_the_same_values_in_every_file(column):
     assert len({tuple(v) for v in values.values()}) == 1, values
 
 
-def _readme_sections() -> dict[str, str]:
-    """File name -> the text of data/README.md about it (every section whose heading names it)."""
-    text = (DATA / "README.md").read_text(encoding="utf-8")
-    sections: dict[str, str] = {}
-    for part in re.split(r"^## ", text, flags=re.M)[1:]:
-        heading = part.splitlines()[0]
-        for name in re.findall(r"`([a-z_]+\.csv)`", heading):
-            sections[name] = sections.get(name, "") + part
-    return sections
+def test_the_data_dictionary_is_generated_from_the_descriptor():
+    """data/README.md's column tables are what data/datapackage.json gives (`python -m mdma_book.datapackage`)."""
+    text = (DATA / datapackage.DICTIONARY).read_text(encoding="utf-8")
+    assert datapackage.data_dictionary(text) == text, (
+        "data/README.md's column tables differ from data/datapackage.json: run python -m mdma_book.datapackage"
+    )
+    assert datapackage.main(["--check"]) == 0
 
 
-def test_the_data_dictionary_describes_every_declared_column():
-    """data/README.md has a section for each declared file naming each of its columns (shared ones at the top)."""
-    text = (DATA / "README.md").read_text(encoding="utf-8")
-    shared = set(re.findall(r"^\| `([a-z_]+)` \|", text.split("\n## ", 2)[1], flags=re.M))
-    sections = _readme_sections()
-    for resource in datapackage.descriptor()["resources"]:
-        assert resource["path"] in sections, f"data/README.md has no section on {resource['path']}"
-        named = set(re.findall(r"`([a-z_0-9]+)`", sections[resource["path"]]))
-        missing = [f["name"] for f in datapackage.fields(resource["name"]) if f["name"] not in named | shared]
-        assert missing == [], f"data/README.md does not describe {resource['path']}: {missing}"
+def test_the_data_dictionary_documents_every_declared_column_once():
+    """Each declared file has one generated table; with the shared table it covers every declared column."""
+    text = (DATA / datapackage.DICTIONARY).read_text(encoding="utf-8")
+    specs = re.findall(re.escape(datapackage.BEGIN_MARK) + r"(.*?) -->", text)
+    whole = [spec for spec in specs if len(spec.split()) == 1]
+    assert sorted(whole) == sorted(RESOURCES), "one generated table per declared file, each once"
+    documented = datapackage.documented(text)
+    for name in RESOURCES:
+        missing = [f["name"] for f in datapackage.fields(name) if f["name"] not in documented.get(name, set())]
+        assert missing == [], f"data/README.md does not document {name}: {missing}"
+
+
+def test_the_data_dictionary_follows_an_edited_description(monkeypatch):
+    """A description changed in the descriptor changes the generated table (so the check above can fail)."""
+    text = (DATA / datapackage.DICTIONARY).read_text(encoding="utf-8")
+    edited = copy.deepcopy(datapackage.descriptor())
+    field = next(f for f in edited["resources"][0]["schema"]["fields"] if f["name"] == "arm")
+    field["description"] = "An edited description | with a bar."
+    monkeypatch.setattr(datapackage, "descriptor", lambda folder=None: edited)
+    generated = datapackage.data_dictionary(text)
+    assert generated != text and "An edited description \\| with a bar." in generated
 
 
 def test_free_text_columns_are_declared_and_plain_strings():

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mdma_book import currency, datapackage, evidence, evidence_map, pharmacokinetics, timelines
+from mdma_book import datapackage, evidence_map, tables
 from mdma_book.evidence import DataValidationError, read_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -54,10 +54,9 @@ def _refused(load, path: Path, index: int, column: str, phrase: str) -> None:
     assert set(re.findall(r", line (\d+)", message)) == {str(line)}, f"other lines named too:\n{message}"
 
 
-#: (loader, file, which row, {column: new value}, column named, phrase)
+#: (file, which row, {column: new value}, column named, phrase); the loader is the registry's (mdma_book.tables)
 ONE_CELL = {
     "impossible date (30 February)": (
-        timelines.history_events,
         "history_events.csv",
         {"date": lambda d: len(d) == 10},
         {"date": "1985-02-30"},
@@ -65,7 +64,6 @@ ONE_CELL = {
         "date is not a real calendar date",
     ),
     "impossible date (month 13)": (
-        evidence_map.regulatory_status,
         "regulatory_status.csv",
         {"as_of": lambda d: len(d) == 7},
         {"as_of": "2026-13"},
@@ -73,7 +71,6 @@ ONE_CELL = {
         "as_of is not a real calendar date",
     ),
     "impossible date in a changelog": (
-        currency.changelog,
         "changelog.csv",
         {},
         {"date": "2026-02-30"},
@@ -81,7 +78,6 @@ ONE_CELL = {
         "date is not a real calendar date",
     ),
     "end before start (history)": (
-        timelines.history_events,
         "history_events.csv",
         {"end_date": lambda d: d != ""},
         {"end_date": "1970"},
@@ -89,7 +85,6 @@ ONE_CELL = {
         "end_date before date",
     ),
     "end before start (treatment course)": (
-        timelines.treatment_course,
         "treatment_course.csv",
         {"end_week": lambda w: w not in ("", "0")},
         {"start_week": "40"},
@@ -97,7 +92,6 @@ ONE_CELL = {
         "end before start",
     ),
     "minimum above maximum": (
-        pharmacokinetics.pharmacokinetic_values,
         "pharmacokinetics.csv",
         {"measure": "effect_duration_min"},
         {"value": "9.5"},
@@ -105,15 +99,13 @@ ONE_CELL = {
         "effect_duration_min above effect_duration_max",
     ),
     "mean outside the reported minimum and maximum": (
-        pharmacokinetics.pharmacokinetic_values,
         "pharmacokinetics.csv",
-        {"measure": "effect_duration_mean", "study": "Vizeli and Liechti 2017"},
+        {"quote_id": "effect_single_mean"},
         {"value": "9"},
         "value",
         "or the mean outside them",
     ),
     "estimate outside its own interval (evidence map)": (
-        evidence_map.evidence_map,
         "evidence_map.csv",
         {"ci_low": lambda v: v != "", "ci_high": lambda v: v != ""},
         {"estimate": "999"},
@@ -121,7 +113,6 @@ ONE_CELL = {
         "estimate outside its interval",
     ),
     "value outside its own interval (reported values)": (
-        evidence.reported_values,
         "reported_values.csv",
         {"ci_low": lambda v: v != "", "ci_high": lambda v: v != ""},
         {"value": "999"},
@@ -129,7 +120,6 @@ ONE_CELL = {
         "value outside its interval",
     ),
     "reversed interval (evidence map)": (
-        evidence_map.evidence_map,
         "evidence_map.csv",
         {"ci_low": lambda v: v != "", "ci_high": lambda v: v != ""},
         {"ci_low": "5", "ci_high": "-5", "estimate": "0"},
@@ -137,7 +127,6 @@ ONE_CELL = {
         "interval reversed: ci_low above ci_high",
     ),
     "reversed interval (reported values)": (
-        evidence.reported_values,
         "reported_values.csv",
         {"ci_low": lambda v: v != "", "ci_high": lambda v: v != ""},
         {"ci_low": "5", "ci_high": "-5", "value": "0"},
@@ -145,7 +134,6 @@ ONE_CELL = {
         "interval reversed: ci_low above ci_high",
     ),
     "percentage over 100": (
-        evidence.reported_values,
         "reported_values.csv",
         {"unit": "%", "ci_low": ""},
         {"value": "120"},
@@ -153,7 +141,6 @@ ONE_CELL = {
         "a percentage must lie between 0 and 100",
     ),
     "count over its denominator (events above total)": (
-        evidence.dichotomous_outcomes,
         "dichotomous_outcomes.csv",
         {},
         {"events": "90"},
@@ -161,7 +148,6 @@ ONE_CELL = {
         "events above total",
     ),
     "count over its denominator (studies above participants)": (
-        evidence.reported_values,
         "reported_values.csv",
         {"k_studies": lambda v: v != "", "participants": lambda v: v != ""},
         {"k_studies": "5000"},
@@ -169,7 +155,6 @@ ONE_CELL = {
         "k_studies above participants",
     ),
     "count over its denominator (trials above participants)": (
-        evidence_map.evidence_map,
         "evidence_map.csv",
         {"randomized_trials": lambda v: v not in ("", "0"), "participants": lambda v: v != ""},
         {"randomized_trials": "100000"},
@@ -177,7 +162,6 @@ ONE_CELL = {
         "randomized_trials above participants",
     ),
     "a study that does not exist": (
-        evidence.dichotomous_outcomes,
         "dichotomous_outcomes.csv",
         {},
         {"study": "MAPP9"},
@@ -185,7 +169,6 @@ ONE_CELL = {
         "study is not a study in trials.csv",
     ),
     "a study that does not exist (continuous outcomes)": (
-        evidence.continuous_outcomes,
         "continuous_outcomes.csv",
         {},
         {"study": "MAPP9"},
@@ -193,7 +176,6 @@ ONE_CELL = {
         "study is not a study in trials.csv",
     ),
     "an outcome that does not exist": (
-        evidence.certainty,
         "certainty.csv",
         {},
         {"outcome_id": "ptsd_severty"},
@@ -201,7 +183,6 @@ ONE_CELL = {
         "outcome_id not one of",
     ),
     "a page that does not exist": (
-        currency.evidence_checked,
         "evidence_checked.csv",
         {"page": "book/03-evidence"},
         {"page": "book/03-evidense"},
@@ -209,7 +190,6 @@ ONE_CELL = {
         "page is not a page of the book",
     ),
     "a unit typed into a number (row checks on the same table)": (
-        pharmacokinetics.dosing_regimens,
         "dosing_regimens.csv",
         {"dose_order": "1"},
         {"time_h": "0 h"},
@@ -217,7 +197,6 @@ ONE_CELL = {
         "cannot be read as a number",
     ),
     "a unit typed into a number (evidence map)": (
-        evidence_map.evidence_map,
         "evidence_map.csv",
         {"estimate": lambda v: v != ""},
         {"estimate": "5 points"},
@@ -225,7 +204,6 @@ ONE_CELL = {
         "cannot be read as a number",
     ),
     "a Unicode minus (reported values)": (
-        evidence.reported_values,
         "reported_values.csv",
         {"value": lambda v: v.startswith("-")},
         {"value": lambda v: "\u2212" + v[1:]},
@@ -233,7 +211,6 @@ ONE_CELL = {
         "cannot be read as a number",
     ),
     "a Unicode minus (treatment course)": (
-        timelines.treatment_course,
         "treatment_course.csv",
         {"end_week": lambda w: w != ""},
         {"end_week": "\u22122"},
@@ -245,7 +222,8 @@ ONE_CELL = {
 
 @pytest.mark.parametrize("kind", list(ONE_CELL))
 def test_a_malformed_cell_is_refused_on_its_own_line(tmp_path, kind):
-    load, name, where, changes, column, phrase = ONE_CELL[kind]
+    name, where, changes, column, phrase = ONE_CELL[kind]
+    load = tables.by_file(name)
     rows = _rows(name)
     index = _first(rows, **where)
     for key, value in changes.items():
@@ -254,15 +232,16 @@ def test_a_malformed_cell_is_refused_on_its_own_line(tmp_path, kind):
 
 
 @pytest.mark.parametrize(
-    ("load", "name", "key"),
+    ("name", "key"),
     [
-        (evidence.trials, "trials.csv", "study"),
-        (evidence_map.regulatory_status, "regulatory_status.csv", "treatment+region+as_of"),
-        (currency.changelog, "changelog.csv", "date+page+what_changed"),
-        (evidence.dichotomous_outcomes, "dichotomous_outcomes.csv", "study+arm+outcome+timepoint_weeks"),
+        ("trials.csv", "study"),
+        ("regulatory_status.csv", "treatment+region+as_of"),
+        ("changelog.csv", "date+page+what_changed"),
+        ("dichotomous_outcomes.csv", "study+arm+outcome+timepoint_weeks"),
     ],
 )
-def test_the_same_row_twice_is_refused_on_the_repeat(tmp_path, load, name, key):
+def test_the_same_row_twice_is_refused_on_the_repeat(tmp_path, name, key):
+    load = tables.by_file(name)
     rows = _rows(name)
     rows.insert(3, dict(rows[1]))  # row 2 repeated as the 4th row
     assert "+".join(datapackage.primary_key(name.removesuffix(".csv"))) == key
@@ -295,7 +274,7 @@ def test_a_quote_id_given_twice_is_refused_on_the_repeat(tmp_path):
     first, second = _first(rows, quote_id="kvam_n"), _first(rows, quote_id="kvam_sessions")
     rows[second]["quote_id"] = "kvam_n"
     _refused(
-        evidence.reported_values,
+        tables.LOADERS["reported_values"],
         _write(rows, tmp_path / "reported_values.csv"),
         second,
         "quote_id",
@@ -304,16 +283,7 @@ def test_a_quote_id_given_twice_is_refused_on_the_repeat(tmp_path):
     assert first < second
 
 
-def test_the_books_data_passes_the_new_checks():
-    """The checks above accept every file of data/ as it is."""
-    for load in (
-        timelines.history_events,
-        timelines.treatment_course,
-        evidence_map.regulatory_status,
-        evidence_map.evidence_map,
-        pharmacokinetics.pharmacokinetic_values,
-        evidence.reported_values,
-        evidence.certainty,
-        currency.evidence_checked,
-    ):
-        assert isinstance(load(), pd.DataFrame)
+@pytest.mark.parametrize("name", sorted(tables.LOADERS))
+def test_the_books_data_passes_the_new_checks(name):
+    """The checks above accept every file of data/ as it is (each read by its loader in the registry)."""
+    assert isinstance(tables.LOADERS[name](), pd.DataFrame)

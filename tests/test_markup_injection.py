@@ -18,7 +18,7 @@ from support import ROOT, toc_pages
 from support.book import build_copy, copy_book
 from support.browser import FIGURE, live_figure, serve
 
-from mdma_book import datapackage, screening
+from mdma_book import datapackage, screening, tables
 
 TAG = "<img src=x onerror=alert(1)>"
 PAYLOAD = f" {TAG}<script>alert(2)</script>{{ref}}`claims` **loud**"
@@ -64,7 +64,8 @@ def _inject(source: Path, target: Path) -> None:
 def injected_site(tmp_path_factory) -> Path:
     """Build a copy of the book whose data and bibliography carry markup; return its HTML folder."""
     book = copy_book(tmp_path_factory.mktemp("injected") / "book-copy")
-    for csv_path in (ROOT / "data").glob("*.csv"):
+    for name in tables.LOADERS:  # every table of the book, from the package's one registry
+        csv_path = tables.path_of(name)
         _inject(csv_path, book / "data" / csv_path.name)
     bib = (ROOT / "references.bib").read_text(encoding="utf-8")
     bib, count = re.subn(

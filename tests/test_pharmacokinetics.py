@@ -143,7 +143,7 @@ def test_durations_and_session_come_from_the_data(table):
     assert (durations.single_mean_h, durations.single_sd_h) == (4.2, 1.3)
     assert (durations.booster_single_mean_h, durations.booster_mean_h) == (4.6, 5.6)
     assert durations.session_h == 8
-    booster_rows = table[table["study"] == "Basel booster study 2026"]
+    booster_rows = table[table["quote_id"].fillna("").str.startswith("effect_booster_")]
     assert set(booster_rows["status"]) == {"secondary"}
 
 

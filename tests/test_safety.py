@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from support import toc_pages
+from support.data import planted, real_rows
 
 from mdma_book import evidence, safety
 
-FIXTURES = Path(__file__).parent / "fixtures"
 #: The chapters (the landing page and the numbered chapters), each of which must show the crisis lines.
 CHAPTERS = [page for page in toc_pages() if page == "book/index.html" or re.match(r"book/0\d-", page)]
 
@@ -25,11 +25,19 @@ def _visible_text(path: Path) -> str:
     return " ".join(text.replace("\u2019", "'").split())
 
 
-def test_bad_interaction_rows_are_refused_with_file_line_and_column():
+def test_bad_interaction_rows_are_refused_with_file_line_and_column(tmp_path):
+    first, second = real_rows("interactions.csv")[:2]  # real rows (the real header): defects planted below
+    first["evidence_kind"] = "anecdote"
+    second.update(
+        locator="",
+        reported="A forum post said the combination was safe and caused no problems at all.",
+        lasts_after_stopping="maybe",
+    )
+    path = planted(tmp_path / "interactions_bad_rows.csv", [first, second])
     with pytest.raises(evidence.DataValidationError) as caught:
-        safety.interactions(FIXTURES / "interactions_bad_rows.csv")
+        safety.interactions(path)
     message = str(caught.value)
-    assert "interactions_bad_rows.csv, line 2, column 'evidence_kind'" in message and "'anecdote'" in message
+    assert f"{path}, line 2, column 'evidence_kind'" in message and "'anecdote'" in message
     assert "line 3, column 'locator': is empty" in message  # no row without its source's locator
     assert "line 3, column 'reported': a row may not call a combination safe" in message
     assert "line 3, column 'lasts_after_stopping'" in message
@@ -45,9 +53,12 @@ def test_every_interaction_row_has_a_source_and_never_calls_a_combination_safe()
         assert table["medicines"].str.contains(medicine).any(), medicine
 
 
-def test_bad_crisis_lines_are_refused_and_every_line_has_a_source_page_and_a_checked_date():
+def test_bad_crisis_lines_are_refused_and_every_line_has_a_source_page_and_a_checked_date(tmp_path):
+    first, second = real_rows("crisis_lines.csv")[:2]  # real rows (the real header): defects planted below
+    first["source_url"] = ""
+    second["checked_on"] = "3 Dec 2026"
     with pytest.raises(evidence.DataValidationError) as caught:
-        safety.crisis_lines(FIXTURES / "crisis_lines_bad_rows.csv")
+        safety.crisis_lines(planted(tmp_path / "crisis_lines_bad_rows.csv", [first, second]))
     assert "line 2, column 'source_url': is empty" in str(caught.value)
     assert "line 3, column 'checked_on': checked_on must be written YYYY-MM-DD" in str(caught.value)
     lines = safety.crisis_lines()

@@ -15,10 +15,11 @@ def dichotomous():
 
 
 def test_multi_arm_trials_contribute_their_highest_dose(dichotomous):
-    table = synthesis.comparisons(dichotomous, "response").set_index("study")
-    assert table.loc["Mithoefer 2018", "mdma_arm"] == "MDMA 125 mg"
-    assert table.loc["Ot'alora 2018", "control_arm"].startswith("MDMA 40 mg")
-    assert (table.loc["MAPP1", "events_mdma"], table.loc["MAPP1", "total_mdma"]) == (37, 42)
+    ids = evidence.trial_ids(evidence.trials())
+    table = synthesis.comparisons(dichotomous, "response").set_index("study").rename(index=ids)  # rows by trial_id
+    assert table.loc["mithoefer_2018", "mdma_arm"] == "MDMA 125 mg"
+    assert table.loc["otalora_2018", "control_arm"].startswith("MDMA 40 mg")
+    assert (table.loc["mapp1", "events_mdma"], table.loc["mapp1", "total_mdma"]) == (37, 42)
 
 
 def test_forest_table_has_trials_subgroups_and_a_total(dichotomous):

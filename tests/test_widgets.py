@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from mdma_book import evidence
 from mdma_book.theme import PLOTLY_MIME_TYPE
 from mdma_book.widgets import SimulatorPanel
+
+
+def _studies(*trial_ids: str) -> tuple[str, ...]:
+    """The names the trial menus show for trials picked by their stable ``trial_id`` (data/trials.csv)."""
+    names = {trial_id: study for study, trial_id in evidence.trial_ids(evidence.trials()).items()}
+    return tuple(names[trial_id] for trial_id in trial_ids)
 
 
 @pytest.fixture
@@ -105,18 +112,18 @@ def test_phase3_panel_outcome_changes_the_bars():
 def test_forest_panel_leaving_out_trials_repools():
     panel = live.ForestPanel()
     assert len(_data(panel)[0]["x"]) == 5
-    panel.trials.value = ("MAPP1", "MAPP2")
+    panel.trials.value = _studies("mapp1", "mapp2")
     assert len(_data(panel)[0]["x"]) == 2
     panel.measure.value = "risk_difference"
     assert panel.figure.layout.xaxis.type == "linear"
 
 
-@pytest.mark.parametrize("trials", [(), ("Oehen 2013",)])
+@pytest.mark.parametrize("trials", [(), ("oehen_2013",)])
 def test_forest_panel_refuses_a_choice_with_nothing_to_pool(trials):
     panel = live.ForestPanel()
     panel.outcome.value = "remission"  # Oehen 2013 reports no remission
     last = panel.figure
-    panel.trials.value = trials
+    panel.trials.value = _studies(*trials)
     assert "Not drawn" in panel.message.value and panel.figure is last
 
 
@@ -134,7 +141,7 @@ def test_absolute_panel_refuses_an_impossible_risk_and_keeps_the_chart():
 
 def test_depression_panel_needs_a_trial():
     panel = live.DepressionPanel()
-    panel.trials.value = ("MAPP1",)
+    panel.trials.value = _studies("mapp1")
     assert len(_data(panel)[0]["x"]) == 1
     panel.trials.value = ()
     assert "choose at least one trial" in panel.message.value

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 from mdma_book.paths import data_dir
@@ -130,3 +131,157 @@ def publish(site: Path, folder: Path | None = None) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     names = [DESCRIPTOR, "README.md", *(item["path"] for item in descriptor(folder)["resources"])]
     return [Path(shutil.copy2(folder / name, target / name)) for name in names]
+
+
+# The data dictionary: the column tables of data/README.md, generated from the descriptor.
+
+#: Where ``data/README.md`` holds a generated table: ``<!-- columns: NAME [COLUMN ...] -->`` up to ``END_MARK``.
+#: With columns named, the table lists only those; without, every column of resource NAME except the
+#: shared ones declared exactly as in the shared table (:data:`SHARED_FROM`).
+BEGIN_MARK = "<!-- columns: "
+END_MARK = "<!-- end of generated columns -->"
+#: The columns many files share, and the resource whose declaration of them the shared table shows.
+SHARED_COLUMNS = ("source_key", "locator", "status", "retracted", "note")
+SHARED_FROM = "dichotomous_outcomes"
+DICTIONARY = "README.md"
+
+
+def _code(text: object) -> str:
+    """``text`` as inline code in a Markdown table cell (a ``|`` escaped, so it does not end the cell)."""
+    return f"`{str(text).replace('|', chr(92) + '|')}`"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def allowed(field: dict, references: dict[str, tuple[str, str]] | None = None) -> str:
+    """What a declared column accepts, in words: its values, range, length, pattern, uniqueness, foreign key."""
+    constraints, kind = field.get("constraints", {}), field["type"]
+    said = []
+    if kind == "boolean":
+        said.append(
+            " or ".join(
+                _code(word) for word in [*field.get("trueValues", ["true"]), *field.get("falseValues", ["false"])]
+            )
+        )
+    elif "enum" in constraints:
+        said.append("one of " + ", ".join(_code(value) for value in constraints["enum"]))
+    if kind == "date":
+        said.append("a date, `YYYY-MM-DD`")
+    low, high = constraints.get("minimum"), constraints.get("maximum")
+    if low is not None and high is not None:
+        said.append(f"{_number(low)} to {_number(high)}")
+    elif low is not None:
+        said.append(f"{_number(low)} or more")
+    elif high is not None:
+        said.append(f"{_number(high)} or less")
+    if "exclusiveMinimum" in constraints:
+        said.append(f"above {_number(constraints['exclusiveMinimum'])}")
+    shortest, longest = constraints.get("minLength"), constraints.get("maxLength")
+    if shortest is not None:
+        said.append(f"at least {shortest} character{'s' if shortest != 1 else ''}")
+    if longest is not None:
+        said.append(f"at most {longest} characters")
+    if "pattern" in constraints:
+        said.append(f"matches {_code(constraints['pattern'])}")
+    if constraints.get("unique"):
+        said.append("each value once")
+    if references and field["name"] in references:
+        table, column = references[field["name"]]
+        said.append(f"a {_code(column)} of `{resource(table)['path']}`")
+    if field.get("freeText"):
+        said.append("free text")
+    return "; ".join(said)
+
+
+def _shared(field: dict) -> bool:
+    """Whether ``field`` is one of the shared columns, declared exactly as the shared table shows it."""
+    return field["name"] in SHARED_COLUMNS and field == _field(SHARED_FROM, field["name"])
+
+
+def _field(name: str, column: str) -> dict:
+    return next(f for f in resource(name)["schema"]["fields"] if f["name"] == column)
+
+
+def column_table(name: str, columns: list[str] | None = None) -> str:
+    """The Markdown table of resource ``name``'s columns (all but the shared ones, or just ``columns``), and its keys."""
+    schema = resource(name)["schema"]
+    references = {column: (table, referenced) for column, table, referenced in foreign_keys(name)}
+    if columns:
+        chosen = [_field(name, column) for column in columns]
+        omitted = []
+    else:
+        chosen = [f for f in schema["fields"] if not _shared(f)]
+        omitted = [f["name"] for f in schema["fields"] if _shared(f)]
+    lines = ["| column | type | required | accepts | meaning |", "| --- | --- | --- | --- | --- |"]
+    for f in chosen:
+        required = "yes" if f.get("constraints", {}).get("required") else ""
+        meaning = f["description"].replace("|", "\\|")
+        lines.append(f"| `{f['name']}` | {f['type']} | {required} | {allowed(f, references)} | {meaning} |")
+    if omitted:
+        lines.append("")
+        lines.append("Also the shared columns " + ", ".join(f"`{c}`" for c in omitted) + " (see the top of this file).")
+    if not columns and schema.get("primaryKey"):
+        key, pronoun = (
+            " + ".join(f"`{c}`" for c in schema["primaryKey"]),
+            "them" if len(schema["primaryKey"]) > 1 else "it",
+        )
+        lines += ["", f"A row is identified by {key} (primary key): no two rows may share {pronoun}."]
+    return "\n".join(lines)
+
+
+def data_dictionary(text: str) -> str:
+    """``text`` (the data dictionary) with every marked table regenerated from the descriptor; prose is kept."""
+    out, rest = [], text
+    while BEGIN_MARK in rest:
+        before, after = rest.split(BEGIN_MARK, 1)
+        spec, after = after.split("-->", 1)
+        if END_MARK not in after:
+            raise ValueError(f"{BEGIN_MARK}{spec}--> has no {END_MARK}")
+        _, rest = after.split(END_MARK, 1)
+        name, *columns = spec.split()
+        out.append(f"{before}{BEGIN_MARK}{spec.strip()} -->\n{column_table(name, columns)}\n{END_MARK}")
+    return "".join(out) + rest
+
+
+def documented(text: str) -> dict[str, set[str]]:
+    """Resource -> the columns the marked tables of ``text`` document (shared ones count for every file)."""
+    found: dict[str, set[str]] = {}
+    for spec in re.findall(re.escape(BEGIN_MARK) + r"(.*?)-->", text):
+        name, *columns = spec.split()
+        fields = resource(name)["schema"]["fields"]
+        found.setdefault(name, set()).update(columns or [f["name"] for f in fields if not _shared(f)])
+        if name == SHARED_FROM and columns:
+            shared = set(columns)
+            for item in descriptor()["resources"]:
+                found.setdefault(item["name"], set()).update(
+                    f["name"] for f in item["schema"]["fields"] if f["name"] in shared and _shared(f)
+                )
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m mdma_book.datapackage [--check]``: rewrite data/README.md's column tables from the descriptor.
+
+    With ``--check``, write nothing and exit 1 if the file differs from what the descriptor gives.
+    """
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
+    path = data_dir() / DICTIONARY
+    text = path.read_text(encoding="utf-8")
+    generated = data_dictionary(text)
+    if "--check" in argv:
+        if generated != text:
+            print(f"{path} differs from data/{DESCRIPTOR}: run python -m mdma_book.datapackage", file=sys.stderr)
+            return 1
+        return 0
+    if generated != text:
+        path.write_text(generated, encoding="utf-8")
+        print(f"rewrote the column tables of {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

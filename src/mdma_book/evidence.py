@@ -371,13 +371,13 @@ def load_table(
     ``require_rows`` is false. Tables with ``source_key`` and ``retracted``
     columns are also checked against the ``retraction`` fields of ``references.bib``.
     The keys ``data/datapackage.json`` declares for the table are checked too;
-    a foreign key is looked up in ``data/``, or in the file ``references`` gives
-    for the referenced table.
+    a foreign key is looked up in the file ``references`` gives for the
+    referenced table, or else beside ``path`` (see :func:`sibling_file`).
     """
     frame, lines = read_rows(path)
     if require_rows and frame.empty:
         raise DataValidationError(f"{path}: has a header but no rows; this table needs at least one row")
-    schema = _with_declared_keys(copy.deepcopy(schema), references or {})
+    schema = _with_declared_keys(copy.deepcopy(schema), references or {}, path)
     if {"source_key", "retracted"} <= set(schema.columns) and {"source_key", "retracted"} <= set(frame.columns):
         schema.checks = [*schema.checks, _retraction_check(retracted_keys())]
     try:
@@ -392,7 +392,18 @@ def load_table(
     return frame
 
 
-def _with_declared_keys(schema: pa.DataFrameSchema, references: dict[str, Path]) -> pa.DataFrameSchema:
+def sibling_file(path: Path, name: str) -> Path:
+    """The file of resource ``name`` that a table read from ``path`` refers to.
+
+    When ``path`` sits in a data package (a folder with its own ``datapackage.json``,
+    such as a copy of ``data/``), the file beside it: a copy validates against
+    itself. A lone file (a test's planted copy) refers to ``data/``.
+    """
+    folder = path.parent if (path.parent / datapackage.DESCRIPTOR).is_file() else data_dir()
+    return folder / datapackage.resource(name)["path"]
+
+
+def _with_declared_keys(schema: pa.DataFrameSchema, references: dict[str, Path], path: Path) -> pa.DataFrameSchema:
     """Add the keys ``data/datapackage.json`` declares for the table ``schema.name``.
 
     The primary key makes a repeated row fail (reported on the repeat, not the
@@ -414,7 +425,7 @@ def _with_declared_keys(schema: pa.DataFrameSchema, references: dict[str, Path])
         )
         schema = schema.update_column(column, checks=[*schema.columns[column].checks, repeat])
     for column, table, referenced in datapackage.foreign_keys(schema.name):
-        known, _ = read_rows(references.get(table) or data_dir() / datapackage.resource(table)["path"])
+        known, _ = read_rows(references.get(table) or sibling_file(path, table))
         check = pa.Check.isin(
             sorted(known[referenced].dropna()), error=f"{column} is not a {referenced} in {table}.csv"
         )

@@ -74,6 +74,16 @@ def graph_problems(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[str]:
     return problems
 
 
+def mechanism_nodes(path: Path | None = None) -> pd.DataFrame:
+    """The boxes of the mechanism diagram (``data/mechanism_nodes.csv``), validated on their own."""
+    return load_table(path or data_dir() / "mechanism_nodes.csv", nodes_schema(bibliography_keys()))
+
+
+def mechanism_edges(path: Path | None = None) -> pd.DataFrame:
+    """The arrows of the mechanism diagram (``data/mechanism_edges.csv``), validated against the nodes beside them."""
+    return load_table(path or data_dir() / "mechanism_edges.csv", edges_schema(bibliography_keys()))
+
+
 def mechanism_graph(
     nodes_path: Path | None = None, edges_path: Path | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

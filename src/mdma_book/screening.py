@@ -30,6 +30,7 @@ from mdma_book.evidence import (
     load_table,
     row_check,
     row_lines,
+    sibling_file,
     sourced_checks,
 )
 from mdma_book.paths import data_dir
@@ -182,7 +183,7 @@ def screening(path: Path | None = None, searches_path: Path | None = None) -> pd
     and each ``records_found`` of ``searches.csv`` records of this file.
     """
     path = path or data_dir() / "screening.csv"
-    searches_path = searches_path or data_dir() / "searches.csv"
+    searches_path = searches_path or sibling_file(path, "searches")
     table = load_table(path, screening_schema(bibliography_keys()))
     searched = searches(searches_path)
     problems = _unknown_ids(path, table, "found_by", set(searched["search_id"]) | {"earlier"}, "search in searches.csv")

@@ -32,3 +32,39 @@ def refusal(load, *args, **kwargs) -> str:
     with pytest.raises(DataValidationError) as caught:
         load(*args, **kwargs)
     return str(caught.value)
+
+
+def real_rows(name: str) -> list[dict[str, str]]:
+    """The rows of ``data/<name>`` as dicts keyed by its real header (copies: change them freely)."""
+    import csv
+
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return [dict(row) for row in csv.DictReader(handle)]
+
+
+def real_row(name: str, **where: str) -> dict[str, str]:
+    """A copy of the first row of ``data/<name>`` whose cells equal ``where`` (its stable id, say)."""
+    for row in real_rows(name):
+        if all(row[column] == value for column, value in where.items()):
+            return row
+    raise LookupError(f"no row of {name} has {where}")
+
+
+def csv_lines(rows: list[dict[str, str]], fieldnames: list[str] | None = None) -> list[str]:
+    """``rows`` as CSV text, one string per row (a quoted cell may hold line breaks), header first."""
+    import csv
+    import io
+
+    fieldnames = fieldnames or list(rows[0])
+    lines = []
+    for row in [dict(zip(fieldnames, fieldnames, strict=True)), *rows]:
+        out = io.StringIO()
+        csv.DictWriter(out, fieldnames=fieldnames, lineterminator="\n").writerow(row)
+        lines.append(out.getvalue())
+    return lines
+
+
+def planted(path: Path, rows: list[dict[str, str]], fieldnames: list[str] | None = None) -> Path:
+    """Write ``rows`` (real rows, one defect planted) to ``path`` under their own header; return ``path``."""
+    path.write_text("".join(csv_lines(rows, fieldnames)), encoding="utf-8")
+    return path
