@@ -279,10 +279,15 @@ def inconsistency_reason(effect: dict, downgraded: int) -> str:
     judgement = (
         "not downgraded" if downgraded == 0 else f"downgraded {-downgraded} level{'s' if downgraded < -1 else ''}"
     )
+    common, random = _fmt(effect["common_risk_ratio"]), _fmt(effect["risk_ratio"])
+    sensitivity = (
+        f"A common-effect model gives the same RR, {common}."
+        if common == random
+        else f"A common-effect model gives RR {common}, against {random} from random effects."
+    )
     return (
-        f"Inconsistency: {judgement}; I² is {effect['i2']:.0f}% across the {effect['k']} Phase 3 trials and {direction}. "
-        f"A common-effect model gives RR {_fmt(effect['common_risk_ratio'])}, against {_fmt(effect['risk_ratio'])} "
-        "from random effects."
+        f"Inconsistency: {judgement}; I² is {effect['i2']:.0f}% across the {effect['k']} Phase 3 trials "
+        f"and {direction}. {sensitivity}"
     )
 
 
