@@ -159,7 +159,8 @@ def _reversed(df: pd.DataFrame) -> pd.Series:
 
 
 def interval_checks(column: str) -> list[pa.Check]:
-    """Row checks: ``ci_low`` is not above ``ci_high``, and ``column`` lies inside the interval wherever one is given.
+    """Row checks: ``ci_low`` is not above ``ci_high``, ``column`` lies inside the interval wherever one is given,
+    and an interval has its level (``ci_level``), which the book prints with it.
 
     A reversed interval is reported once, under ``ci_low``, not again as an estimate outside it.
     """
@@ -176,6 +177,19 @@ def interval_checks(column: str) -> list[pa.Check]:
             f"{column} outside its interval",
             column,
             name=f"{column}_inside_interval",
+        ),
+        # pandera lists only a failing row's non-empty cells, so each half is reported under the cell that is filled.
+        row_check(
+            lambda df: df["ci_low"].isna() | df["ci_level"].notna(),
+            "an interval needs its ci_level (95%, 95% credible or not stated)",
+            "ci_low",
+            name="interval_has_level",
+        ),
+        row_check(
+            lambda df: df["ci_level"].isna() | df["ci_low"].notna(),
+            "ci_level is given without an interval",
+            "ci_level",
+            name="level_has_interval",
         ),
     ]
 
@@ -471,6 +485,27 @@ def claims(path: Path | None = None) -> pd.DataFrame:
 def certainty(path: Path | None = None) -> pd.DataFrame:
     """Certainty of evidence per outcome (``data/certainty.csv``), validated."""
     return _load("certainty.csv", certainty_schema, path)
+
+
+#: How an interval of each ``ci_level`` is named before its bounds, and what follows them:
+#: a level the source does not state is never printed as 95%.
+CI_LEVEL_WORDS = {
+    "95%": ("95% CI", ""),
+    "95% credible": ("95% credible interval", ""),
+    "not stated": ("CI", ", level not stated in the source"),
+}
+
+
+def interval_words(level: str) -> dict[str, str]:
+    """``{"level": ..., "after": ...}`` for printing an interval whose ``ci_level`` is ``level``."""
+    before, after = CI_LEVEL_WORDS[level]
+    return {"level": before, "after": after}
+
+
+def interval_text(level: str, low: str, high: str) -> str:
+    """'95% CI -1.2 to 3.4', or 'CI -23.8 to -14.8, level not stated in the source': bounds already formatted."""
+    words = interval_words(level)
+    return f"{words['level']} {low} to {high}{words['after']}"
 
 
 def quoted(values: pd.DataFrame, quote_id: str, file: str = "reported_values.csv") -> pd.Series:

@@ -28,6 +28,7 @@ from mdma_book.evidence import (
     DataValidationError,
     bibliography_keys,
     interval_checks,
+    interval_text,
     load_table,
     not_above_check,
     percent_check,
@@ -81,7 +82,13 @@ def evidence_map_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
 def regulatory_schema(bib_keys: frozenset[str]) -> pa.DataFrameSchema:
     """Schema of ``regulatory_status.csv``: one treatment's status in one region, with its date."""
     extra = {"as_of": real_date_check("as_of", ("%Y-%m", "%Y-%m-%d")), **sourced_checks(bib_keys)}
-    return declared_schema("regulatory_status", extra)
+    checked_after = row_check(
+        lambda df: df["checked_on"].isna() | (df["as_of"] <= df["checked_on"].fillna("")),
+        "as_of is after checked_on: a standing cannot be dated after the day it was checked",
+        "checked_on",
+        name="as_of_not_after_checked_on",
+    )
+    return declared_schema("regulatory_status", extra, checks=[checked_after])
 
 
 def evidence_map(path: Path | None = None) -> pd.DataFrame:
@@ -154,7 +161,11 @@ def note_row(table: pd.DataFrame):
 
 def row_hover(row) -> str:
     """Hover text: the number as reported, its kind, its label (P/S) and its source."""
-    interval = "" if pd.isna(row.ci_low) else f" (95% CI {row.ci_low:g} to {row.ci_high:g})"
+    interval = (
+        ""
+        if pd.isna(row.ci_low)
+        else f" ({interval_text(row.ci_level, format(row.ci_low, 'g'), format(row.ci_high, 'g'))})"
+    )
     derived = " · computed by this book from the reported figures" if row.status == "derived" else ""
     return (
         f"<b>{row.treatment}</b> ({row.indication})<br>{row.design}<br>"
@@ -350,7 +361,7 @@ def _draw_lane(fig: go.Figure, geometry: dict, lane: str, index: int, paper_y) -
 def evidence_map_figure(table: pd.DataFrame) -> go.Figure:
     """The evidence map: one panel (lane) per kind of number, each with its own axis; MDMA first, in its own lane.
 
-    Points are published estimates with their 95% intervals where given; hollow
+    Points are published estimates with their intervals where given (at the level each source gives); hollow
     markers are numbers read only in a secondary report (label S), filled ones
     were read in the primary source (label P). Each row's label is level with its
     own point, in a column to the left of the panels, wrapped to fit a phone's
@@ -406,8 +417,14 @@ def evidence_base_table(table: pd.DataFrame) -> pd.DataFrame:
             "Treatment (indication)": [f"{r.treatment} ({r.indication})" for r in rows.itertuples()],
             "Design": rows["design"],
             "Outcome": [f"{r.outcome_measure}, {r.scale}, {r.timepoint}" for r in rows.itertuples()],
-            "Estimate (95% CI)": [
-                f"{r.estimate:g}" + ("" if pd.isna(r.ci_low) else f" ({r.ci_low:g} to {r.ci_high:g})") + f" {r.unit}"
+            "Estimate (interval, with its level)": [
+                f"{r.estimate:g}"
+                + (
+                    ""
+                    if pd.isna(r.ci_low)
+                    else f" ({interval_text(r.ci_level, format(r.ci_low, 'g'), format(r.ci_high, 'g'))})"
+                )
+                + f" {r.unit}"
                 for r in rows.itertuples()
             ],
             "Kind of number": rows["number_kind"].map(NUMBER_KINDS),
@@ -420,13 +437,14 @@ def evidence_base_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def regulatory_table(status: pd.DataFrame) -> pd.DataFrame:
-    """Regulatory status by treatment and region, with its date and label, as a reader-facing table."""
+    """Regulatory status by treatment and region, with its date, the day it was checked and its label, as a reader-facing table."""
     return pd.DataFrame(
         {
             "Treatment": status["treatment"],
             "Region": status["region"],
             "Status": status["standing"],
             "As of": status["as_of"],
+            "Checked on": status["checked_on"],
             "Label": [f"{label}, {kind}" for label, kind in zip(status["label"], status["peer_review"], strict=True)],
             "Source": [short_citation(k) for k in status["source_key"]],
         }

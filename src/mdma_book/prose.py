@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mdma_book import stats, synthesis
-from mdma_book.evidence import OUTCOMES, quoted, quoted_family, trial_ids
+from mdma_book.evidence import OUTCOMES, interval_words, quoted, quoted_family, trial_ids
 from mdma_book.safe_text import myst
 from mdma_book.stats import add_proportions
 from mdma_book.theme import signed
@@ -96,10 +96,6 @@ def _interval(estimate, digits: int = 2, level: str = "95% CI", after: str = "")
     )
 
 
-#: Kvam 2025's abstract gives an interval without its level (s.e. 2.4, n = 12), so none is claimed.
-KVAM_INTERVAL = {"level": "CI", "after": ", level not stated in the abstract"}
-
-
 def _number(value: float) -> str:
     """As the source printed it: whole numbers grouped by thousands, others as given."""
     return signed(value, ",.0f" if float(value).is_integer() else "g")
@@ -115,12 +111,12 @@ def _estimate(values: pd.DataFrame, quote_id: str) -> stats.Estimate:
     return stats.Estimate(row["value"], row["ci_low"], row["ci_high"])
 
 
-def _quote(values: pd.DataFrame, quote_id: str, **interval) -> str:
-    """The quoted value with its interval where the source gives one, else the value alone."""
+def _quote(values: pd.DataFrame, quote_id: str, digits: int = 2) -> str:
+    """The quoted value with its interval, named by its level (``ci_level``), where the source gives one; else the value alone."""
     row = quoted(values, quote_id)
     if pd.isna(row["ci_low"]) or pd.isna(row["ci_high"]):
         return _number(row["value"])
-    return _interval(_estimate(values, quote_id), **interval)
+    return _interval(_estimate(values, quote_id), digits=digits, **interval_words(row["ci_level"]))
 
 
 #: Values chapter 3 quotes as they are (value, or value with its interval), glued under their quote_id.
@@ -145,7 +141,7 @@ EVIDENCE_QUOTES = (
     "sypres_remission_rr",
     "sypres_depression_g",
 )
-#: A network meta-analysis's intervals are credible intervals.
+#: A network meta-analysis's intervals are credible intervals (``ci_level`` says so).
 CREDIBLE_QUOTES = ("cipriani_or_high", "cipriani_or_low")
 
 
@@ -167,6 +163,10 @@ def _pooled_numbers(dichotomous: pd.DataFrame) -> dict[str, str]:
         numbers[f"abs_{key}_mdma_range"] = f"{effect['per100_mdma_low']:.0f} to {effect['per100_mdma_high']:.0f}"
         numbers[f"nnt_{key}"] = effect["nnt"].describe()
         numbers[f"phase3_{key}_rr"] = _interval(effect["risk_ratio"])
+        # Sensitivity analysis: the common-effect (fixed-effect) estimate, and the trials' I².
+        numbers[f"phase3_{key}_rr_common"] = _interval(effect["common_risk_ratio"])
+        numbers[f"phase3_{key}_i2"] = f"{effect['i2']:.0f}%"
+        numbers[f"phase3_{key}_k"] = str(effect["k"])
     return numbers
 
 
@@ -206,10 +206,9 @@ def evidence_numbers(dichotomous, continuous, values, trials: pd.DataFrame | Non
     and, for reported values the text quotes, their ``quote_id`` (:data:`EVIDENCE_QUOTES`).
     """
     numbers = _pooled_numbers(dichotomous) | _depression_numbers(continuous, _trial_ids(trials))
-    numbers |= {name: _quote(values, name) for name in EVIDENCE_QUOTES}
-    numbers |= {name: _quote(values, name, level="95% credible interval") for name in CREDIBLE_QUOTES}
-    # Intervals printed to the precision of their source.
-    numbers["kvam_madrs_change"] = _interval(_estimate(values, "kvam_madrs_change"), digits=1, **KVAM_INTERVAL)
+    numbers |= {name: _quote(values, name) for name in (*EVIDENCE_QUOTES, *CREDIBLE_QUOTES)}
+    # Intervals printed to the precision of their source, named by the level the source gives.
+    numbers["kvam_madrs_change"] = _quote(values, "kvam_madrs_change", digits=1)
     baseline, change = quoted(values, "kvam_madrs_baseline")["value"], quoted(values, "kvam_madrs_change")["value"]
     numbers["kvam_madrs_after"] = _number(round(baseline + change, 1))
     numbers["stard_steps"] = str(len(quoted_family(values, "stard_remission_step_")))
@@ -333,8 +332,13 @@ def primary_outcome_numbers(values: pd.DataFrame) -> dict[str, str]:
     severity = quoted(values, "sypres_severity_g")
     return {
         **{name: _value(values, name) for name in PRIMARY_OUTCOME_QUOTES},
-        "mapp2_caps_difference": _interval(_estimate(values, "mapp2_caps_difference"), digits=1),
-        "sypres_severity_g": _interval(_estimate(values, "sypres_severity_g")),
+        "mapp2_caps_difference": _quote(values, "mapp2_caps_difference", digits=1),
+        "sypres_severity_g": _quote(values, "sypres_severity_g"),
+        # What kind of mean each trial's change is (raw mean of completers, least-squares mean), from the data.
+        **{
+            f"{trial}_caps_change_kind": quoted(values, f"{trial}_caps_change_mdma")["mean_kind"]
+            for trial in ("mapp1", "mapp2")
+        },
         "sypres_severity_k": str(int(severity["k_studies"])),
         "sypres_severity_n": str(int(severity["participants"])),
     }
@@ -371,7 +375,7 @@ def update_numbers(values: pd.DataFrame) -> dict[str, str]:
         "icer_votes_vs_no_mdma": votes("no_mdma"),
         "icer_votes_vs_psychotherapy": votes("psychotherapy"),
         **{name: _value(values, name) for name in UPDATE_QUOTES},
-        **{name: _interval(_estimate(values, name)) for name in UPDATE_INTERVALS},
+        **{name: _quote(values, name) for name in UPDATE_INTERVALS},
     }
 
 
@@ -379,15 +383,16 @@ def evidence_map_numbers(em: pd.DataFrame) -> dict[str, str]:
     """The evidence-map numbers chapter 5 quotes, each from its row of ``data/evidence_map.csv``."""
     rows = em.set_index("row_id")
 
-    def estimate(row_id: str, digits: int = 1, **label) -> str:
+    def estimate(row_id: str, digits: int = 1) -> str:
         row = rows.loc[row_id]
         if pd.isna(row["ci_low"]):
             return _number(row["estimate"])
-        return _interval(stats.Estimate(row["estimate"], row["ci_low"], row["ci_high"]), digits=digits, **label)
+        interval = stats.Estimate(row["estimate"], row["ci_low"], row["ci_high"])
+        return _interval(interval, digits=digits, **interval_words(row["ci_level"]))
 
     return {
         "em_kvam_n": _number(rows.loc["EM01", "participants"]),
-        "em_kvam_change": estimate("EM01", **KVAM_INTERVAL),
+        "em_kvam_change": estimate("EM01"),
         "em_raison_difference": estimate("EM10"),
         "em_borgogna_g": estimate("EM05", digits=2),
         "em_hsu_psychedelic_placebo": estimate("EM30"),

@@ -520,6 +520,22 @@ def results_returned(table: pd.DataFrame) -> int:
     return int(table["hits"].sum())
 
 
+#: The ``source`` of searches that re-checked the regulatory status of treatments (chapter 5) rather than
+#: looked for studies: Table M.1 lists them with the rest, but the study search, its date and its PRISMA
+#: diagram leave them out.
+REGULATORY_SOURCE = "stored web pages, queries on regulatory status (chapter 5)"
+
+
+def study_searches(table: pd.DataFrame) -> pd.DataFrame:
+    """The searches for studies: every search but the regulatory-status re-checks (:data:`REGULATORY_SOURCE`)."""
+    return table[table["source"] != REGULATORY_SOURCE]
+
+
+def regulatory_searches(table: pd.DataFrame) -> pd.DataFrame:
+    """The searches that re-checked the regulatory status of the treatments in chapter 5."""
+    return table[table["source"] == REGULATORY_SOURCE]
+
+
 def search_dates(table: pd.DataFrame) -> list[str]:
     """The distinct dates of the searches, oldest first."""
     return sorted(table["date"].unique())

@@ -12,7 +12,8 @@
   trials that each favour MDMA). Two trials are therefore pooled by the same
   random-effects model with a normal interval: tau² is still estimated (very
   imprecisely), so disagreement between the two widens the interval. Every
-  pooled result says which method it used.
+  pooled result says which method it used, and carries the common-effect
+  (fixed-effect, inverse-variance) estimate as a sensitivity analysis.
 - Number needed to treat from a risk difference, with the interval handled as
   Altman (1998) describes when it crosses zero.
 """
@@ -141,6 +142,9 @@ class Pooled:
     i2: float  # percent, 0-100
     weights: np.ndarray  # percent, summing to 100
     method: str
+    #: The common-effect (fixed-effect, inverse-variance) estimate with its normal interval: a sensitivity
+    #: analysis beside the random-effects one, which with two trials rests on a very imprecise tau².
+    common: Estimate | None = None
 
 
 def pool(effects, variances, measure: str, alpha: float = ALPHA) -> Pooled:
@@ -152,8 +156,11 @@ def pool(effects, variances, measure: str, alpha: float = ALPHA) -> Pooled:
     """
     effects, variances = np.asarray(effects, float), np.asarray(variances, float)
     if len(effects) == 1:
-        return Pooled(interval(effects[0], variances[0], measure, alpha), 1, 0.0, 0.0, np.array([100.0]), METHOD_SINGLE)
+        single = interval(effects[0], variances[0], measure, alpha)
+        return Pooled(single, 1, 0.0, 0.0, np.array([100.0]), METHOD_SINGLE, single)
     result = combine_effects(effects, variances, method_re="iterated", use_t=True, alpha=alpha)
+    (common_low, common_high), *_ = result.conf_int(alpha=alpha, use_t=False)
+    common = Estimate(*(float(x) for x in _natural(measure, [result.mean_effect_fe, common_low, common_high])))
     # statsmodels reports (Q - df) / Q unclipped; I² is conventionally floored at 0.
     i2 = max(0.0, float(result.i2)) * 100
     if len(effects) >= MIN_TRIALS_RANDOM_EFFECTS:
@@ -169,7 +176,13 @@ def pool(effects, variances, measure: str, alpha: float = ALPHA) -> Pooled:
         )
     value, low, high = _natural(measure, [mean, low, high])
     return Pooled(
-        Estimate(float(value), float(low), float(high)), len(effects), tau2, i2, np.asarray(weights) * 100, method
+        Estimate(float(value), float(low), float(high)),
+        len(effects),
+        tau2,
+        i2,
+        np.asarray(weights) * 100,
+        method,
+        common,
     )
 
 

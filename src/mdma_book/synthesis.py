@@ -15,7 +15,7 @@ import pandas as pd
 
 from mdma_book import stats
 from mdma_book.citations import citation_year
-from mdma_book.evidence import OUTCOMES, quoted, quoted_family
+from mdma_book.evidence import OUTCOMES, interval_text, quoted, quoted_family
 from mdma_book.theme import signed
 
 #: Forest-plot subgroups, by trial phase: (name, comparator).
@@ -208,6 +208,10 @@ def absolute_effect(dichotomous: pd.DataFrame, outcome: str, control_risk: float
         "participants": int(effects["participants"].sum()),
         "risk_ratio": rr,
         "method": pooled.method,
+        # Sensitivity analysis and heterogeneity, for the GRADE reasons and the pooling dropdown.
+        "common_risk_ratio": pooled.common,
+        "i2": pooled.i2,
+        "all_favour_mdma": bool((effects["effect"] > 0).all()),
         "per100_control": 100 * control,
         "per100_mdma": 100 * treated.value,
         "per100_mdma_low": 100 * treated.low,
@@ -223,6 +227,9 @@ def _fmt(estimate: stats.Estimate, digits: int = 2) -> str:
     return f"{estimate.value:.{digits}f} ({estimate.low:.{digits}f} to {estimate.high:.{digits}f})"
 
 
+#: The summary-of-findings column of results with MDMA. Its intervals are 95% CIs except where a cell names
+#: another level: the Oslo study's abstract gives none (``ci_level`` "not stated").
+WITH_MDMA = "With MDMA-assisted therapy (95% CI unless stated)"
 CERTAINTY_SYMBOLS = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯", "not graded": "—"}
 #: Cochrane's plain-language wording for each certainty level.
 CERTAINTY_MEANING = {
@@ -235,23 +242,53 @@ CERTAINTY_MEANING = {
 
 
 def _changes(values: pd.DataFrame, arm: str) -> str:
-    """'Mean change −x (MAPP1) and −y (MAPP2) points' for one arm (``mdma`` or ``placebo``) of the Phase 3 trials."""
+    """'Mean change −x (MAPP1, raw mean of completers) and −y (MAPP2, least-squares mean) points' for one arm
+    (``mdma`` or ``placebo``) of the Phase 3 trials: each labelled with its kind of mean (``mean_kind``)."""
     one, two = (quoted(values, f"{trial}_caps_change_{arm}") for trial in ("mapp1", "mapp2"))
+    for row in (one, two):
+        if pd.isna(row["mean_kind"]):
+            raise ValueError(f"{row['study']}: a mean change set beside another trial's needs its mean_kind")
     return (
-        f"Mean change {signed(one['value'], '.1f')} ({one['study']}) and "
-        f"{signed(two['value'], '.1f')} ({two['study']}) points"
+        f"Mean change {signed(one['value'], '.1f')} ({one['study']}, {one['mean_kind']}) and "
+        f"{signed(two['value'], '.1f')} ({two['study']}, {two['mean_kind']}) points"
     )
 
 
-def _graded(rows: list[dict], certainty: pd.DataFrame) -> pd.DataFrame:
+def _graded(rows: list[dict], certainty: pd.DataFrame, computed: dict[str, str] | None = None) -> pd.DataFrame:
+    """Add each row's certainty and its reasons; ``computed`` adds, per outcome id, reasons computed from the data."""
     grades = certainty.set_index("outcome_id")
+    computed = computed or {}
     table = pd.DataFrame(rows)
     table["Certainty"] = [
         f"{CERTAINTY_SYMBOLS[grades.loc[i, 'certainty']]} {grades.loc[i, 'certainty'].capitalize()}: {CERTAINTY_MEANING[grades.loc[i, 'certainty']]}"
         for i in table["id"]
     ]
-    table["Why"] = [grades.loc[i, "reasons"] for i in table["id"]]
+    table["Why"] = [" ".join(filter(None, (grades.loc[i, "reasons"], computed.get(i)))) for i in table["id"]]
     return table.drop(columns="id")
+
+
+def inconsistency_reason(effect: dict, downgraded: int) -> str:
+    """The GRADE inconsistency judgement for a pooled Phase 3 outcome, with its I² and the common-effect estimate.
+
+    ``effect`` is an :func:`absolute_effect`; ``downgraded`` the certainty file's inconsistency (0 or a negative
+    number of levels). With two trials I² and tau² are very imprecise, so the common-effect (fixed-effect)
+    estimate is given beside the random-effects one as a sensitivity analysis.
+    """
+    trials = "both trials favour" if effect["k"] == 2 else "every trial favours"
+    direction = f"{trials} MDMA" if effect["all_favour_mdma"] else "the trials point in different directions"
+    judgement = (
+        "not downgraded" if downgraded == 0 else f"downgraded {-downgraded} level{'s' if downgraded < -1 else ''}"
+    )
+    common, random = _fmt(effect["common_risk_ratio"]), _fmt(effect["risk_ratio"])
+    sensitivity = (
+        f"A common-effect model gives the same RR, {common}."
+        if common == random
+        else f"A common-effect model gives RR {common}, against {random} from random effects."
+    )
+    return (
+        f"Inconsistency: {judgement}; I² is {effect['i2']:.0f}% across the {effect['k']} Phase 3 trials "
+        f"and {direction}. {sensitivity}"
+    )
 
 
 def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFrame:
@@ -270,17 +307,20 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
             "Outcome": "PTSD severity (CAPS, clinician interview; the trials' primary outcome; 18 weeks in Phase 3)",
             "Relative effect (95% CI)": f"Hedges' g {_fmt(stats.Estimate(severity['value'], severity['ci_low'], severity['ci_high']))}; below 0 favours MDMA",
             "With placebo-assisted therapy": _changes(values, "placebo"),
-            "With MDMA-assisted therapy (95% CI)": _changes(values, "mdma"),
+            WITH_MDMA: _changes(values, "mdma"),
             "Trials (participants)": f"{int(severity['k_studies'])} ({int(severity['participants'])} analysed)",
             "id": "ptsd_severity",
         }
     ]
+    computed = {}
     for outcome_id, outcome in (
         ("ptsd_response", "response"),
         ("ptsd_loss_of_diagnosis", "loss_of_diagnosis"),
         ("ptsd_remission", "remission"),
     ):
         a = absolute_effect(dichotomous, outcome)
+        downgraded = int(certainty.set_index("outcome_id").loc[outcome_id, "inconsistency"])
+        computed[outcome_id] = inconsistency_reason(a, downgraded)
         weeks = comparisons(dichotomous[dichotomous["phase"] == 3], outcome)["timepoint_weeks"]
         when = (
             f"{weeks.min():.0f} weeks"
@@ -292,7 +332,7 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
                 "Outcome": f"PTSD: {a['label'][0].lower() + a['label'][1:]} (CAPS; Phase 3; {when})",
                 "Relative effect (95% CI)": f"RR {_fmt(a['risk_ratio'])}",
                 "With placebo-assisted therapy": f"{a['per100_control']:.0f} per 100",
-                "With MDMA-assisted therapy (95% CI)": f"{a['per100_mdma']:.0f} per 100 ({a['per100_mdma_low']:.0f} to {a['per100_mdma_high']:.0f}{'*' if a['capped'] else ''})",
+                WITH_MDMA: f"{a['per100_mdma']:.0f} per 100 ({a['per100_mdma_low']:.0f} to {a['per100_mdma_high']:.0f}{'*' if a['capped'] else ''})",
                 "Trials (participants)": f"{a['k']} ({a['participants']} completers)",
                 "id": outcome_id,
             }
@@ -304,7 +344,7 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
             "Outcome": "Depression symptoms in PTSD trials (BDI-II, self-rated; 8 or 18 weeks)",
             "Relative effect (95% CI)": f"Hedges' g {_fmt(g.estimate)}; below 0 favours MDMA",
             "With placebo-assisted therapy": "not estimated",
-            "With MDMA-assisted therapy (95% CI)": "not estimated",
+            WITH_MDMA: "not estimated",
             "Trials (participants)": f"{g.k} ({int(depression['participants'].sum())})",
             "id": "depression_in_ptsd_trials",
         }
@@ -316,14 +356,14 @@ def summary_of_findings(dichotomous, continuous, values, certainty) -> pd.DataFr
             "Outcome": "Major depression: change in MADRS score (open-label, no control group)",
             "Relative effect (95% CI)": "not estimable: no comparison group",
             "With placebo-assisted therapy": "no control group",
-            # A within-group change, not an effect: its interval's level is not stated in the abstract.
-            "With MDMA-assisted therapy (95% CI)": f"mean change {signed(madrs['value'], '.1f')} points "
-            f"(CI {signed(madrs['ci_low'], '.1f')} to {signed(madrs['ci_high'], '.1f')}, level not stated)",
+            # A within-group change, not an effect; its interval is named by the level its source gives (ci_level).
+            WITH_MDMA: f"mean change {signed(madrs['value'], '.1f')} points "
+            f"({interval_text(madrs['ci_level'], signed(madrs['ci_low'], '.1f'), signed(madrs['ci_high'], '.1f'))})",
             "Trials (participants)": f"1 ({int(people['value'])})",
             "id": "depression_mdd_open_label",
         }
     )
-    return _graded(rows, certainty)
+    return _graded(rows, certainty, computed)
 
 
 def split_reasons(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -343,7 +383,7 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
             "Outcome": "Adverse events during treatment (Phase 3 pooled; counted per person or per event is not stated)",
             "Relative effect (95% CI)": f"OR {_fmt(stats.Estimate(any_ae['value'], any_ae['ci_low'], any_ae['ci_high']))}",
             "With placebo-assisted therapy": "not reported in the source read",
-            "With MDMA-assisted therapy (95% CI)": "more common; mostly mild or moderate and short-lived",
+            WITH_MDMA: "more common; mostly mild or moderate and short-lived",
             # The source gives neither the number of studies nor the unit of analysis, and its
             # interval is too narrow for a per-person comparison of the Phase 3 trials' participants.
             "Trials (participants)": "Phase 3 studies (number and unit of analysis not stated in the abstract read)",
@@ -359,7 +399,7 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
             "Outcome": f"Serious adverse events ({serious['study']}, whole study; {other}'s full counts were not read)",
             "Relative effect (95% CI)": "not estimable: no events",
             "With placebo-assisted therapy": f"{serious['value']:.0f} in either arm",
-            "With MDMA-assisted therapy (95% CI)": f"{serious['value']:.0f} in either arm",
+            WITH_MDMA: f"{serious['value']:.0f} in either arm",
             "Trials (participants)": f"1 ({mapp2_total})",
             "id": "serious_adverse_events",
         }
@@ -373,7 +413,7 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
             "Outcome": f"Severe adverse events ({severe['study']}, whole study)",
             "Relative effect (95% CI)": f"RR {_fmt(rr)}",
             "With placebo-assisted therapy": f"{100 * severe['events_control'] / severe['total_control']:.0f} per 100",
-            "With MDMA-assisted therapy (95% CI)": f"{100 * severe['events_mdma'] / severe['total_mdma']:.0f} per 100",
+            WITH_MDMA: f"{100 * severe['events_mdma'] / severe['total_mdma']:.0f} per 100",
             "Trials (participants)": f"1 ({severe['total_mdma'] + severe['total_control']})",
             "id": "severe_adverse_events",
         }
@@ -387,7 +427,7 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
             "Outcome": f"Suicidal thoughts or behaviour recorded as adverse events ({mdma['study']}; its two serious ones were in the placebo arm)",
             "Relative effect (95% CI)": f"RR {_fmt(rr)}",
             "With placebo-assisted therapy": f"{100 * placebo['value'] / n_placebo:.0f} per 100",
-            "With MDMA-assisted therapy (95% CI)": f"{100 * mdma['value'] / n_mdma:.0f} per 100",
+            WITH_MDMA: f"{100 * mdma['value'] / n_mdma:.0f} per 100",
             "Trials (participants)": f"1 ({int(n_mdma + n_placebo)})",
             "id": "suicidality",
         }
@@ -398,7 +438,7 @@ def harms_summary_of_findings(dichotomous, values, certainty) -> pd.DataFrame:
             "Outcome": f"Whether benefits and harms last beyond week {endpoint:.0f}",
             "Relative effect (95% CI)": "no randomized data",
             "With placebo-assisted therapy": "not compared",
-            "With MDMA-assisted therapy (95% CI)": "not compared",
+            WITH_MDMA: "not compared",
             "Trials (participants)": "0",
             "id": "durability",
         }
@@ -425,7 +465,9 @@ def evidence_comparison(dichotomous, continuous, values) -> dict:
             "madrs": [baseline["value"], after],
             "hover": [
                 f"Mean MADRS at baseline: {baseline['value']:.1f}",
-                f"Baseline plus mean change ({change['value']:.1f}; 95% CI {change['ci_low']:.1f} to {change['ci_high']:.1f}): {after:.1f}",
+                f"Baseline plus mean change ({change['value']:.1f}; "
+                f"{interval_text(change['ci_level'], format(change['ci_low'], '.1f'), format(change['ci_high'], '.1f'))}): "
+                f"{after:.1f}",
             ],
         }
     )
