@@ -105,6 +105,8 @@ def test_the_regulatory_rechecks_are_logged_but_kept_out_of_the_study_search():
     assert list(rechecks["search_id"]) == [f"S{n}" for n in range(100, 110)]
     studies = screening.study_searches(searched)
     assert len(studies) + len(rechecks) == len(searched)
-    # The study search keeps its own date; the re-checks are later.
-    assert screening.search_dates(studies)[-1] < screening.search_dates(rechecks)[0]
+    # The re-checks found no study record, and the flow diagram counts only the study searches.
     assert rechecks["records_found"].isna().all()
+    assert screening.prisma_flow(screening.screening(), studies) == screening.prisma_flow(
+        screening.screening(), searched
+    )

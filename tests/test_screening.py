@@ -20,14 +20,6 @@ def _study(record_id: str) -> str:
     return real_row("screening.csv", record_id=record_id)["study"]
 
 
-def _with(tmp_path: Path, name: str, old: str, new: str) -> Path:
-    text = (DATA / name).read_text(encoding="utf-8")
-    assert old in text, old
-    path = tmp_path / name
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
-
-
 def _edited(tmp_path: Path, name: str, record_id: str, **changes: str) -> Path:
     """A copy of ``data/<name>`` with some cells of one row changed (rows keep their lines)."""
     with (DATA / name).open(encoding="utf-8", newline="") as handle:
