@@ -5,7 +5,7 @@
 page that the book's ``_toc.yml`` lists (the book's folder is passed through, so a copy of the
 book is printed from the copy's own ``_toc.yml`` and ``_config.yml``), in its order, with the book's own print stylesheet: Playwright
 drives ``/usr/bin/chromium`` (never a downloaded browser; the theme's ``pdfhtml`` builder
-would download one). pypdf then merges the pages behind a title page and a contents page and:
+would download one), :data:`PRINT_TABS` pages at a time. pypdf then merges the pages behind a title page and a contents page and:
 
 * numbers every page after the title page continuously ("Page 12 of 140"), stamped from a
   page of numbers that chromium prints, so the numbers are real text;
