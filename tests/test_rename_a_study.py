@@ -8,6 +8,12 @@ hold an old name. Everything the chapters glue and draw (numbers, tables, the
 evidence map, the concentration and treatment-course figures) is then computed
 again through the loaders. The numbers must be the same, under the same glue
 names, and the new name must show where the old one did.
+
+Then every figure and every live panel, not a chosen few: a copy of the book with
+the renamed data is built (slow, ``build``), and each figure of each built page
+must have the same specification as in the book `make book` built, but for the
+names; each live panel (every subclass of ``widgets.FigurePanel``) must show the
+same chart and offer the same choices.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from support import ROOT
+from support.book import copy_book
 
 from mdma_book import (
     datapackage,
@@ -30,11 +37,15 @@ from mdma_book import (
     prose,
     synthesis,
     timelines,
+    widgets,
 )
+from mdma_book.site import plotly_mime as render
 
-#: (old name, new name): each is replaced in every data/*.csv that holds it.
+#: (old name, new name): each is replaced in every data/*.csv that holds it. Each new name sorts where
+#: the old one did, so every figure and panel must be the same but for the names: a name that sorts
+#: elsewhere moves its trial's row in the charts ordered by name, which is no error.
 RENAMES = [
-    ("MAPP1", "MDMA-PTSD-1"),
+    ("MAPP1", "MAPP-1"),
     ("COMP005", "COMP-005"),
     ("Vizeli and Liechti 2017", "Vizeli-Liechti pooled analysis 2017"),
 ]
@@ -81,7 +92,39 @@ def _book(data=None) -> dict:
         ),
         "treatment_course": explainer_figures.treatment_course_figure(course),
     }
-    return {"numbers": numbers, "tables": tables, "map": evidence_map.evidence_map_figure(em), "figures": figures}
+    return {
+        "numbers": numbers,
+        "tables": tables,
+        "map": evidence_map.evidence_map_figure(em),
+        "figures": figures,
+        "panels": _panels(),
+    }
+
+
+def _panel_classes(base=widgets.FigurePanel) -> list[type]:
+    """Every live panel of the book: each subclass of FigurePanel, however deep."""
+    found = []
+    for panel in base.__subclasses__():
+        found += [panel, *_panel_classes(panel)]
+    return found
+
+
+def _panels() -> dict[str, dict]:
+    """What each live panel shows when it opens, read from ``data_dir()``: its chart and every choice it offers."""
+    shown = {}
+    for panel_class in _panel_classes():
+        panel = panel_class()  # each panel loads its tables from data_dir(), as a notebook opens it
+        (output,) = panel.output.outputs
+        choices = [
+            [str(getattr(control, "description", "")), [str(option) for option in getattr(control, "options", ())]]
+            for control in panel.controls
+        ]
+        shown[panel_class.__name__] = {
+            "chart": output["data"][widgets.PLOTLY_MIME_TYPE],
+            "choices": choices,
+            "message": panel.message.value,
+        }
+    return shown
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +212,65 @@ def test_every_figure_draws_the_same_under_the_new_name(original, renamed, name)
     after = json.dumps(renamed["figures"][name].to_plotly_json(), sort_keys=True, default=str)
     # A longer name may wrap hover text at another word: compare the text, not where it breaks.
     assert _old_names(after).replace("<br>", " ") == before.replace("<br>", " ")
+
+
+def _same_but_for_names(before, after) -> bool:
+    """The two specifications are equal once the new names are put back (and hover text is compared unwrapped)."""
+    before = json.dumps(before, sort_keys=True, default=str)
+    after = json.dumps(after, sort_keys=True, default=str)
+    # A longer name may wrap hover text at another word: compare the text, not where it breaks.
+    return _old_names(after).replace("<br>", " ") == before.replace("<br>", " ")
+
+
+def test_every_panel_is_covered():
+    assert len(_panel_classes()) >= 8, "fewer live panels than the book has: is _panel_classes missing some?"
+
+
+@pytest.mark.parametrize("name", [panel.__name__ for panel in _panel_classes()])
+def test_every_live_panel_shows_the_same_under_the_new_name(original, renamed, name):
+    before, after = original["panels"][name], renamed["panels"][name]
+    assert _same_but_for_names(before, after), f"{name} shows something else once a study is renamed"
+
+
+def _figures_by_page(html: Path) -> dict[str, list[dict]]:
+    """Each built page's figure specifications, in page order (the figures' ids are drawn at random)."""
+    pages = {}
+    for page in sorted(html.rglob("*.html")):
+        specs = [spec for _, spec in render.built_figure_specs(page)]
+        if specs:
+            pages[page.relative_to(html).as_posix()] = specs
+    return pages
+
+
+@pytest.fixture(scope="module")
+def built_renamed(tmp_path_factory):
+    """A copy of the book with the renames made in its data/, built strictly without its PDF."""
+    from mdma_book.site import build
+
+    book = copy_book(tmp_path_factory.mktemp("rename-build") / "book-copy")
+    for old, new in RENAMES:
+        for path in sorted((book / "data").glob("*.csv")):
+            text = path.read_text(encoding="utf-8")
+            if old in text:
+                path.write_text(text.replace(old, new), encoding="utf-8")
+    # The copy reads its own data (the build points the package at it), never another test's.
+    env = {key: value for key, value in os.environ.items() if key not in {"MDMA_BOOK_DATA", "MDMA_BOOK_BIB"}}
+    result = build.run(book, pdf=False, env=env)
+    assert result.returncode == 0, "the strict build failed:\n" + result.stdout[-4000:] + result.stderr[-4000:]
+    return book / "_build" / "html"
+
+
+@pytest.mark.build
+def test_every_built_figure_draws_the_same_under_the_new_name(built_html, built_renamed):
+    before, after = _figures_by_page(built_html), _figures_by_page(built_renamed)
+    assert sorted(after) == sorted(before), "the copy's pages have figures on other pages than the book's"
+    showing = set()
+    for page, specs in before.items():
+        assert len(after[page]) == len(specs), f"{page}: {len(after[page])} figures, the book has {len(specs)}"
+        for index, (old_spec, new_spec) in enumerate(zip(specs, after[page], strict=True)):
+            assert _same_but_for_names(old_spec, new_spec), f"{page}, figure {index + 1} differs but for the names"
+            new_text = json.dumps(new_spec)
+            if any(new in new_text for _, new in RENAMES):
+                assert not any(old in new_text for old, _ in RENAMES), f"{page}, figure {index + 1}: an old name"
+                showing.add(f"{page}#{index + 1}")
+    assert showing, "no figure shows a renamed study: the test checks nothing"

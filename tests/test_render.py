@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import plotly.graph_objects as go
+import pytest
 
 from mdma_book.site import plotly_mime as render
 
@@ -87,6 +89,41 @@ def test_renditions_are_svg_at_each_width_without_plotly_menus(tmp_path):
         assert svg.startswith("<svg") and f'width="{render.RENDITION_WIDTHS[width]}"' in svg and 'height="300"' in svg
         assert "updatemenu" not in svg
     render.stop_renderer()
+
+
+def test_renditions_drawn_while_the_build_goes_on_are_all_there_once_waited_for(tmp_path):
+    """The build queues the pictures (``wait=False``) and waits for them before copying them into the site."""
+    figures = [_menu_figure("dropdown"), _menu_figure("buttons")]
+    try:
+        queued = [render.write_renditions(fig, tmp_path, wait=False) for fig in figures]
+        render.wait_for_renditions()
+    finally:
+        render.stop_renderer()
+    for names in queued:
+        assert all((tmp_path / name).read_text().startswith("<svg") for name in names.values())
+    assert not list(tmp_path.glob(".*.part")), "a drawn picture was left under its temporary name"
+
+
+def test_a_picture_that_cannot_be_drawn_fails_the_wait_and_leaves_no_picture(tmp_path, monkeypatch):
+    """A drawing that fails in the background fails the build when it waits, and no file takes the picture's name
+    (a later build would take it as drawn)."""
+    import kaleido
+
+    def fail(specs, **options):
+        for spec in specs:
+            Path(spec["path"]).write_text("<svg half drawn")  # as far as a drawing got before it failed
+        raise RuntimeError("chromium went away")
+
+    monkeypatch.setattr(render, "_start_kaleido", lambda: None)
+    monkeypatch.setattr(kaleido, "write_fig_from_object_sync", fail)
+    try:
+        names = render.write_renditions(_menu_figure("dropdown"), tmp_path, wait=False)
+        with pytest.raises(RuntimeError, match="chromium went away"):
+            render.wait_for_renditions()
+    finally:
+        render.stop_renderer()
+    assert not any((tmp_path / name).exists() for name in names.values())
+    assert not list(tmp_path.iterdir()), "the half-drawn pictures were left behind"
 
 
 def test_only_the_first_figure_of_a_page_loads_its_picture_at_once():

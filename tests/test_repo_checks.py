@@ -153,3 +153,33 @@ def test_pull_requests_run_the_browser_tests():
     steps = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
     assert any(".ci/run" in step for step in steps)  # `make test`: every test, the browser tests too
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+#: The longest function the package may hold (issue 19: no builder over about 80 lines). A longer one
+#: is split into named helpers, as figures.py splits the forest plot.
+MAX_FUNCTION_LINES = 80
+
+
+def long_functions(files) -> list[str]:
+    """``path:line name (N lines)`` for every function in ``files`` longer than :data:`MAX_FUNCTION_LINES`."""
+    import ast
+
+    found = []
+    for path in files:
+        for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    found.append(f"{path}:{node.lineno} {node.name} ({length} lines)")
+    return found
+
+
+def test_no_function_of_the_package_is_over_80_lines():
+    assert long_functions(sorted((ROOT / "src").rglob("*.py"))) == []
+
+
+def test_the_length_check_finds_a_long_function(tmp_path):
+    # Guards the test above: one function of 81 lines.
+    planted = tmp_path / "planted.py"
+    planted.write_text("def long_one():\n" + "    x = 1\n" * (MAX_FUNCTION_LINES - 1) + "    return x\n")
+    assert long_functions([planted]) == [f"{planted}:1 long_one (81 lines)"]

@@ -4,6 +4,7 @@ no sentence of the book denies a study the screening file holds."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,21 @@ def test_an_exclusion_needs_a_known_reason(tmp_path):
     message = refusal(screening.screening, path)
     line = line_of("screening.csv", "SR17,")
     assert f"{path}, line {line}, column 'reason'" in message
+
+
+def test_the_exclusion_reasons_are_declared_once_in_the_data_package():
+    """The reasons a record may be excluded for are the descriptor's (screening.reason's ``exclusionReasons``):
+    the loader reads them there, data/README.md lists exactly them, and the methods page glues them in."""
+    declared = datapackage.field("screening", "reason")["exclusionReasons"]
+    assert list(screening.EXCLUSION_REASONS) == declared
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `reason` |") and "exclusionReasons" in line)
+    listed = re.findall(r"`([a-z][a-z ]+)`", row.split("|")[2])
+    assert listed == declared, f"data/README.md lists {listed}, datapackage.json {declared}"
+    methods = (ROOT / "book" / "methods.md").read_text(encoding="utf-8")
+    caption = next(line for line in methods.splitlines() if line.startswith("*Table M.4."))
+    assert "{glue:text}`exclusion_reasons`" in caption, "Table M.4 writes the reasons out instead of gluing them"
+    assert all(f"\u201c{reason}\u201d" in screening.exclusion_reasons_text() for reason in declared)
 
 
 def test_records_of_one_study_share_one_decision(tmp_path):

@@ -82,103 +82,141 @@ def _colours(value) -> list[str]:
     return [c for c in (value if isinstance(value, list) else [value]) if isinstance(c, str)]
 
 
+class _Checker:
+    """One theme's drawing of a figure: its backgrounds and default font, and the problems found so far."""
+
+    def __init__(self, fig: dict, theme: str, page: str, name: str, problems: list[str]):
+        layout = fig["layout"]
+        self.layout, self.template = layout, _get(layout, "template", "layout", default={})
+        self.where, self.problems = f"{name}, {theme}", problems
+        self.paper = over(self.setting("paper_bgcolor", default="white"), rgba(page)[:3])
+        self.plot = over(self.setting("plot_bgcolor", default="white"), self.paper)
+        self.font_colour = self.setting("font", "color", default="#444")
+        self.font_size = self.setting("font", "size", default=12)
+
+    def setting(self, *keys, default=None):
+        """A layout setting, else the template's, else ``default``."""
+        value = _get(self.layout, *keys)
+        return value if value is not None else _get(self.template, *keys, default=default)
+
+    def text(self, what: str, colour: str | None, size: float | None, on, shown: str = "") -> None:
+        """Text (``shown``, if known) in ``colour`` at ``size`` px on the opaque ``on``: contrast and size."""
+        colour = colour or self.font_colour
+        size = size or self.font_size
+        if not plain_text(shown or "x"):
+            return
+        measured = ratio(over(colour, on), on)
+        if measured < TEXT_RATIO:
+            self.problems.append(f"{self.where}: {what} {colour} on {on} is {measured:.2f}:1 (needs {TEXT_RATIO})")
+        if "<sup>" in shown or "<sub>" in shown:
+            size *= 0.7  # plotly draws <sup> and <sub> at 70 %
+        for inline in re.findall(r"font-size:\s*([\d.]+)px", shown):
+            size = min(size, float(inline))
+        if size < MIN_FONT_PX:
+            self.problems.append(f"{self.where}: {what} is {size:g} px (at least {MIN_FONT_PX})")
+
+    def mark(self, what: str, colour: str, on) -> None:
+        """A thin mark in ``colour`` on the opaque ``on``: contrast."""
+        measured = ratio(over(colour, on), on)
+        if measured < MARK_RATIO:
+            self.problems.append(f"{self.where}: {what} {colour} on {on} is {measured:.2f}:1 (needs {MARK_RATIO})")
+
+
+def _title_and_annotations(check: _Checker) -> None:
+    title = check.layout.get("title") or {}
+    if isinstance(title, dict) and title.get("text"):
+        check.text("title", _get(title, "font", "color"), _get(title, "font", "size"), check.paper, title["text"])
+    for index, note in enumerate(check.layout.get("annotations") or []):
+        if note.get("visible") is False or (note.get("opacity") or 1) < 1:
+            continue  # hidden, or dimmed on purpose by a highlight (the highlighted state is checked)
+        on = over(note["bgcolor"], check.paper) if note.get("bgcolor") else check.paper
+        label = f"annotation {note.get('name') or index} {plain_text(note.get('text', ''))[:40]!r}"
+        check.text(label, _get(note, "font", "color"), _get(note, "font", "size"), on, note.get("text", ""))
+
+
+def _axes(check: _Checker) -> None:
+    for key, axis in check.layout.items():
+        if not re.fullmatch(r"[xy]axis\d*", key) or axis.get("visible") is False:
+            continue
+        if axis.get("showticklabels") is not False:
+            ticks = axis.get("tickfont")
+            check.text(f"{key} tick labels", _get(ticks, "color"), _get(ticks, "size"), check.paper)
+        axis_title = axis.get("title") or {}
+        if isinstance(axis_title, dict) and axis_title.get("text"):
+            font = axis_title.get("font")
+            check.text(f"{key} title", _get(font, "color"), _get(font, "size"), check.paper, axis_title["text"])
+
+
+def _legend(check: _Checker, traces: list[dict]) -> None:
+    if check.layout.get("showlegend") is not False and any(
+        t.get("showlegend") is not False and t.get("visible") is not False for t in traces
+    ):
+        legend = check.layout.get("legend") or {}
+        check.text("legend", _get(legend, "font", "color"), _get(legend, "font", "size"), check.paper)
+
+
+#: Where plotly draws a trace's text for each ``textposition``: "auto" may put it in either place.
+TEXT_PLACES = {"inside": ("inside",), "outside": ("outside",), "auto": ("inside", "outside")}
+
+
+def _trace_text(check: _Checker, trace: dict, what: str, fill: list[str]) -> None:
+    kind = trace.get("type", "scatter")
+    if trace.get("text") is None or not (kind == "bar" or "text" in (trace.get("mode") or "")):
+        return
+    position = trace.get("textposition", "auto") if kind == "bar" else "outside"
+    for place in TEXT_PLACES.get(position, ("outside",)):
+        font = trace.get(f"{place}textfont") or {}
+        colours = _colours(font.get("color")) or _colours(_get(trace, "textfont", "color", default=[]))
+        size = font.get("size") or _get(trace, "textfont", "size")
+        backgrounds = [over(f, check.plot) for f in fill] if place == "inside" and fill else [check.plot]
+        for colour in colours or [check.font_colour]:
+            for background in backgrounds:
+                check.text(f"{what} text ({place})", colour, size, background, "x")
+
+
+def _trace_marks(check: _Checker, trace: dict, what: str, fill: list[str]) -> None:
+    kind = trace.get("type", "scatter")
+    for key in ("error_x", "error_y"):
+        bar = trace.get(key)
+        if bar and bar.get("visible", True) is not False and (bar.get("array") is not None or bar.get("value")):
+            colour = bar.get("color") or PLOTLY_ERROR_BAR
+            check.mark(f"{what} {key}", colour, check.plot)
+            if kind == "bar":  # the whisker crosses the top of its bar
+                for f in fill:
+                    check.mark(f"{what} {key} across its bar", colour, over(f, check.plot))
+    if kind == "scatter" and "lines" in (trace.get("mode") or "lines") and _get(trace, "line", "width") != 0:
+        for colour in _colours(_get(trace, "line", "color", default=[])):
+            check.mark(f"{what} line", colour, check.plot)
+
+
+def _traces(check: _Checker, traces: list[dict]) -> None:
+    for index, trace in enumerate(traces):
+        if trace.get("visible") is False:
+            continue  # a hidden view; the views a menu shows are checked by the browser tests' axe run
+        what = f"trace {trace.get('name') or index}"
+        fill = _colours(_get(trace, "marker", "color", default=[]))
+        _trace_text(check, trace, what, fill)
+        _trace_marks(check, trace, what, fill)
+
+
+def _shapes(check: _Checker) -> None:
+    for index, shape in enumerate(check.layout.get("shapes") or []):
+        colour = _get(shape, "line", "color")
+        if colour and shape.get("visible") is not False and _get(shape, "line", "width") != 0:
+            check.mark(f"shape {shape.get('name') or index} line", colour, check.plot)
+
+
 def contrast_problems(fig_dict: dict, name: str = "figure") -> list[str]:
     """Every text and mark of the figure, in both themes, that falls short of its contrast (or size); [] if none."""
-    problems = []
+    problems: list[str] = []
     for theme, page in PAGE_BACKGROUND.items():
         fig = static_figure(fig_dict, theme)
-        layout = fig["layout"]
-        template = _get(layout, "template", "layout", default={})
-
-        def setting(*keys, default=None, layout=layout, template=template):
-            value = _get(layout, *keys)
-            return value if value is not None else _get(template, *keys, default=default)
-
-        paper = over(setting("paper_bgcolor", default="white"), rgba(page)[:3])
-        plot = over(setting("plot_bgcolor", default="white"), paper)
-        font_colour = setting("font", "color", default="#444")
-        font_size = setting("font", "size", default=12)
-
-        def text(what: str, colour: str | None, size: float | None, on, shown: str = "") -> None:
-            colour = colour or font_colour
-            size = size or font_size
-            if not plain_text(shown or "x"):
-                return
-            measured = ratio(over(colour, on), on)
-            if measured < TEXT_RATIO:
-                problems.append(f"{name}, {theme}: {what} {colour} on {on} is {measured:.2f}:1 (needs {TEXT_RATIO})")
-            if "<sup>" in shown or "<sub>" in shown:
-                size *= 0.7  # plotly draws <sup> and <sub> at 70 %
-            for inline in re.findall(r"font-size:\s*([\d.]+)px", shown):
-                size = min(size, float(inline))
-            if size < MIN_FONT_PX:
-                problems.append(f"{name}, {theme}: {what} is {size:g} px (at least {MIN_FONT_PX})")
-
-        def mark(what: str, colour: str, on) -> None:
-            measured = ratio(over(colour, on), on)
-            if measured < MARK_RATIO:
-                problems.append(f"{name}, {theme}: {what} {colour} on {on} is {measured:.2f}:1 (needs {MARK_RATIO})")
-
-        title = layout.get("title") or {}
-        if isinstance(title, dict) and title.get("text"):
-            text("title", _get(title, "font", "color"), _get(title, "font", "size"), paper, title["text"])
-        for index, note in enumerate(layout.get("annotations") or []):
-            if note.get("visible") is False or (note.get("opacity") or 1) < 1:
-                continue  # hidden, or dimmed on purpose by a highlight (the highlighted state is checked)
-            on = over(note["bgcolor"], paper) if note.get("bgcolor") else paper
-            label = f"annotation {note.get('name') or index} {plain_text(note.get('text', ''))[:40]!r}"
-            text(label, _get(note, "font", "color"), _get(note, "font", "size"), on, note.get("text", ""))
-        for key, axis in layout.items():
-            if not re.fullmatch(r"[xy]axis\d*", key) or axis.get("visible") is False:
-                continue
-            if axis.get("showticklabels") is not False:
-                text(f"{key} tick labels", _get(axis, "tickfont", "color"), _get(axis, "tickfont", "size"), paper)
-            axis_title = axis.get("title") or {}
-            if isinstance(axis_title, dict) and axis_title.get("text"):
-                text(
-                    f"{key} title",
-                    _get(axis_title, "font", "color"),
-                    _get(axis_title, "font", "size"),
-                    paper,
-                    axis_title["text"],
-                )
-        if layout.get("showlegend") is not False and any(
-            t.get("showlegend") is not False and t.get("visible") is not False for t in fig["data"]
-        ):
-            legend = layout.get("legend") or {}
-            text("legend", _get(legend, "font", "color"), _get(legend, "font", "size"), paper)
-        for index, trace in enumerate(fig["data"]):
-            if trace.get("visible") is False:
-                continue  # a hidden view; the views a menu shows are checked by the browser tests' axe run
-            what = f"trace {trace.get('name') or index}"
-            kind = trace.get("type", "scatter")
-            fill = _colours(_get(trace, "marker", "color", default=[]))
-            if trace.get("text") is not None and (kind == "bar" or "text" in (trace.get("mode") or "")):
-                position = trace.get("textposition", "auto") if kind == "bar" else "outside"
-                places = {"inside": ("inside",), "outside": ("outside",), "auto": ("inside", "outside")}
-                for place in places.get(position, ("outside",)):
-                    font = trace.get(f"{place}textfont") or {}
-                    colours = _colours(font.get("color")) or _colours(_get(trace, "textfont", "color", default=[]))
-                    size = font.get("size") or _get(trace, "textfont", "size")
-                    backgrounds = [over(f, plot) for f in fill] if place == "inside" and fill else [plot]
-                    for colour in colours or [font_colour]:
-                        for background in backgrounds:
-                            text(f"{what} text ({place})", colour, size, background, "x")
-            for key in ("error_x", "error_y"):
-                bar = trace.get(key)
-                if bar and bar.get("visible", True) is not False and (bar.get("array") is not None or bar.get("value")):
-                    colour = bar.get("color") or PLOTLY_ERROR_BAR
-                    mark(f"{what} {key}", colour, plot)
-                    if kind == "bar":  # the whisker crosses the top of its bar
-                        for f in fill:
-                            mark(f"{what} {key} across its bar", colour, over(f, plot))
-            if kind == "scatter" and "lines" in (trace.get("mode") or "lines") and _get(trace, "line", "width") != 0:
-                for colour in _colours(_get(trace, "line", "color", default=[])):
-                    mark(f"{what} line", colour, plot)
-        for index, shape in enumerate(layout.get("shapes") or []):
-            colour = _get(shape, "line", "color")
-            if colour and shape.get("visible") is not False and _get(shape, "line", "width") != 0:
-                mark(f"shape {shape.get('name') or index} line", colour, plot)
+        check = _Checker(fig, theme, page, name, problems)
+        _title_and_annotations(check)
+        _axes(check)
+        _legend(check, fig["data"])
+        _traces(check, fig["data"])
+        _shapes(check)
     return problems
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from mdma_book import datapackage
 from mdma_book.evidence import (
     DataValidationError,
     bibliography_keys,
@@ -51,8 +52,16 @@ ELIGIBILITY_RULE = (
     "A study whose records were read only in part, so that it is not known whether depression was measured, "
     "is awaiting classification; a fuller reading decides it."
 )
-#: Why a study is left out; the PRISMA diagram counts exclusions by these reasons.
-EXCLUSION_REASONS = ("healthy volunteers", "no depression outcome among the outcomes read in full")
+#: Why a study is left out; the PRISMA diagram counts exclusions by these reasons. Declared once, with the
+#: ``reason`` field of ``data/datapackage.json`` (its ``exclusionReasons``); data/README.md is tested against it.
+EXCLUSION_REASONS = tuple(datapackage.field("screening", "reason")["exclusionReasons"])
+
+
+def exclusion_reasons_text() -> str:
+    """The reasons a study may be left out, as the methods page gives them: each quoted, joined by "or"."""
+    return " or ".join(f"\u201c{reason}\u201d" for reason in EXCLUSION_REASONS)
+
+
 #: The source of a record found before the documented search (``found_by`` = ``earlier``).
 EARLIER_SOURCE = "Leads from the book's earlier research"
 

@@ -84,8 +84,20 @@ SUPPORTED_CONSTRAINTS = frozenset(
 #: The constraints that compare a value with a number: only on a number column.
 RANGE_CONSTRAINTS = frozenset({"minimum", "maximum", "exclusiveMinimum"})
 #: The field properties the loader reads or ignores harmlessly; any other (``format``, ...) is refused.
+#: ``exclusionReasons`` (``screening.csv``'s ``reason``) is enforced by the screening loader's own row check.
 SUPPORTED_PROPERTIES = frozenset(
-    {"name", "type", "title", "description", "constraints", "freeText", "trueValues", "falseValues", "example"}
+    {
+        "name",
+        "type",
+        "title",
+        "description",
+        "constraints",
+        "freeText",
+        "trueValues",
+        "falseValues",
+        "example",
+        "exclusionReasons",
+    }
 )
 
 

@@ -88,8 +88,12 @@ def _merge_renditions(app: Sphinx, env, docnames, other) -> None:
 
 
 def _copy_renditions(app: Sphinx, exception) -> None:
-    """Copy every page's static renditions from the build's cache into the site."""
-    plotly_mime.stop_renderer()
+    """Wait for the static renditions drawn during the build, then copy every page's from the build's cache into the site."""
+    try:
+        if exception is None:
+            plotly_mime.wait_for_renditions()
+    finally:
+        plotly_mime.stop_renderer()
     if exception is not None or app.builder.format != "html":
         return
     target = Path(app.outdir) / plotly_mime.RENDITIONS_URL_DIR

@@ -5,7 +5,7 @@
 page that the book's ``_toc.yml`` lists (the book's folder is passed through, so a copy of the
 book is printed from the copy's own ``_toc.yml`` and ``_config.yml``), in its order, with the book's own print stylesheet: Playwright
 drives ``/usr/bin/chromium`` (never a downloaded browser; the theme's ``pdfhtml`` builder
-would download one). pypdf then merges the pages behind a title page and a contents page and:
+would download one), :data:`PRINT_TABS` pages at a time. pypdf then merges the pages behind a title page and a contents page and:
 
 * numbers every page after the title page continuously ("Page 12 of 140"), stamped from a
   page of numbers that chromium prints, so the numbers are real text;
@@ -226,11 +226,114 @@ def _number_stamps(total: int) -> str:
     )
 
 
-def _print_html(page, markup: str, path: Path, base: str, **options) -> Path:
-    page.goto(base + "genindex.html")  # any page of the site, so that relative and same-origin URLs resolve
-    page.set_content(markup, wait_until="load")
-    page.pdf(path=str(path), print_background=True, **{**PAPER, **options})
+async def _print_html(page, markup: str, path: Path, base: str, **options) -> Path:
+    await page.goto(base + "genindex.html")  # any page of the site, so that relative and same-origin URLs resolve
+    await page.set_content(markup, wait_until="load")
+    await page.pdf(path=str(path), print_background=True, **{**PAPER, **options})
     return path
+
+
+#: Pages printed at once, each in a tab of its own: chromium lays out and prints one page while the
+#: other waits on its pictures or on writing its PDF (2 cores).
+PRINT_TABS = 2
+
+
+async def _paper_tab(browser):
+    """A tab laid out as the paper prints: as wide as the paper's text (A4 less the margins), print media, light."""
+    page = await browser.new_page(color_scheme="light", viewport={"width": TEXT_WIDTH_PX, "height": 1000})
+    await page.emulate_media(media="print", color_scheme="light")
+    return page
+
+
+@dataclass
+class _Printed:
+    """One page of the book printed on its own, with what the title page may take from it."""
+
+    page: PrintedPage
+    disclaimer: str | None = None  # the disclaimer with the crisis help, if the page is a chapter that prints it
+    css: list[str] = field(default_factory=list)  # the chapter's stylesheets, for the front matter
+
+
+async def _print_page(page, base: str, entry: TocEntry, site_info: dict, path: Path) -> _Printed:
+    await page.goto(f"{base}{entry.docname}.html", wait_until="load")
+    about = await page.evaluate(PREPARE_PAGE, site_info)
+    printed = _Printed(PrintedPage(entry, about["title"], [tuple(s) for s in about["sections"]], path))
+    if entry.number:
+        printed.disclaimer = await page.evaluate(FIND_DISCLAIMER)
+        printed.css = await page.evaluate(
+            "() => [...document.querySelectorAll('link[rel=stylesheet]')].map((l) => l.href)"
+        )
+    await page.pdf(path=str(path), print_background=True, **PAPER)
+    return printed
+
+
+async def _print_pages(browser, base: str, entries: list[TocEntry], site_info: dict, work: Path) -> list[_Printed]:
+    """Print every page of the book on its own, :data:`PRINT_TABS` at a time; in reading order."""
+    import asyncio
+
+    results: list[_Printed | None] = [None] * len(entries)
+    waiting = list(enumerate(entries))
+
+    async def tab() -> None:
+        page = await _paper_tab(browser)
+        while waiting:
+            index, entry = waiting.pop(0)
+            results[index] = await _print_page(page, base, entry, site_info, work / f"{index:02d}.pdf")
+        await page.close()
+
+    await asyncio.gather(*(tab() for _ in range(min(PRINT_TABS, len(entries)))))
+    return results
+
+
+def _front_matter_sources(pages: list[_Printed]) -> tuple[str, list[str]]:
+    """The disclaimer and stylesheets of the first chapter that prints the disclaimer (in reading order)."""
+    chapters = [p for p in pages if p.page.entry.number]
+    found = next((p for p in chapters if p.disclaimer is not None), None)
+    if found is None:
+        raise RuntimeError("no chapter prints a disclaimer with crisis help: the PDF's title page needs one")
+    return found.disclaimer, found.css
+
+
+async def _print_front_matter(page, printed: list[PrintedPage], front: dict, base: str, work: Path):
+    """Print the title page, the contents (setting each page's first page number) and the page numbers."""
+    from pypdf import PdfReader
+
+    title = await _print_html(page, front["title"], work / "title.pdf", base)
+    if len(PdfReader(title).pages) != 1:
+        raise RuntimeError("the PDF's title page does not fit on one page")
+    # The contents give each chapter's first page, which depends on the contents' own length.
+    contents_pages = 1
+    while True:
+        start = 1 + contents_pages
+        for p in printed:
+            p.first_page, start = start, start + p.pages
+        contents = await _print_html(page, _contents_page(printed, base, front["style"]), work / "contents.pdf", base)
+        if len(PdfReader(contents).pages) == contents_pages:
+            break
+        contents_pages = len(PdfReader(contents).pages)
+    stamps = await _print_html(page, _number_stamps(start), work / "numbers.pdf", base, margin={})
+    return title, contents, stamps, start
+
+
+async def _print_all(entries: list[TocEntry], base: str, config: dict, site: str, dates, work: Path):
+    """Print every part of the PDF with chromium; return (title, contents, number stamps, printed pages, total)."""
+    from playwright.async_api import async_playwright
+    from pypdf import PdfReader
+
+    site_info = {"pages": [f"{e.docname}.html" for e in entries], "published": site}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        pages = await _print_pages(browser, base, entries, site_info, work)
+        printed = [p.page for p in pages]
+        for p in printed:
+            p.pages = len(PdfReader(p.pdf).pages)
+        disclaimer, css = _front_matter_sources(pages)
+        style = _front_matter_css(css)
+        front = {"title": _title_page(config, site, dates, disclaimer, style), "style": style}
+        page = await _paper_tab(browser)
+        title, contents, stamps, total = await _print_front_matter(page, printed, front, base, work)
+        await browser.close()
+    return title, contents, stamps, printed, total
 
 
 # --- merging with pypdf -------------------------------------------------------------
@@ -248,82 +351,96 @@ def _named_destinations(reader) -> dict[str, tuple[int, float]]:
     return found
 
 
-def _merge(parts: list[tuple[Path, PrintedPage | None]], base: str, site: str, out: Path, config: dict) -> dict:
-    """Merge the printed parts into ``out``; return what became of the links."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, FloatObject, NameObject, NullObject, TextStringObject
+def _destination(writer, printed: PrintedPage, fragment: str):
+    """An explicit destination in the merged PDF for ``fragment`` of ``printed`` (its first page if empty); None if unknown."""
+    from pypdf.generic import ArrayObject, FloatObject, NameObject, NullObject
 
-    writer = PdfWriter()
-    owner_of_page: list[PrintedPage | None] = []
-    for path, printed in parts:
-        reader = PdfReader(path)
-        if printed is not None:
-            printed.destinations = _named_destinations(reader)
-        for pdf_page in reader.pages:
-            writer.add_page(pdf_page)
-            owner_of_page.append(printed)
-    by_docname = {p.entry.docname: p for _, p in parts if p is not None}
+    if not fragment:
+        index, top = printed.first_page, None
+    elif fragment in printed.destinations:
+        local, top = printed.destinations[fragment]
+        index = printed.first_page + local
+    else:
+        return None
+    return ArrayObject(
+        [
+            writer.pages[index].indirect_reference,
+            NameObject("/XYZ"),
+            NullObject(),
+            NullObject() if top is None else FloatObject(top),
+            NullObject(),
+        ]
+    )
 
-    def destination(printed: PrintedPage, fragment: str):
-        if not fragment:
-            index, top = printed.first_page, None
-        elif fragment in printed.destinations:
-            local, top = printed.destinations[fragment]
-            index = printed.first_page + local
+
+@dataclass
+class _Links:
+    """What the links of the merged PDF point to, and what became of them."""
+
+    writer: object
+    base: str  # the local server's address the pages were printed from
+    site: str  # the published site
+    owner_of_page: list[PrintedPage | None]  # the printed page each PDF page comes from (None: front matter)
+    by_docname: dict[str, PrintedPage]
+    report: dict = field(default_factory=lambda: {"internal": 0, "to_site": 0, "unresolved": []})
+
+    def target(self, index: int, annotation):
+        """The destination a link annotation on PDF page ``index`` should have, or None to leave it be.
+
+        A link to a page of the site that the PDF leaves out is pointed at the published site here;
+        a link to no known place is recorded as unresolved.
+        """
+        from pypdf.generic import NameObject, TextStringObject
+
+        action = annotation.get("/A")
+        action = action.get_object() if action is not None else None
+        if action is not None and action.get("/S") == "/URI" and str(action["/URI"]).startswith(self.base):
+            url = urlparse(str(action["/URI"]))
+            path = unquote(url.path).lstrip("/")
+            docname = path[: -len(".html")] if path.endswith(".html") else path
+            if docname not in self.by_docname:  # a page the PDF leaves out (search, index): the published one
+                action[NameObject("/URI")] = TextStringObject(
+                    self.site + path + (f"#{url.fragment}" if url.fragment else "")
+                )
+                self.report["to_site"] += 1
+                return None
+            label = f"{docname}#{url.fragment}"
+            target = _destination(self.writer, self.by_docname[docname], url.fragment)
+        elif "/Dest" in annotation or (action is not None and action.get("/S") == "/GoTo"):
+            name = annotation.get("/Dest") if "/Dest" in annotation else action.get("/D")
+            if isinstance(name, list):
+                return None  # already an explicit destination
+            owner = self.owner_of_page[index]
+            label = f"{owner.entry.docname if owner else 'front matter'}#{name}"
+            target = _destination(self.writer, owner, str(name).lstrip("/")) if owner is not None else None
         else:
             return None
-        return ArrayObject(
-            [
-                writer.pages[index].indirect_reference,
-                NameObject("/XYZ"),
-                NullObject(),
-                NullObject() if top is None else FloatObject(top),
-                NullObject(),
-            ]
-        )
+        if target is None:
+            self.report["unresolved"].append(label)
+        return target
 
-    report = {"internal": 0, "to_site": 0, "unresolved": []}
-    for index, pdf_page in enumerate(writer.pages):
-        for annotation in pdf_page.get("/Annots", []) or []:
-            annotation = annotation.get_object()
-            if annotation.get("/Subtype") != "/Link":
-                continue
-            action = annotation.get("/A")
-            action = action.get_object() if action is not None else None
-            target = None
-            if action is not None and action.get("/S") == "/URI" and str(action["/URI"]).startswith(base):
-                url = urlparse(str(action["/URI"]))
-                path = unquote(url.path).lstrip("/")
-                docname = path[: -len(".html")] if path.endswith(".html") else path
-                if docname in by_docname:
-                    target = destination(by_docname[docname], url.fragment)
-                    label = f"{docname}#{url.fragment}"
-                else:  # a page of the site the PDF leaves out (search, index): the published one
-                    action[NameObject("/URI")] = TextStringObject(
-                        site + path + (f"#{url.fragment}" if url.fragment else "")
-                    )
-                    report["to_site"] += 1
+    def rewrite(self) -> dict:
+        """Point every link between and within the book's pages at its place in the merged PDF; return the report."""
+        from pypdf.generic import NameObject
+
+        for index, pdf_page in enumerate(self.writer.pages):
+            for annotation in pdf_page.get("/Annots", []) or []:
+                annotation = annotation.get_object()
+                if annotation.get("/Subtype") != "/Link":
                     continue
-            elif "/Dest" in annotation or (action is not None and action.get("/S") == "/GoTo"):
-                name = annotation.get("/Dest") if "/Dest" in annotation else action.get("/D")
-                owner = owner_of_page[index]
-                label = f"{owner.entry.docname if owner else 'front matter'}#{name}"
-                if owner is not None and not isinstance(name, list):
-                    target = destination(owner, str(name).lstrip("/"))
-                elif isinstance(name, list):
-                    continue  # already an explicit destination
-            else:
-                continue
-            if target is None:
-                report["unresolved"].append(label)
-                continue
-            for key in ("/A", "/Dest"):
-                if key in annotation:
-                    del annotation[key]
-            annotation[NameObject("/Dest")] = target
-            report["internal"] += 1
+                target = self.target(index, annotation)
+                if target is None:
+                    continue
+                for key in ("/A", "/Dest"):
+                    if key in annotation:
+                        del annotation[key]
+                annotation[NameObject("/Dest")] = target
+                self.report["internal"] += 1
+        return self.report
 
-    # Bookmarks: the front matter, then each part with its chapters and their sections.
+
+def _add_bookmarks(writer, parts: list[tuple[Path, PrintedPage | None]]) -> None:
+    """Bookmarks: the front matter, then each part with its chapters and their sections."""
     writer.add_outline_item(title="Title page", page_number=0)
     first = next(p for _, p in parts if p is not None)
     writer.add_outline_item(title="Contents", page_number=1 if first.first_page > 1 else 0)
@@ -339,6 +456,24 @@ def _merge(parts: list[tuple[Path, PrintedPage | None]], base: str, site: str, o
             target = printed.destinations.get(section_id)
             if target:
                 writer.add_outline_item(title=section_title, page_number=printed.first_page + target[0], parent=chapter)
+
+
+def _merge(parts: list[tuple[Path, PrintedPage | None]], base: str, site: str, out: Path, config: dict) -> dict:
+    """Merge the printed parts into ``out``; return what became of the links."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    owner_of_page: list[PrintedPage | None] = []
+    for path, printed in parts:
+        reader = PdfReader(path)
+        if printed is not None:
+            printed.destinations = _named_destinations(reader)
+        for pdf_page in reader.pages:
+            writer.add_page(pdf_page)
+            owner_of_page.append(printed)
+    by_docname = {p.entry.docname: p for _, p in parts if p is not None}
+    report = _Links(writer, base, site, owner_of_page, by_docname).rewrite()
+    _add_bookmarks(writer, parts)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": config["title"], "/Author": config.get("author", ""), "/Subject": "PDF edition"})
     writer.compress_identical_objects()
@@ -363,8 +498,7 @@ def build(html_dir: Path, out: Path | None = None, book: Path = REPO_ROOT) -> di
 
     ``book``: the folder whose ``_toc.yml`` and ``_config.yml`` the site was built from.
     """
-    from playwright.sync_api import sync_playwright
-    from pypdf import PdfReader
+    import asyncio
 
     from mdma_book.currency import evidence_checked
     from mdma_book.site.extension import site_url
@@ -378,46 +512,7 @@ def build(html_dir: Path, out: Path | None = None, book: Path = REPO_ROOT) -> di
     server, base = serve(html_dir)
     work = Path(tempfile.mkdtemp(prefix="pdf-", dir=out.parent))
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            # The viewport is as wide as the paper's text (A4 less the margins), so the page is laid out
-            # before printing as it will be printed.
-            page = browser.new_page(color_scheme="light", viewport={"width": TEXT_WIDTH_PX, "height": 1000})
-            page.emulate_media(media="print", color_scheme="light")
-            site_info = {"pages": [f"{e.docname}.html" for e in entries], "published": site}
-            printed, disclaimer, css = [], None, []
-            for entry in entries:
-                page.goto(f"{base}{entry.docname}.html", wait_until="load")
-                about = page.evaluate(PREPARE_PAGE, site_info)
-                if disclaimer is None and entry.number:
-                    disclaimer = page.evaluate(FIND_DISCLAIMER)
-                    css = page.evaluate(
-                        "() => [...document.querySelectorAll('link[rel=stylesheet]')].map((l) => l.href)"
-                    )
-                path = work / f"{len(printed):02d}.pdf"
-                page.pdf(path=str(path), print_background=True, **PAPER)
-                printed.append(PrintedPage(entry, about["title"], [tuple(s) for s in about["sections"]], path))
-            if disclaimer is None:
-                raise RuntimeError("no chapter prints a disclaimer with crisis help: the PDF's title page needs one")
-            for p in printed:
-                p.pages = len(PdfReader(p.pdf).pages)
-            style = _front_matter_css(css)
-            title = _print_html(page, _title_page(config, site, dates, disclaimer, style), work / "title.pdf", base)
-            if len(PdfReader(title).pages) != 1:
-                raise RuntimeError("the PDF's title page does not fit on one page")
-            # The contents give each chapter's first page, which depends on the contents' own length.
-            contents_pages = 1
-            while True:
-                start = 1 + contents_pages
-                for p in printed:
-                    p.first_page, start = start, start + p.pages
-                contents = _print_html(page, _contents_page(printed, base, style), work / "contents.pdf", base)
-                if len(PdfReader(contents).pages) == contents_pages:
-                    break
-                contents_pages = len(PdfReader(contents).pages)
-            total = start
-            stamps = _print_html(page, _number_stamps(total), work / "numbers.pdf", base, margin={})
-            browser.close()
+        title, contents, stamps, printed, total = asyncio.run(_print_all(entries, base, config, site, dates, work))
         parts = [(title, None), (contents, None), *[(p.pdf, p) for p in printed]]
         report = _merge(parts, base, site, out, config)
         _stamp_numbers(out, stamps)

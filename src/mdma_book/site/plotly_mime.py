@@ -64,63 +64,119 @@ NARROW_MEDIA = "(max-width: 499px)"
 
 # --- Static renditions --------------------------------------------------------
 
+#: kaleido's tabs: a figure's four renditions are drawn two at a time (chromium lays one out while the
+#: other is sent or read back).
+KALEIDO_TABS = 2
+
 _kaleido_started = False
+#: The build's one drawing thread (see :func:`write_renditions`) and the drawings it has not finished, by key.
+_drawer = None
+_pending: dict[str, object] = {}
 
 
-def svg_renditions(fig_dict: dict) -> dict[tuple[str, str], bytes]:
-    """SVG images of the figure, keyed by (width name, theme), drawn by kaleido.
+def _start_kaleido() -> None:
+    """Start kaleido's browser once per process (Debian's ``/usr/bin/chromium``, plotly.js from the plotly package)."""
+    global _kaleido_started
+    if _kaleido_started:
+        return
+    import kaleido
 
-    kaleido 1.x drives the system's chromium (Debian's ``/usr/bin/chromium``)
-    and the plotly.js bundled with the plotly package, so nothing is downloaded.
-    One kaleido browser serves the whole build; :func:`stop_renderer` ends it.
+    # kaleido's browser driver logs its housekeeping at INFO level into the build log; keep its warnings.
+    logging.getLogger("choreographer").setLevel(logging.WARNING)
+    try:
+        kaleido.start_sync_server(n=KALEIDO_TABS, silence_warnings=True)
+    except Exception as error:  # choreographer raises its own error types when it finds no browser
+        raise RuntimeError(
+            "The figures' static renditions need Debian's chromium: `make book` installs it when run "
+            "as root, or run `sudo apt-get install chromium` and build again."
+        ) from error
+    _kaleido_started = True
+
+
+def _rendition_jobs(fig_dict: dict) -> list[tuple[tuple[str, str], dict, dict]]:
+    """((width name, theme), the figure as that rendition draws it, kaleido's options) for each SVG rendition."""
+    height = figure_height(fig_dict.get("layout", {}))
+    return [
+        ((name, theme), static_figure(fig_dict, theme), {"format": "svg", "width": width, "height": height})
+        for name, width in RENDITION_WIDTHS.items()
+        for theme in THEME_FONT_COLOURS
+    ]
+
+
+def _draw(jobs: list, folder: Path, names: dict[tuple[str, str], str]) -> None:
+    """Draw the renditions with kaleido into ``folder``, each under its final name only once it is complete.
+
+    A build stopped mid-drawing leaves at most a ``.part`` file, never a truncated picture under a
+    name that a later build would take as drawn.
     """
     import kaleido
 
-    global _kaleido_started
-    if not _kaleido_started:
-        # kaleido's browser driver logs its housekeeping at INFO level into the build log; keep its warnings.
-        logging.getLogger("choreographer").setLevel(logging.WARNING)
-        try:
-            kaleido.start_sync_server(silence_warnings=True)
-        except Exception as error:  # choreographer raises its own error types when it finds no browser
-            raise RuntimeError(
-                "The figures' static renditions need Debian's chromium: `make book` installs it when run "
-                "as root, or run `sudo apt-get install chromium` and build again."
-            ) from error
-        _kaleido_started = True
-    height = figure_height(fig_dict.get("layout", {}))
-    return {
-        (name, theme): kaleido.calc_fig_sync(
-            static_figure(fig_dict, theme), opts={"format": "svg", "width": width, "height": height}
+    _start_kaleido()
+    parts = {which: folder / f".{names[which]}.part" for which, _, _ in jobs}
+    try:
+        kaleido.write_fig_from_object_sync(
+            [{"fig": fig, "path": parts[which], "opts": opts} for which, fig, opts in jobs], cancel_on_error=True
         )
-        for name, width in RENDITION_WIDTHS.items()
-        for theme in THEME_FONT_COLOURS
-    }
+    except BaseException:
+        for part in parts.values():
+            part.unlink(missing_ok=True)
+        raise
+    for which, part in parts.items():
+        part.replace(folder / names[which])
 
 
-def stop_renderer() -> None:
-    """Close kaleido's browser if a build started it."""
-    global _kaleido_started
-    if _kaleido_started:
-        import kaleido
+def write_renditions(fig_dict: dict, folder: Path, wait: bool = True) -> dict[tuple[str, str], str]:
+    """Write the figure's SVG renditions into ``folder`` (once: names hash the figure and how it is drawn); return their file names.
 
-        kaleido.stop_sync_server(silence_warnings=True)
-        _kaleido_started = False
-
-
-def write_renditions(fig_dict: dict, folder: Path) -> dict[tuple[str, str], str]:
-    """Write the figure's SVG renditions into ``folder`` (once: names hash the figure and how it is drawn); return their file names."""
+    With ``wait=False`` (the build) the names are returned at once and the pictures are drawn
+    in one background thread while Sphinx reads and writes the pages, which need only the
+    names; :func:`wait_for_renditions` waits for them (the build does before copying them
+    into the site). kaleido's chromium runs in processes of its own, so the drawing uses the
+    core Sphinx leaves free.
+    """
     from plotly.io.json import to_json_plotly
 
     fig_dict = safe_text.plotly_figure(fig_dict)  # data in titles and labels shows as text in the pictures too
     drawn_as = to_json_plotly([fig_dict, RENDITION_WIDTHS, THEME_FONT_COLOURS])
     key = hashlib.sha256(drawn_as.encode()).hexdigest()[:20]
     names = {(w, t): f"{key}-{w}-{t}.svg" for w in RENDITION_WIDTHS for t in THEME_FONT_COLOURS}
-    if not all((folder / name).exists() for name in names.values()):
-        folder.mkdir(parents=True, exist_ok=True)
-        for which, svg in svg_renditions(fig_dict).items():
-            (folder / names[which]).write_bytes(svg)
+    if key in _pending or all((folder / name).exists() for name in names.values()):
+        return names
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = _rendition_jobs(fig_dict)  # copies, made here: the page may go on to change its figure
+    if wait:
+        _draw(jobs, folder, names)
+    else:
+        global _drawer
+        if _drawer is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _drawer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mdma-renditions")
+        _pending[key] = _drawer.submit(_draw, jobs, folder, names)
     return names
+
+
+def wait_for_renditions() -> None:
+    """Wait until every rendition :func:`write_renditions` queued is drawn; raise the first drawing's error."""
+    try:
+        for future in list(_pending.values()):
+            future.result()
+    finally:
+        _pending.clear()
+
+
+def stop_renderer() -> None:
+    """Drop drawings not yet started, wait for the one under way, and close kaleido's browser if it was started."""
+    global _drawer, _kaleido_started
+    if _drawer is not None:
+        _drawer.shutdown(wait=True, cancel_futures=True)
+        _drawer = None
+    _pending.clear()
+    if _kaleido_started:
+        import kaleido
+
+        kaleido.stop_sync_server(silence_warnings=True)
+        _kaleido_started = False
 
 
 def _pictures(urls: dict[tuple[str, str], str], alt: str, height: int, first: bool = True) -> str:
@@ -327,7 +383,7 @@ class PlotlyMimeRenderPlugin:
             document.mdma_figures = index + 1
         urls = spec_url = None
         if env is not None:
-            names = write_renditions(fig_dict, renditions_cache(env))
+            names = write_renditions(fig_dict, renditions_cache(env), wait=False)  # drawn while the build goes on
             # The live specification (70 KB of the evidence chapter's 245) waits in a file of its own.
             spec_name = write_spec(fig_dict, renditions_cache(env))
             if not hasattr(env, "mdma_renditions"):
