@@ -192,6 +192,8 @@ def allowed(field: dict, references: dict[str, tuple[str, str]] | None = None) -
         said.append(f"a {_code(column)} of `{resource(table)['path']}`")
     if field.get("freeText"):
         said.append("free text")
+    if "exclusionReasons" in field:
+        said.append("for an excluded record, one of " + ", ".join(_code(value) for value in field["exclusionReasons"]))
     return "; ".join(said)
 
 
