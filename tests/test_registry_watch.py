@@ -72,14 +72,14 @@ def registry():
     server.server_close()
 
 
-def _run(registry, scenario, tmp_path, monkeypatch) -> tuple[str, str, str]:
+def _run(registry, scenario, tmp_path, monkeypatch, screening=SCREENING) -> tuple[str, str, str]:
     server, url = registry
     _Registry.scenario = scenario
     summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     monkeypatch.setenv("GITHUB_OUTPUT", str(output))
     report = tmp_path / "report.md"
-    code = registry_watch.main(["--screening", str(SCREENING), "--report", str(report), "--api-url", url])
+    code = registry_watch.main(["--screening", str(screening), "--report", str(report), "--api-url", url])
     assert code == 0
     return report.read_text(), summary.read_text(), output.read_text()
 
@@ -173,6 +173,9 @@ def test_the_workflow_is_weekly_manual_and_never_edits_the_book():
     assert workflow["permissions"] == {"contents": "read", "issues": "write"}
     steps = " ".join(str(step) for step in workflow["jobs"]["watch"]["steps"])
     assert "git push" not in steps and "git commit" not in steps and "gh issue create" in steps
+    # One open issue per kind, commented on weekly (review R16): an unscreened finding is not reopened every
+    # Monday, and an outage is reported on an issue, not only in the run's summary.
+    assert "gh issue list --state open" in steps and "gh issue comment" in steps and "'unavailable'" in steps
 
 
 def test_a_failure_on_a_later_page_is_reported_not_half_compared(registry, tmp_path, monkeypatch):
@@ -215,3 +218,30 @@ def test_when_every_id_is_refused_the_request_is_at_fault_not_the_studies(regist
     report, _, output = _run(registry, scenario, tmp_path, monkeypatch)
     assert "could not be read this week" in report and "every screened id was refused" in report
     assert "No longer returned" not in report and output == "outcome=unavailable\n"
+
+
+AWAITING_SCENARIO = {
+    None: "unchanged_page1.json",
+    "page2": "unchanged_page2.json",
+    ("ids", None): "awaiting_outcomes.json",
+}
+
+
+def test_an_awaiting_record_whose_registered_outcomes_name_depression_is_flagged(registry, tmp_path, monkeypatch):
+    """Review R16: the records awaiting classification are decided by their outcome lists, so the watch reads them."""
+    report, _, output = _run(registry, AWAITING_SCENARIO, tmp_path, monkeypatch, FIXTURES / "screening_awaiting.csv")
+    asked = next(q for q in _Registry.requests if "filter.ids" in q)
+    assert "OutcomesModule" in asked["fields"][0]
+    section = report.split("## Awaiting classification, and the registered outcomes name a depression measure")[1]
+    assert "NCT04264026" in section and "Beck Depression Inventory-II (BDI-II)" in section
+    assert "Pittsburgh" not in section and "NCT03537014" not in section  # an included study is not flagged
+    assert output == "outcome=changes\n"
+
+
+def test_a_status_recorded_as_not_read_is_reported_as_read_not_as_a_change(registry, tmp_path, monkeypatch):
+    """UNKNOWN in screening.csv means "not read", which is also a registry status: reading it is not a change."""
+    report, _, _ = _run(registry, AWAITING_SCENARIO, tmp_path, monkeypatch, FIXTURES / "screening_awaiting.csv")
+    assert "## Status changes" not in report
+    assert (
+        "## Status read for the first time" in report and "NCT04264026) (VA refractory PTSD study): COMPLETED" in report
+    )

@@ -38,6 +38,15 @@ INTERVENTION_QUERY = 'MDMA OR midomafetamine OR "3,4-methylenedioxymethamphetami
 #: Depression or mood, searched anywhere in the record (conditions, outcomes, descriptions).
 DEPRESSION_QUERY = "depression OR depressive OR mood OR MADRS OR BDI"
 FIELDS = "NCTId,BriefTitle,OverallStatus,HasResults,LastUpdatePostDate"
+#: For the screened studies, their registered outcomes too: a record awaiting classification is decided by them.
+KNOWN_FIELDS = FIELDS + ",OutcomesModule"
+#: A registered outcome that names one of these is a depression outcome for the report (a person decides).
+DEPRESSION_TERMS = re.compile(
+    r"depress|MADRS|Montgomery|Beck Depression|BDI|PHQ|Hamilton (Rating Scale for )?Depression|HAM-?D|QIDS", re.I
+)
+#: The screening file's word for a status that was not read, which is also one of the registry's statuses.
+NOT_READ = "UNKNOWN"
+AWAITING = "awaiting classification"
 PAGE_SIZE = 100
 MAX_PAGES = 50  # a guard against a paging loop; 5,000 studies is far above any plausible count
 TIMEOUT_SECONDS = 30
@@ -60,6 +69,7 @@ class Study:
     title: str
     status: str
     has_results: bool
+    outcomes: tuple[str, ...] = ()  # registered outcome measures, when asked for
 
 
 @dataclass
@@ -70,9 +80,20 @@ class Changes:
     status_changed: list[tuple[Study, str]] = field(default_factory=list)  # (study now, status in screening.csv)
     results_posted: list[Study] = field(default_factory=list)
     vanished: list[str] = field(default_factory=list)
+    status_read: list[Study] = field(default_factory=list)  # a status the screening file records as not read
+    depression_outcomes: list[tuple[Study, list[str]]] = field(default_factory=list)  # awaiting, with such outcomes
 
     def __bool__(self) -> bool:
-        return bool(self.new or self.status_changed or self.results_posted or self.vanished)
+        return any(
+            (
+                self.new,
+                self.status_changed,
+                self.results_posted,
+                self.vanished,
+                self.status_read,
+                self.depression_outcomes,
+            )
+        )
 
 
 def _get_json(url: str) -> dict:
@@ -93,11 +114,18 @@ def _get_json(url: str) -> dict:
 
 def _study(record: dict) -> Study:
     protocol = record["protocolSection"]
+    outcomes = protocol.get("outcomesModule", {})
+    measures = tuple(
+        outcome.get("measure", "")
+        for kind in ("primaryOutcomes", "secondaryOutcomes", "otherOutcomes")
+        for outcome in outcomes.get(kind, [])
+    )
     return Study(
         nct_id=protocol["identificationModule"]["nctId"],
         title=protocol["identificationModule"].get("briefTitle", ""),
         status=protocol["statusModule"].get("overallStatus", "UNKNOWN"),
         has_results=bool(record.get("hasResults", False)),
+        outcomes=measures,
     )
 
 
@@ -114,7 +142,7 @@ def fetch_known(nct_ids: list[str], api_url: str = API_URL) -> dict[str, Study]:
     """
     if not nct_ids:
         return {}
-    found, refused = _fetch_ids(sorted(nct_ids), api_url)
+    found, refused = _fetch_ids(sorted(nct_ids), api_url, KNOWN_FIELDS)
     if len(refused) == len(nct_ids) > 1:
         raise RegistryUnavailable(
             f"every screened id was refused (HTTP 400), so the request itself is at fault: {refused[0]}"
@@ -122,7 +150,7 @@ def fetch_known(nct_ids: list[str], api_url: str = API_URL) -> dict[str, Study]:
     return found
 
 
-def _fetch_ids(nct_ids: list[str], api_url: str) -> tuple[dict[str, Study], list[str]]:
+def _fetch_ids(nct_ids: list[str], api_url: str, fields: str) -> tuple[dict[str, Study], list[str]]:
     """The studies for ``nct_ids``, and the ids the API refused on their own.
 
     Two independent reports of the live API disagree on an id that does not exist: one saw an
@@ -132,20 +160,20 @@ def _fetch_ids(nct_ids: list[str], api_url: str) -> tuple[dict[str, Study], list
     69459917734 of the search tool; see ``tests/fixtures/registry_watch/README.md``.)
     """
     try:
-        return _fetch_pages(api_url, {"filter.ids": ",".join(nct_ids)}), []
+        return _fetch_pages(api_url, {"filter.ids": ",".join(nct_ids)}, fields), []
     except BadRequest as error:
         if len(nct_ids) == 1:
             return {}, [f"{nct_ids[0]}: {error}"]
     half = len(nct_ids) // 2
     (first, refused_first), (second, refused_second) = (
-        _fetch_ids(part, api_url) for part in (nct_ids[:half], nct_ids[half:])
+        _fetch_ids(part, api_url, fields) for part in (nct_ids[:half], nct_ids[half:])
     )
     return {**first, **second}, refused_first + refused_second
 
 
-def _fetch_pages(api_url: str, query: dict[str, str]) -> dict[str, Study]:
+def _fetch_pages(api_url: str, query: dict[str, str], fields: str = FIELDS) -> dict[str, Study]:
     """All studies a query returns, following ``nextPageToken`` from page to page, by NCT id."""
-    params = {**query, "fields": FIELDS, "pageSize": str(PAGE_SIZE), "countTotal": "true", "format": "json"}
+    params = {**query, "fields": fields, "pageSize": str(PAGE_SIZE), "countTotal": "true", "format": "json"}
     studies: dict[str, Study] = {}
     for _ in range(MAX_PAGES):
         page = _get_json(f"{api_url}?{urllib.parse.urlencode(params)}")
@@ -167,7 +195,13 @@ def screened_studies(screening_csv: Path) -> dict[str, dict[str, str]]:
         for row in csv.DictReader(handle):
             for nct_id in NCT_RE.findall(row.get("registry_ids") or ""):
                 recorded.setdefault(
-                    nct_id, {"status": row["trial_status"], "results": row["results"], "study": row["study"]}
+                    nct_id,
+                    {
+                        "status": row["trial_status"],
+                        "results": row["results"],
+                        "study": row["study"],
+                        "decision": row.get("decision", ""),
+                    },
                 )
     return recorded
 
@@ -188,8 +222,13 @@ def compare(
         if nct_id not in recorded:
             continue
         was = recorded[nct_id]
-        if study.status != was["status"]:
+        if was["status"] == NOT_READ and study.status != NOT_READ:
+            changes.status_read.append(study)
+        elif study.status != was["status"]:
             changes.status_changed.append((study, was["status"]))
+        named = [measure for measure in study.outcomes if DEPRESSION_TERMS.search(measure)]
+        if was["decision"] == AWAITING and named:
+            changes.depression_outcomes.append((study, named))
         if study.has_results and "posted" not in was["results"]:
             changes.results_posted.append(study)
     changes.vanished = sorted(set(recorded) - set(known))
@@ -231,6 +270,17 @@ def report_markdown(changes: Changes, recorded: dict[str, dict[str, str]], total
         (
             "No longer returned when asked for by its own number (withdrawn from the registry or renamed)",
             [f"- {link(n)} ({recorded[n]['study']})" for n in changes.vanished],
+        ),
+        (
+            "Status read for the first time (the screening file says UNKNOWN: not read)",
+            [f"- {link(s.nct_id)} ({recorded[s.nct_id]['study']}): {s.status}" for s in changes.status_read],
+        ),
+        (
+            "Awaiting classification, and the registered outcomes name a depression measure",
+            [
+                f"- {link(s.nct_id)} ({recorded[s.nct_id]['study']}): " + "; ".join(named)
+                for s, named in changes.depression_outcomes
+            ],
         ),
     )
     for heading, items in sections:
