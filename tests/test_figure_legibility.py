@@ -13,7 +13,7 @@ import re
 import pytest
 
 from mdma_book import evidence_map, figure_checks
-from mdma_book.page_figure import figure_height, plain_text, static_figure
+from mdma_book.page_figure import at_width, figure_height, plain_text, static_figure
 from mdma_book.site import plotly_mime as render
 
 
@@ -22,6 +22,9 @@ def built_figures(built_html):
     for page in sorted(built_html.rglob("*.html")):
         for figure_id, spec in render.built_figure_specs(page):
             figures.append((f"{page.relative_to(built_html)}#{figure_id}", spec))
+            narrow = at_width(spec, "narrow")  # a figure with a layout of its own for a phone is checked in both
+            if narrow is not spec:
+                figures.append((f"{page.relative_to(built_html)}#{figure_id} (narrow layout)", narrow))
     return figures
 
 

@@ -146,3 +146,35 @@ def test_a_figure_can_name_its_specification_file_instead_of_carrying_it(tmp_pat
     [(figure_id, spec)] = render.built_figure_specs(page)
     assert figure_id == "fig-a" and spec == render.figure_spec(figure)
     assert (tmp_path / name).read_text().startswith("mdmaFigureSpec(document.currentScript, {")
+
+
+def _two_layout_figure() -> dict:
+    """A figure with a layout of its own for the narrow width: taller, its box drawn elsewhere."""
+    fig = go.Figure()
+    fig.add_shape(type="rect", x0=0, x1=0.5, y0=0, y1=1)
+    fig.add_annotation(x=0, y=1, text="<b>Wide</b> <i>x</i>", showarrow=False)
+    narrow = {
+        "height": 500,
+        "shapes": [{"type": "rect", "x0": 0, "x1": 1, "y0": 0.5, "y1": 1}],
+        "annotations": [{"x": 0, "y": 1, "text": "<script>x</script>", "showarrow": False}],
+    }
+    fig.update_layout(height=300, meta={"description": "A box.", render.NARROW_LAYOUT: narrow})
+    return fig.to_plotly_json()
+
+
+def test_a_figure_with_a_narrow_layout_is_drawn_with_it_at_the_narrow_width_only():
+    fig = _two_layout_figure()
+    assert render.rendition_heights(fig) == {"narrow": 500, "wide": 300}
+    assert render.at_width(fig, "wide") is fig
+    narrow = render.at_width(fig, "narrow")
+    assert narrow["layout"]["shapes"] == fig["layout"]["meta"][render.NARROW_LAYOUT]["shapes"]
+    assert fig["layout"]["height"] == 300, "the figure itself is left as it was"
+    urls = {(w, t): f"{w}-{t}.svg" for w in render.RENDITION_WIDTHS for t in render.THEME_FONT_COLOURS}
+    html = render.figure_html(fig, urls, div_id="fig-x")
+    # Each picture's source has its own height, and the plot box takes the narrow one on a phone (figures.css).
+    assert re.search(r'<source [^>]*srcset="narrow-light.svg" width="358" height="500">', html)
+    assert re.search(r'<img src="wide-light.svg" [^>]*height="300"', html)
+    assert 'style="height:300px;--mdma-narrow-height:500px" data-narrow-height' in html
+    # What the narrow layout draws is made safe like the rest of the figure.
+    spec = render.figure_spec(fig)
+    assert "<script>" not in str(spec["layout"]["meta"][render.NARROW_LAYOUT])

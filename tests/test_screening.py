@@ -389,6 +389,45 @@ def test_the_prisma_figure_shows_every_box_and_a_text_alternative():
     assert f"{flow.studies_included} studies included, in {flow.reports_of_included} reports" in description
 
 
+def _rects(layout: dict) -> list[tuple[float, float, float, float]]:
+    return [(s["x0"], s["x1"], s["y0"], s["y1"]) for s in layout["shapes"] if s["type"] == "rect"]
+
+
+def test_the_prisma_figure_sets_its_columns_side_by_side_on_a_desktop_and_stacks_them_on_a_phone():
+    from mdma_book.page_figure import at_width
+
+    flow = _flow()
+    fig = figures_methods.prisma_figure(flow, "3 December 2026").to_plotly_json()
+    wide, narrow = fig["layout"], at_width(fig, "narrow")["layout"]
+
+    def headings(layout):
+        return {
+            a["name"]: (a["x"], a["y"]) for a in layout["annotations"] if str(a.get("name", "")).startswith("section_")
+        }
+
+    # Desktop: the two identification columns start level, the other methods' in the right half, and
+    # every box but "included" stays inside one half.
+    assert headings(wide)["section_0"][1] == headings(wide)["section_1"][1]
+    assert headings(wide)["section_1"][0] > 0.5
+    halves = [r for r in _rects(wide) if r[0] > 0.5 or r[1] < 0.5]
+    assert len(halves) == len(_rects(wide)) - 1, "one box, 'included', spans both columns"
+    # Phone: stacked, the other methods below the databases and registers, as tall as the boxes need.
+    assert headings(narrow)["section_1"][1] < min(r[2] for r in _rects(narrow)[:9])
+    assert narrow["height"] > wide["height"]
+    for layout in (wide, narrow):
+        rects = _rects(layout)
+        overlapping = [
+            (a, b)
+            for i, a in enumerate(rects)
+            for b in rects[i + 1 :]
+            if min(a[1], b[1]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[2], b[2])
+        ]
+        assert overlapping == [], "boxes drawn over each other"
+    # The same boxes and words at both widths, and one text alternative.
+    assert sorted(a["text"] for a in wide["annotations"]) == sorted(a["text"] for a in narrow["annotations"])
+    assert wide["meta"]["description"] == figures_methods.description(flow, "3 December 2026")
+
+
 def _book_texts(root: Path = ROOT) -> dict[str, str]:
     texts = {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in sorted((root / "book").glob("*.md"))}
     for name in ("data/claims.csv", "src/mdma_book/evidence_map.py"):

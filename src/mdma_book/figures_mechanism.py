@@ -68,6 +68,8 @@ BOX_PAD_PX, BOX_BORDER_PX = 3, 1.5
 # meets a box from the side may stop a pixel or two short there, never inside the box.
 FIGURE_HEIGHT = 770
 MARGIN = {"l": 4, "r": 4, "t": 96, "b": 100}
+#: The top margin on the book's page, where the title line alone stands above the plot.
+PAGE_MARGIN_TOP_PX = 36
 #: The widest the plot area gets in the book's text column (782 px measured).
 WIDEST_PLOT_PX = 800
 #: How far along a top or bottom edge, as a share of the box's half-width at the widest plot, an arrow may end.
@@ -293,7 +295,12 @@ def mechanism_diagram(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
         },
         updatemenus=[_pathway_menu(nodes, edges, edge_count)],
         meta={
-            "description": "Flow diagram of how MDMA is thought to act, from the drug through transporters and messengers to felt effects, therapy, trial outcomes and side effects."
+            # On the page the pathway menu is a native control above the chart: the room kept for plotly's
+            # menu was a 92 px band under the title on a phone. The margin and the height shrink together,
+            # so the plot area keeps the pixel scale the arrows are computed for.
+            "page_margin_top": PAGE_MARGIN_TOP_PX,
+            "page_height": FIGURE_HEIGHT - (MARGIN["t"] - PAGE_MARGIN_TOP_PX),
+            "description": "Flow diagram of how MDMA is thought to act, from the drug through transporters and messengers to felt effects, therapy, trial outcomes and side effects.",
         },
     )
     return fig

@@ -5,9 +5,11 @@ registers and other sources (Page et al. 2021): "Identification of studies via
 databases and registers", "Identification of studies via other methods", and the
 included studies and their reports at the bottom. The template sets the two
 identification columns side by side, each with its boxes of records set aside to
-the right: four columns of boxes, which no phone can show. Here the two columns
-are stacked, one section above the other, and the boxes set aside are indented
-beside their own column, so the diagram stays readable at 390 px.
+the right: four columns of boxes, which no phone can show. Here each column's boxes
+set aside are indented below the box they branch from, beside the column's own line,
+so that a column fits 358 px. At desktop width the two columns stand side by side, as
+in the template; on a phone they are stacked, one section above the other (the
+figure's narrow layout, which the page draws below 500 px).
 
 A flow diagram is boxes and arrows, not data points, so it is drawn with plotly
 shapes and annotations in the coordinates of two hidden unit axes.
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from mdma_book.page_figure import NARROW_LAYOUT
 from mdma_book.screening import PrismaColumn, PrismaFlow
 from mdma_book.theme import BLUE, BOOK_TEMPLATE, NEUTRAL_COLOUR, WARNING_TEXT, rgba, wrap
 
@@ -170,10 +173,25 @@ def _wrapped_sections(flow: PrismaFlow) -> list[tuple[str, list[_Box]]]:
     ]
 
 
-def _heading(fig: go.Figure, index: int, title: str, y: float) -> None:
-    # Later headings are indented, so the databases column's line passes them on the left.
+@dataclass(frozen=True)
+class _Frame:
+    """Where a section is drawn across the plot: its 0-1 coordinates (``u``) mapped onto ``x0``..``x1``."""
+
+    x0: float = 0.0
+    x1: float = 1.0
+
+    def x(self, u: float) -> float:
+        return self.x0 + u * (self.x1 - self.x0)
+
+
+FULL = _Frame()
+#: The two identification columns side by side at desktop width, as the template sets them.
+SIDE_BY_SIDE = (_Frame(0.0, 0.49), _Frame(0.51, 1.0))
+
+
+def _heading(fig: go.Figure, index: int, title: str, y: float, x: float) -> None:
     fig.add_annotation(
-        x=RAIL_X * 2 if index else 0.0,
+        x=x,
         y=y,
         xref="x",
         yref="y",
@@ -187,15 +205,15 @@ def _heading(fig: go.Figure, index: int, title: str, y: float) -> None:
     )
 
 
-def _box(fig: go.Figure, box: _Box, left: float, top: float, height: float) -> None:
+def _box(fig: go.Figure, box: _Box, frame: _Frame, left: float, top: float, height: float) -> None:
     x0 = ASIDE_X0 + left if box.aside else left
     colour = WARNING_TEXT if box.aside else BLUE  # 3:1 or more on the page in both themes
     fig.add_shape(
         type="rect",
         xref="x",
         yref="y",
-        x0=x0,
-        x1=1.0,
+        x0=frame.x(x0),
+        x1=frame.x(1.0),
         y0=top - height,
         y1=top,
         line={"color": colour, "width": 2, "dash": "dash" if box.aside else "solid"},
@@ -203,7 +221,7 @@ def _box(fig: go.Figure, box: _Box, left: float, top: float, height: float) -> N
     )
     text = f"<b>{box.heading}</b>" + "".join(f"<br>{line}" for line in box.lines)
     fig.add_annotation(
-        x=x0 + (0.03 if box.aside else 0.1),
+        x=frame.x(x0 + (0.03 if box.aside else 0.1)),
         y=top - height / 2,
         xref="x",
         yref="y",
@@ -216,72 +234,113 @@ def _box(fig: go.Figure, box: _Box, left: float, top: float, height: float) -> N
     )
 
 
-def _place(
-    fig: go.Figure, sections: list[tuple[str, list[_Box]]], heights: list[list[int]], plot_px: int
-) -> list[_Placed]:
-    """Draw every heading and box from the top down; return where each box went."""
-    y = 1.0
+def _column(
+    fig: go.Figure, index: int, section: tuple[str, list[_Box]], heights: list[int], plot_px: int, place: dict
+) -> tuple[_Placed, float]:
+    """Draw one section's heading and boxes from ``place["y"]`` down; return where each box went and the y under the last."""
+    title, boxes = section
+    frame, left, y = place["frame"], place["left"], place["y"]
+    _heading(fig, index, title, y, place["heading_x"])
+    y -= HEADER_PX / plot_px
     gap = ARROW_PX / plot_px
-    placed: list[_Placed] = []
-    for index, ((title, boxes), section_heights) in enumerate(zip(sections, heights, strict=True)):
-        _heading(fig, index, title, y)
-        y -= HEADER_PX / plot_px
-        # The other-methods column is indented so the databases column's line can pass it on the left.
-        left = RAIL_X * 2 if index == 1 else 0.0
-        column = []
-        for box, height_px in zip(boxes, section_heights, strict=True):
-            height = height_px / plot_px
-            _box(fig, box, left, y, height)
-            column.append((box, y, y - height))
-            y -= height + (gap if box is not boxes[-1] else 0)
+    column: _Placed = []
+    for box, height_px in zip(boxes, heights, strict=True):
+        height = height_px / plot_px
+        _box(fig, box, frame, left, y, height)
+        column.append((box, y, y - height))
+        y -= height + (gap if box is not boxes[-1] else 0)
+    return column, y
+
+
+def _branches(fig: go.Figure, column: _Placed, frame: _Frame, left: float) -> float:
+    """Join a column's main boxes down a line at its left, each set-aside box branching off it to the side
+    (so no arrow leads from "excluded" onwards); return the line's x."""
+    x = frame.x(MAIN_X + left)
+    main = [(top, bottom) for box, top, bottom in column if not box.aside]
+    for (_, bottom), (top, _) in zip(main, main[1:], strict=False):
+        _arrow(fig, (x, bottom), (x, top))
+    for box, top, bottom in column:
+        if box.aside:
+            _arrow(fig, (x, (top + bottom) / 2), (frame.x(ASIDE_X0 + left), (top + bottom) / 2))
+    return x
+
+
+def _last_main(column: _Placed) -> float:
+    return [bottom for box, _, bottom in column if not box.aside][-1]
+
+
+def _stacked(fig: go.Figure, sections, heights: list[list[int]]) -> int:
+    """The phone's layout: the sections one above the other; return the plot's height in px.
+
+    The other-methods column is indented so that the databases column's line to "included" can pass
+    it on the left, as a rail.
+    """
+    plot_px = sum(HEADER_PX + sum(h) + ARROW_PX * (len(h) - 1) for h in heights) + ARROW_PX * (len(sections) - 1)
+    gap = ARROW_PX / plot_px
+    y, placed = 1.0, []
+    for index, (section, section_heights) in enumerate(zip(sections, heights, strict=True)):
+        indent = RAIL_X * 2 if index == 1 else 0.0
+        place = {"frame": FULL, "left": indent, "y": y, "heading_x": RAIL_X * 2 if index else 0.0}
+        column, y = _column(fig, index, section, section_heights, plot_px, place)
         placed.append(column)
         y -= gap  # between sections
-    return placed
-
-
-def _connect(fig: go.Figure, placed: list[_Placed], gap: float) -> None:
-    # Each column's main boxes are joined down a line at its left; each set-aside box
-    # branches off that line to the side, so no arrow leads from "excluded" onwards.
-    for index, column in enumerate(placed[:2]):
-        x = MAIN_X + (RAIL_X * 2 if index == 1 else 0.0)
-        main = [(top, bottom) for box, top, bottom in column if not box.aside]
-        for (_, bottom), (top, _) in zip(main, main[1:], strict=False):
-            _arrow(fig, (x, bottom), (x, top))
-        for box, top, bottom in column:
-            if box.aside:
-                _arrow(
-                    fig, (x, (top + bottom) / 2), (ASIDE_X0 + (RAIL_X * 2 if index == 1 else 0.0), (top + bottom) / 2)
-                )
+    _branches(fig, placed[0], FULL, 0.0)
+    other_x = _branches(fig, placed[1], FULL, RAIL_X * 2)
     included_top = placed[2][0][1]
-    databases_last = [bottom for box, _, bottom in placed[0] if not box.aside][-1]
-    other_last = [bottom for box, _, bottom in placed[1] if not box.aside][-1]
-    # Both columns lead into "included": the databases column down a rail left of the other column.
     fig.add_shape(
         type="line",
         xref="x",
         yref="y",
         x0=RAIL_X,
         x1=RAIL_X,
-        y0=databases_last,
+        y0=_last_main(placed[0]),
         y1=included_top + gap * 0.5,
         line={"color": NEUTRAL_COLOUR, "width": 1.5},
     )
     _arrow(fig, (RAIL_X, included_top + gap * 0.5), (RAIL_X, included_top))
-    _arrow(fig, (MAIN_X + RAIL_X * 2, other_last), (MAIN_X + RAIL_X * 2, included_top))
+    _arrow(fig, (other_x, _last_main(placed[1])), (other_x, included_top))
+    return plot_px
+
+
+def _side_by_side(fig: go.Figure, sections, heights: list[list[int]]) -> int:
+    """The template's layout at desktop width: the two identification columns side by side, each with
+    its set-aside boxes indented beside its own line, and "included" across both below; return the
+    plot's height in px."""
+    columns_px = [HEADER_PX + sum(h) + ARROW_PX * (len(h) - 1) for h in heights]
+    plot_px = max(columns_px[:2]) + ARROW_PX + columns_px[2]
+    placed, bottoms = [], []
+    for index, frame in enumerate(SIDE_BY_SIDE):
+        place = {"frame": frame, "left": 0.0, "y": 1.0, "heading_x": frame.x(0.0)}
+        column, bottom = _column(fig, index, sections[index], heights[index], plot_px, place)
+        placed.append(column)
+        bottoms.append(bottom)
+    y = min(bottoms) - ARROW_PX / plot_px
+    # "Included" is indented past the databases column's line, which runs down beside it.
+    place = {"frame": FULL, "left": 0.0, "y": y, "heading_x": 0.1}
+    included, _ = _column(fig, 2, sections[2], heights[2], plot_px, place)
+    included_top = included[0][1]
+    for column, frame in zip(placed, SIDE_BY_SIDE, strict=True):
+        x = _branches(fig, column, frame, 0.0)
+        _arrow(fig, (x, _last_main(column)), (x, included_top))
+    return plot_px
 
 
 def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
     """A PRISMA 2020 flow diagram for a new review of databases, registers and other sources.
 
     ``flow`` comes from :func:`mdma_book.screening.prisma_flow`; ``searched_on`` is
-    the readable date of the search, shown in the title.
+    the readable date of the search, shown in the title. The figure is laid out as the template
+    is, its two identification columns side by side; its ``layout.meta`` carries the stacked
+    layout a phone shows instead (:data:`mdma_book.page_figure.NARROW_LAYOUT`).
     """
     sections = _wrapped_sections(flow)
     heights = [[BOX_PADDING_PX * 2 + LINE_HEIGHT_PX * (1 + len(b.lines)) for b in boxes] for _, boxes in sections]
     top_margin, bottom_margin = 70, 16
-    plot_px = sum(HEADER_PX + sum(h) + ARROW_PX * (len(h) - 1) for h in heights) + ARROW_PX * (len(sections) - 1)
+    stacked = go.Figure()
+    stacked_px = _stacked(stacked, sections, heights)
     fig = go.Figure()
-    _connect(fig, _place(fig, sections, heights, plot_px), ARROW_PX / plot_px)
+    plot_px = _side_by_side(fig, sections, heights)
+    narrow = stacked.to_plotly_json()["layout"]
     fig.update_layout(
         template=BOOK_TEMPLATE,
         title={"text": f"How the studies were found<br>search of {searched_on}", "x": 0, "xanchor": "left"},
@@ -290,6 +349,13 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
         height=plot_px + top_margin + bottom_margin,
         margin={"l": 4, "r": 4, "t": top_margin, "b": bottom_margin},
         showlegend=False,
-        meta={"description": description(flow, searched_on)},
+        meta={
+            "description": description(flow, searched_on),
+            NARROW_LAYOUT: {
+                "height": stacked_px + top_margin + bottom_margin,
+                "shapes": narrow["shapes"],
+                "annotations": narrow["annotations"],
+            },
+        },
     )
     return fig

@@ -101,6 +101,27 @@ def recolour(value, colours: dict[str, str]):
 PAGE_MARGIN_TOP = "page_margin_top"
 #: ``layout.meta`` key: where the title sits on the page (container fraction), for a figure whose title sat below its menu.
 PAGE_TITLE_Y = "page_title_y"
+#: ``layout.meta`` key: the figure's height on the page, for a figure whose plot area must keep its height in px
+#: when the page takes away the room of its menu (the mechanism diagram: its arrows meet the boxes at a fixed
+#: pixel scale of its y axis).
+PAGE_HEIGHT = "page_height"
+
+
+#: ``layout.meta`` key: layout properties (``height``, ``shapes``, ``annotations``...) that take the place
+#: of the figure's own at the narrow (phone) width, for a figure no one layout serves at both widths
+#: (the PRISMA flow: two columns side by side on a desktop, stacked on a phone).
+NARROW_LAYOUT = "narrow_layout"
+
+
+def at_width(fig_dict: dict, width: str) -> dict:
+    """The figure as drawn at rendition width ``width`` ("narrow" or "wide"): at "narrow", with the
+    properties of its :data:`NARROW_LAYOUT` in place of its own (the figure itself is not changed)."""
+    layout = fig_dict.get("layout", {})
+    meta = layout.get("meta")
+    narrow = meta.get(NARROW_LAYOUT) if isinstance(meta, dict) else None
+    if width != "narrow" or not narrow:
+        return fig_dict
+    return {**fig_dict, "layout": {**layout, **copy.deepcopy(narrow)}}
 
 
 def page_layout(layout: dict) -> dict:
@@ -114,6 +135,8 @@ def page_layout(layout: dict) -> dict:
         layout["margin"] = {**(layout.get("margin") or {}), "t": meta[PAGE_MARGIN_TOP]}
     if isinstance(meta, dict) and meta.get(PAGE_TITLE_Y) is not None and isinstance(layout.get("title"), dict):
         layout["title"] = {**layout["title"], "y": meta[PAGE_TITLE_Y]}
+    if isinstance(meta, dict) and meta.get(PAGE_HEIGHT) is not None:
+        layout["height"] = meta[PAGE_HEIGHT]
     return layout
 
 

@@ -60,15 +60,25 @@ def plotly_figure(value: Any) -> Any:
     """Return a figure dict (or any part of one) with every string passed through :func:`plotly_string`.
 
     ``meta`` is left as it is: plotly never draws it, and the book's code and tests
-    read their own bookkeeping there (e.g. an arrow's ``"from->to"``).
+    read their own bookkeeping there (e.g. an arrow's ``"from->to"``). The one part of it that
+    is drawn, a figure's layout for the narrow width (:data:`mdma_book.page_figure.NARROW_LAYOUT`),
+    is passed through like the rest of the figure.
     """
     if isinstance(value, str):
         return plotly_string(value)
     if isinstance(value, dict):
-        return {key: item if key == "meta" else plotly_figure(item) for key, item in value.items()}
+        return {key: _meta(item) if key == "meta" else plotly_figure(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [plotly_figure(item) for item in value]
     return value
+
+
+def _meta(meta: Any) -> Any:
+    from mdma_book.page_figure import NARROW_LAYOUT
+
+    if isinstance(meta, dict) and isinstance(meta.get(NARROW_LAYOUT), dict):
+        return {**meta, NARROW_LAYOUT: plotly_figure(meta[NARROW_LAYOUT])}
+    return meta
 
 
 #: A cell starting with one of these is read as a formula by spreadsheet programs.

@@ -36,9 +36,11 @@ from pathlib import Path
 from mdma_book import safe_text
 from mdma_book.page_figure import (  # noqa: F401 (re-exported: the renderer's one import for tests and the site)
     DEFAULT_HEIGHT,
+    NARROW_LAYOUT,
     PAGE_MARGIN_TOP,
     PAGE_TITLE_Y,
     THEME_FONT_COLOURS,
+    at_width,
     description,
     figure_height,
     page_layout,
@@ -95,9 +97,13 @@ def _start_kaleido() -> None:
 
 def _rendition_jobs(fig_dict: dict) -> list[tuple[tuple[str, str], dict, dict]]:
     """((width name, theme), the figure as that rendition draws it, kaleido's options) for each SVG rendition."""
-    height = figure_height(fig_dict.get("layout", {}))
+    heights = rendition_heights(fig_dict)
     return [
-        ((name, theme), static_figure(fig_dict, theme), {"format": "svg", "width": width, "height": height})
+        (
+            (name, theme),
+            static_figure(at_width(fig_dict, name), theme),
+            {"format": "svg", "width": width, "height": heights[name]},
+        )
         for name, width in RENDITION_WIDTHS.items()
         for theme in THEME_FONT_COLOURS
     ]
@@ -123,6 +129,11 @@ def _draw(jobs: list, folder: Path, names: dict[tuple[str, str], str]) -> None:
         raise
     for which, part in parts.items():
         part.replace(folder / names[which])
+
+
+def rendition_heights(fig_dict: dict) -> dict[str, int]:
+    """The figure's height in px on the page at each rendition width (a figure with a narrow layout has its own there)."""
+    return {name: figure_height(page_layout(at_width(fig_dict, name).get("layout", {}))) for name in RENDITION_WIDTHS}
 
 
 def write_renditions(fig_dict: dict, folder: Path, wait: bool = True) -> dict[tuple[str, str], str]:
@@ -179,7 +190,7 @@ def stop_renderer() -> None:
         _kaleido_started = False
 
 
-def _pictures(urls: dict[tuple[str, str], str], alt: str, height: int, first: bool = True) -> str:
+def _pictures(urls: dict[tuple[str, str], str], alt: str, heights: dict[str, int], first: bool = True) -> str:
     """One ``<picture>`` per theme (CSS shows the one matching the page), each choosing its width by media query.
 
     The light one is what a page without JavaScript, print and reader mode show: the page's first
@@ -195,8 +206,8 @@ def _pictures(urls: dict[tuple[str, str], str], alt: str, height: int, first: bo
     for theme, extra in (("light", ("", light)), ("dark", (" hidden", ' loading="lazy"'))):
         pictures.append(
             f'<picture class="mdma-static mdma-static-{theme}"{extra[0]}>'
-            f'<source media="{NARROW_MEDIA}" srcset="{urls["narrow", theme]}" width="{RENDITION_WIDTHS["narrow"]}" height="{height}">'
-            f'<img src="{urls["wide", theme]}" alt="{alt}" width="{RENDITION_WIDTHS["wide"]}" height="{height}"'
+            f'<source media="{NARROW_MEDIA}" srcset="{urls["narrow", theme]}" width="{RENDITION_WIDTHS["narrow"]}" height="{heights["narrow"]}">'
+            f'<img src="{urls["wide", theme]}" alt="{alt}" width="{RENDITION_WIDTHS["wide"]}" height="{heights["wide"]}"'
             f' decoding="async"{extra[1]}></picture>'
         )
     return "".join(pictures)
@@ -280,8 +291,8 @@ def figure_html(
     div_id = div_id or f"fig-{uuid.uuid4().hex[:12]}"
     spec = figure_spec(fig_dict)
     layout = spec["layout"]
-    height = figure_height(layout)
-    pictures = _pictures(image_urls, description(layout), height, first_on_page) if image_urls else ""
+    heights = rendition_heights(spec)
+    pictures = _pictures(image_urls, description(layout), heights, first_on_page) if image_urls else ""
     if spec_url:
         where, inline = f' data-spec="{html.escape(spec_url)}"', ""
     else:
@@ -293,10 +304,18 @@ def figure_html(
     return (
         f'<div id="{div_id}" class="{FIGURE_CLASS}"{where} data-dark-colours="{html.escape(json.dumps(DARK_COLOURS))}">'
         f"{controls_html(div_id, layout)}"
-        f'<div class="mdma-plot" style="height:{height}px">{pictures}</div>'
+        f'<div class="mdma-plot"{_plot_style(heights)}>{pictures}</div>'
         f'<p class="mdma-status visually-hidden" aria-live="polite"></p>'
         f"</div>\n{inline}"
     )
+
+
+def _plot_style(heights: dict[str, int]) -> str:
+    """The plot box's height, which the picture and the live chart fill: at the narrow width (figures.css)
+    a figure with a narrow layout of its own height takes that one."""
+    if heights["narrow"] == heights["wide"]:
+        return f' style="height:{heights["wide"]}px"'
+    return f' style="height:{heights["wide"]}px;--mdma-narrow-height:{heights["narrow"]}px" data-narrow-height'
 
 
 def figure_spec(fig_dict: dict) -> dict:

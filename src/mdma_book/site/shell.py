@@ -212,6 +212,9 @@ def _held(script):
 #   it must take the place (and priority) of the files it replaces in the page's list.
 # * templates/layout.html edits the output of the theme's head_pre_assets() macro (the
 #   ``theme.css`` link becomes one to ``basic.css``): the macro has no option for it.
+# * templates/article-header-buttons.html edits the output of sphinx-book-theme's button macros
+#   (its launch menu's logo ``<img>`` tags gain ``loading="lazy" fetchpriority="low"``), which
+#   have no option for an image's attributes, and imports them from the theme by its own relative path.
 # * trim_theme_css (below) relies on Bootstrap 5.3's script building only its tooltip and
 #   popover classes from pieces (BUILT_CLASSES); every other class it sets is a string in it.
 # * _asset_fields and _asset_key read ``filename``, ``attributes`` and ``priority`` of those asset

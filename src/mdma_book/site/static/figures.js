@@ -26,6 +26,8 @@
   "use strict";
   var FIGURE = ".mdma-figure";
   var FONT_COLOURS = { light: "#1f1f1f", dark: "#e3e3e3" };  // as render.THEME_FONT_COLOURS
+  // The phone's width, where a figure with a narrow layout of its own draws that (render.NARROW_MEDIA).
+  var NARROW = window.matchMedia("(max-width: 499px)");
   // plotly.js sits beside this script in _static/mdma/.
   var PLOTLY_URL = document.currentScript.src.replace(/figures\.js(\?.*)?$/, "plotly-basic.min.js");
   var plotlyLoading = null;
@@ -98,6 +100,8 @@
         });
         if (isDark()) { recolour(spec, colourMap(figure, true)); }
         spec.layout.font = Object.assign({}, spec.layout.font, { color: fontColour() });
+        var layouts = widthLayouts(spec.layout);
+        if (layouts && NARROW.matches) { Object.assign(spec.layout, layouts.narrow); }
         var div = document.createElement("div");
         div.className = "mdma-plotly plotly-graph-div";
         // The chart is a picture to assistive technology (its text alternative follows the figure);
@@ -109,11 +113,28 @@
         figure.querySelector(".mdma-plot").appendChild(div);
         return Plotly.newPlot(div, spec).then(function () {
           figure.classList.add("mdma-is-live");
+          if (layouts) {  // the window crosses the phone's width: the other layout (a copy: plotly keeps what it is given)
+            NARROW.addEventListener("change", function () {
+              Plotly.relayout(div, JSON.parse(JSON.stringify(NARROW.matches ? layouts.narrow : layouts.wide)));
+            });
+          }
           return div;
         });
       });
     }
     return figure.mdmaLive;
+  }
+
+  /* A figure's layouts at the two widths, when it has one of its own for a phone
+   * (page_figure.NARROW_LAYOUT in layout.meta): {narrow, wide}, each the properties it sets; else null. */
+  function widthLayouts(layout) {
+    var narrow = layout.meta && layout.meta.narrow_layout;
+    if (!narrow) { return null; }
+    var wide = {};
+    Object.keys(narrow).forEach(function (key) {
+      wide[key] = layout[key] === undefined ? null : JSON.parse(JSON.stringify(layout[key]));
+    });
+    return { narrow: JSON.parse(JSON.stringify(narrow)), wide: wide };
   }
 
   function plainText(plotlyHtml) {
@@ -149,12 +170,13 @@
   }
 
   /* Tie the figure to its caption and its text alternative, the paragraphs that follow its cell
-   * ("Figure N. ..." and "Text alternative. ..."), so a screen reader offers them with the chart. */
+   * ("Figure 3.1. ..." or, on the methods page, "Figure M.1. ...", and "Text alternative. ..."), so a screen
+   * reader offers them with the chart. */
   function describe(figure) {
     var ids = [], node = figure.closest(".cell") || figure;
     for (var i = 0; i < 6 && (node = node.nextElementSibling); i++) {
       var text = node.textContent.trim();
-      if (node.tagName === "P" && (/^Figure \d+\.\d+\./.test(text) || /^Text alternative\./.test(text))) {
+      if (node.tagName === "P" && (/^Figure [A-Z0-9]+\.\d+\./.test(text) || /^Text alternative\./.test(text))) {
         node.id = node.id || figure.id + "-about-" + ids.length;
         ids.push(node.id);
       }
