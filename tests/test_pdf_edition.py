@@ -100,9 +100,10 @@ def test_a_bookmark_per_page_of_the_book_in_reading_order(pdf, built_html):
         if entry.number:
             expected = f"{entry.number}. {expected}"
         assert _normal(title) == expected, entry.docname
-    # The page count is plausible: every chapter has pages of its own, none runs to fifty.
+    # The page count is plausible: every chapter has pages of its own, none runs to eighty (the methods
+    # appendix, with every search and record in its tables, is the longest: 52 pages on 4 December 2026).
     spans = [b - a for a, b in zip(pages, [*pages[1:], len(pdf.pages)])]
-    assert min(spans) >= 1 and max(spans) < 50, spans
+    assert min(spans) >= 1 and max(spans) < 80, spans
     assert pages[0] >= 2, "the title page and the contents come first"
 
 
@@ -277,8 +278,8 @@ def test_the_title_page_gives_the_disclaimer_crisis_help_and_the_date_checked(pa
     assert " ".join(config["title"].split()) in title_page
     assert "not medical advice" in title_page
     assert "crisis" in title_page and "emergency services" in title_page
-    for day in set(evidence_checked()["checked_on"]):
-        assert readable_day(day) in title_page, day
+    days = sorted(set(evidence_checked()["checked_on"]))  # one day, or the range "between ... and ..."
+    assert readable_day(days[0]) in title_page and readable_day(days[-1]) in title_page, days
 
 
 def test_every_page_of_the_site_links_the_pdf(built_html):
