@@ -69,7 +69,8 @@ def test_each_summary_of_findings_panel_has_at_most_seven_graded_outcomes(benefi
         assert 1 <= len(table) <= 7
         assert table["Certainty"].str.contains("High|Moderate|Low|Very low|Not graded").all()
         assert table["Why"].str.len().gt(10).all()
-        assert table["Certainty"].str.contains("true effect|no randomized evidence").all()  # Cochrane's plain words
+    key = synthesis.certainty_key()  # Cochrane's plain words for each level, under each table
+    assert all(f"{level}: {meaning}" in key for level, meaning in synthesis.CERTAINTY_MEANING.items())
 
 
 def test_benefits_lead_with_the_primary_outcome_ptsd_severity(benefits):

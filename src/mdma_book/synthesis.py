@@ -241,6 +241,14 @@ CERTAINTY_MEANING = {
 }
 
 
+def certainty_key() -> str:
+    """What each certainty level means, for the line under a summary-of-findings table."""
+    return (
+        "; ".join(f"{CERTAINTY_SYMBOLS[level]} {level}: {meaning}" for level, meaning in CERTAINTY_MEANING.items())
+        + "."
+    )
+
+
 def _changes(values: pd.DataFrame, arm: str) -> str:
     """'Mean change −x (MAPP1, raw mean of completers) and −y (MAPP2, least-squares mean) points' for one arm
     (``mdma`` or ``placebo``) of the Phase 3 trials: each labelled with its kind of mean (``mean_kind``)."""
@@ -255,12 +263,16 @@ def _changes(values: pd.DataFrame, arm: str) -> str:
 
 
 def _graded(rows: list[dict], certainty: pd.DataFrame, computed: dict[str, str] | None = None) -> pd.DataFrame:
-    """Add each row's certainty and its reasons; ``computed`` adds, per outcome id, reasons computed from the data."""
+    """Add each row's certainty and its reasons; ``computed`` adds, per outcome id, reasons computed from the data.
+
+    The cell gives the symbols and the level only; what each level means is in the key under the table
+    (:func:`certainty_key`), so a narrow column does not wrap a sentence one word a line (reader review, minor 24).
+    """
     grades = certainty.set_index("outcome_id")
     computed = computed or {}
     table = pd.DataFrame(rows)
     table["Certainty"] = [
-        f"{CERTAINTY_SYMBOLS[grades.loc[i, 'certainty']]} {grades.loc[i, 'certainty'].capitalize()}: {CERTAINTY_MEANING[grades.loc[i, 'certainty']]}"
+        f"{CERTAINTY_SYMBOLS[grades.loc[i, 'certainty']]} {grades.loc[i, 'certainty'].capitalize()}"
         for i in table["id"]
     ]
     table["Why"] = [" ".join(filter(None, (grades.loc[i, "reasons"], computed.get(i)))) for i in table["id"]]
