@@ -94,7 +94,7 @@ linkcheck: $(STAMP) browser
 	$(BIN)/python -m mdma_book.site.build . --builder linkcheck
 
 ## Preview the built book on http://127.0.0.1:8000
-serve: book
+serve: pdf
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
 ## Re-pin requirements*.txt from requirements*.in (needs the network).

@@ -195,6 +195,24 @@ def test_no_change_path_needs_the_outputs_and_ignores_the_downloads_it_writes(bu
     assert build.up_to_date(built_copy, pdf=False)
 
 
+def test_make_pdf_after_make_book_prints_without_building_the_pages_again(built_copy, monkeypatch):
+    """Review R19: with the pages current, `make pdf` only prints (the test above removed the copy's PDF)."""
+    from mdma_book.site import pdf_edition
+
+    pdf = built_copy / "_build" / "html" / build.PDF_NAME
+    pdf.unlink(missing_ok=True)
+    (built_copy / "_build" / ".built-hash").write_text(
+        build._built_stamp(built_copy, pdf=False)
+    )  # as `make book` leaves it
+    printed = []
+    monkeypatch.setattr(build, "_jupyter_book", lambda *args: pytest.fail("the pages were current: only print"))
+    monkeypatch.setattr(
+        pdf_edition, "print_if_changed", lambda html, book: printed.append(html) or pdf.write_text("pdf")
+    )
+    assert build.build(built_copy, pdf=True) == 0
+    assert printed == [built_copy.resolve() / "_build" / "html"] and build.up_to_date(built_copy, pdf=True)
+
+
 def test_no_change_build_imports_neither_sphinx_nor_jupyter_book(built_copy):
     code = (
         "import sys; from mdma_book.site import build; status = build.main([sys.argv[1], '--pdf']); "

@@ -243,6 +243,12 @@ def build(book: Path = REPO_ROOT, pdf: bool = False, builder: str = "html") -> i
     if builder == "html" and up_to_date(book, pdf):
         print("nothing changed since the last build: _build/html is up to date")
         return 0
+    if builder == "html" and pdf and up_to_date(book, pdf=False):  # `make pdf` after `make book`: print only
+        from mdma_book.site import pdf_edition
+
+        pdf_edition.print_if_changed(book / "_build" / "html", book)
+        (book / "_build" / ".built-hash").write_text(_built_stamp(book, pdf))
+        return 0
     config = build_config(book)
     build_dir = book / "_build"
     (build_dir / ".built-hash").unlink(missing_ok=True)  # a failed build leaves pages no stamp vouches for

@@ -37,7 +37,7 @@
 * ``html-page-context``: the download menu's ``.md`` entry (the raw MyST file) reads "MyST
   source (for editing the book)", beside the teaching notebook.
 * ``html-page-context``: a header button on every page links the PDF edition, which
-  ``make book`` prints into the site's root after the build (see :mod:`mdma_book.site.pdf_edition`).
+  ``make pdf`` prints into the site's root after the build (see :mod:`mdma_book.site.pdf_edition`).
 * ``build-finished``: copy these files into ``_static/mdma/``. They are not put
   on ``html_static_path`` because Jupyter Book would then add them to every page.
 """

@@ -1,6 +1,6 @@
 """The PDF edition: the whole book in one PDF, printed from the built site by Debian's chromium.
 
-``python -m mdma_book.site.build --pdf`` (``make book``) prints it after the HTML build, and
+``python -m mdma_book.site.build --pdf`` (``make pdf``) prints it after the HTML build, and
 ``python -m mdma_book.site.pdf_edition --force [BOOK]`` prints it on its own. It prints every
 page that the book's ``_toc.yml`` lists (the book's folder is passed through, so a copy of the
 book is printed from the copy's own ``_toc.yml`` and ``_config.yml``), in its order, with the book's own print stylesheet: Playwright
