@@ -51,6 +51,7 @@ def _refused(load, path: Path, index: int, column: str, phrase: str) -> None:
     line = read_rows(path)[1][index]
     assert f"{path}, line {line}, column '{column}': " in message, message
     assert phrase in message, message
+    assert message.count(phrase) == 1, f"said more than once (review R19):\n{message}"
     assert set(re.findall(r", line (\d+)", message)) == {str(line)}, f"other lines named too:\n{message}"
 
 

@@ -319,8 +319,9 @@ def _describe_failures(path: Path, errors: SchemaErrors, lines: list[int]) -> st
         line = 0 if pd.isna(case.index) else lines[int(case.index)]
         where = f"{path}, line {line}, column '{column}'" if line else f"{path}: column '{column}'"
         shown = "" if value is None or pd.isna(value) else f" (value {value!r})"
-        if (line, column) in found:  # several checks failed on one cell: say all of them
-            found[(line, column)] += f"; {message}"
+        if (line, column) in found:  # several checks failed on one cell: say all of them, each once
+            if message not in found[(line, column)]:
+                found[(line, column)] += f"; {message}"
         else:
             found[(line, column)] = f"{where}: {message}{shown}"
     return "\n".join(found[key] for key in sorted(found))
