@@ -117,10 +117,10 @@ def test_the_disclaimer_links_the_harms_chapter_except_on_that_chapter(built_htm
     harms_page = (built_html / "book" / "04-harms.html").read_text(encoding="utf-8")
     assert 'href="#harms"' not in harms_page
     assert re.search(
-        r"Risks and harms: what a reader with depression should know</span>\s*sets out the risks", harms_page
+        r"The harms chapter</span>\s*sets out the risks", harms_page
     )
     evidence_page = (built_html / "book" / "03-evidence.html").read_text(encoding="utf-8")
-    assert 'href="04-harms.html#harms"><span class="std std-ref">Risks and harms' in evidence_page
+    assert 'href="04-harms.html#harms"><span class="std std-ref">The harms chapter' in evidence_page
 
 
 def test_bibliography_entries_carry_no_invalid_aria_roles(built_html):

@@ -64,7 +64,7 @@ def test_the_pdf_edition_carries_the_book_title(built_html):
 
     path = built_html / PDF_NAME
     if not path.exists():
-        pytest.skip(f"{path} is not built (the build ran without --pdf)")
+        pytest.fail(f"{path} is missing: `make pdf` (which `make test` runs) prints it")
     pdf = PdfReader(path)
     assert pdf.metadata.title == TITLE
     first_line = " ".join((pdf.pages[0].extract_text() or "").split())
@@ -94,3 +94,16 @@ def test_the_launch_menu_logos_load_lazily_at_low_priority(built_html):
             logos.setdefault(img["src"].rsplit("/", 1)[-1], []).append(page)
             assert img.get("loading") == "lazy" and img.get("fetchpriority") == "low", f"{page}: {img}"
     assert {"logo_binder.svg", "logo_colab.png"} <= set(logos), f"the launch menu's logos are gone: {sorted(logos)}"
+
+
+def test_exercise_titles_have_no_doubled_brackets(built_html):
+    """Review R18: sphinx-exercise puts a title in brackets, so a title of its own in brackets read '...))'."""
+    doubled = [
+        (page, title.get_text(" ", strip=True))
+        for page in toc_pages()
+        for title in BeautifulSoup((built_html / page).read_text(encoding="utf-8"), "html.parser").select(
+            ".exercise .admonition-title, .solution .admonition-title"
+        )
+        if "))" in title.get_text()
+    ]
+    assert doubled == [], doubled
