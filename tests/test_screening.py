@@ -526,6 +526,17 @@ def test_the_eligibility_rule_is_applied_to_every_study():
     own = screening.studies(table)
     included = own[own["decision"] == "include"]
     assert (included["depression_role"] != "none found").all(), "an included study must have a depression outcome"
+    # The rule asks that a depression outcome was measured or registered: so an included study's role is
+    # primary or secondary, or, where the part read did not give the role ("not stated"), a depression
+    # outcome was still read. A page that names no depression outcome ("not named on the funder page")
+    # does not show one was measured, so its study awaits classification (review issue 16, SR08).
+    assert "depression outcome was measured or registered" in screening.ELIGIBILITY_RULE
+    role_known = included["depression_role"].isin(["primary", "secondary"])
+    outcome_read = (included["depression_role"] == "not stated") & ~included["depression_outcome"].str.match(
+        r"(?i)\s*(?:not |none\b|no )"
+    )
+    unread = included.loc[~(role_known | outcome_read), ["record_id", "depression_outcome", "depression_role"]]
+    assert unread.empty, f"included without a depression outcome read:\n{unread}"
     assert (included["population_group"] != "healthy volunteers").all()
     without = own[(own["depression_role"] == "none found") & (own["population_group"] != "healthy volunteers")]
     assert set(without["decision"]) <= {"exclude", screening.AWAITING}

@@ -377,10 +377,13 @@ class EvidenceRule:
     contradicting: str  # a pandas query over the included studies of screening.csv
     #: How many matching studies contradict it: 1 for "no study", 2 for "the only study".
     at_least: int = 1
+    #: The decisions whose studies count. A sentence about which studies exist ("the only study in major
+    #: depression") is contradicted by a study awaiting classification too: it was found, whatever it measured.
+    decisions: tuple[str, ...] = ("include",)
 
 
 #: Sentences that say no study of a kind exists. Each is contradicted by any included
-#: study matching its query. "[^.]{0,80}" keeps a match inside one sentence.
+#: study matching its query (or, where the rule says so, a study awaiting classification). "[^.]{0,80}" keeps a match inside one sentence.
 EVIDENCE_RULES = (
     EvidenceRule(
         "no randomized trial in depression",
@@ -426,6 +429,7 @@ EVIDENCE_RULES = (
         r"\b(?:the|its) (?:only|one|single) (?:study|trial) (?:in|of|designed for) (?:\{term\}`)?major depress",
         "population_group == 'major depressive disorder'",
         at_least=2,
+        decisions=("include", AWAITING),
     ),
     EvidenceRule(
         "the one randomized trial that measured depression",
@@ -452,13 +456,14 @@ def contradicted_sentences(texts: dict[str, str], table: pd.DataFrame) -> list[s
     ``texts`` maps a place (a file name) to its text. Each message names the place,
     the words that matched and the screening records that contradict them.
     """
-    included = studies(table).query("decision == 'include'")
+    judged = studies(table)
     problems = []
     for place, text in texts.items():
         for rule in EVIDENCE_RULES:
+            counted = judged[judged["decision"].isin(rule.decisions)]
             for match in re.finditer(rule.pattern, text, flags=re.IGNORECASE | re.DOTALL):
                 query = rule.contradicting + _qualifiers(text, match)
-                against = included.query(query)
+                against = counted.query(query)
                 if len(against) < rule.at_least:
                     continue
                 named = ", ".join(f"{row.study} ({row.record_id})" for row in against.itertuples())
