@@ -7,6 +7,7 @@ import csv
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from support import ROOT
 from support.data import edited_copy, line_of, real_row, refusal
@@ -636,3 +637,31 @@ def test_the_results_returned_are_summed_from_the_searches():
         hits = sum(int(row["hits"]) for row in csv.DictReader(handle))
     assert screening.results_returned(screening.searches()) == hits > _flow().databases.identified
     assert "{glue:text}`results_n` results" in (ROOT / "book" / "methods.md").read_text(encoding="utf-8")
+
+
+def test_a_study_takes_its_status_from_its_most_authoritative_latest_record():
+    """Table M.3 showed the completed, published Oslo/Østfold study as recruiting, because a study took the
+    status of its first record, a stale trial listing (review issue 16, item 3). The status now comes from a
+    registry record or a report of the study over a trial listing, an ended status over an older running
+    one, then the latest check."""
+    table = screening.screening()
+    oslo = screening.studies(table).set_index("study_id").loc["ST02"]
+    assert oslo["trial_status"] == "COMPLETED"
+    assert oslo["record_id"] == "SR03" and oslo["status_record"] != "SR03"
+    assert "completed" in screening.registered_studies_table(table).set_index("Study").at[
+        "Oslo/Østfold MDD", "Status; results (as read on the date checked)"
+    ]
+    # A made-up study: a listing checked last, two registry copies; the later registry copy wins.
+    base = table[table["study_id"] == "ST02"].iloc[0].to_dict()
+    rows = [
+        dict(base, record_id="SRa", record_source="trial listing", trial_status="RECRUITING", checked_on="2026-12-05"),
+        dict(base, record_id="SRb", record_source="ClinicalTrials.gov", trial_status="RECRUITING", checked_on="2026-12-01"),
+        dict(base, record_id="SRc", record_source="ClinicalTrials.gov", trial_status="ACTIVE_NOT_RECRUITING", checked_on="2026-12-03"),
+    ]
+    made_up = pd.DataFrame(rows).assign(study_id="STx")
+    shown = screening.studies(made_up).set_index("study_id").loc["STx"]
+    assert (shown["trial_status"], shown["status_record"], shown["status_checked_on"]) == (
+        "ACTIVE_NOT_RECRUITING",
+        "SRc",
+        "2026-12-03",
+    )
