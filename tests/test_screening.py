@@ -198,7 +198,10 @@ def test_records_found_must_name_a_screened_record(tmp_path):
 def test_a_record_must_be_listed_by_the_searches_that_found_it(tmp_path):
     """found_by and records_found must agree both ways, each side reported on its own line."""
     path = edited_copy(
-        tmp_path, "screening.csv", ",S02;S04;S10;S12;S22;S60,2026-12-03,", ",S02;S04;S10;S12;S22;S60;S14,2026-12-03,"
+        tmp_path,
+        "screening.csv",
+        ",S02;S04;S10;S12;S22;S60;S178;S179;S180;S181,2026-12-04,",
+        ",S02;S04;S10;S12;S22;S60;S178;S179;S180;S181;S14,2026-12-04,",
     )
     message = refusal(screening.screening, path)
     assert f"{path}, line {line_of('screening.csv', 'SR16,')}, column 'found_by'" in message
