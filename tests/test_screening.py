@@ -651,15 +651,30 @@ def test_a_study_takes_its_status_from_its_most_authoritative_latest_record():
     oslo = screening.studies(table).set_index("study_id").loc["ST02"]
     assert oslo["trial_status"] == "COMPLETED"
     assert oslo["record_id"] == "SR03" and oslo["status_record"] != "SR03"
-    assert "completed" in screening.registered_studies_table(table).set_index("Study").at[
-        "Oslo/Østfold MDD", "Status; results (as read on the date checked)"
-    ]
+    assert (
+        "completed"
+        in screening.registered_studies_table(table)
+        .set_index("Study")
+        .at["Oslo/Østfold MDD", "Status; results (as read on the date checked)"]
+    )
     # A made-up study: a listing checked last, two registry copies; the later registry copy wins.
     base = table[table["study_id"] == "ST02"].iloc[0].to_dict()
     rows = [
         dict(base, record_id="SRa", record_source="trial listing", trial_status="RECRUITING", checked_on="2026-12-05"),
-        dict(base, record_id="SRb", record_source="ClinicalTrials.gov", trial_status="RECRUITING", checked_on="2026-12-01"),
-        dict(base, record_id="SRc", record_source="ClinicalTrials.gov", trial_status="ACTIVE_NOT_RECRUITING", checked_on="2026-12-03"),
+        dict(
+            base,
+            record_id="SRb",
+            record_source="ClinicalTrials.gov",
+            trial_status="RECRUITING",
+            checked_on="2026-12-01",
+        ),
+        dict(
+            base,
+            record_id="SRc",
+            record_source="ClinicalTrials.gov",
+            trial_status="ACTIVE_NOT_RECRUITING",
+            checked_on="2026-12-03",
+        ),
     ]
     made_up = pd.DataFrame(rows).assign(study_id="STx")
     shown = screening.studies(made_up).set_index("study_id").loc["STx"]
