@@ -7,6 +7,7 @@ import csv
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from support import ROOT
 from support.data import edited_copy, line_of, real_row, refusal
@@ -197,7 +198,10 @@ def test_records_found_must_name_a_screened_record(tmp_path):
 def test_a_record_must_be_listed_by_the_searches_that_found_it(tmp_path):
     """found_by and records_found must agree both ways, each side reported on its own line."""
     path = edited_copy(
-        tmp_path, "screening.csv", ",S02;S04;S10;S12;S22;S60,2026-12-03,", ",S02;S04;S10;S12;S22;S60;S14,2026-12-03,"
+        tmp_path,
+        "screening.csv",
+        ",S02;S04;S10;S12;S22;S60;S178;S179;S180;S181,2026-12-04,",
+        ",S02;S04;S10;S12;S22;S60;S178;S179;S180;S181;S14,2026-12-04,",
     )
     message = refusal(screening.screening, path)
     assert f"{path}, line {line_of('screening.csv', 'SR16,')}, column 'found_by'" in message
@@ -565,6 +569,17 @@ def test_the_eligibility_rule_is_applied_to_every_study():
     own = screening.studies(table)
     included = own[own["decision"] == "include"]
     assert (included["depression_role"] != "none found").all(), "an included study must have a depression outcome"
+    # The rule asks that a depression outcome was measured or registered: so an included study's role is
+    # primary or secondary, or, where the part read did not give the role ("not stated"), a depression
+    # outcome was still read. A page that names no depression outcome ("not named on the funder page")
+    # does not show one was measured, so its study awaits classification (review issue 16, SR08).
+    assert "depression outcome was measured or registered" in screening.ELIGIBILITY_RULE
+    role_known = included["depression_role"].isin(["primary", "secondary"])
+    outcome_read = (included["depression_role"] == "not stated") & ~included["depression_outcome"].str.match(
+        r"(?i)\s*(?:not |none\b|no )"
+    )
+    unread = included.loc[~(role_known | outcome_read), ["record_id", "depression_outcome", "depression_role"]]
+    assert unread.empty, f"included without a depression outcome read:\n{unread}"
     assert (included["population_group"] != "healthy volunteers").all()
     without = own[(own["depression_role"] == "none found") & (own["population_group"] != "healthy volunteers")]
     assert set(without["decision"]) <= {"exclude", screening.AWAITING}
@@ -664,3 +679,46 @@ def test_the_results_returned_are_summed_from_the_searches():
         hits = sum(int(row["hits"]) for row in csv.DictReader(handle))
     assert screening.results_returned(screening.searches()) == hits > _flow().databases.identified
     assert "{glue:text}`results_n` results" in (ROOT / "book" / "methods.md").read_text(encoding="utf-8")
+
+
+def test_a_study_takes_its_status_from_its_most_authoritative_latest_record():
+    """Table M.3 showed the completed, published Oslo/Østfold study as recruiting, because a study took the
+    status of its first record, a stale trial listing (review issue 16, item 3). The status now comes from a
+    registry record or a report of the study over a trial listing, an ended status over an older running
+    one, then the latest check."""
+    table = screening.screening()
+    oslo = screening.studies(table).set_index("study_id").loc["ST02"]
+    assert oslo["trial_status"] == "COMPLETED"
+    assert oslo["record_id"] == "SR03" and oslo["status_record"] != "SR03"
+    assert (
+        "completed"
+        in screening.registered_studies_table(table)
+        .set_index("Study")
+        .at["Oslo/Østfold MDD", "Status; results (as read on the date checked)"]
+    )
+    # A made-up study: a listing checked last, two registry copies; the later registry copy wins.
+    base = table[table["study_id"] == "ST02"].iloc[0].to_dict()
+    rows = [
+        dict(base, record_id="SRa", record_source="trial listing", trial_status="RECRUITING", checked_on="2026-12-05"),
+        dict(
+            base,
+            record_id="SRb",
+            record_source="ClinicalTrials.gov",
+            trial_status="RECRUITING",
+            checked_on="2026-12-01",
+        ),
+        dict(
+            base,
+            record_id="SRc",
+            record_source="ClinicalTrials.gov",
+            trial_status="ACTIVE_NOT_RECRUITING",
+            checked_on="2026-12-03",
+        ),
+    ]
+    made_up = pd.DataFrame(rows).assign(study_id="STx")
+    shown = screening.studies(made_up).set_index("study_id").loc["STx"]
+    assert (shown["trial_status"], shown["status_record"], shown["status_checked_on"]) == (
+        "ACTIVE_NOT_RECRUITING",
+        "SRc",
+        "2026-12-03",
+    )

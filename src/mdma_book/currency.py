@@ -98,6 +98,17 @@ def readable_day(iso_date: str) -> str:
     return f"{day.day} {day.month_name()} {day.year}"
 
 
+def readable_days(iso_dates) -> str:
+    """['2026-12-03', '2026-12-04'] -> '3 and 4 December 2026', as the chapters give a span of search days."""
+    days = sorted({pd.Timestamp(d) for d in iso_dates})
+    if len({(d.year, d.month) for d in days}) == 1:
+        numbers = [str(d.day) for d in days]
+        listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        return f"{listed} {days[0].month_name()} {days[0].year}"
+    named = [readable_day(str(d.date())) for d in days]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
 def changelog_markdown(table: pd.DataFrame) -> str:
     """The "What changed" page's list as MyST Markdown: by date, newest first, each entry with its reason and sources."""
     parts = []

@@ -120,7 +120,7 @@ def description(flow: PrismaFlow, searched_on: str) -> str:
         return "; ".join(f"{name} {n}" for name, n in counts.items()) or "none"
 
     return (
-        f"Flow of the search of {searched_on}, in the PRISMA 2020 layout. "
+        f"Flow of the searches of {searched_on}, in the PRISMA 2020 layout. "
         f"Databases and registers: {db.identified} records identified ({listed(db.identified_by_source)}); "
         f"{db.duplicates} duplicates removed; {db.screened} records screened, {db.excluded_at_screening} excluded "
         f"on the title or summary ({listed(db.screened_out_by_reason)}); {db.sought} reports sought, "
@@ -343,7 +343,7 @@ def prisma_figure(flow: PrismaFlow, searched_on: str) -> go.Figure:
     narrow = stacked.to_plotly_json()["layout"]
     fig.update_layout(
         template=BOOK_TEMPLATE,
-        title={"text": f"How the studies were found<br>search of {searched_on}", "x": 0, "xanchor": "left"},
+        title={"text": f"How the studies were found<br>searches of {searched_on}", "x": 0, "xanchor": "left"},
         xaxis={"visible": False, "range": [0, 1]},
         yaxis={"visible": False, "range": [0, 1]},
         height=plot_px + top_margin + bottom_margin,

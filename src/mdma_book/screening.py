@@ -216,14 +216,46 @@ def registry_checks(path: Path | None = None) -> pd.DataFrame:
     return load_table(path or data_dir() / "registry_checks.csv", registry_checks_schema())
 
 
+#: How far a record's trial status is trusted: a registry record or a report of the study itself above a
+#: funder's or hospital's page, and both above a third party's trial listing (review issue 16, item 3).
+STATUS_AUTHORITY = {
+    "ClinicalTrials.gov": 2,
+    "ANZCTR": 2,
+    "EU CTR": 2,
+    "PubMed": 2,
+    "journal article": 2,
+    "funder or hospital page": 1,
+    "trial listing": 0,
+}
+#: Statuses that end a study. A trial does not go back from these to recruiting, so among records of equal
+#: authority one that says the study ended outranks an older copy that still shows it running.
+ENDED = ("COMPLETED", "TERMINATED", "WITHDRAWN")
+
+
+def status_records(own: pd.DataFrame) -> pd.Series:
+    """For each study, the record its status is taken from: the most authoritative source, then a status
+    that ends the study, then the latest ``checked_on``; ties keep the file's order."""
+    ranked = own.assign(
+        _authority=own["record_source"].map(STATUS_AUTHORITY).fillna(0),
+        _ended=own["trial_status"].isin(ENDED),
+        _order=range(len(own)),
+    ).sort_values(["_authority", "_ended", "checked_on", "_order"], ascending=[False, False, False, True])
+    return ranked.drop_duplicates("study_id").set_index("study_id")["record_id"]
+
+
 def studies(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per study: its first read record, with every registry id of the study joined.
+    """One row per study: its first read record, with every registry id of the study joined, and its
+    trial status from the record :func:`status_records` picks (``status_record``, ``status_checked_on``).
 
     Only records of one study count (a pooled report adds no study), and only
     records that were read (decision include, exclude or awaiting classification).
     """
     own = table[_single(table) & table["decision"].isin(JUDGED)]
     first = own.drop_duplicates("study_id").set_index("study_id")
+    chosen = own.set_index("record_id").loc[status_records(own).reindex(first.index)]
+    first["trial_status"] = chosen["trial_status"].to_numpy()
+    first["status_record"] = chosen.index.to_numpy()
+    first["status_checked_on"] = chosen["checked_on"].to_numpy()
     ids = (
         own.dropna(subset=["registry_ids"])
         .groupby("study_id")["registry_ids"]
@@ -377,10 +409,13 @@ class EvidenceRule:
     contradicting: str  # a pandas query over the included studies of screening.csv
     #: How many matching studies contradict it: 1 for "no study", 2 for "the only study".
     at_least: int = 1
+    #: The decisions whose studies count. A sentence about which studies exist ("the only study in major
+    #: depression") is contradicted by a study awaiting classification too: it was found, whatever it measured.
+    decisions: tuple[str, ...] = ("include",)
 
 
 #: Sentences that say no study of a kind exists. Each is contradicted by any included
-#: study matching its query. "[^.]{0,80}" keeps a match inside one sentence.
+#: study matching its query (or, where the rule says so, a study awaiting classification). "[^.]{0,80}" keeps a match inside one sentence.
 EVIDENCE_RULES = (
     EvidenceRule(
         "no randomized trial in depression",
@@ -426,6 +461,7 @@ EVIDENCE_RULES = (
         r"\b(?:the|its) (?:only|one|single) (?:study|trial) (?:in|of|designed for) (?:\{term\}`)?major depress",
         "population_group == 'major depressive disorder'",
         at_least=2,
+        decisions=("include", AWAITING),
     ),
     EvidenceRule(
         "the one randomized trial that measured depression",
@@ -452,13 +488,14 @@ def contradicted_sentences(texts: dict[str, str], table: pd.DataFrame) -> list[s
     ``texts`` maps a place (a file name) to its text. Each message names the place,
     the words that matched and the screening records that contradict them.
     """
-    included = studies(table).query("decision == 'include'")
+    judged = studies(table)
     problems = []
     for place, text in texts.items():
         for rule in EVIDENCE_RULES:
+            counted = judged[judged["decision"].isin(rule.decisions)]
             for match in re.finditer(rule.pattern, text, flags=re.IGNORECASE | re.DOTALL):
                 query = rule.contradicting + _qualifiers(text, match)
-                against = included.query(query)
+                against = counted.query(query)
                 if len(against) < rule.at_least:
                     continue
                 named = ", ".join(f"{row.study} ({row.record_id})" for row in against.itertuples())
@@ -585,7 +622,7 @@ def registered_studies_table(table: pd.DataFrame) -> pd.DataFrame:
             ],
             "Depression outcome": [f"{r.depression_outcome} ({r.depression_role})" for r in rows.itertuples()],
             "Status; results (as read on the date checked)": [
-                f"{r.trial_status.replace('_', ' ').lower()}; results {r.results} ({r.checked_on})"
+                f"{r.trial_status.replace('_', ' ').lower()}; results {r.results} ({r.status_checked_on})"
                 for r in rows.itertuples()
             ],
         }
