@@ -116,9 +116,7 @@ def test_the_disclaimer_links_the_harms_chapter_except_on_that_chapter(built_htm
     # where it would point at the page's own top (mdma_book.site.extension, doctree-resolved).
     harms_page = (built_html / "book" / "04-harms.html").read_text(encoding="utf-8")
     assert 'href="#harms"' not in harms_page
-    assert re.search(
-        r"The harms chapter</span>\s*sets out the risks", harms_page
-    )
+    assert re.search(r"The harms chapter</span>\s*sets out the risks", harms_page)
     evidence_page = (built_html / "book" / "03-evidence.html").read_text(encoding="utf-8")
     assert 'href="04-harms.html#harms"><span class="std std-ref">The harms chapter' in evidence_page
 
