@@ -39,10 +39,11 @@ $(TSTAMP): $(STAMP) requirements-test.txt
 	touch $@
 
 ## Debian's chromium draws the static figures (kaleido) and drives the browser tests (never a downloaded browser).
+## A CJK font (fonts-wqy-microhei) prints the methods page's one Chinese query in the PDF edition.
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	else echo "The figures and the browser tests need Debian's chromium: run 'sudo apt-get install chromium' and try again." >&2; exit 1; fi
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/wqy ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
+	else echo "The figures and the browser tests need Debian's chromium and a CJK font: run 'sudo apt-get install chromium fonts-wqy-microhei' and try again." >&2; exit 1; fi
 
 ## Run every test: data, statistics, figures, the strict build and the browser.
 test: test-setup pdf
