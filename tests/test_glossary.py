@@ -111,3 +111,14 @@ def test_the_check_catches_an_unlinked_term():
     assert unlinked_terms(text, entries) == ["risk ratio"]
     assert unlinked_terms("The {term}`risk ratios <risk ratio>` were wide.", entries) == []
     assert unlinked_terms("## Risk ratio\n\n```{code-cell}\nrisk ratio\n```\n", entries) == []
+
+
+def test_a_glossary_edit_writes_every_page_again_so_no_tip_goes_stale():
+    """Review R19: an incremental build must rewrite the pages whose tips embed the glossary's definitions."""
+    from types import SimpleNamespace
+
+    from mdma_book.site import learning
+
+    env = SimpleNamespace(found_docs={learning.GLOSSARY_DOC, "book/03-evidence", "index"})
+    assert learning.pages_with_stale_tips(None, env, set(), {learning.GLOSSARY_DOC}, set()) == sorted(env.found_docs)
+    assert learning.pages_with_stale_tips(None, env, set(), {"book/03-evidence"}, set()) == []

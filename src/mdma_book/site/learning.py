@@ -114,6 +114,15 @@ def _read_glossary(app: Sphinx, env) -> None:
         app.mdma_glossary = glossary_definitions(env.get_doctree(GLOSSARY_DOC))
 
 
+def pages_with_stale_tips(app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """When the glossary changed, every page is written again, so no page keeps an old definition in its tips.
+
+    (``env-get-outdated``: without it an incremental build rewrites the glossary page only, and the tips the
+    other pages embed from it stay as they were until a clean build; review R19.)
+    """
+    return sorted(env.found_docs) if GLOSSARY_DOC in added | changed | removed else []
+
+
 def linked_terms(doctree) -> list[str]:
     """The glossary entries (``term-...`` ids) that a page's resolved doctree links to, in order.
 
@@ -157,6 +166,7 @@ def setup(app: Sphinx) -> dict:
     visitors = {fmt: (_pass, _pass) for fmt in ("latex", "text", "man", "texinfo")}
     app.add_node(live_panel, html=(_visit_live_panel_html, _depart_live_panel_html), **visitors)
     app.connect("doctree-read", collapse_live_panels)
+    app.connect("env-get-outdated", pages_with_stale_tips)
     app.connect("env-updated", _read_glossary)
     app.connect("html-page-context", _add_term_definitions)
     app.connect("html-page-context", _add_live_css)
