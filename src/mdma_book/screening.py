@@ -566,20 +566,20 @@ def results_returned(table: pd.DataFrame) -> int:
     return int(table["hits"].sum())
 
 
-#: The ``source`` of searches that re-checked the regulatory status of treatments (chapter 5) rather than
+#: The ``method`` of searches that re-checked the regulatory status of treatments (chapter 5) rather than
 #: looked for studies: Table M.1 lists them with the rest, but the study search, its date and its PRISMA
-#: diagram leave them out.
-REGULATORY_SOURCE = "stored web pages, queries on regulatory status (chapter 5)"
+#: diagram leave them out. (A declared value, not the free-text ``source``, which a contributor may reword.)
+REGULATORY_METHOD = "regulatory re-check"
 
 
 def study_searches(table: pd.DataFrame) -> pd.DataFrame:
-    """The searches for studies: every search but the regulatory-status re-checks (:data:`REGULATORY_SOURCE`)."""
-    return table[table["source"] != REGULATORY_SOURCE]
+    """The searches for studies: every search but the regulatory-status re-checks (:data:`REGULATORY_METHOD`)."""
+    return table[table["method"] != REGULATORY_METHOD]
 
 
 def regulatory_searches(table: pd.DataFrame) -> pd.DataFrame:
     """The searches that re-checked the regulatory status of the treatments in chapter 5."""
-    return table[table["source"] == REGULATORY_SOURCE]
+    return table[table["method"] == REGULATORY_METHOD]
 
 
 def search_dates(table: pd.DataFrame) -> list[str]:
