@@ -245,3 +245,11 @@ def test_a_status_recorded_as_not_read_is_reported_as_read_not_as_a_change(regis
     assert (
         "## Status read for the first time" in report and "NCT04264026) (VA refractory PTSD study): COMPLETED" in report
     )
+
+
+def test_the_watch_uses_the_screening_files_own_words():
+    """The watch is standard library only, so it cannot import the screening module; its copies must agree."""
+    from mdma_book import datapackage, screening
+
+    assert registry_watch.AWAITING == screening.AWAITING
+    assert registry_watch.NOT_READ in datapackage.enum("screening", "trial_status")
