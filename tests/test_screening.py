@@ -722,3 +722,8 @@ def test_a_study_takes_its_status_from_its_most_authoritative_latest_record():
         "SRc",
         "2026-12-03",
     )
+
+
+def test_every_declared_record_source_has_a_status_authority():
+    """A new kind of source added to the descriptor must be ranked, not silently ranked lowest."""
+    assert set(screening.STATUS_AUTHORITY) == set(datapackage.enum("screening", "record_source"))

@@ -25,6 +25,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from mdma_book import datapackage
+from mdma_book.currency import readable_day
 from mdma_book.evidence import (
     DataValidationError,
     bibliography_keys,
@@ -236,7 +237,7 @@ def status_records(own: pd.DataFrame) -> pd.Series:
     """For each study, the record its status is taken from: the most authoritative source, then a status
     that ends the study, then the latest ``checked_on``; ties keep the file's order."""
     ranked = own.assign(
-        _authority=own["record_source"].map(STATUS_AUTHORITY).fillna(0),
+        _authority=own["record_source"].map(STATUS_AUTHORITY),  # every declared source has a rank (a test)
         _ended=own["trial_status"].isin(ENDED),
         _order=range(len(own)),
     ).sort_values(["_authority", "_ended", "checked_on", "_order"], ascending=[False, False, False, True])
@@ -550,12 +551,6 @@ def _sentence(text: str, start: int, end: int) -> str:
     left = max(text.rfind(". ", 0, start), text.rfind("\n\n", 0, start), text.rfind("\n- ", 0, start))
     right = min(i for i in (text.find(". ", end), text.find("\n\n", end), len(text)) if i >= 0)
     return text[left + 1 : right]
-
-
-def readable_day(iso_date: str) -> str:
-    """'2026-12-03' -> '3 December 2026' (as :func:`mdma_book.currency.readable_day`)."""
-    day = pd.Timestamp(iso_date)
-    return f"{day.day} {day.month_name()} {day.year}"
 
 
 # --- tables for the methods page ------------------------------------------------
